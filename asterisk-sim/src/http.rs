@@ -1,0 +1,115 @@
+//! A small HTTP/1.1 server in the manner of Asterisk's own: raw request targets (unencoded spaces and UTF-8
+//! are accepted), a 4096-byte request line, keep-alive, and a connection closed without an answer when the
+//! simulated process "crashes". A general-purpose server would refuse or normalise exactly the quirks that
+//! the simulator must reproduce.
+
+use std::future::Future;
+use std::io;
+use std::sync::Arc;
+
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::{TcpListener, TcpStream};
+
+use crate::sim::{Outcome, Request, Response, Sim};
+
+const MAX_HEADER_BYTES: usize = 16 * 1024;
+/// Bodies beyond Asterisk's limit are still read (up to this much) so the 413 can be answered.
+const MAX_READ_BODY: usize = 1 << 20;
+
+/// Serves `sim` on `listener` until `shutdown` completes.
+pub async fn serve(listener: TcpListener, sim: Arc<Sim>, shutdown: impl Future<Output = ()>) -> io::Result<()> {
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            _ = &mut shutdown => return Ok(()),
+            accepted = listener.accept() => {
+                let (stream, _) = accepted?;
+                let _ = stream.set_nodelay(true);
+                let sim = sim.clone();
+                tokio::spawn(async move {
+                    if let Err(e) = connection(stream, sim).await {
+                        tracing::debug!(%e, "connection ended");
+                    }
+                });
+            }
+        }
+    }
+}
+
+async fn connection(stream: TcpStream, sim: Arc<Sim>) -> io::Result<()> {
+    let (read, mut write) = stream.into_split();
+    let mut reader = BufReader::new(read);
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        if reader.read_until(b'\n', &mut line).await? == 0 {
+            return Ok(());
+        }
+        let text = String::from_utf8_lossy(&line).trim_end_matches(['\r', '\n']).to_string();
+        if text.is_empty() {
+            continue;
+        }
+        let Some((method, rest)) = text.split_once(' ') else { return Ok(()) };
+        let target = rest.rsplit_once(' ').map_or(rest, |(t, _)| t).to_string();
+        let mut headers = Vec::new();
+        let mut header_bytes = 0;
+        loop {
+            line.clear();
+            let n = reader.read_until(b'\n', &mut line).await?;
+            header_bytes += n;
+            if n == 0 || header_bytes > MAX_HEADER_BYTES {
+                return Ok(());
+            }
+            let h = String::from_utf8_lossy(&line);
+            let h = h.trim_end_matches(['\r', '\n']);
+            if h.is_empty() {
+                break;
+            }
+            if let Some((k, v)) = h.split_once(':') {
+                headers.push((k.trim().to_string(), v.trim().to_string()));
+            }
+        }
+        let mut req = Request { method: method.to_string(), target, headers, body: Vec::new() };
+        let len: usize = req.header("content-length").and_then(|v| v.parse().ok()).unwrap_or(0);
+        if len > MAX_READ_BODY {
+            return Ok(());
+        }
+        req.body.resize(len, 0);
+        reader.read_exact(&mut req.body).await?;
+        let close = req.header("connection").is_some_and(|c| c.eq_ignore_ascii_case("close"));
+        let head = req.method == "HEAD";
+        match sim.handle(&req) {
+            Outcome::Crash => return Ok(()),
+            Outcome::Respond(resp) => write.write_all(&encode(&resp, head, close)).await?,
+        }
+        if close {
+            return Ok(());
+        }
+    }
+}
+
+fn encode(resp: &Response, head: bool, close: bool) -> Vec<u8> {
+    let mut out = Vec::with_capacity(256 + resp.body.len());
+    let reason = match resp.status {
+        200 => "OK",
+        204 => "No Content",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        413 => "Request Entity Too Large",
+        _ => "Internal Server Error",
+    };
+    out.extend_from_slice(format!("HTTP/1.1 {} {reason}\r\nServer: Asterisk/22.10.1\r\n", resp.status).as_bytes());
+    out.extend_from_slice(if close { b"Connection: close\r\n" } else { b"Connection: Keep-Alive\r\n" });
+    out.extend_from_slice(b"Cache-Control: no-cache, no-store\r\n");
+    for (k, v) in &resp.headers {
+        out.extend_from_slice(format!("{k}: {v}\r\n").as_bytes());
+    }
+    out.extend_from_slice(format!("Content-Length: {}\r\n\r\n", if head { 0 } else { resp.body.len() }).as_bytes());
+    if !head {
+        out.extend_from_slice(&resp.body);
+    }
+    out
+}

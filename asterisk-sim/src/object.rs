@@ -1,0 +1,335 @@
+//! A sorcery object as the simulator stores it, and the create / update / render cycle of ARI.
+
+use std::collections::HashMap;
+
+use crate::catalog::{Backend, Rendered, TypeSpec};
+use crate::value::{self, Rejected};
+
+/// One stored option value.
+#[derive(Debug, Clone, PartialEq)]
+enum Val {
+    One(String),
+    /// A list GET shows as the attribute repeated (identify `match`, aor `contact`, registration `outbound_auth`).
+    Many(Vec<String>),
+    /// endpoint `allow`, in order; GET shows `(a|b)` or `(nothing)`.
+    Codecs(Vec<String>),
+    /// endpoint `set_var`: each variable becomes its own attribute in GET.
+    Vars(Vec<(String, String)>),
+}
+
+/// A stored object: option values by canonical option name; unset options render their default.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Obj {
+    vals: HashMap<String, Val>,
+    /// phoneprov keeps any attribute with its case, in order.
+    free: Vec<(String, String)>,
+}
+
+/// Why a create or update failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failure {
+    /// 400 `... failed field value validation`.
+    Validation,
+    /// 500 `{"error":"Allocation failed"}`: the stored object cannot be copied through its own rendering,
+    /// or (phoneprov) the object has nothing to render.
+    Allocation,
+}
+
+/// The 45 formats `allow=all` expands to, in Asterisk's order.
+fn all_codecs(spec: &TypeSpec) -> Vec<String> {
+    match spec.option("allow").and_then(|o| o.accepted.get("all")) {
+        Some(Some(Rendered::One(s))) => s.trim_matches(|c| c == '(' || c == ')').split('|').map(str::to_string).collect(),
+        _ => vec!["ulaw".into(), "alaw".into()],
+    }
+}
+
+impl Obj {
+    /// Applies one `attribute=value` on top of the object, as sorcery's object set does.
+    pub fn apply(&mut self, spec: &TypeSpec, attr: &str, value: &str) -> Result<(), Rejected> {
+        if spec.name == "phoneprov" {
+            if !attr.eq_ignore_ascii_case("type") {
+                match self.free.iter_mut().find(|(a, _)| a == attr) {
+                    Some(slot) => slot.1 = value.to_string(),
+                    None => self.free.push((attr.to_string(), value.to_string())),
+                }
+            }
+            return Ok(());
+        }
+        let opt = spec.option(attr).ok_or(Rejected)?;
+        let name = opt.name.clone();
+        match (spec.name, name.as_str()) {
+            ("endpoint", "allow") => self.codecs(spec, value, true),
+            ("endpoint", "disallow") => self.codecs(spec, value, false),
+            ("endpoint", "set_var") => {
+                if value.is_empty() {
+                    return Ok(());
+                }
+                let (k, v) = value.split_once('=').ok_or(Rejected)?;
+                match self.vals.entry(name).or_insert_with(|| Val::Vars(Vec::new())) {
+                    Val::Vars(vars) => vars.push((k.trim().to_string(), v.trim().to_string())),
+                    _ => return Err(Rejected),
+                }
+                Ok(())
+            }
+            ("identify", "match") => {
+                let mut items = Vec::new();
+                for item in value.split(',').filter(|i| !i.trim().is_empty()) {
+                    items.push(value::normalise_match(item)?);
+                }
+                self.push_many(name, items);
+                Ok(())
+            }
+            ("aor", "contact") => {
+                let mut items = Vec::new();
+                for item in value.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+                    let bare = item.trim_start_matches('<');
+                    if !(bare.starts_with("sip:") || bare.starts_with("sips:")) {
+                        return Err(Rejected);
+                    }
+                    items.push(item.to_string());
+                }
+                self.push_many(name, items);
+                Ok(())
+            }
+            ("registration", "outbound_auth") => {
+                // Replaced, not accumulated: the copy re-applies each rendered name, so only the last survives.
+                let names = value.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+                self.vals.insert(name, Val::Many(names));
+                Ok(())
+            }
+            ("endpoint", "callerid") => {
+                self.vals.insert(name, Val::One(callerid(value)));
+                Ok(())
+            }
+            ("auth", "md5_cred") => {
+                if !value.is_empty() && value.chars().count() != 32 {
+                    return Err(Rejected);
+                }
+                let digest = if value.is_empty() { String::new() } else { format!("MD5:{value}") };
+                self.vals.insert("password_digest".into(), Val::One(digest));
+                self.vals.insert(name, Val::One(value.to_string()));
+                Ok(())
+            }
+            ("auth", "password_digest") => {
+                let (alg, digest) = match value.split_once(':') {
+                    Some((a, d)) => (a.to_ascii_uppercase(), d),
+                    None => ("MD5".to_string(), value),
+                };
+                if value.is_empty() {
+                    self.vals.insert(name, Val::One(String::new()));
+                    return Ok(());
+                }
+                let len = match alg.as_str() {
+                    "MD5" => 32,
+                    "SHA-256" | "SHA-512-256" => 64,
+                    _ => return Err(Rejected),
+                };
+                if digest.chars().count() != len {
+                    return Err(Rejected);
+                }
+                if alg == "MD5" {
+                    self.vals.insert("md5_cred".into(), Val::One(digest.to_string()));
+                }
+                self.vals.insert(name, Val::One(format!("{alg}:{digest}")));
+                Ok(())
+            }
+            _ => {
+                match value::parse(opt, value)? {
+                    Some(Rendered::One(s)) => {
+                        self.vals.insert(name, Val::One(s));
+                    }
+                    Some(Rendered::Many(v)) => {
+                        self.vals.insert(name, Val::Many(v));
+                    }
+                    None => {}
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn push_many(&mut self, name: String, items: Vec<String>) {
+        match self.vals.entry(name).or_insert_with(|| Val::Many(Vec::new())) {
+            Val::Many(v) => v.extend(items),
+            other => *other = Val::Many(items),
+        }
+    }
+
+    fn codecs(&mut self, spec: &TypeSpec, value: &str, allow: bool) -> Result<(), Rejected> {
+        let all = all_codecs(spec);
+        let v = value.trim();
+        let replace = allow && v.starts_with('(') && v.ends_with(')');
+        let inner = if replace { &v[1..v.len() - 1] } else { v };
+        let mut list = match self.vals.get("allow") {
+            Some(Val::Codecs(c)) if !replace => c.clone(),
+            _ => Vec::new(),
+        };
+        let items: Vec<&str> = inner.split([',', '|']).map(str::trim).filter(|s| !s.is_empty()).collect();
+        if items.is_empty() {
+            return Err(Rejected);
+        }
+        for item in items {
+            let (negate, name) = match item.strip_prefix('!') {
+                Some(n) => (true, n),
+                None => (false, item),
+            };
+            let add = allow != negate;
+            let name = name.to_ascii_lowercase();
+            let names: Vec<String> = if name == "all" {
+                all.clone()
+            } else if all.contains(&name) {
+                vec![name]
+            } else {
+                return Err(Rejected);
+            };
+            for n in names {
+                list.retain(|c| *c != n);
+                if add {
+                    list.push(n);
+                }
+            }
+        }
+        self.vals.insert("allow".into(), Val::Codecs(list));
+        Ok(())
+    }
+
+    /// The type's apply-time checks, run after all fields of a PUT are set.
+    pub fn validate(&self, spec: &TypeSpec) -> Result<(), Failure> {
+        let get = |k: &str| match self.vals.get(k) {
+            Some(Val::One(s)) => s.as_str(),
+            Some(Val::Many(v)) if !v.is_empty() => "set",
+            _ => "",
+        };
+        let ok = match spec.name {
+            "auth" => {
+                let algs = |k| match get(k) {
+                    "" => "MD5".to_string(),
+                    s => s.to_ascii_uppercase(),
+                };
+                let (uas, uac) = (algs("supported_algorithms_uas"), algs("supported_algorithms_uac"));
+                let digest_alg = get("password_digest").split_once(':').map(|(a, _)| a.to_string());
+                let digest_ok = digest_alg.as_deref().is_none_or(|a| {
+                    !get("password").is_empty() || (uas.split(',').any(|x| x == a) && uac.split(',').any(|x| x == a))
+                });
+                let auth_type = get("auth_type");
+                let md5_ok = auth_type != "md5" || !get("md5_cred").is_empty() || !get("password").is_empty();
+                let has_secret = !get("password").is_empty() || digest_alg.is_some();
+                let oauth = auth_type == "google_oauth";
+                !get("username").is_empty() && digest_ok && md5_ok && (has_secret || oauth)
+            }
+            "identify" => {
+                !get("endpoint").is_empty()
+                    && (!get("match").is_empty() || !get("match_header").is_empty() || !get("match_request_uri").is_empty())
+            }
+            "registration" => !get("server_uri").is_empty() && !get("client_uri").is_empty(),
+            "domain_alias" => !get("domain").is_empty(),
+            "outbound-publish" => !get("server_uri").is_empty() && !get("event").is_empty(),
+            "contact" => !get("uri").is_empty(),
+            _ => true,
+        };
+        if !ok {
+            return Err(Failure::Validation);
+        }
+        if spec.name == "phoneprov" && !self.free.iter().any(|(_, v)| !v.is_empty()) {
+            return Err(Failure::Allocation);
+        }
+        Ok(())
+    }
+
+    /// GET's rendering: `(attribute, value)` pairs in the type's order; lists repeat the attribute.
+    pub fn render(&self, spec: &TypeSpec) -> Vec<(String, String)> {
+        if spec.backend == Backend::Config {
+            return spec.fixed.clone();
+        }
+        if spec.name == "phoneprov" {
+            return self.free.clone();
+        }
+        let mut out = Vec::with_capacity(spec.order.len() + 2);
+        for attr in &spec.order {
+            match self.vals.get(attr) {
+                Some(Val::One(s)) => out.push((attr.clone(), s.clone())),
+                Some(Val::Many(v)) => out.extend(v.iter().map(|s| (attr.clone(), s.clone()))),
+                Some(Val::Codecs(c)) => out.push((attr.clone(), render_codecs(c))),
+                // Each variable is rendered as an attribute of its own, which cannot be parsed back.
+                Some(Val::Vars(vars)) => out.extend(vars.iter().cloned()),
+                None => match spec.option(attr).and_then(|o| o.unset.clone()) {
+                    Some(u) if !is_placeholder(spec.name, attr) => out.push((attr.clone(), u)),
+                    _ if attr == "allow" => out.push((attr.clone(), "(nothing)".into())),
+                    _ if is_placeholder(spec.name, attr) => out.push((attr.clone(), String::new())),
+                    _ => {}
+                },
+            }
+        }
+        out
+    }
+
+    /// A PUT on an existing object starts from a copy made through the object's own rendering; a rendered
+    /// value that cannot be parsed back makes the copy fail (500 "Allocation failed").
+    pub fn copy_through_rendering(&self, spec: &TypeSpec) -> Result<Obj, Failure> {
+        if spec.name == "phoneprov" {
+            return Ok(self.clone());
+        }
+        let mut copy = Obj::default();
+        for (attr, value) in self.render(spec) {
+            copy.apply(spec, &attr, &value).map_err(|_| {
+                tracing::debug!(%attr, %value, "rendered value does not parse back");
+                Failure::Allocation
+            })?;
+        }
+        Ok(copy)
+    }
+
+    /// The comma-separated names in a scalar option (endpoint `aors`).
+    pub fn list(&self, attr: &str) -> Vec<String> {
+        match self.vals.get(attr) {
+            Some(Val::One(s)) => s.split(',').map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect(),
+            Some(Val::Many(v)) => v.clone(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// A scalar option's stored value.
+    pub fn get(&self, attr: &str) -> Option<&str> {
+        match self.vals.get(attr) {
+            Some(Val::One(s)) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// Options the measurements always set (the minimal fields), so their recorded "unset" value is not one.
+fn is_placeholder(type_name: &str, attr: &str) -> bool {
+    matches!(
+        (type_name, attr),
+        ("auth", "username" | "password")
+            | ("identify", "endpoint" | "match")
+            | ("domain_alias", "domain")
+            | ("registration", "server_uri" | "client_uri")
+            | ("outbound-publish", "server_uri" | "event")
+            | ("contact", "uri")
+            | ("endpoint", "allow")
+    )
+}
+
+/// `Name <number>` renders as `"Name" <number>`, `<number>` as `number`; each part is cut at 79 characters.
+/// An unset callerid renders `<unknown>`, which parses back as the number `unknown`.
+fn callerid(value: &str) -> String {
+    let cut = |s: &str| s.chars().take(79).collect::<String>();
+    match (value.find('<'), value.rfind('>')) {
+        (Some(l), Some(r)) if l < r => {
+            let name = cut(value[..l].trim().trim_matches('"').trim());
+            let number = cut(value[l + 1..r].trim());
+            match (name.is_empty(), number.is_empty()) {
+                (true, _) => number,
+                (false, true) => name,
+                (false, false) => format!("\"{name}\" <{number}>"),
+            }
+        }
+        _ if value.trim().is_empty() => "<unknown>".into(),
+        _ => cut(value.trim()),
+    }
+}
+
+fn render_codecs(c: &[String]) -> String {
+    if c.is_empty() { "(nothing)".into() } else { format!("({})", c.join("|")) }
+}

@@ -1,0 +1,482 @@
+//! The simulated Asterisk: users, stored objects, restarts and crashes, and one function from request to answer.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+use base64::Engine;
+use serde_json::{Value, json};
+
+use crate::catalog::{Backend, TypeSpec, catalog};
+use crate::object::{Failure, Obj};
+
+/// An ARI user from ari.conf.
+#[derive(Debug, Clone)]
+pub struct User {
+    pub name: String,
+    pub password: String,
+    pub read_only: bool,
+}
+
+/// The recording's users: `asterisk`/`asterisk` (read-write) and `viewer`/`viewer` (read-only).
+pub fn default_users() -> Vec<User> {
+    vec![
+        User { name: "asterisk".into(), password: "asterisk".into(), read_only: false },
+        User { name: "viewer".into(), password: "viewer".into(), read_only: true },
+    ]
+}
+
+/// A request as Asterisk's HTTP server sees it: the raw request target (spaces and UTF-8 allowed).
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    pub method: String,
+    pub target: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Request {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+}
+
+/// An answer, or the connection closed without one (the process died).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    Respond(Response),
+    Crash,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    pub status: u16,
+    pub headers: Vec<(&'static str, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    fn json(status: u16, body: &Value) -> Self {
+        Response { status, headers: vec![("Content-Type", "application/json".into())], body: body.to_string().into_bytes() }
+    }
+    fn message(status: u16, msg: impl std::fmt::Display) -> Self {
+        Self::json(status, &json!({ "message": msg.to_string() }))
+    }
+    fn empty(status: u16) -> Self {
+        Response { status, headers: Vec::new(), body: Vec::new() }
+    }
+    fn allow(mut self, allow: &str) -> Self {
+        self.headers.push(("Allow", allow.into()));
+        self
+    }
+    fn allocation_failed() -> Self {
+        Self::json(500, &json!({ "error": "Allocation failed" }))
+    }
+}
+
+const OBJECT_ALLOW: &str = "OPTIONS,GET,PUT,DELETE";
+/// Asterisk's HTTP server refuses request lines longer than this.
+const MAX_REQUEST_LINE: usize = 4096;
+/// astdb commits in the background about a second after a write; a crash loses what was not committed.
+const ASTDB_COMMIT_MS: u64 = 1000;
+
+/// The simulator's clock: real time, or a manual one that a replay advances.
+enum Clock {
+    Real(Instant),
+    Manual(AtomicU64),
+}
+
+#[derive(Default)]
+struct Entry {
+    current: Option<Obj>,
+    durable: Option<Obj>,
+    dirty_at: Option<u64>,
+}
+
+#[derive(Default)]
+struct State {
+    objects: HashMap<(&'static str, String), Entry>,
+    /// aors whose permanent contacts were qualified since the last restart (their endpoints are online).
+    qualified_aors: HashSet<String>,
+    restarts: u64,
+}
+
+/// A simulated Asterisk 22.10.1 answering ARI push configuration. Cheap to share behind an `Arc`.
+pub struct Sim {
+    state: Mutex<State>,
+    users: Vec<User>,
+    clock: Clock,
+}
+
+impl Default for Sim {
+    fn default() -> Self {
+        Sim::new(default_users())
+    }
+}
+
+impl Sim {
+    pub fn new(users: Vec<User>) -> Self {
+        Sim { state: Mutex::default(), users, clock: Clock::Real(Instant::now()) }
+    }
+
+    /// A simulator whose clock only moves through [`Sim::advance`], for deterministic replays.
+    pub fn with_manual_clock(users: Vec<User>) -> Self {
+        Sim { state: Mutex::default(), users, clock: Clock::Manual(AtomicU64::new(0)) }
+    }
+
+    pub fn advance(&self, ms: u64) {
+        if let Clock::Manual(t) = &self.clock {
+            t.fetch_add(ms, Ordering::Relaxed);
+        }
+    }
+
+    fn now(&self) -> u64 {
+        match &self.clock {
+            Clock::Real(start) => start.elapsed().as_millis() as u64,
+            Clock::Manual(t) => t.load(Ordering::Relaxed),
+        }
+    }
+
+    /// How many times the simulated process restarted (cleanly or after a crash).
+    pub fn restarts(&self) -> u64 {
+        self.state.lock().unwrap().restarts
+    }
+
+    /// A clean restart (SIGTERM): astdb is flushed, memory-backed objects are gone.
+    pub fn restart(&self) {
+        let mut st = self.state.lock().unwrap();
+        for e in st.objects.values_mut() {
+            e.durable = e.current.clone();
+            e.dirty_at = None;
+        }
+        Self::drop_volatile(&mut st);
+    }
+
+    /// A crash: astdb writes younger than the commit delay are lost, and so is everything in memory.
+    fn crash(&self, st: &mut State) {
+        let now = self.now();
+        for e in st.objects.values_mut() {
+            match e.dirty_at {
+                Some(t) if now.saturating_sub(t) >= ASTDB_COMMIT_MS => e.durable = e.current.clone(),
+                Some(_) => e.current = e.durable.clone(),
+                None => {}
+            }
+            e.dirty_at = None;
+        }
+        Self::drop_volatile(st);
+    }
+
+    fn drop_volatile(st: &mut State) {
+        let cat = catalog();
+        // astdb holds each object as its rendered fields, and loading re-applies them: an object whose
+        // rendering does not parse back (an endpoint without codecs) does not come back.
+        st.objects.retain(|(t, _), e| {
+            let spec = &cat.types[t];
+            spec.backend == Backend::Astdb && {
+                e.current = e.durable.as_ref().and_then(|o| o.copy_through_rendering(spec).ok());
+                e.durable = e.current.clone();
+                e.current.is_some()
+            }
+        });
+        st.qualified_aors.clear();
+        st.restarts += 1;
+    }
+
+    /// Answers one request.
+    pub fn handle(&self, req: &Request) -> Outcome {
+        if req.method.len() + req.target.len() + 10 > MAX_REQUEST_LINE {
+            return Outcome::Respond(request_line_too_long());
+        }
+        let (path, query) = req.target.split_once('?').unwrap_or((&req.target, ""));
+        let Some(rest) = strip_prefix_ci(path, "/ari/") else {
+            return Outcome::Respond(Response::message(404, "Resource not found"));
+        };
+        let Some(user) = self.authenticate(req, query) else {
+            let mut r = Response::message(401, "Authentication required");
+            r.headers.push(("WWW-Authenticate", "Basic realm=\"Asterisk REST Interface\"".into()));
+            return Outcome::Respond(r);
+        };
+        if user.read_only && matches!(req.method.as_str(), "PUT" | "DELETE" | "POST" | "PATCH") {
+            return Outcome::Respond(Response::message(403, "Write access denied"));
+        }
+        if rest.ends_with('/') {
+            let fixed = path.trim_end_matches('/');
+            return Outcome::Respond(Response::message(404, format!("ARI URLs do not end with a slash. Try {fixed}")));
+        }
+        let segs: Vec<&str> = rest.split('/').collect();
+        match segs.as_slice() {
+            ["asterisk", "config", "dynamic", rest @ ..] if rest.iter().any(|s| s.is_empty()) => {
+                Outcome::Respond(Response::message(405, "Invalid method").allow("OPTIONS"))
+            }
+            ["asterisk", "config", "dynamic", class, ty, id] => {
+                self.config(req, class, ty, id)
+            }
+            ["asterisk", "config", "dynamic", ..] if segs.len() <= 6 => {
+                Outcome::Respond(Response::message(405, "Invalid method").allow("OPTIONS"))
+            }
+            ["asterisk", "info"] if req.method == "GET" => Outcome::Respond(info(query)),
+            ["endpoints"] if req.method == "GET" => Outcome::Respond(self.endpoints(None)),
+            ["endpoints", tech] if req.method == "GET" => Outcome::Respond(self.endpoints(Some((tech, None)))),
+            ["endpoints", tech, res] if req.method == "GET" => Outcome::Respond(self.endpoints(Some((tech, Some(res))))),
+            _ => Outcome::Respond(Response::message(404, "Resource not found")),
+        }
+    }
+
+    fn authenticate(&self, req: &Request, query: &str) -> Option<&User> {
+        let pair = if let Some(h) = req.header("authorization") {
+            let b64 = h.strip_prefix("Basic ").or_else(|| h.strip_prefix("basic "))?;
+            String::from_utf8(base64::engine::general_purpose::STANDARD.decode(b64.trim()).ok()?).ok()?
+        } else {
+            let key = query.split('&').find_map(|kv| kv.strip_prefix("api_key="))?;
+            String::from_utf8(crate::decode_component(key)).ok()?
+        };
+        let (name, password) = pair.split_once(':')?;
+        self.users.iter().find(|u| u.name == name && u.password == password)
+    }
+
+    fn config(&self, req: &Request, class: &str, ty: &str, raw_id: &str) -> Outcome {
+        let method = req.method.as_str();
+        if method == "OPTIONS" {
+            return Outcome::Respond(Response::empty(204).allow(OBJECT_ALLOW));
+        }
+        if !matches!(method, "GET" | "PUT" | "DELETE") {
+            let mut r = Response::message(405, "Invalid method").allow(OBJECT_ALLOW);
+            if method == "HEAD" {
+                r.body.clear();
+                r.headers.retain(|(k, _)| *k != "Content-Type");
+            }
+            return Outcome::Respond(r);
+        }
+        if class != "res_pjsip" {
+            return Outcome::Respond(Response::message(404, format!("configClass '{class}' not found")));
+        }
+        let Some(spec) = catalog().types.get(ty) else {
+            return Outcome::Respond(Response::message(404, format!("objectType '{ty}' not found")));
+        };
+        let id = decode_id(raw_id);
+        let mut st = self.state.lock().unwrap();
+        let now = self.now();
+        let outcome = match method {
+            "GET" => Outcome::Respond(self.get(&st, spec, &id)),
+            "DELETE" => Outcome::Respond(self.delete(&mut st, spec, &id, now)),
+            _ => self.put(&mut st, spec, &id, req, now),
+        };
+        if outcome == Outcome::Crash {
+            self.crash(&mut st);
+        }
+        outcome
+    }
+
+    fn lookup<'a>(&self, st: &'a State, spec: &TypeSpec, id: &str) -> Option<&'a Obj> {
+        if spec.backend == Backend::Config {
+            return None;
+        }
+        st.objects.get(&(spec.name, id.to_string())).and_then(|e| e.current.as_ref())
+    }
+
+    fn exists_in_config(spec: &TypeSpec, id: &str) -> bool {
+        spec.name == "transport" && id == "transport-udp"
+    }
+
+    fn get(&self, st: &State, spec: &TypeSpec, id: &str) -> Response {
+        if Self::exists_in_config(spec, id) {
+            return render(spec, &Obj::default());
+        }
+        match self.lookup(st, spec, id) {
+            None => not_found(id),
+            Some(_) if spec.backend == Backend::Unrenderable => Response::allocation_failed(),
+            Some(o) if o.validate(spec) == Err(Failure::Allocation) => Response::allocation_failed(),
+            Some(o) => render(spec, o),
+        }
+    }
+
+    fn delete(&self, st: &mut State, spec: &TypeSpec, id: &str, now: u64) -> Response {
+        if spec.backend == Backend::Config {
+            return if Self::exists_in_config(spec, id) {
+                Response::message(403, format!("Could not delete object with id '{id}'"))
+            } else {
+                not_found(id)
+            };
+        }
+        let key = (spec.name, id.to_string());
+        match st.objects.get_mut(&key) {
+            Some(e) if e.current.is_some() => {
+                e.current = None;
+                e.dirty_at = Some(now);
+                st.qualified_aors.remove(id);
+                Response::empty(204)
+            }
+            _ => not_found(id),
+        }
+    }
+
+    fn put(&self, st: &mut State, spec: &TypeSpec, id: &str, req: &Request, now: u64) -> Outcome {
+        if req.body.len() > 40_960 {
+            return Outcome::Respond(Response::message(413, "Request body too large"));
+        }
+        let fields = match parse_body(req) {
+            Ok(f) => f,
+            Err(BodyProblem::Unparsable) => return Outcome::Respond(Response::message(400, "Error parsing request body")),
+            Err(BodyProblem::Crash) => return Outcome::Crash,
+        };
+        let existing = if Self::exists_in_config(spec, id) { Some(Obj::default()) } else { self.lookup(st, spec, id).cloned() };
+        if spec.backend == Backend::Config {
+            // The type's apply handler runs before the config wizard refuses the write.
+            return Outcome::Respond(if existing.is_some() {
+                Response::message(400, format!("Update of object '{id}' failed field value validation"))
+            } else {
+                Response::message(403, format!("Cannot create sorcery objects of type '{}'", spec.name))
+            });
+        }
+        let (mut obj, verb) = match &existing {
+            Some(old) => {
+                let (Fields::List(_) | Fields::Ignored) = fields else {
+                    return Outcome::Respond(Response::message(400, format!("Fields must be provided to update object '{id}'")));
+                };
+                match old.copy_through_rendering(spec) {
+                    Ok(copy) => (copy, "Update"),
+                    Err(_) => return Outcome::Respond(Response::allocation_failed()),
+                }
+            }
+            None => (Obj::default(), "Creation"),
+        };
+        let invalid = || Outcome::Respond(Response::message(400, format!("{verb} of object '{id}' failed field value validation")));
+        if let (Fields::List(list), false) = (&fields, spec.backend == Backend::Unrenderable) {
+            for (attr, value) in list {
+                if obj.apply(spec, attr, value).is_err() {
+                    return invalid();
+                }
+            }
+        }
+        let check = obj.validate(spec);
+        if check == Err(Failure::Validation) {
+            return invalid();
+        }
+        if spec.name == "aor" && !obj.list("contact").is_empty() && obj.get("qualify_frequency") == Some("0") {
+            st.qualified_aors.insert(id.to_string());
+        }
+        let rendered = render(spec, &obj);
+        let e = st.objects.entry((spec.name, id.to_string())).or_default();
+        e.current = Some(obj);
+        e.dirty_at = Some(now);
+        if spec.backend == Backend::Unrenderable || check == Err(Failure::Allocation) {
+            return Outcome::Respond(Response::allocation_failed());
+        }
+        Outcome::Respond(rendered)
+    }
+
+    fn endpoints(&self, filter: Option<(&str, Option<&str>)>) -> Response {
+        if let Some((tech, _)) = filter {
+            if tech != "PJSIP" {
+                return Response::message(404, format!("No Endpoints found - invalid tech {tech}"));
+            }
+        }
+        let st = self.state.lock().unwrap();
+        let mut list: Vec<(&String, &Obj)> = st
+            .objects
+            .iter()
+            .filter(|((t, _), _)| *t == "endpoint")
+            .filter_map(|((_, id), e)| e.current.as_ref().map(|o| (id, o)))
+            .collect();
+        list.sort_by(|a, b| a.0.cmp(b.0));
+        let view = |id: &String, o: &Obj| {
+            let online = o.list("aors").iter().any(|a| st.qualified_aors.contains(a));
+            json!({"technology": "PJSIP", "resource": id, "state": if online { "online" } else { "offline" }, "channel_ids": []})
+        };
+        match filter {
+            Some((_, Some(res))) => match list.iter().find(|(id, _)| id.as_str() == res) {
+                Some((id, o)) => Response::json(200, &view(id, o)),
+                None => Response::message(404, "Endpoint not found"),
+            },
+            _ => Response::json(200, &Value::Array(list.iter().map(|(id, o)| view(id, o)).collect())),
+        }
+    }
+}
+
+enum Fields {
+    /// No body, no JSON content type, or no `fields` key.
+    Absent,
+    /// `fields` present but not a list: Asterisk silently applies nothing.
+    Ignored,
+    List(Vec<(String, String)>),
+}
+
+enum BodyProblem {
+    Unparsable,
+    /// An entry Asterisk would dereference as a string without checking: SIGSEGV.
+    Crash,
+}
+
+fn parse_body(req: &Request) -> Result<Fields, BodyProblem> {
+    let is_json = req.header("content-type").is_some_and(|ct| ct.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("application/json"));
+    if !is_json || req.body.is_empty() {
+        return Ok(Fields::Absent);
+    }
+    let v: Value = serde_json::from_slice(&req.body).map_err(|_| BodyProblem::Unparsable)?;
+    let obj = match v {
+        Value::Object(o) => o,
+        Value::Array(_) => return Ok(Fields::Absent),
+        _ => return Err(BodyProblem::Unparsable),
+    };
+    match obj.get("fields") {
+        None => Ok(Fields::Absent),
+        Some(Value::Array(entries)) => entries
+            .iter()
+            .map(|e| match (e.get("attribute"), e.get("value")) {
+                (Some(Value::String(a)), Some(Value::String(v))) => Ok((a.clone(), v.clone())),
+                _ => Err(BodyProblem::Crash),
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(Fields::List),
+        Some(_) => Ok(Fields::Ignored),
+    }
+}
+
+fn render(spec: &TypeSpec, o: &Obj) -> Response {
+    let fields: Vec<Value> = o.render(spec).into_iter().map(|(a, v)| json!({"attribute": a, "value": v})).collect();
+    Response::json(200, &Value::Array(fields))
+}
+
+fn not_found(id: &str) -> Response {
+    Response::message(404, format!("Object with id '{id}' not found"))
+}
+
+/// Asterisk decodes the id segment with legacy rules and then treats it as a C string.
+fn decode_id(raw: &str) -> String {
+    let mut bytes = crate::decode_component(raw);
+    if let Some(nul) = bytes.iter().position(|b| *b == 0) {
+        bytes.truncate(nul);
+    }
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    (s.len() >= prefix.len() && s.is_char_boundary(prefix.len()) && s[..prefix.len()].eq_ignore_ascii_case(prefix)).then(|| &s[prefix.len()..])
+}
+
+fn request_line_too_long() -> Response {
+    let body = "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\r\n<html><head>\r\n<title>400 Bad Request</title>\r\n</head><body>\r\n<h1>Bad Request</h1>\r\n<p>Request line too long</p>\r\n<hr />\r\n<address>Asterisk/22.10.1</address>\r\n</body></html>\r\n";
+    Response { status: 400, headers: vec![("Content-Type", "text/html".into())], body: body.as_bytes().to_vec() }
+}
+
+fn info(query: &str) -> Response {
+    let all = json!({
+        "build": {"os": "Linux", "kernel": "6.18.44-fc-v657", "machine": "x86_64", "options": "OPTIONAL_API",
+                  "date": "2026-11-26 02:00:47 UTC", "user": "root"},
+        "system": {"version": "22.10.1", "entity_id": "02:fc:00:00:00:01"},
+        "config": {"name": "", "default_language": "en", "setid": {"user": "", "group": ""}, "max_open_files": 8192},
+        "status": {"startup_time": "2026-11-26T02:11:20.635+0000", "last_reload_time": "2026-11-26T02:11:20.635+0000"}
+    });
+    let only: Vec<&str> = query.split('&').filter_map(|kv| kv.strip_prefix("only=")).flat_map(|v| v.split(',')).collect();
+    if only.is_empty() {
+        return Response::json(200, &all);
+    }
+    let mut out = serde_json::Map::new();
+    for k in only {
+        if let Some(v) = all.get(k) {
+            out.insert(k.to_string(), v.clone());
+        }
+    }
+    Response::json(200, &Value::Object(out))
+}

@@ -1,0 +1,76 @@
+//! JSON exchanged between the SPA and the backend's `/api`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Field, ObjectType};
+
+/// An object as the panel sees it: its fields without secrets, and which secrets are set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ObjectView {
+    #[serde(rename = "type")]
+    pub object_type: ObjectType,
+    pub id: String,
+    /// In Asterisk's order; attributes may repeat.
+    pub fields: Vec<Field>,
+    /// Secret options of the object and whether each has a value. Their values never leave the backend.
+    pub secrets: Vec<SecretState>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecretState {
+    pub attribute: String,
+    pub set: bool,
+}
+
+/// The body of `PUT /api/objects/{type}/{id}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SaveRequest {
+    pub fields: Vec<Field>,
+}
+
+/// Every error answer of Conjure: `{"message": …}` like Asterisk's, plus what helps a person act on it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiError {
+    pub message: String,
+    /// What to do about it, when Conjure knows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+    /// The `fields[i]` entry the error is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field_index: Option<usize>,
+    /// Set when the answer came from Asterisk: the status it gave.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asterisk_status: Option<u16>,
+}
+
+impl ApiError {
+    pub fn new(message: impl Into<String>) -> Self {
+        ApiError { message: message.into(), hint: None, field_index: None, asterisk_status: None }
+    }
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+/// Where the backend sends ARI requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// No Asterisk configured: an embedded simulator answers. Nothing reaches a phone system.
+    Demo,
+    /// A real Asterisk at the configured ARI URL.
+    Asterisk,
+}
+
+/// `GET /api/status`: what the top bar shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Status {
+    pub mode: Mode,
+    /// The ARI base URL, without credentials.
+    pub ari_url: String,
+    /// Whether Asterisk answered `GET /ari/asterisk/info` just now.
+    pub reachable: bool,
+    /// Asterisk's version when reachable, or why it is not.
+    pub detail: String,
+}

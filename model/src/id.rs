@@ -1,0 +1,173 @@
+//! Object ids: what Conjure accepts, how it puts them in an upstream URL, and how Asterisk decodes a path.
+
+use serde::{Deserialize, Serialize};
+use std::fmt::Write;
+
+/// Longest id Conjure accepts, in UTF-8 bytes. Asterisk takes ids up to its 4096-byte request line, but
+/// a percent-encoded id can triple in size, and no PJSIP config needs names this long.
+pub const MAX_ID_BYTES: usize = 255;
+
+/// Why an id was refused. The messages are shown to people as they are.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IdError {
+    #[error("the id is empty: give the object a name")]
+    Empty,
+    #[error("the id is {0} bytes long; the limit is {MAX_ID_BYTES}")]
+    TooLong(usize),
+    #[error("the id contains a control character (code {0:#04x}) at position {1}; use letters, digits and punctuation only")]
+    Control(u32, usize),
+    #[error("the id '{0}' is a path step that HTTP clients rewrite; choose another name")]
+    DotSegment(String),
+    #[error("the id is not valid UTF-8 after decoding")]
+    NotUtf8,
+}
+
+/// A validated sorcery object id (case-sensitive, any printable UTF-8).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct ObjectId(String);
+
+impl ObjectId {
+    /// Checks an id as a person typed it.
+    pub fn new(id: impl Into<String>) -> Result<Self, IdError> {
+        let id = id.into();
+        if id.is_empty() {
+            return Err(IdError::Empty);
+        }
+        if id.len() > MAX_ID_BYTES {
+            return Err(IdError::TooLong(id.len()));
+        }
+        if let Some((pos, c)) = id.chars().enumerate().find(|(_, c)| c.is_control()) {
+            return Err(IdError::Control(c as u32, pos + 1));
+        }
+        if id == "." || id == ".." {
+            return Err(IdError::DotSegment(id));
+        }
+        Ok(ObjectId(id))
+    }
+
+    /// Decodes one raw path segment the way Asterisk does (`%XX` decoded, `+` is a space, broken escapes
+    /// kept as they are), then validates it. Asterisk would silently cut an id at `%00`; Conjure refuses it.
+    pub fn from_asterisk_path_segment(raw: &str) -> Result<Self, IdError> {
+        let bytes = decode_legacy(raw);
+        let id = String::from_utf8(bytes).map_err(|_| IdError::NotUtf8)?;
+        ObjectId::new(id)
+    }
+
+    /// The id percent-encoded as one path segment: every byte outside `A-Z a-z 0-9 - . _ ~` is escaped,
+    /// so `+`, `/`, `%`, spaces and UTF-8 reach Asterisk as the id they are.
+    pub fn to_path_segment(&self) -> String {
+        encode_segment(&self.0)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Percent-encodes all bytes outside the unreserved set.
+pub fn encode_segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+/// Asterisk's "legacy" URI decoding of one path segment.
+pub fn decode_legacy(raw: &str) -> Vec<u8> {
+    let b = raw.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'+' => out.push(b' '),
+            b'%' => {
+                match (hex(b.get(i + 1)), hex(b.get(i + 2))) {
+                    (Some(h), Some(l)) => {
+                        out.push(h << 4 | l);
+                        i += 3;
+                        continue;
+                    }
+                    _ => out.push(b'%'),
+                }
+            }
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    out
+}
+
+fn hex(c: Option<&u8>) -> Option<u8> {
+    (*c? as char).to_digit(16).map(|d| d as u8)
+}
+
+impl TryFrom<String> for ObjectId {
+    type Error = IdError;
+    fn try_from(s: String) -> Result<Self, IdError> {
+        ObjectId::new(s)
+    }
+}
+
+impl From<ObjectId> for String {
+    fn from(id: ObjectId) -> String {
+        id.0
+    }
+}
+
+impl std::fmt::Display for ObjectId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decoded(raw: &str) -> String {
+        String::from_utf8(decode_legacy(raw)).unwrap()
+    }
+
+    #[test]
+    fn decodes_like_asterisk() {
+        // Each pair is from the reference transcript (ids/*).
+        assert_eq!(decoded("with%20space"), "with space");
+        assert_eq!(decoded("a+b"), "a b");
+        assert_eq!(decoded("c%2Bd"), "c+d");
+        assert_eq!(decoded("a%2Fb"), "a/b");
+        assert_eq!(decoded("c%2fd"), "c/d");
+        assert_eq!(decoded("j%C3%BCrgen-%E6%97%A5%E6%9C%AC"), "jürgen-日本");
+        assert_eq!(decoded("bad%zzq"), "bad%zzq");
+        assert_eq!(decoded("abc%"), "abc%");
+        assert_eq!(decoded("abc%2"), "abc%2");
+        assert_eq!(decoded("50%25"), "50%");
+        assert_eq!(decoded("%2E%2E"), "..");
+    }
+
+    #[test]
+    fn refuses_what_asterisk_would_mangle() {
+        assert_eq!(ObjectId::from_asterisk_path_segment("nul%00byte"), Err(IdError::Control(0, 4)));
+        assert_eq!(ObjectId::new(""), Err(IdError::Empty));
+        assert!(matches!(ObjectId::new("a\tb"), Err(IdError::Control(9, 2))));
+        assert!(matches!(ObjectId::new(".."), Err(IdError::DotSegment(_))));
+        assert!(matches!(ObjectId::new("x".repeat(256)), Err(IdError::TooLong(256))));
+        assert!(ObjectId::new("x".repeat(255)).is_ok());
+        assert!(ObjectId::from_asterisk_path_segment("%FF").is_err());
+    }
+
+    #[test]
+    fn encoding_round_trips_through_asterisk_decoding() {
+        for id in ["alice", "a+b", "a b", "x/y", "100%", "jürgen-日本", "what?", "num#ber", "aor;@abc", "example.org"] {
+            let id = ObjectId::new(id).unwrap();
+            let seg = id.to_path_segment();
+            assert!(!seg.contains(['+', '/', ' ', '?', '#', ';']), "{seg}");
+            assert_eq!(ObjectId::from_asterisk_path_segment(&seg).unwrap(), id);
+        }
+    }
+}
