@@ -1,0 +1,126 @@
+//! Configuration: every flag also reads a `CONJURE_*` environment variable. Secrets come from the
+//! environment or a file and never appear in `Debug` output or logs.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Parser;
+
+/// A secret string: `Debug` prints `[redacted]`.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+#[derive(Debug, Clone, Parser)]
+#[command(name = "conjure", version, about = "A web panel for Asterisk's ARI push configuration")]
+pub struct Cli {
+    /// Address and port the panel listens on.
+    #[arg(long, env = "CONJURE_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Asterisk's HTTP server, e.g. http://pbx:8088. Without it Conjure runs an embedded simulator (demo mode).
+    #[arg(long, env = "CONJURE_ARI_URL")]
+    pub ari_url: Option<String>,
+    /// The ARI user (ari.conf) Conjure signs in as.
+    #[arg(long, env = "CONJURE_ARI_USER", default_value = "asterisk")]
+    pub ari_user: String,
+    /// The ARI user's password. Prefer --ari-password-file.
+    #[arg(long, env = "CONJURE_ARI_PASSWORD", hide_env_values = true)]
+    pub ari_password: Option<String>,
+    /// A file holding the ARI password (trailing newline ignored).
+    #[arg(long, env = "CONJURE_ARI_PASSWORD_FILE")]
+    pub ari_password_file: Option<PathBuf>,
+    /// Where Conjure keeps its own state.
+    #[arg(long, env = "CONJURE_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+    /// The trunk-built single-page app.
+    #[arg(long, env = "CONJURE_DIST", default_value = "dist")]
+    pub dist: PathBuf,
+    /// Password of the `admin` user on the ARI-shaped door (/ari/...). Without it that door refuses everyone.
+    #[arg(long, env = "CONJURE_ADMIN_PASSWORD", hide_env_values = true)]
+    pub admin_password: Option<String>,
+    /// A file holding the admin password.
+    #[arg(long, env = "CONJURE_ADMIN_PASSWORD_FILE")]
+    pub admin_password_file: Option<PathBuf>,
+    /// How long one ARI request may take, in milliseconds, before Conjure answers 504.
+    #[arg(long, env = "CONJURE_ARI_TIMEOUT_MS", default_value_t = 5000)]
+    pub ari_timeout_ms: u64,
+    /// How long connecting to Asterisk may take, in milliseconds.
+    #[arg(long, env = "CONJURE_ARI_CONNECT_TIMEOUT_MS", default_value_t = 2000)]
+    pub ari_connect_timeout_ms: u64,
+}
+
+/// Where ARI requests go, with what credentials.
+#[derive(Debug, Clone)]
+pub struct AriTarget {
+    /// Base URL without a trailing slash and without `/ari`.
+    pub base: String,
+    pub user: String,
+    pub password: Secret,
+    pub timeout: Duration,
+    pub connect_timeout: Duration,
+}
+
+impl Cli {
+    pub fn admin_password(&self) -> anyhow::Result<Option<Secret>> {
+        read_secret(self.admin_password.as_deref(), self.admin_password_file.as_ref(), "admin password")
+    }
+
+    /// The configured Asterisk, or `None` for demo mode.
+    pub fn ari_target(&self) -> anyhow::Result<Option<AriTarget>> {
+        let Some(url) = &self.ari_url else { return Ok(None) };
+        let password = read_secret(self.ari_password.as_deref(), self.ari_password_file.as_ref(), "ARI password")?
+            .ok_or_else(|| anyhow::anyhow!("--ari-url is set but no ARI password: set CONJURE_ARI_PASSWORD or --ari-password-file"))?;
+        Ok(Some(AriTarget {
+            base: normalise_base(url)?,
+            user: self.ari_user.clone(),
+            password,
+            timeout: Duration::from_millis(self.ari_timeout_ms),
+            connect_timeout: Duration::from_millis(self.ari_connect_timeout_ms),
+        }))
+    }
+}
+
+/// Accepts `http://pbx:8088`, `http://pbx:8088/` and `http://pbx:8088/ari`.
+pub fn normalise_base(url: &str) -> anyhow::Result<String> {
+    let parsed = reqwest::Url::parse(url).map_err(|e| anyhow::anyhow!("--ari-url '{url}' is not a URL: {e}"))?;
+    if parsed.scheme() != "http" {
+        anyhow::bail!("--ari-url '{url}': only http:// is supported (put Asterisk's HTTP server on loopback or a private network)");
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        anyhow::bail!("--ari-url must not carry credentials: use --ari-user and --ari-password-file");
+    }
+    let s = url.trim_end_matches('/');
+    Ok(s.strip_suffix("/ari").unwrap_or(s).to_string())
+}
+
+fn read_secret(value: Option<&str>, file: Option<&PathBuf>, what: &str) -> anyhow::Result<Option<Secret>> {
+    if let Some(path) = file {
+        let text = std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("cannot read the {what} file {}: {e}", path.display()))?;
+        return Ok(Some(Secret(text.trim_end_matches(['\r', '\n']).to_string())));
+    }
+    Ok(value.map(|v| Secret(v.to_string())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls() {
+        assert_eq!(normalise_base("http://pbx:8088/").unwrap(), "http://pbx:8088");
+        assert_eq!(normalise_base("http://pbx:8088/ari").unwrap(), "http://pbx:8088");
+        assert!(normalise_base("http://u:p@pbx:8088").is_err());
+        assert!(normalise_base("pbx:8088").is_err());
+    }
+
+    #[test]
+    fn secrets_do_not_print() {
+        assert_eq!(format!("{:?}", Secret("hunter2".into())), "[redacted]");
+    }
+}

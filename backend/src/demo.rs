@@ -1,0 +1,36 @@
+//! Demo mode: with no Asterisk configured, Conjure starts an embedded simulator on loopback and talks to it
+//! over real HTTP, through the same client and checks as for a real Asterisk.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use asterisk_sim::{Sim, User};
+
+use crate::config::{AriTarget, Secret};
+
+/// Starts the simulator on an ephemeral loopback port with a fresh random ARI password.
+pub async fn start() -> std::io::Result<AriTarget> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let password = random_password()?;
+    let sim = Arc::new(Sim::new(vec![User { name: "conjure".into(), password: password.clone(), read_only: false }]));
+    tokio::spawn(async move {
+        if let Err(e) = asterisk_sim::serve(listener, sim, std::future::pending()).await {
+            tracing::error!(%e, "embedded simulator stopped");
+        }
+    });
+    Ok(AriTarget {
+        base: format!("http://{addr}"),
+        user: "conjure".into(),
+        password: Secret(password),
+        timeout: Duration::from_secs(5),
+        connect_timeout: Duration::from_secs(2),
+    })
+}
+
+fn random_password() -> std::io::Result<String> {
+    use std::io::Read;
+    let mut bytes = [0u8; 18];
+    std::fs::File::open("/dev/urandom")?.read_exact(&mut bytes)?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}

@@ -1,0 +1,117 @@
+//! One error type for both doors: a status and an [`ApiError`] body (`{"message": …}` like Asterisk's, plus a
+//! hint where Conjure knows what to do about it).
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use model::api::ApiError;
+use model::{BodyError, IdError, ObjectType};
+
+use crate::ari::{AriError, Upstream};
+
+#[derive(Debug)]
+pub struct AppError {
+    pub status: StatusCode,
+    pub body: ApiError,
+}
+
+impl AppError {
+    pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
+        AppError { status, body: ApiError::new(message) }
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.body.hint = Some(hint.into());
+        self
+    }
+
+    pub fn bad_id(e: IdError) -> Self {
+        AppError::new(StatusCode::BAD_REQUEST, format!("bad object id: {e}"))
+    }
+
+    pub fn unknown_type(name: &str) -> Self {
+        let known: Vec<&str> = ObjectType::ALL.iter().map(|t| t.as_str()).collect();
+        AppError::new(StatusCode::NOT_FOUND, format!("objectType '{name}' not found"))
+            .hint(format!("Conjure knows these res_pjsip types: {}", known.join(", ")))
+    }
+
+    pub fn body(e: BodyError) -> Self {
+        let status = match e {
+            BodyError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            BodyError::ContentType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            _ => StatusCode::BAD_REQUEST,
+        };
+        let mut err = AppError::new(status, e.to_string());
+        err.body.field_index = e.index();
+        err
+    }
+
+    /// Conjure could not get an answer from Asterisk.
+    pub fn ari(e: AriError) -> Self {
+        let status = match e {
+            AriError::Timeout { .. } => StatusCode::GATEWAY_TIMEOUT,
+            _ => StatusCode::BAD_GATEWAY,
+        };
+        let hint = match e {
+            AriError::Unreachable { .. } => "Check that Asterisk runs, that http.conf enables its HTTP server on that address, and that res_ari is loaded.",
+            AriError::Timeout { .. } => "Asterisk is slow or stuck; nothing was confirmed, so read the object again before retrying.",
+            AriError::Closed { .. } => "Look at Asterisk's log; if it restarted, objects kept in memory are gone.",
+        };
+        AppError::new(status, e.to_string()).hint(hint)
+    }
+
+    /// Asterisk answered with an error: keep its status and words, except where the fault is Conjure's own
+    /// configuration (then 502, and never a `WWW-Authenticate` that would make a browser prompt).
+    pub fn upstream(up: &Upstream, ty: ObjectType, ari_user: &str) -> Self {
+        let json: serde_json::Value = serde_json::from_slice(&up.body).unwrap_or_default();
+        let message = json["message"].as_str().or(json["error"].as_str()).map(str::to_string)
+            .unwrap_or_else(|| format!("Asterisk answered {}", up.status));
+        let status = StatusCode::from_u16(up.status.as_u16()).unwrap_or(StatusCode::BAD_GATEWAY);
+        let mut err = match (status.as_u16(), message.as_str()) {
+            (401, _) => AppError::new(StatusCode::BAD_GATEWAY, format!("Asterisk refused Conjure's ARI credentials (user '{ari_user}')"))
+                .hint("Check CONJURE_ARI_USER and the ARI password against ari.conf on the Asterisk server."),
+            (403, "Write access denied") => AppError::new(StatusCode::BAD_GATEWAY, format!("Conjure's ARI user '{ari_user}' is read-only"))
+                .hint("Set read_only = no for that user in ari.conf, or give Conjure another user."),
+            (403, m) if m.starts_with("Cannot create sorcery objects") => AppError::new(status, message.clone()).hint(format!(
+                "sorcery.conf has no writable backend for {ty}. Add to sorcery.conf, section [{}]: `{ty} = astdb,dynamic_{ty}` \
+                 (kept across restarts) or `{ty} = memory`, then restart Asterisk.",
+                sorcery_section(ty)
+            )),
+            (400, m) if m.ends_with("failed field value validation") => AppError::new(status, message.clone()).hint(
+                "Asterisk refused one of the values but writes the reason only to its own log; check each field, \
+                 and look for the option's name in Asterisk's log.",
+            ),
+            (500, "Allocation failed") => AppError::new(status, message.clone()).hint(
+                "Asterisk cannot copy this object to change it. Endpoints with no codecs or with set_var end up like this: \
+                 delete the object and create it again.",
+            ),
+            _ => AppError::new(status, message.clone()),
+        };
+        err.body.asterisk_status = Some(up.status.as_u16());
+        err
+    }
+}
+
+/// The sorcery.conf section that maps a type (the module that registers it).
+pub fn sorcery_section(ty: ObjectType) -> &'static str {
+    match ty {
+        ObjectType::Identify => "res_pjsip_endpoint_identifier_ip",
+        ObjectType::Registration => "res_pjsip_outbound_registration",
+        ObjectType::OutboundPublish => "res_pjsip_outbound_publish",
+        ObjectType::AsteriskPublication => "res_pjsip_publish_asterisk",
+        ObjectType::Phoneprov => "res_pjsip_phoneprov_provider",
+        ObjectType::InboundPublication | ObjectType::ResourceList => "res_pjsip_pubsub",
+        ObjectType::Acl => "acl",
+        _ => "res_pjsip",
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        if self.status.is_server_error() {
+            tracing::warn!(status = %self.status, message = %self.body.message, "request failed");
+        }
+        let mut resp = (self.status, axum::Json(self.body)).into_response();
+        resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        resp
+    }
+}

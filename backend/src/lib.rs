@@ -1,0 +1,34 @@
+//! Conjure's backend. It holds the ARI credentials (the browser never sees them), checks every request
+//! with `conjure-model` before anything reaches Asterisk, forwards it, and serves the panel.
+
+pub mod ari;
+pub mod config;
+pub mod demo;
+pub mod error;
+pub mod objects;
+pub mod routes;
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use model::api::Mode;
+
+pub use config::{AriTarget, Cli, Secret};
+pub use routes::app;
+
+/// Shared by every handler; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub ari: ari::AriClient,
+    pub mode: Mode,
+    /// Password of `admin` on the ARI-shaped door; `None` turns that door off.
+    pub admin_password: Option<Arc<Secret>>,
+    /// The trunk-built SPA.
+    pub dist: PathBuf,
+}
+
+/// Serves `state` on `listener` until `shutdown` completes.
+pub async fn serve(listener: tokio::net::TcpListener, state: AppState, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown).await
+}

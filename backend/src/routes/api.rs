@@ -1,0 +1,62 @@
+//! `/api`: the panel's JSON API.
+
+use axum::Json;
+use axum::extract::{Path, Request, State};
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use model::api::{Mode, ObjectView, SecretState, Status};
+use model::{Field, ObjectId, ObjectType, parse_put_body, secret};
+
+use crate::AppState;
+use crate::error::AppError;
+use crate::objects::{self, body_bytes, object_type};
+
+fn view(ty: ObjectType, id: &ObjectId, fields: Vec<Field>) -> Json<ObjectView> {
+    let (fields, secrets) = secret::redact(fields);
+    let secrets = secrets.into_iter().map(|(attribute, set)| SecretState { attribute, set }).collect();
+    Json(ObjectView { object_type: ty, id: id.to_string(), fields, secrets })
+}
+
+fn target(ty: &str, id: String) -> Result<(ObjectType, ObjectId), AppError> {
+    Ok((object_type(ty)?, ObjectId::new(id).map_err(AppError::bad_id)?))
+}
+
+pub async fn get_object(State(st): State<AppState>, Path((ty, id)): Path<(String, String)>) -> Result<Json<ObjectView>, AppError> {
+    let (ty, id) = target(&ty, id)?;
+    let fields = objects::read(&st, ty, &id).await?;
+    Ok(view(ty, &id, fields))
+}
+
+pub async fn put_object(State(st): State<AppState>, Path((ty, id)): Path<(String, String)>, req: Request) -> Result<Json<ObjectView>, AppError> {
+    let (ty, id) = target(&ty, id)?;
+    let ct = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_string);
+    let bytes = body_bytes(req.into_body()).await?;
+    let body = parse_put_body(ct.as_deref(), &bytes).map_err(AppError::body)?;
+    let fields = objects::write(&st, ty, &id, &body).await?;
+    tracing::info!(%ty, %id, fields = body.fields.as_ref().map_or(0, Vec::len), "object saved");
+    Ok(view(ty, &id, fields))
+}
+
+pub async fn delete_object(State(st): State<AppState>, Path((ty, id)): Path<(String, String)>) -> Result<impl IntoResponse, AppError> {
+    let (ty, id) = target(&ty, id)?;
+    objects::delete(&st, ty, &id).await?;
+    tracing::info!(%ty, %id, "object deleted");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn status(State(st): State<AppState>) -> Json<Status> {
+    let (reachable, detail) = match st.ari.info().await {
+        Ok(up) if up.status == 200 => {
+            let v: serde_json::Value = serde_json::from_slice(&up.body).unwrap_or_default();
+            (true, format!("Asterisk {}", v["system"]["version"].as_str().unwrap_or("(unknown version)")))
+        }
+        Ok(up) => (false, AppError::upstream(&up, ObjectType::Endpoint, st.ari.user()).body.message),
+        Err(e) => (false, e.to_string()),
+    };
+    let ari_url = if st.mode == Mode::Demo { "embedded simulator".to_string() } else { st.ari.base().to_string() };
+    Json(Status { mode: st.mode, ari_url, reachable, detail })
+}
+
+pub async fn not_found() -> AppError {
+    AppError::new(StatusCode::NOT_FOUND, "no such API route")
+}

@@ -1,0 +1,63 @@
+//! The router: `/api` for the panel, `/ari/...` for scripts, `/healthz`, and the SPA for everything else.
+
+pub mod api;
+pub mod ari_door;
+
+use std::time::Instant;
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use tower::ServiceExt;
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::AppState;
+
+pub fn app(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/objects/{type}/{id}", get(api::get_object).put(api::put_object).delete(api::delete_object))
+        .route("/status", get(api::status))
+        .fallback(api::not_found);
+    Router::new()
+        .nest("/api", api)
+        .route("/healthz", get(|| async { "ok" }))
+        .fallback(dispatch)
+        .with_state(state)
+        .layer(middleware::from_fn(log_request))
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            HeaderName::from_static("referrer-policy"),
+            HeaderValue::from_static("no-referrer"),
+        ))
+}
+
+/// `/ari/...` (any case, as Asterisk matches it) goes to the ARI door; everything else is the SPA, whose
+/// deep links fall back to index.html.
+async fn dispatch(State(st): State<AppState>, req: Request) -> Response {
+    let path = req.uri().path();
+    if path.len() >= 4 && path[..4].eq_ignore_ascii_case("/ari") && (path.len() == 4 || path.as_bytes()[4] == b'/') {
+        return ari_door::handle(State(st), req).await;
+    }
+    let index = st.dist.join("index.html");
+    if !index.exists() {
+        return (axum::http::StatusCode::SERVICE_UNAVAILABLE, "The panel is not built: run `cargo xtask run`, which builds it with trunk.").into_response();
+    }
+    let spa = ServeDir::new(&st.dist).precompressed_br().fallback(ServeFile::new(index));
+    match spa.oneshot(req).await {
+        Ok(r) => r.into_response(),
+        Err(e) => match e {},
+    }
+}
+
+/// One line per request: method, path (never the query, which may hold an api_key), status, time.
+async fn log_request(req: Request, next: Next) -> Response {
+    let (method, path) = (req.method().clone(), req.uri().path().to_string());
+    let start = Instant::now();
+    let resp = next.run(req).await;
+    tracing::debug!(%method, %path, status = resp.status().as_u16(), ms = start.elapsed().as_secs_f64() * 1e3, "request");
+    resp
+}

@@ -1,0 +1,49 @@
+//! What Conjure says when Asterisk is down, slow, or refuses Conjure's own credentials.
+
+mod common;
+
+use common::{call, router, sim, target};
+
+#[tokio::test]
+async fn unreachable_asterisk_is_a_502_naming_the_url() {
+    // Bind and drop: nothing listens on that port any more.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let app = router(target(&format!("http://127.0.0.1:{port}"), "asterisk", "asterisk"));
+    let r = call(&app, "GET", "/api/objects/auth/alice", None, None).await;
+    assert_eq!(r.status, 502);
+    let msg = r.json()["message"].as_str().unwrap().to_string();
+    assert!(msg.contains(&format!("127.0.0.1:{port}")) && msg.contains("unreachable"), "{msg}");
+}
+
+#[tokio::test]
+async fn slow_asterisk_is_a_504() {
+    // Accepts connections and never answers.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((s, _)) = listener.accept().await {
+            held.push(s);
+        }
+    });
+    let app = router(target(&format!("http://{addr}"), "asterisk", "asterisk"));
+    let r = call(&app, "GET", "/api/objects/auth/alice", None, None).await;
+    assert_eq!(r.status, 504, "{}", r.text);
+    assert!(r.json()["message"].as_str().unwrap().contains("did not answer"));
+}
+
+#[tokio::test]
+async fn wrong_ari_credentials_are_a_502_without_a_browser_prompt() {
+    let (_sim, base) = sim().await;
+    let app = router(target(&base, "asterisk", "wrong"));
+    for uri in ["/api/objects/auth/alice", "/ari/asterisk/config/dynamic/res_pjsip/auth/alice"] {
+        let r = call(&app, "GET", uri, Some(common::ADMIN), None).await;
+        assert_eq!(r.status, 502, "{uri}");
+        assert!(r.headers.get("www-authenticate").is_none());
+        assert!(r.json()["message"].as_str().unwrap().contains("refused Conjure's ARI credentials"));
+    }
+    let app = router(target(&base, "viewer", "viewer"));
+    let r = call(&app, "PUT", "/api/objects/domain_alias/x", None, Some(r#"{"fields":[{"attribute":"domain","value":"d"}]}"#)).await;
+    assert_eq!(r.status, 502);
+    assert!(r.json()["message"].as_str().unwrap().contains("read-only"));
+}
