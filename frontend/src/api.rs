@@ -1,0 +1,56 @@
+//! The typed client to Conjure's `/api`. The browser only ever talks to Conjure, never to Asterisk.
+
+use gloo_net::http::{Request, Response};
+use model::api::{ApiError, ObjectView, Status};
+use model::{Field, ObjectType, id::encode_segment};
+use serde::de::DeserializeOwned;
+
+fn object_url(ty: ObjectType, id: &str) -> String {
+    format!("/api/objects/{}/{}", ty.as_str(), encode_segment(id))
+}
+
+fn network(e: gloo_net::Error) -> ApiError {
+    ApiError::new(format!("Conjure's server could not be reached ({e})"))
+        .with_hint("Check that Conjure is running and your network connection works, then try again.")
+}
+
+async fn error_of(resp: Response) -> ApiError {
+    let status = resp.status();
+    resp.json::<ApiError>()
+        .await
+        .unwrap_or_else(|_| ApiError::new(format!("Conjure's server answered {status} {}", resp.status_text())))
+}
+
+async fn json<T: DeserializeOwned>(resp: Response) -> Result<T, ApiError> {
+    if resp.ok() {
+        resp.json::<T>().await.map_err(|e| ApiError::new(format!("unexpected answer from Conjure's server: {e}")))
+    } else {
+        Err(error_of(resp).await)
+    }
+}
+
+/// `Ok(None)` when the object does not exist on Asterisk.
+pub async fn get_object(ty: ObjectType, id: &str) -> Result<Option<ObjectView>, ApiError> {
+    let resp = Request::get(&object_url(ty, id)).send().await.map_err(network)?;
+    if resp.status() == 404 {
+        let err = error_of(resp).await;
+        // A 404 from Asterisk means "no such object"; any other 404 is a real error.
+        return if err.asterisk_status == Some(404) { Ok(None) } else { Err(err) };
+    }
+    json(resp).await.map(Some)
+}
+
+pub async fn put_object(ty: ObjectType, id: &str, fields: Vec<Field>) -> Result<ObjectView, ApiError> {
+    let body = model::api::SaveRequest { fields };
+    let req = Request::put(&object_url(ty, id)).json(&body).map_err(network)?;
+    json(req.send().await.map_err(network)?).await
+}
+
+pub async fn delete_object(ty: ObjectType, id: &str) -> Result<(), ApiError> {
+    let resp = Request::delete(&object_url(ty, id)).send().await.map_err(network)?;
+    if resp.ok() { Ok(()) } else { Err(error_of(resp).await) }
+}
+
+pub async fn status() -> Result<Status, ApiError> {
+    json(Request::get("/api/status").send().await.map_err(network)?).await
+}

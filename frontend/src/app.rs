@@ -1,0 +1,43 @@
+//! The shell: left navigation by object type, a top bar with Asterisk's state, and the routes.
+
+use leptos::prelude::*;
+use leptos_router::components::{A, Route, Router, Routes};
+use leptos_router::path;
+use model::{ObjectType, Writability};
+
+use crate::components::status_bar::StatusBar;
+use crate::pages::{home::Home, not_found::NotFound, object::ObjectPage, type_page::TypePage};
+
+#[component]
+pub fn App() -> impl IntoView {
+    view! {
+        <Router>
+            <div class="shell">
+                <nav class="sidebar" aria-label="Object types">
+                    <A href="/" attr:class="brand">"Conjure"</A>
+                    <h2>"PJSIP objects"</h2>
+                    <ul>
+                        {ObjectType::ALL
+                            .iter()
+                            .filter(|t| t.writability() != Writability::Unrenderable)
+                            .map(|t| {
+                                let href = format!("/objects/{}", t.as_str());
+                                view! { <li><A href=href>{t.label()}</A></li> }
+                            })
+                            .collect_view()}
+                    </ul>
+                </nav>
+                <div class="main">
+                    <StatusBar/>
+                    <main>
+                        <Routes fallback=|| view! { <NotFound/> }>
+                            <Route path=path!("/") view=Home/>
+                            <Route path=path!("/objects/:type") view=TypePage/>
+                            <Route path=path!("/objects/:type/:id") view=ObjectPage/>
+                        </Routes>
+                    </main>
+                </div>
+            </div>
+        </Router>
+    }
+}

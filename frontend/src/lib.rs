@@ -1,0 +1,15 @@
+//! Conjure's panel. One page per file under `pages/`; the typed client to the backend is `api`.
+
+pub mod api;
+mod app;
+mod components;
+mod pages;
+pub mod rows;
+
+pub use app::App;
+
+/// Mounts the panel on `<body>`.
+pub fn start() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(App);
+}

@@ -1,0 +1,4 @@
+pub mod home;
+pub mod not_found;
+pub mod object;
+pub mod type_page;

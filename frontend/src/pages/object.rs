@@ -1,0 +1,163 @@
+//! One object by type and id: load it from Asterisk, show and edit its options, save, delete; when it does
+//! not exist, offer to create it.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_params_map;
+use model::api::{ApiError, ObjectView};
+use model::{Field, ObjectId, ObjectType};
+
+use crate::api;
+use crate::components::error_box::ErrorBox;
+use crate::components::field_editor::FieldEditor;
+use crate::rows::{RowState, rows_of};
+
+#[derive(Clone)]
+enum Loaded {
+    Loading,
+    Missing,
+    Present(ObjectView),
+    Failed(ApiError),
+}
+
+/// What a new object of a type usually needs first.
+fn starter_rows(ty: ObjectType, id: &str) -> Vec<RowState> {
+    let row = |a: &str, v: &str| RowState { attribute: a.into(), value: v.into(), ..RowState::new_row() };
+    match ty {
+        ObjectType::Auth => vec![row("username", id), row("password", "")],
+        ObjectType::Endpoint => vec![row("context", "default"), row("disallow", "all"), row("allow", "ulaw"), row("auth", id), row("aors", id)],
+        ObjectType::Aor => vec![row("max_contacts", "1")],
+        ObjectType::Identify => vec![row("endpoint", ""), row("match", "")],
+        ObjectType::DomainAlias => vec![row("domain", "")],
+        ObjectType::Registration => vec![row("server_uri", ""), row("client_uri", "")],
+        _ => vec![RowState::new_row()],
+    }
+}
+
+#[component]
+pub fn ObjectPage() -> impl IntoView {
+    let params = use_params_map();
+    let target = Memo::new(move |_| {
+        let p = params.read();
+        (p.get("type").unwrap_or_default(), p.get("id").unwrap_or_default())
+    });
+    let loaded = RwSignal::new(Loaded::Loading);
+    let creating = RwSignal::new(false);
+    let saving = RwSignal::new(false);
+    let confirming = RwSignal::new(false);
+    let notice = RwSignal::new(None::<String>);
+    let failure = RwSignal::new(None::<ApiError>);
+
+    let checked = move || -> Result<(ObjectType, String), ApiError> {
+        let (ty, id) = target.get();
+        let ty = ObjectType::parse(&ty).ok_or_else(|| ApiError::new(format!("Conjure does not know the type '{ty}'")))?;
+        ObjectId::new(id.clone()).map_err(|e| ApiError::new(format!("Bad id: {e}")))?;
+        Ok((ty, id))
+    };
+
+    Effect::new(move |_| {
+        let t = checked();
+        loaded.set(Loaded::Loading);
+        creating.set(false);
+        notice.set(None);
+        failure.set(None);
+        spawn_local(async move {
+            let next = match t {
+                Err(e) => Loaded::Failed(e),
+                Ok((ty, id)) => match api::get_object(ty, &id).await {
+                    Ok(Some(v)) => Loaded::Present(v),
+                    Ok(None) => Loaded::Missing,
+                    Err(e) => Loaded::Failed(e),
+                },
+            };
+            loaded.set(next);
+        });
+    });
+
+    let save = Callback::new(move |fields: Vec<Field>| {
+        let Ok((ty, id)) = checked() else { return };
+        saving.set(true);
+        failure.set(None);
+        notice.set(None);
+        spawn_local(async move {
+            match api::put_object(ty, &id, fields).await {
+                Ok(v) => {
+                    notice.set(Some(format!("Saved {} '{}' on Asterisk.", ty, v.id)));
+                    creating.set(false);
+                    loaded.set(Loaded::Present(v));
+                }
+                Err(e) => failure.set(Some(e)),
+            }
+            saving.set(false);
+        });
+    });
+
+    let delete = move |_| {
+        let Ok((ty, id)) = checked() else { return };
+        confirming.set(false);
+        failure.set(None);
+        spawn_local(async move {
+            match api::delete_object(ty, &id).await {
+                Ok(()) => {
+                    notice.set(Some(format!("Deleted {ty} '{id}' from Asterisk.")));
+                    loaded.set(Loaded::Missing);
+                }
+                Err(e) => failure.set(Some(e)),
+            }
+        });
+    };
+
+    let title = move || {
+        let (ty, id) = target.get();
+        view! { <h1><span class="muted">{ty}</span>" "<span data-testid="object-id">{id}</span></h1> }
+    };
+
+    let body = move || match loaded.get() {
+        Loaded::Loading => view! { <p class="muted">"Loading…"</p> }.into_any(),
+        Loaded::Failed(e) => view! { <ErrorBox error=e/> }.into_any(),
+        Loaded::Missing => {
+            let Ok((ty, id)) = checked() else { return ().into_any() };
+            view! {
+                <div data-testid="not-found">
+                    <p>{format!("{ty} '{id}' does not exist on Asterisk.")}</p>
+                    <Show when=move || !creating.get() && ty.can_put()>
+                        <button class="primary" on:click=move |_| creating.set(true) data-testid="create">"Create it"</button>
+                    </Show>
+                </div>
+                <Show when=move || creating.get()>
+                    <FieldEditor initial=starter_rows(ty, &id) on_save=save saving=saving.into() save_label="Create"/>
+                </Show>
+            }
+            .into_any()
+        }
+        Loaded::Present(v) => {
+            let ty = v.object_type;
+            view! {
+                <div class="object-actions">
+                    {ty.write_refusal().map(|why| view! { <p class="notice">{why}</p> })}
+                    <Show when=move || ty.can_delete()>
+                        <button class="danger" on:click=move |_| confirming.set(true) data-testid="delete">"Delete"</button>
+                    </Show>
+                </div>
+                <Show when=move || confirming.get()>
+                    <div class="confirm" role="alertdialog" aria-labelledby="confirm-text" data-testid="confirm">
+                        <p id="confirm-text">{move || { let (t, i) = target.get(); format!("Delete {t} '{i}' from Asterisk? Phones using it stop working at once.") }}</p>
+                        <button class="danger" on:click=delete data-testid="confirm-delete">"Delete"</button>
+                        <button on:click=move |_| confirming.set(false)>"Cancel"</button>
+                    </div>
+                </Show>
+                <FieldEditor initial=rows_of(&v) on_save=save saving=saving.into() save_label="Save changes"/>
+            }
+            .into_any()
+        }
+    };
+
+    view! {
+        <section class="object">
+            {title}
+            {move || notice.get().map(|n| view! { <p class="toast" role="status" data-testid="notice">{n}</p> })}
+            {move || failure.get().map(|e| view! { <ErrorBox error=e/> })}
+            {body}
+        </section>
+    }
+}
