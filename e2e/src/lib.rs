@@ -1,1 +1,103 @@
+//! Fixtures for the browser tests: a simulator, Conjure serving the trunk-built `dist/`, and headless
+//! Chromium through chromedriver. Every piece is real; only the Asterisk is simulated.
 
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::Duration;
+
+use asterisk_sim::{Sim, default_users};
+use conjure::{AppState, AriTarget, Secret, ari::AriClient};
+use fantoccini::{Client, ClientBuilder};
+use model::api::Mode;
+
+/// The admin password of the ARI-shaped door in these tests.
+pub const ADMIN: &str = "e2e-admin";
+
+/// The workspace root (where `dist/` is built).
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+/// A simulator and Conjure in front of it, both on loopback ports.
+pub struct Stack {
+    pub sim: Arc<Sim>,
+    pub sim_addr: SocketAddr,
+    pub conjure: String,
+}
+
+pub async fn stack(mode: Mode) -> Stack {
+    let dist = root().join("dist");
+    assert!(dist.join("index.html").exists(), "dist/ is not built: run `cargo xtask test` (it runs trunk first)");
+    let sim = Arc::new(Sim::new(default_users()));
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let sim_addr = l.local_addr().unwrap();
+    tokio::spawn(asterisk_sim::serve(l, sim.clone(), std::future::pending()));
+    let target = AriTarget {
+        base: format!("http://{sim_addr}"),
+        user: "asterisk".into(),
+        password: Secret("asterisk".into()),
+        timeout: Duration::from_secs(5),
+        connect_timeout: Duration::from_secs(2),
+    };
+    let state = AppState { ari: AriClient::new(target), mode, admin_password: Some(Arc::new(Secret(ADMIN.into()))), dist };
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let conjure = format!("http://{}", l.local_addr().unwrap());
+    tokio::spawn(conjure::serve(l, state, std::future::pending()));
+    Stack { sim, sim_addr, conjure }
+}
+
+/// chromedriver, killed when dropped.
+pub struct Driver {
+    child: Child,
+    pub client: Client,
+    _profile: PathBuf,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self._profile);
+    }
+}
+
+pub async fn browser() -> Driver {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let child = Command::new("chromedriver")
+        .args([format!("--port={port}"), "--allowed-ips=127.0.0.1".into()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver is not installed: run scripts/setup.sh (cargo xtask setup)");
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let profile = std::env::temp_dir().join(format!("conjure-e2e-chrome-{}-{port}", std::process::id()));
+    let caps = serde_json::json!({
+        "browserName": "chrome",
+        "goog:chromeOptions": {
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                     "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     "--window-size=1200,900", format!("--user-data-dir={}", profile.display())]
+        }
+    });
+    let client = ClientBuilder::native()
+        .capabilities(caps.as_object().unwrap().clone())
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .expect("cannot start headless Chromium through chromedriver");
+    Driver { child, client, _profile: profile }
+}
+
+/// Where screenshots go (ignored by git; CI keeps them as artefacts of the run).
+pub fn artifacts() -> PathBuf {
+    let dir = root().join("e2e/artifacts");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}

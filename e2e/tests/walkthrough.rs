@@ -1,0 +1,97 @@
+//! The push-configuration walk-through, clicked through in headless Chromium: auth `alice` is not found,
+//! is created with a username and password, shows its fields but never its password, and is deleted.
+
+use std::time::Duration;
+
+use e2e::{artifacts, browser, stack};
+use fantoccini::{Client, Locator};
+use model::api::Mode;
+
+async fn text_of(c: &Client, testid: &str) -> String {
+    let el = c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css(&format!("[data-testid='{testid}']"))).await
+        .unwrap_or_else(|e| panic!("no [data-testid='{testid}'] on the page: {e}"));
+    el.text().await.unwrap()
+}
+
+async fn click(c: &Client, testid: &str) {
+    c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css(&format!("[data-testid='{testid}']"))).await
+        .unwrap_or_else(|e| panic!("no [data-testid='{testid}'] to click: {e}"))
+        .click().await.unwrap();
+}
+
+async fn wait_for_text(c: &Client, testid: &str, needle: &str) {
+    for _ in 0..100 {
+        if let Ok(el) = c.find(Locator::Css(&format!("[data-testid='{testid}']"))).await {
+            if el.text().await.unwrap_or_default().contains(needle) {
+                return;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("[data-testid='{testid}'] never showed '{needle}'; page: {}", c.source().await.unwrap_or_default());
+}
+
+async fn sim_get(stack: &e2e::Stack, path: &str) -> (u16, String) {
+    let r = reqwest::Client::new()
+        .get(format!("http://{}/ari/asterisk/config/dynamic/res_pjsip/{path}", stack.sim_addr))
+        .basic_auth("asterisk", Some("asterisk")).send().await.unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auth_alice_walk_through_in_chromium() {
+    let stack = stack(Mode::Demo).await;
+    let driver = browser().await;
+    let c = &driver.client;
+
+    c.goto(&format!("{}/objects/auth/alice", stack.conjure)).await.unwrap();
+    assert!(text_of(c, "demo-banner").await.contains("Demo mode"));
+    wait_for_text(c, "asterisk-state", "connected").await;
+    assert!(text_of(c, "not-found").await.contains("auth 'alice' does not exist on Asterisk."));
+
+    click(c, "create").await;
+    let user = c.wait().for_element(Locator::Css("[data-testid='value-username']")).await.unwrap();
+    assert_eq!(user.prop("value").await.unwrap().as_deref(), Some("alice"), "the username starts as the id");
+    let pw = c.find(Locator::Css("[data-testid='value-password']")).await.unwrap();
+    assert_eq!(pw.attr("type").await.unwrap().as_deref(), Some("password"), "a password is typed into a password input");
+    pw.send_keys("supersecret").await.unwrap();
+    click(c, "save").await;
+
+    wait_for_text(c, "notice", "Saved auth 'alice' on Asterisk.").await;
+    let user = c.find(Locator::Css("[data-testid='value-username']")).await.unwrap();
+    assert_eq!(user.prop("value").await.unwrap().as_deref(), Some("alice"));
+    let secret = c.find(Locator::Css("[data-testid='secret-password']")).await.unwrap();
+    assert_eq!(secret.prop("value").await.unwrap().as_deref(), Some(""));
+    assert!(secret.attr("placeholder").await.unwrap().unwrap().starts_with("set (hidden)"));
+    assert!(!c.source().await.unwrap().contains("supersecret"), "the password reached the page");
+    let (status, body) = sim_get(&stack, "auth/alice").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("\"supersecret\""), "Asterisk holds the password: {body}");
+    std::fs::write(artifacts().join("walkthrough-created.png"), c.screenshot().await.unwrap()).unwrap();
+
+    click(c, "delete").await;
+    assert!(text_of(c, "confirm").await.contains("Delete auth 'alice' from Asterisk?"));
+    click(c, "confirm-delete").await;
+    wait_for_text(c, "notice", "Deleted auth 'alice' from Asterisk.").await;
+    assert!(text_of(c, "not-found").await.contains("does not exist"));
+    assert_eq!(sim_get(&stack, "auth/alice").await.0, 404);
+    std::fs::write(artifacts().join("walkthrough-deleted.png"), c.screenshot().await.unwrap()).unwrap();
+
+    driver.client.clone().close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_value_shows_asterisk_words_and_a_hint() {
+    let stack = stack(Mode::Asterisk).await;
+    let driver = browser().await;
+    let c = &driver.client;
+    c.goto(&format!("{}/objects/auth/bob", stack.conjure)).await.unwrap();
+    click(c, "create").await;
+    // A username but no password: Asterisk 22 refuses it and writes the reason only to its log.
+    click(c, "save").await;
+    wait_for_text(c, "error", "Creation of object 'bob' failed field value validation").await;
+    assert!(text_of(c, "error").await.contains("Asterisk's log"));
+    assert!(c.find(Locator::Css("[data-testid='demo-banner']")).await.is_err(), "no demo banner against a real Asterisk");
+    assert_eq!(sim_get(&stack, "auth/bob").await.0, 404);
+    driver.client.clone().close().await.unwrap();
+}
