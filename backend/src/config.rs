@@ -88,12 +88,16 @@ impl Cli {
 
 /// Accepts `http://pbx:8088`, `http://pbx:8088/` and `http://pbx:8088/ari`.
 pub fn normalise_base(url: &str) -> anyhow::Result<String> {
-    let parsed = reqwest::Url::parse(url).map_err(|e| anyhow::anyhow!("--ari-url '{url}' is not a URL: {e}"))?;
-    if parsed.scheme() != "http" {
-        anyhow::bail!("--ari-url '{url}': only http:// is supported (put Asterisk's HTTP server on loopback or a private network)");
-    }
-    if !parsed.username().is_empty() || parsed.password().is_some() {
+    let Some(rest) = url.strip_prefix("http://") else {
+        anyhow::bail!("--ari-url '{url}' must start with http:// (Asterisk's HTTP server, e.g. http://pbx:8088; https is not supported yet)");
+    };
+    let authority = rest.split('/').next().unwrap_or_default();
+    if authority.contains('@') {
         anyhow::bail!("--ari-url must not carry credentials: use --ari-user and --ari-password-file");
+    }
+    let port_ok = authority.rsplit_once(':').is_none_or(|(_, p)| p.parse::<u16>().is_ok() || p.ends_with(']'));
+    if authority.is_empty() || !port_ok || rest.contains(['?', '#']) {
+        anyhow::bail!("--ari-url '{url}' is not a URL like http://pbx:8088");
     }
     let s = url.trim_end_matches('/');
     Ok(s.strip_suffix("/ari").unwrap_or(s).to_string())
@@ -116,6 +120,8 @@ mod tests {
         assert_eq!(normalise_base("http://pbx:8088/").unwrap(), "http://pbx:8088");
         assert_eq!(normalise_base("http://pbx:8088/ari").unwrap(), "http://pbx:8088");
         assert!(normalise_base("http://u:p@pbx:8088").is_err());
+        assert!(normalise_base("https://pbx:8089").is_err());
+        assert!(normalise_base("http://pbx:port").is_err());
         assert!(normalise_base("pbx:8088").is_err());
     }
 

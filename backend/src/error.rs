@@ -55,6 +55,7 @@ impl AppError {
             AriError::Unreachable { .. } => "Check that Asterisk runs, that http.conf enables its HTTP server on that address, and that res_ari is loaded.",
             AriError::Timeout { .. } => "Asterisk is slow or stuck; nothing was confirmed, so read the object again before retrying.",
             AriError::Closed { .. } => "Look at Asterisk's log; if it restarted, objects kept in memory are gone.",
+            AriError::Malformed { .. } => "Check that --ari-url points at Asterisk's HTTP server and not at another service.",
         };
         AppError::new(status, e.to_string()).hint(hint)
     }
@@ -64,9 +65,9 @@ impl AppError {
     pub fn upstream(up: &Upstream, ty: ObjectType, ari_user: &str) -> Self {
         let json: serde_json::Value = serde_json::from_slice(&up.body).unwrap_or_default();
         let message = json["message"].as_str().or(json["error"].as_str()).map(str::to_string)
-            .unwrap_or_else(|| format!("Asterisk answered {}", up.status));
-        let status = StatusCode::from_u16(up.status.as_u16()).unwrap_or(StatusCode::BAD_GATEWAY);
-        let mut err = match (status.as_u16(), message.as_str()) {
+            .unwrap_or_else(|| format!("Asterisk answered HTTP {}", up.status));
+        let status = StatusCode::from_u16(up.status).unwrap_or(StatusCode::BAD_GATEWAY);
+        let mut err = match (up.status, message.as_str()) {
             (401, _) => AppError::new(StatusCode::BAD_GATEWAY, format!("Asterisk refused Conjure's ARI credentials (user '{ari_user}')"))
                 .hint("Check CONJURE_ARI_USER and the ARI password against ari.conf on the Asterisk server."),
             (403, "Write access denied") => AppError::new(StatusCode::BAD_GATEWAY, format!("Conjure's ARI user '{ari_user}' is read-only"))
@@ -86,7 +87,7 @@ impl AppError {
             ),
             _ => AppError::new(status, message.clone()),
         };
-        err.body.asterisk_status = Some(up.status.as_u16());
+        err.body.asterisk_status = Some(up.status);
         err
     }
 }

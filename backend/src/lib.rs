@@ -26,6 +26,19 @@ pub struct AppState {
     pub admin_password: Option<Arc<Secret>>,
     /// The trunk-built SPA.
     pub dist: PathBuf,
+    /// `Basic base64(admin:password)`, the ARI door's expected Authorization header (empty when off).
+    pub admin_basic: Arc<str>,
+}
+
+impl AppState {
+    pub fn new(ari: ari::AriClient, mode: Mode, admin_password: Option<Secret>, dist: PathBuf) -> Self {
+        use base64::Engine;
+        let admin_basic = admin_password
+            .as_ref()
+            .map(|p| format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("admin:{}", p.0))))
+            .unwrap_or_default();
+        AppState { ari, mode, admin_password: admin_password.map(Arc::new), dist, admin_basic: admin_basic.into() }
+    }
 }
 
 /// Serves `state` on `listener` until `shutdown` completes.

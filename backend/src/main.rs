@@ -1,13 +1,11 @@
 //! `conjure`: run the panel. See `conjure --help`; every flag also reads a `CONJURE_*` variable.
 
-use std::sync::Arc;
-
 use clap::Parser;
 use conjure::{AppState, Cli, ari::AriClient, demo};
 use model::api::Mode;
 use tracing_subscriber::EnvFilter;
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "conjure=info,asterisk_sim=warn".into()))
@@ -23,14 +21,14 @@ async fn main() -> anyhow::Result<()> {
         Mode::Demo => tracing::warn!("DEMO MODE: no --ari-url given; an embedded Asterisk simulator answers, nothing reaches a phone system"),
         Mode::Asterisk => tracing::info!(ari_url = %target.base, ari_user = %target.user, "forwarding to Asterisk"),
     }
-    let admin_password = cli.admin_password()?.map(Arc::new);
+    let admin_password = cli.admin_password()?;
     if admin_password.is_none() {
         tracing::info!("the ARI-shaped door /ari/... is off: set CONJURE_ADMIN_PASSWORD to let scripts use it");
     }
     if !cli.dist.join("index.html").exists() {
         tracing::warn!(dist = %cli.dist.display(), "the panel is not built; `cargo xtask run` builds it");
     }
-    let state = AppState { ari: AriClient::new(target), mode, admin_password, dist: cli.dist.clone() };
+    let state = AppState::new(AriClient::new(target), mode, admin_password, cli.dist.clone());
     let listener = tokio::net::TcpListener::bind(cli.listen).await
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", cli.listen))?;
     tracing::info!("Conjure listening on http://{}", listener.local_addr()?);

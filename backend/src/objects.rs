@@ -21,7 +21,7 @@ fn fields(up: &Upstream) -> Result<Vec<Field>, AppError> {
 
 pub async fn read(st: &AppState, ty: ObjectType, id: &ObjectId) -> Result<Vec<Field>, AppError> {
     let up = st.ari.get_object(ty, id).await.map_err(AppError::ari)?;
-    match up.status.as_u16() {
+    match up.status {
         200 => fields(&up),
         _ => Err(AppError::upstream(&up, ty, st.ari.user())),
     }
@@ -32,7 +32,7 @@ pub async fn write(st: &AppState, ty: ObjectType, id: &ObjectId, body: &PutBody)
         return Err(AppError::new(StatusCode::FORBIDDEN, why));
     }
     let up = st.ari.put_object(ty, id, body).await.map_err(AppError::ari)?;
-    match up.status.as_u16() {
+    match up.status {
         200 => fields(&up),
         _ => Err(AppError::upstream(&up, ty, st.ari.user())),
     }
@@ -43,7 +43,7 @@ pub async fn delete(st: &AppState, ty: ObjectType, id: &ObjectId) -> Result<(), 
         return Err(AppError::new(StatusCode::FORBIDDEN, ty.write_refusal().unwrap_or_default()));
     }
     let up = st.ari.delete_object(ty, id).await.map_err(AppError::ari)?;
-    match up.status.as_u16() {
+    match up.status {
         204 | 200 => Ok(()),
         _ => Err(AppError::upstream(&up, ty, st.ari.user())),
     }

@@ -41,7 +41,7 @@ pub async fn stack(mode: Mode) -> Stack {
         timeout: Duration::from_secs(5),
         connect_timeout: Duration::from_secs(2),
     };
-    let state = AppState { ari: AriClient::new(target), mode, admin_password: Some(Arc::new(Secret(ADMIN.into()))), dist };
+    let state = AppState::new(AriClient::new(target), mode, Some(Secret(ADMIN.into())), dist);
     let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let conjure = format!("http://{}", l.local_addr().unwrap());
     tokio::spawn(conjure::serve(l, state, std::future::pending()));

@@ -1,1 +1,66 @@
-fn main(){}
+//! `cargo xtask <command>`: the project's commands, so the README needs only two of them.
+//!
+//! - `setup`: install the tools (idempotent; `scripts/setup.sh`).
+//! - `run [conjure flags…]`: setup, build the panel, run Conjure (demo mode without `--ari-url`).
+//! - `test`: setup, build the panel, run every test (unit, simulator replay, backend, browser).
+//! - `bench`: throughput through Conjure against straight to the simulator, memory, and the panel's size.
+
+mod bench;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, bail};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+/// Runs a command in the workspace root, failing with its name when it fails.
+pub fn run(cmd: &mut Command) -> anyhow::Result<()> {
+    let shown = format!("{cmd:?}");
+    eprintln!("\x1b[1mxtask:\x1b[0m {shown}");
+    let status = cmd.current_dir(root()).status().with_context(|| format!("cannot start {shown}"))?;
+    if !status.success() {
+        bail!("{shown} failed ({status})");
+    }
+    Ok(())
+}
+
+fn setup() -> anyhow::Result<()> {
+    run(Command::new("bash").arg("scripts/setup.sh"))
+}
+
+/// trunk runs cargo offline (Trunk.toml), so dependencies are fetched first.
+fn build_spa() -> anyhow::Result<()> {
+    run(Command::new("cargo").args(["fetch", "--locked"]))?;
+    run(Command::new("trunk").args(["build", "--offline"]))
+}
+
+fn main() -> anyhow::Result<()> {
+    let mut args = std::env::args().skip(1);
+    let cmd = args.next().unwrap_or_default();
+    let rest: Vec<String> = args.collect();
+    match cmd.as_str() {
+        "setup" => setup(),
+        "run" => {
+            setup()?;
+            build_spa()?;
+            run(Command::new("cargo").args(["run", "--locked", "--release", "-p", "conjure", "--"]).args(&rest))
+        }
+        "test" => {
+            setup()?;
+            build_spa()?;
+            run(Command::new("cargo").args(["test", "--workspace", "--locked"]).args(&rest))
+        }
+        "bench" => {
+            setup()?;
+            build_spa()?;
+            bench::run_all(&root())
+        }
+        _ => {
+            eprintln!("usage: cargo xtask setup | run [conjure flags] | test [cargo test flags] | bench");
+            std::process::exit(2)
+        }
+    }
+}

@@ -65,7 +65,7 @@ async fn door(st: &AppState, req: Request) -> Result<Response, AppError> {
         }
     };
     // Secrets are left out: PUT merges, so a script that reads, edits and writes back keeps them.
-    let (shown, _) = secret::redact(fields);
+    let shown: Vec<_> = fields.iter().filter(|f| !secret::is_secret(&f.attribute)).collect();
     Ok((StatusCode::OK, axum::Json(shown)).into_response())
 }
 
@@ -80,6 +80,12 @@ fn authenticate(st: &AppState, req: &Request<Body>) -> Result<(), AppError> {
         return Err(AppError::new(StatusCode::UNAUTHORIZED, "Authentication required")
             .hint("The ARI-shaped door is off: start Conjure with CONJURE_ADMIN_PASSWORD to use it."));
     };
+    // Fast path: the header exactly as a client builds it, compared without early exit.
+    if let Some(h) = req.headers().get(header::AUTHORIZATION) {
+        if constant_eq(h.as_bytes(), st.admin_basic.as_bytes()) {
+            return Ok(());
+        }
+    }
     let given = req
         .headers()
         .get(header::AUTHORIZATION)
@@ -92,7 +98,7 @@ fn authenticate(st: &AppState, req: &Request<Body>) -> Result<(), AppError> {
             let key = q.split('&').find_map(|kv| kv.strip_prefix("api_key="))?;
             String::from_utf8(model::id::decode_legacy(key)).ok()
         });
-    let ok = given.as_deref().and_then(|g| g.split_once(':')).is_some_and(|(u, p)| u == "admin" && constant_eq(p, &expected.0));
+    let ok = given.as_deref().and_then(|g| g.split_once(':')).is_some_and(|(u, p)| u == "admin" && constant_eq(p.as_bytes(), expected.0.as_bytes()));
     if ok {
         return Ok(());
     }
@@ -102,6 +108,6 @@ fn authenticate(st: &AppState, req: &Request<Body>) -> Result<(), AppError> {
 }
 
 /// Compares without stopping at the first difference, so timing does not reveal the password.
-fn constant_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+fn constant_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

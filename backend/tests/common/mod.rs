@@ -40,12 +40,7 @@ pub fn target(base: &str, user: &str, password: &str) -> AriTarget {
 }
 
 pub fn router(target: AriTarget) -> axum::Router {
-    conjure::app(AppState {
-        ari: AriClient::new(target),
-        mode: Mode::Asterisk,
-        admin_password: Some(Arc::new(Secret(ADMIN.into()))),
-        dist: "/nonexistent".into(),
-    })
+    conjure::app(AppState::new(AriClient::new(target), Mode::Asterisk, Some(Secret(ADMIN.into())), "/nonexistent".into()))
 }
 
 pub async fn harness() -> Harness {

@@ -1,0 +1,138 @@
+//! `cargo xtask bench`: PUT and GET on auth objects, sequential and 8 concurrent, through Conjure's ARI door
+//! and straight to the simulator, in the same run; the ratio is what Conjure costs. Also Conjure's idle and
+//! peak memory and the brotli size of the built panel. Load comes from wrk (Debian), which is not the
+//! bottleneck; it shares the machine's 2 cores with both servers, as in the reference measurements.
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use base64::Engine;
+
+use crate::run;
+
+const OBJECTS: usize = 500;
+const SECONDS: u32 = 4;
+const PREFIX: &str = "/ari/asterisk/config/dynamic/res_pjsip/auth/";
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn wait_for(port: u16) -> anyhow::Result<()> {
+    let start = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        if start.elapsed() > Duration::from_secs(20) {
+            bail!("nothing listens on port {port} after 20 s");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Ok(())
+}
+
+fn kib(pid: u32, key: &str) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status.lines().find_map(|l| l.strip_prefix(key)).and_then(|v| v.split_whitespace().next()?.parse().ok()).unwrap_or(0)
+}
+
+/// One wrk run; returns requests per second, refusing runs with any non-2xx answer.
+fn wrk(url: &str, auth: &str, put: bool, conns: u32, root: &Path) -> anyhow::Result<f64> {
+    let script = root.join("target/bench-put.lua");
+    std::fs::write(&script, format!(
+        r#"local n = 0
+request = function()
+  n = n + 1
+  local id = "bench-" .. (n % {OBJECTS})
+  return wrk.format("PUT", "{PREFIX}" .. id, {{["Content-Type"] = "application/json", ["Authorization"] = "{auth}"}},
+    '{{"fields":[{{"attribute":"username","value":"' .. id .. '"}},{{"attribute":"password","value":"p' .. n .. '"}}]}}')
+end
+"#
+    ))?;
+    let mut cmd = Command::new("wrk");
+    cmd.args(["-t1", &format!("-c{conns}"), &format!("-d{SECONDS}s")]);
+    if put {
+        cmd.arg("-s").arg(&script).arg(url);
+    } else {
+        cmd.args(["-H", &format!("Authorization: {auth}"), &format!("{url}{PREFIX}bench-1")]);
+    }
+    let out = cmd.output().context("wrk is not installed: run `cargo xtask setup`")?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    if text.contains("Non-2xx") || text.contains("Socket errors") {
+        bail!("wrk saw errors against {url}:\n{text}");
+    }
+    text.lines()
+        .find_map(|l| l.strip_prefix("Requests/sec:"))
+        .and_then(|v| v.trim().parse().ok())
+        .with_context(|| format!("no rate in wrk's output:\n{text}"))
+}
+
+fn dist_brotli(root: &Path) -> anyhow::Result<(u64, u64)> {
+    let (mut raw, mut br) = (0, 0);
+    for e in std::fs::read_dir(root.join("dist"))? {
+        let p = e?.path();
+        if p.extension().is_some_and(|x| x == "br" || x == "gz") {
+            continue;
+        }
+        raw += std::fs::metadata(&p)?.len();
+        let out = Command::new("brotli").args(["-c", "-q", "11"]).arg(&p).output().context("brotli is not installed")?;
+        br += out.stdout.len() as u64;
+    }
+    Ok((raw, br))
+}
+
+pub fn run_all(root: &Path) -> anyhow::Result<()> {
+    run(Command::new("cargo").args(["build", "--release", "--locked", "-p", "conjure", "-p", "asterisk-sim"]))?;
+    let (sim_port, conjure_port) = (free_port(), free_port());
+    let _sim = Server(Command::new(root.join("target/release/asterisk-sim"))
+        .args(["--listen", &format!("127.0.0.1:{sim_port}")])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .spawn()?);
+    wait_for(sim_port)?;
+    let data = root.join("target/bench-data");
+    let conjure = Server(Command::new(root.join("target/release/conjure"))
+        .args(["--listen", &format!("127.0.0.1:{conjure_port}"), "--ari-url", &format!("http://127.0.0.1:{sim_port}")])
+        .arg("--data-dir").arg(&data).arg("--dist").arg(root.join("dist"))
+        .env("CONJURE_ARI_USER", "asterisk")
+        .env("CONJURE_ARI_PASSWORD", "asterisk")
+        .env("CONJURE_ADMIN_PASSWORD", "bench")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .spawn()?);
+    wait_for(conjure_port)?;
+    let pid = conjure.0.id();
+    std::thread::sleep(Duration::from_millis(300));
+    let idle_rss = kib(pid, "VmRSS:");
+
+    let b64 = |s: &str| format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(s));
+    let direct = (format!("http://127.0.0.1:{sim_port}"), b64("asterisk:asterisk"));
+    let through = (format!("http://127.0.0.1:{conjure_port}"), b64("admin:bench"));
+    // Creates the objects the GETs and PUTs use.
+    wrk(&direct.0, &direct.1, true, 8, root)?;
+
+    println!("\nauth objects, wrk 1 thread, {SECONDS} s per cell; both servers and wrk share the 2 cores");
+    println!("{:<22} {:>14} {:>14} {:>8}", "scenario", "direct req/s", "Conjure req/s", "ratio");
+    for (name, put, conns) in [("GET sequential", false, 1), ("GET 8 concurrent", false, 8), ("PUT sequential", true, 1), ("PUT 8 concurrent", true, 8)] {
+        let d = wrk(&direct.0, &direct.1, put, conns, root)?;
+        let c = wrk(&through.0, &through.1, put, conns, root)?;
+        println!("{name:<22} {d:>14.0} {c:>14.0} {:>7.2}x", c / d);
+    }
+    let peak = kib(pid, "VmHWM:");
+    let (raw, br) = dist_brotli(root)?;
+    println!("\nConjure RSS: idle {:.1} MB, peak {:.1} MB", idle_rss as f64 / 1024.0, peak as f64 / 1024.0);
+    println!("panel dist/: {:.1} KB raw, {:.1} KB brotli (budget 250 KB)", raw as f64 / 1024.0, br as f64 / 1024.0);
+    if br > 250 * 1024 {
+        bail!("dist/ is {br} bytes brotli, over the 250 KB budget");
+    }
+    Ok(())
+}
