@@ -47,3 +47,36 @@ async fn wrong_ari_credentials_are_a_502_without_a_browser_prompt() {
     assert_eq!(r.status, 502);
     assert!(r.json()["message"].as_str().unwrap().contains("read-only"));
 }
+
+/// A fake Asterisk that answers one request per connection and then closes it, either saying so
+/// (`Connection: close`) or not (as an idle timeout would).
+async fn one_shot_upstream(say_close: bool) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut s, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut buf = [0u8; 4096];
+                let _ = s.read(&mut buf).await;
+                let body = r#"[{"attribute":"domain","value":"example.com"}]"#;
+                let conn = if say_close { "Connection: close\r\n" } else { "" };
+                let resp = format!("HTTP/1.1 200 OK\r\n{conn}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}", body.len());
+                let _ = s.write_all(resp.as_bytes()).await;
+            });
+        }
+    });
+    format!("http://{addr}")
+}
+
+#[tokio::test]
+async fn connections_closed_by_asterisk_are_not_reused() {
+    for say_close in [true, false] {
+        let app = router(target(&one_shot_upstream(say_close).await, "asterisk", "asterisk"));
+        for _ in 0..3 {
+            let r = call(&app, "GET", "/api/objects/domain_alias/d", None, None).await;
+            assert_eq!(r.status, 200, "say_close={say_close}: {}", r.text);
+            assert_eq!(r.json()["fields"][0]["value"], "example.com");
+        }
+    }
+}
