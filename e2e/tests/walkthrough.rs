@@ -95,3 +95,27 @@ async fn a_bad_value_shows_asterisk_words_and_a_hint() {
     assert_eq!(sim_get(&stack, "auth/bob").await.0, 404);
     driver.client.clone().close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_id_with_slash_space_and_percent_reaches_asterisk_intact() {
+    let stack = stack(Mode::Asterisk).await;
+    let driver = browser().await;
+    let c = &driver.client;
+    c.goto(&format!("{}/objects/domain_alias", stack.conjure)).await.unwrap();
+    let id = c.wait().for_element(Locator::Css("[data-testid='open-id']")).await.unwrap();
+    id.send_keys("x/y 100%").await.unwrap();
+    click(c, "open-submit").await;
+    assert!(text_of(c, "not-found").await.contains("domain_alias 'x/y 100%' does not exist"));
+    click(c, "create").await;
+    c.wait().for_element(Locator::Css("[data-testid='value-domain']")).await.unwrap().send_keys("example.com").await.unwrap();
+    click(c, "save").await;
+    wait_for_text(c, "notice", "Saved domain_alias 'x/y 100%'").await;
+    let (status, body) = sim_get(&stack, "domain_alias/x%2Fy%20100%25").await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("example.com"));
+    // A deep link to the same object loads it.
+    c.goto(&format!("{}/objects/domain_alias/x%2Fy%20100%25", stack.conjure)).await.unwrap();
+    let domain = c.wait().for_element(Locator::Css("[data-testid='value-domain']")).await.unwrap();
+    assert_eq!(domain.prop("value").await.unwrap().as_deref(), Some("example.com"));
+    driver.client.clone().close().await.unwrap();
+}

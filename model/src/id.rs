@@ -103,6 +103,26 @@ pub fn decode_legacy(raw: &str) -> Vec<u8> {
     out
 }
 
+/// Strict percent-decoding (RFC 3986): `%XX` decoded, `+` kept. Used for the panel's own URLs, which
+/// [`encode_segment`] builds.
+pub fn decode_percent(raw: &str) -> Vec<u8> {
+    let b = raw.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            if let (Some(h), Some(l)) = (hex(b.get(i + 1)), hex(b.get(i + 2))) {
+                out.push(h << 4 | l);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    out
+}
+
 fn hex(c: Option<&u8>) -> Option<u8> {
     (*c? as char).to_digit(16).map(|d| d as u8)
 }
@@ -159,6 +179,13 @@ mod tests {
         assert!(matches!(ObjectId::new("x".repeat(256)), Err(IdError::TooLong(256))));
         assert!(ObjectId::new("x".repeat(255)).is_ok());
         assert!(ObjectId::from_asterisk_path_segment("%FF").is_err());
+    }
+
+    #[test]
+    fn panel_urls_round_trip() {
+        for id in ["a+b", "x/y 100%", "jürgen-日本", "%2F"] {
+            assert_eq!(String::from_utf8(decode_percent(&encode_segment(id))).unwrap(), id);
+        }
     }
 
     #[test]

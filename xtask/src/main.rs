@@ -37,6 +37,41 @@ fn build_spa() -> anyhow::Result<()> {
     run(Command::new("trunk").args(["build", "--offline"]))
 }
 
+/// `cargo test --workspace`, echoing its output and closing with one total line over every test binary.
+fn test(extra: &[String]) -> anyhow::Result<()> {
+    use std::io::{BufRead, BufReader, Write};
+    eprintln!("\x1b[1mxtask:\x1b[0m cargo test --workspace --locked {}", extra.join(" "));
+    let mut child = Command::new("cargo")
+        .args(["test", "--workspace", "--locked"])
+        .args(extra)
+        .current_dir(root())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .context("cannot start cargo test")?;
+    let (mut passed, mut failed) = (0u64, 0u64);
+    let mut out = std::io::stdout().lock();
+    for line in BufReader::new(child.stdout.take().unwrap()).lines() {
+        let line = line?;
+        writeln!(out, "{line}")?;
+        if let Some(rest) = line.strip_prefix("test result: ") {
+            let count = |word: &str| -> u64 {
+                rest.split(';').find_map(|p| p.trim().strip_suffix(word)?.trim().rsplit(' ').next()?.parse().ok()).unwrap_or(0)
+            };
+            passed += count("passed");
+            failed += count("failed");
+        }
+    }
+    let status = child.wait()?;
+    writeln!(out, "\nall tests: {passed} passed, {failed} failed")?;
+    if !status.success() || failed > 0 {
+        bail!("cargo test failed ({status})");
+    }
+    if passed == 0 {
+        bail!("no test ran");
+    }
+    Ok(())
+}
+
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
     let cmd = args.next().unwrap_or_default();
@@ -51,7 +86,7 @@ fn main() -> anyhow::Result<()> {
         "test" => {
             setup()?;
             build_spa()?;
-            run(Command::new("cargo").args(["test", "--workspace", "--locked"]).args(&rest))
+            test(&rest)
         }
         "bench" => {
             setup()?;

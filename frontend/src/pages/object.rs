@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::use_location;
 use model::api::{ApiError, ObjectView};
 use model::{Field, ObjectId, ObjectType};
 
@@ -36,10 +36,15 @@ fn starter_rows(ty: ObjectType, id: &str) -> Vec<RowState> {
 
 #[component]
 pub fn ObjectPage() -> impl IntoView {
-    let params = use_params_map();
+    // The raw path, not the router's params: the router applies decodeURI, which leaves `%2F` and `%23` but
+    // decodes `%25`, so ids with `/`, `#` or `%` would come out wrong.
+    let location = use_location();
     let target = Memo::new(move |_| {
-        let p = params.read();
-        (p.get("type").unwrap_or_default(), p.get("id").unwrap_or_default())
+        let path = location.pathname.get();
+        let mut parts = path.trim_start_matches('/').splitn(3, '/').skip(1);
+        let ty = parts.next().unwrap_or_default().to_string();
+        let raw_id = parts.next().unwrap_or_default();
+        (ty, String::from_utf8_lossy(&model::id::decode_percent(raw_id)).into_owned())
     });
     let loaded = RwSignal::new(Loaded::Loading);
     let creating = RwSignal::new(false);

@@ -1,0 +1,47 @@
+//! Nothing Conjure logs, at any level, carries a password: neither the ARI credentials nor an object's secret.
+
+mod common;
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use common::{call, sim, target};
+
+#[derive(Clone, Default)]
+struct Capture(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Capture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn trace_logs_hold_no_secrets() {
+    let capture = Capture::default();
+    let sink = capture.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || sink.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let (_sim, base) = sim().await;
+    let app = common::router(target(&base, "asterisk", "asterisk"));
+    let body = r#"{"fields":[{"attribute":"username","value":"alice"},{"attribute":"password","value":"pw-in-a-body-1234"}]}"#;
+    assert_eq!(call(&app, "PUT", "/api/objects/auth/alice", None, Some(body)).await.status, 200);
+    assert_eq!(call(&app, "GET", &format!("/ari/asterisk/config/dynamic/res_pjsip/auth/alice?api_key=admin:{}", common::ADMIN), None, None).await.status, 200);
+    // A failure path logs too (5xx): Asterisk refusing a wrong ARI password.
+    let wrong = common::router(target(&base, "asterisk", "wrong-ari-pw-5678"));
+    assert_eq!(call(&wrong, "GET", "/api/objects/auth/alice", None, None).await.status, 502);
+
+    let logs = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    assert!(logs.contains("object saved"), "the test must see Conjure's logs: {logs}");
+    for secret in ["pw-in-a-body-1234", common::ADMIN, "wrong-ari-pw-5678", "YXN0ZXJpc2s6"] {
+        assert!(!logs.contains(secret), "'{secret}' is in the logs:\n{logs}");
+    }
+}
