@@ -18,7 +18,8 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
 fi
 
 missing_apt=()
-for pkg in chromium chromium-driver brotli wrk; do
+# nginx-light: the bench compares Conjure with nginx as a plain credential-adding proxy.
+for pkg in chromium chromium-driver brotli wrk nginx-light; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing_apt+=("$pkg")
 done
 if [ ${#missing_apt[@]} -gt 0 ]; then

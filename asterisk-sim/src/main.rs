@@ -11,7 +11,7 @@ fn usage() -> ! {
     std::process::exit(2)
 }
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into())).init();
     let mut listen = "127.0.0.1:8088".to_string();

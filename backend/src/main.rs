@@ -5,7 +5,7 @@ use conjure::{AppState, Cli, ari::AriClient, demo};
 use model::api::Mode;
 use tracing_subscriber::EnvFilter;
 
-#[tokio::main(flavor = "current_thread")]
+#[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "conjure=info,asterisk_sim=warn".into()))

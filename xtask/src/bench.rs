@@ -90,9 +90,43 @@ fn dist_brotli(root: &Path) -> anyhow::Result<(u64, u64)> {
     Ok((raw, br))
 }
 
+/// nginx as a plain proxy that adds the ARI credentials, as in the reference measurements: the yardstick
+/// for what any proxy costs on this machine.
+fn nginx(root: &Path, port: u16, sim_port: u16, auth: &str) -> anyhow::Result<Server> {
+    let dir = root.join("target/bench-nginx");
+    std::fs::create_dir_all(dir.join("logs"))?;
+    std::fs::write(dir.join("nginx.conf"), format!(
+        r#"worker_processes 1;
+error_log logs/error.log warn;
+pid logs/nginx.pid;
+events {{ worker_connections 1024; }}
+http {{
+  access_log off;
+  upstream asterisk {{ server 127.0.0.1:{sim_port}; keepalive 16; }}
+  server {{
+    listen 127.0.0.1:{port};
+    location /ari/ {{
+      proxy_pass http://asterisk;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Authorization "{auth}";
+    }}
+  }}
+}}
+"#
+    ))?;
+    let child = Command::new("nginx")
+        .arg("-p").arg(&dir).args(["-c", "nginx.conf", "-g", "daemon off;"])
+        .stdout(Stdio::null())
+        .spawn()
+        .context("nginx is not installed: run `cargo xtask setup`")?;
+    wait_for(port)?;
+    Ok(Server(child))
+}
+
 pub fn run_all(root: &Path) -> anyhow::Result<()> {
     run(Command::new("cargo").args(["build", "--release", "--locked", "-p", "conjure", "-p", "asterisk-sim"]))?;
-    let (sim_port, conjure_port) = (free_port(), free_port());
+    let (sim_port, conjure_port, nginx_port) = (free_port(), free_port(), free_port());
     let _sim = Server(Command::new(root.join("target/release/asterisk-sim"))
         .args(["--listen", &format!("127.0.0.1:{sim_port}")])
         .env("RUST_LOG", "warn")
@@ -117,15 +151,20 @@ pub fn run_all(root: &Path) -> anyhow::Result<()> {
     let b64 = |s: &str| format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(s));
     let direct = (format!("http://127.0.0.1:{sim_port}"), b64("asterisk:asterisk"));
     let through = (format!("http://127.0.0.1:{conjure_port}"), b64("admin:bench"));
+    let _nginx = nginx(root, nginx_port, sim_port, &direct.1)?;
+    // nginx adds the credentials itself; the client's header is ignored upstream.
+    let via_nginx = (format!("http://127.0.0.1:{nginx_port}"), b64("x:x"));
     // Creates the objects the GETs and PUTs use.
     wrk(&direct.0, &direct.1, true, 8, root)?;
 
-    println!("\nauth objects, wrk 1 thread, {SECONDS} s per cell; both servers and wrk share the 2 cores");
-    println!("{:<22} {:>14} {:>14} {:>8}", "scenario", "direct req/s", "Conjure req/s", "ratio");
+    println!("\nauth objects, wrk 1 thread, {SECONDS} s per cell; servers and wrk share the 2 cores");
+    println!("{:<18} {:>13} {:>13} {:>13} {:>9} {:>9}", "scenario", "direct req/s", "Conjure", "nginx", "Conjure/", "nginx/");
+    println!("{:<18} {:>13} {:>13} {:>13} {:>9} {:>9}", "", "(simulator)", "req/s", "req/s", "direct", "direct");
     for (name, put, conns) in [("GET sequential", false, 1), ("GET 8 concurrent", false, 8), ("PUT sequential", true, 1), ("PUT 8 concurrent", true, 8)] {
         let d = wrk(&direct.0, &direct.1, put, conns, root)?;
         let c = wrk(&through.0, &through.1, put, conns, root)?;
-        println!("{name:<22} {d:>14.0} {c:>14.0} {:>7.2}x", c / d);
+        let n = wrk(&via_nginx.0, &via_nginx.1, put, conns, root)?;
+        println!("{name:<18} {d:>13.0} {c:>13.0} {n:>13.0} {:>8.2}x {:>8.2}x", c / d, n / d);
     }
     let peak = kib(pid, "VmHWM:");
     let (raw, br) = dist_brotli(root)?;
