@@ -5,6 +5,9 @@
 
 pub mod api;
 pub mod body;
+pub mod catalog;
+pub mod codecs;
+pub mod validate;
 pub mod id;
 pub mod object_type;
 pub mod secret;

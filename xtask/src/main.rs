@@ -3,9 +3,11 @@
 //! - `setup`: install the tools (idempotent; `scripts/setup.sh`).
 //! - `run [conjure flags…]`: setup, build the panel, run Conjure (demo mode without `--ari-url`).
 //! - `test`: setup, build the panel, run every test (unit, simulator replay, backend, browser).
+//! - `catalog`: regenerate the option catalog in `model/` from the Asterisk measurements.
 //! - `bench`: throughput through Conjure against straight to the simulator, memory, and the panel's size.
 
 mod bench;
+mod catalog_gen;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -78,6 +80,7 @@ fn main() -> anyhow::Result<()> {
     let rest: Vec<String> = args.collect();
     match cmd.as_str() {
         "setup" => setup(),
+        "catalog" => catalog_gen::write(&root()),
         "run" => {
             setup()?;
             build_spa()?;
@@ -94,7 +97,7 @@ fn main() -> anyhow::Result<()> {
             bench::run_all(&root())
         }
         _ => {
-            eprintln!("usage: cargo xtask setup | run [conjure flags] | test [cargo test flags] | bench");
+            eprintln!("usage: cargo xtask setup | run [conjure flags] | test [cargo test flags] | bench | catalog");
             std::process::exit(2)
         }
     }
