@@ -2,6 +2,7 @@
 //! Asterisk and turn its answer into fields or an [`AppError`].
 
 use axum::http::StatusCode;
+use model::validate::{Finding, check_fields, check_object};
 use model::{Field, ObjectId, ObjectType, PutBody};
 
 use crate::AppState;
@@ -13,7 +14,7 @@ pub fn object_type(name: &str) -> Result<ObjectType, AppError> {
     ObjectType::parse(name).ok_or_else(|| AppError::unknown_type(name))
 }
 
-fn fields(up: &Upstream) -> Result<Vec<Field>, AppError> {
+fn fields_of(up: &Upstream) -> Result<Vec<Field>, AppError> {
     serde_json::from_slice(&up.body).map_err(|e| {
         AppError::new(StatusCode::BAD_GATEWAY, format!("Asterisk's answer is not a list of fields: {e}"))
     })
@@ -22,20 +23,61 @@ fn fields(up: &Upstream) -> Result<Vec<Field>, AppError> {
 pub async fn read(st: &AppState, ty: ObjectType, id: &ObjectId) -> Result<Vec<Field>, AppError> {
     let up = st.ari.get_object(ty, id).await.map_err(AppError::ari)?;
     match up.status {
-        200 => fields(&up),
+        200 => fields_of(&up),
         _ => Err(AppError::upstream(&up, ty, st.ari.user())),
     }
 }
 
-pub async fn write(st: &AppState, ty: ObjectType, id: &ObjectId, body: &PutBody) -> Result<Vec<Field>, AppError> {
+/// Checks a PUT with the catalog and forwards it. Returns Asterisk's rendering of the object and the
+/// warnings (values Asterisk accepts but changes).
+pub async fn write(st: &AppState, ty: ObjectType, id: &ObjectId, body: &PutBody) -> Result<(Vec<Field>, Vec<Finding>), AppError> {
     if let Some(why) = ty.write_refusal() {
         return Err(AppError::new(StatusCode::FORBIDDEN, why));
     }
+    let fields = body.fields.as_deref().unwrap_or_default();
+    let mut findings = check_fields(ty, fields, false);
+    // Rules for a new object (required options, an endpoint without codecs) only matter when the PUT
+    // would break them; only then is it worth asking Asterisk whether the object exists.
+    if findings.iter().all(|f| !f.is_error()) && check_object(ty, fields, true).iter().any(Finding::is_error) && !exists(st, ty, id).await? {
+        findings = check_fields(ty, fields, true);
+    }
+    if findings.iter().any(Finding::is_error) {
+        return Err(refused(findings));
+    }
     let up = st.ari.put_object(ty, id, body).await.map_err(AppError::ari)?;
     match up.status {
-        200 => fields(&up),
+        200 => Ok((fields_of(&up)?, findings)),
         _ => Err(AppError::upstream(&up, ty, st.ari.user())),
     }
+}
+
+async fn exists(st: &AppState, ty: ObjectType, id: &ObjectId) -> Result<bool, AppError> {
+    let up = st.ari.get_object(ty, id).await.map_err(AppError::ari)?;
+    match up.status {
+        200 | 500 => Ok(true),
+        404 => Ok(false),
+        _ => Err(AppError::upstream(&up, ty, st.ari.user())),
+    }
+}
+
+/// 400 naming the first problem, with all of them in `findings`.
+fn refused(findings: Vec<Finding>) -> AppError {
+    let errors: Vec<&Finding> = findings.iter().filter(|f| f.is_error()).collect();
+    let first = errors[0];
+    let place = match (first.index, &first.attribute) {
+        (Some(i), Some(a)) => format!("fields[{i}] ({a}): "),
+        (None, Some(a)) => format!("{a}: "),
+        _ => String::new(),
+    };
+    let mut err = AppError::new(StatusCode::BAD_REQUEST, format!("{place}{}", first.message));
+    if errors.len() > 1 {
+        err = err.hint(format!("{} problems in all; nothing was sent to Asterisk", errors.len()));
+    } else {
+        err = err.hint("Nothing was sent to Asterisk.");
+    }
+    err.body.field_index = first.index;
+    err.body.findings = findings;
+    err
 }
 
 pub async fn delete(st: &AppState, ty: ObjectType, id: &ObjectId) -> Result<(), AppError> {

@@ -62,15 +62,46 @@ async fn bad_input_is_refused_before_asterisk() {
 #[tokio::test]
 async fn asterisk_errors_keep_their_status_and_get_a_hint() {
     let h = harness().await;
-    let r = call(&h.app, "PUT", "/api/objects/auth/nouser", None, Some(r#"{"fields":[{"attribute":"password","value":"x"}]}"#)).await;
+    // A host name Conjure cannot resolve for Asterisk: only a warning here, Asterisk refuses it.
+    let body = r#"{"fields":[{"attribute":"endpoint","value":"x"},{"attribute":"match","value":"nonexistent.invalid"}]}"#;
+    let r = call(&h.app, "PUT", "/api/objects/identify/id1", None, Some(body)).await;
     assert_eq!(r.status, 400);
-    assert_eq!(r.json()["message"], "Creation of object 'nouser' failed field value validation");
+    assert_eq!(r.json()["message"], "Creation of object 'id1' failed field value validation");
+    assert_eq!(r.json()["asterisk_status"], 400);
     assert!(r.json()["hint"].as_str().unwrap().contains("log"));
-    let r = call(&h.app, "PUT", "/api/objects/endpoint/ep", None, Some(r#"{"fields":[{"attribute":"context","value":"a"}]}"#)).await;
+    // set_var is accepted with a warning; afterwards Asterisk cannot copy the endpoint to update it.
+    let body = r#"{"fields":[{"attribute":"allow","value":"ulaw"},{"attribute":"set_var","value":"X=1"}]}"#;
+    let r = call(&h.app, "PUT", "/api/objects/endpoint/ep", None, Some(body)).await;
     assert_eq!(r.status, 200);
+    assert!(r.json()["warnings"][0]["message"].as_str().unwrap().contains("cannot be updated"));
     let r = call(&h.app, "PUT", "/api/objects/endpoint/ep", None, Some(r#"{"fields":[{"attribute":"context","value":"b"}]}"#)).await;
     assert_eq!(r.status, 500);
-    assert!(r.json()["hint"].as_str().unwrap().contains("no codecs"));
+    assert!(r.json()["hint"].as_str().unwrap().contains("delete the object and create it again"));
+}
+
+#[tokio::test]
+async fn the_catalog_refuses_bad_values_before_asterisk() {
+    let h = harness().await;
+    let cases: &[(&str, &str, &str)] = &[
+        ("auth/nouser", r#"{"fields":[{"attribute":"password","value":"x"}]}"#, "username: a new auth needs a username"),
+        ("endpoint/e1", r#"{"fields":[{"attribute":"context","value":"a"}]}"#, "without codecs"),
+        ("endpoint/e1", r#"{"fields":[{"attribute":"allow","value":"ulaw"},{"attribute":"rtp_timeout","value":"abc"}]}"#, "fields[1] (rtp_timeout): must be a whole number"),
+        ("aor/a1", r#"{"fields":[{"attribute":"qualify_frequency","value":"90000"}]}"#, "fields[0] (qualify_frequency): must be between 0 and 86400"),
+        ("endpoint/e1", r#"{"fields":[{"attribute":"dtmf_mode","value":"smoke"}]}"#, "must be one of auto, auto_info, inband, info, rfc4733"),
+    ];
+    for (path, body, needle) in cases {
+        for door in ["/api/objects", "/ari/asterisk/config/dynamic/res_pjsip"] {
+            let r = call(&h.app, "PUT", &format!("{door}/{path}"), Some(common::ADMIN), Some(body)).await;
+            assert_eq!(r.status, 400, "{door}/{path}: {}", r.text);
+            assert!(r.json()["message"].as_str().unwrap().contains(needle), "{door}/{path}: {}", r.text);
+            assert!(r.json().get("asterisk_status").is_none(), "answered by Conjure, not Asterisk");
+        }
+    }
+    // An existing endpoint is merged into: no codec rule applies to a PUT that leaves allow alone.
+    let r = call(&h.app, "PUT", "/api/objects/endpoint/e2", None, Some(r#"{"fields":[{"attribute":"allow","value":"ulaw"}]}"#)).await;
+    assert_eq!(r.status, 200);
+    let r = call(&h.app, "PUT", "/api/objects/endpoint/e2", None, Some(r#"{"fields":[{"attribute":"context","value":"b"}]}"#)).await;
+    assert_eq!(r.status, 200, "{}", r.text);
 }
 
 #[tokio::test]

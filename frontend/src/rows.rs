@@ -98,6 +98,7 @@ mod tests {
             id: "alice".into(),
             fields: vec![Field::new("username", "alice"), Field::new("realm", "r1")],
             secrets: vec![SecretState { attribute: "password".into(), set: true }],
+            warnings: vec![],
         }
     }
 

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::validate::Finding;
 use crate::{Field, ObjectType};
 
 /// An object as the panel sees it: its fields without secrets, and which secrets are set.
@@ -14,6 +15,9 @@ pub struct ObjectView {
     pub fields: Vec<Field>,
     /// Secret options of the object and whether each has a value. Their values never leave the backend.
     pub secrets: Vec<SecretState>,
+    /// After a save: what Asterisk accepted but changes or warns about.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<Finding>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,11 +45,14 @@ pub struct ApiError {
     /// Set when the answer came from Asterisk: the status it gave.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asterisk_status: Option<u16>,
+    /// Every problem Conjure found in the fields, when it refused them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<Finding>,
 }
 
 impl ApiError {
     pub fn new(message: impl Into<String>) -> Self {
-        ApiError { message: message.into(), hint: None, field_index: None, asterisk_status: None }
+        ApiError { message: message.into(), hint: None, field_index: None, asterisk_status: None, findings: Vec::new() }
     }
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());

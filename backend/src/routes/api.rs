@@ -5,16 +5,17 @@ use axum::extract::{Path, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use model::api::{Mode, ObjectView, SecretState, Status};
+use model::validate::Finding;
 use model::{Field, ObjectId, ObjectType, parse_put_body, secret};
 
 use crate::AppState;
 use crate::error::AppError;
 use crate::objects::{self, body_bytes, object_type};
 
-fn view(ty: ObjectType, id: &ObjectId, fields: Vec<Field>) -> Json<ObjectView> {
+fn view(ty: ObjectType, id: &ObjectId, fields: Vec<Field>, warnings: Vec<Finding>) -> Json<ObjectView> {
     let (fields, secrets) = secret::redact(fields);
     let secrets = secrets.into_iter().map(|(attribute, set)| SecretState { attribute, set }).collect();
-    Json(ObjectView { object_type: ty, id: id.to_string(), fields, secrets })
+    Json(ObjectView { object_type: ty, id: id.to_string(), fields, secrets, warnings })
 }
 
 fn target(ty: &str, id: String) -> Result<(ObjectType, ObjectId), AppError> {
@@ -24,7 +25,7 @@ fn target(ty: &str, id: String) -> Result<(ObjectType, ObjectId), AppError> {
 pub async fn get_object(State(st): State<AppState>, Path((ty, id)): Path<(String, String)>) -> Result<Json<ObjectView>, AppError> {
     let (ty, id) = target(&ty, id)?;
     let fields = objects::read(&st, ty, &id).await?;
-    Ok(view(ty, &id, fields))
+    Ok(view(ty, &id, fields, Vec::new()))
 }
 
 pub async fn put_object(State(st): State<AppState>, Path((ty, id)): Path<(String, String)>, req: Request) -> Result<Json<ObjectView>, AppError> {
@@ -32,9 +33,9 @@ pub async fn put_object(State(st): State<AppState>, Path((ty, id)): Path<(String
     let ct = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_string);
     let bytes = body_bytes(req.into_body()).await?;
     let body = parse_put_body(ct.as_deref(), &bytes).map_err(AppError::body)?;
-    let fields = objects::write(&st, ty, &id, &body).await?;
+    let (fields, warnings) = objects::write(&st, ty, &id, &body).await?;
     tracing::info!(%ty, %id, fields = body.fields.as_ref().map_or(0, Vec::len), "object saved");
-    Ok(view(ty, &id, fields))
+    Ok(view(ty, &id, fields, warnings))
 }
 
 pub async fn delete_object(State(st): State<AppState>, Path((ty, id)): Path<(String, String)>) -> Result<impl IntoResponse, AppError> {
