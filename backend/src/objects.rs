@@ -44,10 +44,42 @@ pub async fn write(st: &AppState, ty: ObjectType, id: &ObjectId, body: &PutBody)
     if findings.iter().any(Finding::is_error) {
         return Err(refused(findings));
     }
+    Ok((forward_put(st, ty, id, body).await?, findings))
+}
+
+async fn forward_put(st: &AppState, ty: ObjectType, id: &ObjectId, body: &PutBody) -> Result<Vec<Field>, AppError> {
     let up = st.ari.put_object(ty, id, body).await.map_err(AppError::ari)?;
     match up.status {
-        200 => Ok((fields_of(&up)?, findings)),
+        200 => fields_of(&up),
         _ => Err(AppError::upstream(&up, ty, st.ari.user())),
+    }
+}
+
+/// Delete and create again with exactly `body`: the only way to remove an entry from a list that a PUT
+/// can only add to (identify `match`, aor `contact`). If the new object is refused, the old one is put back.
+pub async fn replace(st: &AppState, ty: ObjectType, id: &ObjectId, body: &PutBody) -> Result<(Vec<Field>, Vec<Finding>), AppError> {
+    if !matches!(ty, ObjectType::Identify | ObjectType::Aor) {
+        return Err(AppError::new(StatusCode::BAD_REQUEST, format!("replace is only for identify and aor objects, not {ty}")));
+    }
+    let findings = check_fields(ty, body.fields.as_deref().unwrap_or_default(), true);
+    if findings.iter().any(Finding::is_error) {
+        return Err(refused(findings));
+    }
+    let old = read(st, ty, id).await?;
+    delete(st, ty, id).await?;
+    match forward_put(st, ty, id, body).await {
+        Ok(fields) => Ok((fields, findings)),
+        Err(mut e) => {
+            let restore = PutBody { fields: Some(old) };
+            let restored = forward_put(st, ty, id, &restore).await.is_ok();
+            let note = if restored {
+                "The previous object was put back unchanged."
+            } else {
+                "Putting the previous object back failed too: it is missing on Asterisk now; create it again."
+            };
+            e.body.hint = Some(format!("{} {note}", e.body.hint.unwrap_or_default()).trim().to_string());
+            Err(e)
+        }
     }
 }
 

@@ -113,3 +113,24 @@ async fn status_reports_the_asterisk_version() {
     let r = call(&h.app, "GET", "/api/nope", None, None).await;
     assert_eq!(r.status, 404);
 }
+
+#[tokio::test]
+async fn replace_removes_a_match_and_restores_on_failure() {
+    let h = harness().await;
+    let body = r#"{"fields":[{"attribute":"endpoint","value":"ep1"},{"attribute":"match","value":"127.0.0.5"},{"attribute":"match","value":"127.0.0.6"}]}"#;
+    assert_eq!(call(&h.app, "PUT", "/api/objects/identify/idx", None, Some(body)).await.status, 200);
+    let keep_one = r#"{"fields":[{"attribute":"endpoint","value":"ep1"},{"attribute":"match","value":"127.0.0.6/255.255.255.255"}]}"#;
+    let r = call(&h.app, "PUT", "/api/objects/identify/idx?replace=true", None, Some(keep_one)).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let matches: Vec<_> = r.json()["fields"].as_array().unwrap().iter().filter(|f| f["attribute"] == "match").map(|f| f["value"].clone()).collect();
+    assert_eq!(matches, vec![serde_json::json!("127.0.0.6/255.255.255.255")]);
+    // Asterisk refuses the new object (a name it cannot resolve): the old one comes back.
+    let bad = r#"{"fields":[{"attribute":"endpoint","value":"ep1"},{"attribute":"match","value":"nonexistent.invalid"}]}"#;
+    let r = call(&h.app, "PUT", "/api/objects/identify/idx?replace=true", None, Some(bad)).await;
+    assert_eq!(r.status, 400);
+    assert!(r.json()["hint"].as_str().unwrap().contains("put back unchanged"));
+    let r = call(&h.app, "GET", "/api/objects/identify/idx", None, None).await;
+    assert!(r.text.contains("127.0.0.6/255.255.255.255"));
+    let r = call(&h.app, "PUT", "/api/objects/auth/a?replace=true", None, Some(keep_one)).await;
+    assert_eq!(r.status, 400);
+}

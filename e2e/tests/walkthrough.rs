@@ -52,10 +52,14 @@ async fn auth_alice_walk_through_in_chromium() {
     click(c, "create").await;
     let user = c.wait().for_element(Locator::Css("[data-testid='value-username']")).await.unwrap();
     assert_eq!(user.prop("value").await.unwrap().as_deref(), Some("alice"), "the username starts as the id");
-    let pw = c.find(Locator::Css("[data-testid='value-password']")).await.unwrap();
+    let pw = c.find(Locator::Css("[data-testid='secret-password']")).await.unwrap();
     assert_eq!(pw.attr("type").await.unwrap().as_deref(), Some("password"), "a password is typed into a password input");
     pw.send_keys("supersecret").await.unwrap();
     click(c, "save").await;
+    // The diff shows what will be created, with the password masked.
+    let diff = text_of(c, "diff").await;
+    assert!(diff.contains("username") && diff.contains("alice") && !diff.contains("supersecret"), "{diff}");
+    click(c, "confirm-save").await;
 
     wait_for_text(c, "notice", "Saved auth 'alice' on Asterisk.").await;
     let user = c.find(Locator::Css("[data-testid='value-username']")).await.unwrap();
@@ -109,6 +113,7 @@ async fn an_id_with_slash_space_and_percent_reaches_asterisk_intact() {
     click(c, "create").await;
     c.wait().for_element(Locator::Css("[data-testid='value-domain']")).await.unwrap().send_keys("example.com").await.unwrap();
     click(c, "save").await;
+    click(c, "confirm-save").await;
     wait_for_text(c, "notice", "Saved domain_alias 'x/y 100%'").await;
     let (status, body) = sim_get(&stack, "domain_alias/x%2Fy%20100%25").await;
     assert_eq!(status, 200, "{body}");

@@ -40,9 +40,11 @@ pub async fn get_object(ty: ObjectType, id: &str) -> Result<Option<ObjectView>, 
     json(resp).await.map(Some)
 }
 
-pub async fn put_object(ty: ObjectType, id: &str, fields: Vec<Field>) -> Result<ObjectView, ApiError> {
+/// `replace`: delete and create again (to remove entries of identify `match` or aor `contact`).
+pub async fn put_object(ty: ObjectType, id: &str, fields: Vec<Field>, replace: bool) -> Result<ObjectView, ApiError> {
     let body = model::api::SaveRequest { fields };
-    let req = Request::put(&object_url(ty, id)).json(&body).map_err(network)?;
+    let url = if replace { format!("{}?replace=true", object_url(ty, id)) } else { object_url(ty, id) };
+    let req = Request::put(&url).json(&body).map_err(network)?;
     json(req.send().await.map_err(network)?).await
 }
 

@@ -4,6 +4,7 @@ pub mod api;
 mod app;
 mod components;
 mod pages;
+pub mod form;
 pub mod rows;
 
 pub use app::App;

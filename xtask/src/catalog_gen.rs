@@ -49,7 +49,15 @@ pub fn generate(root: &Path) -> anyhow::Result<String> {
                 continue;
             }
             let m = measured.and_then(|m| m.get(name));
-            let unset = m.and_then(|m| m["get_when_unset"].as_str()).map(lit).map_or("None".into(), |s| format!("Some({s})"));
+            // The measurements set a type's minimal fields on every object, so their "unset" rendering is
+            // the measurement's value; the help's default is the real one.
+            let minimal = values["minimal_fields"][ty].as_array().into_iter().flatten().any(|f| f["attribute"] == name);
+            let unset = if minimal {
+                Some(o["default"].as_str().unwrap_or_default().to_string())
+            } else {
+                m.and_then(|m| m["get_when_unset"].as_str()).map(str::to_string)
+            };
+            let unset = unset.map(|s| lit(&s)).map_or("None".into(), |s| format!("Some({s})"));
             let range = m
                 .and_then(|m| m.get("numeric"))
                 .map(|n| format!("Some(({}, {}))", n["min_accepted"], n["max_accepted"]))

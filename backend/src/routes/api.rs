@@ -1,7 +1,7 @@
 //! `/api`: the panel's JSON API.
 
 use axum::Json;
-use axum::extract::{Path, Request, State};
+use axum::extract::{Path, Query, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use model::api::{Mode, ObjectView, SecretState, Status};
@@ -28,12 +28,24 @@ pub async fn get_object(State(st): State<AppState>, Path((ty, id)): Path<(String
     Ok(view(ty, &id, fields, Vec::new()))
 }
 
-pub async fn put_object(State(st): State<AppState>, Path((ty, id)): Path<(String, String)>, req: Request) -> Result<Json<ObjectView>, AppError> {
+#[derive(serde::Deserialize)]
+pub struct PutQuery {
+    /// Delete and re-create instead of merging (to remove entries of an accumulating list).
+    #[serde(default)]
+    replace: bool,
+}
+
+pub async fn put_object(
+    State(st): State<AppState>,
+    Path((ty, id)): Path<(String, String)>,
+    Query(q): Query<PutQuery>,
+    req: Request,
+) -> Result<Json<ObjectView>, AppError> {
     let (ty, id) = target(&ty, id)?;
     let ct = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_string);
     let bytes = body_bytes(req.into_body()).await?;
     let body = parse_put_body(ct.as_deref(), &bytes).map_err(AppError::body)?;
-    let (fields, warnings) = objects::write(&st, ty, &id, &body).await?;
+    let (fields, warnings) = if q.replace { objects::replace(&st, ty, &id, &body).await? } else { objects::write(&st, ty, &id, &body).await? };
     tracing::info!(%ty, %id, fields = body.fields.as_ref().map_or(0, Vec::len), "object saved");
     Ok(view(ty, &id, fields, warnings))
 }

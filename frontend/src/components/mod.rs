@@ -1,4 +1,9 @@
+pub mod codec_picker;
+pub mod diff_dialog;
 pub mod error_box;
 pub mod field_editor;
+pub mod list_editor;
+pub mod object_form;
 pub mod open_object;
+pub mod option_input;
 pub mod status_bar;

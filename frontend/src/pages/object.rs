@@ -10,6 +10,7 @@ use model::{Field, ObjectId, ObjectType};
 use crate::api;
 use crate::components::error_box::ErrorBox;
 use crate::components::field_editor::FieldEditor;
+use crate::components::object_form::ObjectForm;
 use crate::rows::{RowState, rows_of};
 
 #[derive(Clone)]
@@ -52,6 +53,7 @@ pub fn ObjectPage() -> impl IntoView {
     let confirming = RwSignal::new(false);
     let notice = RwSignal::new(None::<String>);
     let failure = RwSignal::new(None::<ApiError>);
+    let warnings = RwSignal::new(Vec::<String>::new());
 
     let checked = move || -> Result<(ObjectType, String), ApiError> {
         let (ty, id) = target.get();
@@ -66,6 +68,7 @@ pub fn ObjectPage() -> impl IntoView {
         creating.set(false);
         notice.set(None);
         failure.set(None);
+        warnings.set(Vec::new());
         spawn_local(async move {
             let next = match t {
                 Err(e) => Loaded::Failed(e),
@@ -85,7 +88,7 @@ pub fn ObjectPage() -> impl IntoView {
         failure.set(None);
         notice.set(None);
         spawn_local(async move {
-            match api::put_object(ty, &id, fields).await {
+            match api::put_object(ty, &id, fields, false).await {
                 Ok(v) => {
                     notice.set(Some(format!("Saved {} '{}' on Asterisk.", ty, v.id)));
                     creating.set(false);
@@ -95,6 +98,13 @@ pub fn ObjectPage() -> impl IntoView {
             }
             saving.set(false);
         });
+    });
+
+    let saved = Callback::new(move |v: ObjectView| {
+        notice.set(Some(format!("Saved {} '{}' on Asterisk.", v.object_type, v.id)));
+        warnings.set(v.warnings.iter().map(|w| format!("{}: {}", w.attribute.clone().unwrap_or_default(), w.message)).collect());
+        creating.set(false);
+        loaded.set(Loaded::Present(v));
     });
 
     let delete = move |_| {
@@ -110,6 +120,26 @@ pub fn ObjectPage() -> impl IntoView {
                 Err(e) => failure.set(Some(e)),
             }
         });
+    };
+
+    // The typed form where Conjure has a catalog; free rows for phoneprov; a read-only table otherwise.
+    let editor = move |ty: ObjectType, id: String, v: Option<ObjectView>| -> AnyView {
+        if !ty.can_put() {
+            let fields = v.map(|v| v.fields).unwrap_or_default();
+            return view! {
+                <table data-testid="read-only">
+                    <tbody>{fields.into_iter().map(|f| view! { <tr><td><code>{f.attribute}</code></td><td>{f.value}</td></tr> }).collect_view()}</tbody>
+                </table>
+            }
+            .into_any();
+        }
+        if model::catalog::has_catalog(ty) {
+            return view! { <ObjectForm object_type=ty id=id view=v on_saved=saved/> }.into_any();
+        }
+        match v {
+            Some(v) => view! { <FieldEditor initial=rows_of(&v) on_save=save saving=saving.into() save_label="Save changes"/> }.into_any(),
+            None => view! { <FieldEditor initial=starter_rows(ty, &id) on_save=save saving=saving.into() save_label="Create"/> }.into_any(),
+        }
     };
 
     let title = move || {
@@ -130,7 +160,7 @@ pub fn ObjectPage() -> impl IntoView {
                     </Show>
                 </div>
                 <Show when=move || creating.get()>
-                    <FieldEditor initial=starter_rows(ty, &id) on_save=save saving=saving.into() save_label="Create"/>
+                    {editor(ty, id.clone(), None)}
                 </Show>
             }
             .into_any()
@@ -151,7 +181,7 @@ pub fn ObjectPage() -> impl IntoView {
                         <button on:click=move |_| confirming.set(false)>"Cancel"</button>
                     </div>
                 </Show>
-                <FieldEditor initial=rows_of(&v) on_save=save saving=saving.into() save_label="Save changes"/>
+                {editor(ty, v.id.clone(), Some(v.clone()))}
             }
             .into_any()
         }
@@ -161,6 +191,7 @@ pub fn ObjectPage() -> impl IntoView {
         <section class="object">
             {title}
             {move || notice.get().map(|n| view! { <p class="toast" role="status" data-testid="notice">{n}</p> })}
+            {move || warnings.get().into_iter().map(|w| view! { <p class="field-warning" data-testid="save-warning">{w}</p> }).collect_view()}
             {move || failure.get().map(|e| view! { <ErrorBox error=e/> })}
             {body}
         </section>

@@ -1,0 +1,33 @@
+//! "What will change": shown before every save, option by option; secrets masked.
+
+use leptos::prelude::*;
+
+use crate::form::Plan;
+
+#[component]
+pub fn DiffDialog(plan: Plan, on_confirm: Callback<()>, on_cancel: Callback<()>, saving: Signal<bool>) -> impl IntoView {
+    let replace = plan.replace;
+    view! {
+        <div class="confirm" role="alertdialog" aria-labelledby="diff-title" data-testid="diff">
+            <h2 id="diff-title">"Changes to save"</h2>
+            <table>
+                <thead><tr><th scope="col">"Option"</th><th scope="col">"Now"</th><th scope="col">"After saving"</th></tr></thead>
+                <tbody>
+                    {plan.diff.into_iter().map(|d| view! {
+                        <tr data-testid=format!("diff-{}", d.option)><td><code>{d.option.clone()}</code></td><td>{d.before}</td><td>{d.after}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            {replace.then(|| view! {
+                <p class="notice" data-testid="replace-warning">
+                    "Asterisk can only add entries to this list. To remove one, Conjure deletes the object and creates it again "
+                    "with everything else unchanged; for a moment it does not exist. If Asterisk refuses the new one, the old one is put back."
+                </p>
+            })}
+            <button class="primary" on:click=move |_| on_confirm.run(()) disabled=move || saving.get() data-testid="confirm-save">
+                {move || if saving.get() { "Saving…" } else { "Save" }}
+            </button>
+            <button on:click=move |_| on_cancel.run(())>"Cancel"</button>
+        </div>
+    }
+}

@@ -1,0 +1,181 @@
+//! The typed form of an object: the Basic card first, every other option behind "All N options" with a
+//! filter, each with its widget, default and validation; a diff before saving.
+
+use std::collections::BTreeMap;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use model::api::{ApiError, ObjectView};
+use model::catalog::{self, Group, Kind, OptionSpec};
+use model::validate::check_fields;
+use model::ObjectType;
+
+use crate::api;
+use crate::components::codec_picker::CodecPicker;
+use crate::components::diff_dialog::DiffDialog;
+use crate::components::error_box::ErrorBox;
+use crate::components::list_editor::ListEditor;
+use crate::components::option_input::{OptionInput, SecretInput};
+use crate::form::{Plan, Values, is_list, plan, values_of};
+
+/// The signals behind the form, one per option.
+#[derive(Clone, Copy)]
+struct Signals {
+    scalars: StoredValue<BTreeMap<String, RwSignal<String>>>,
+    lists: StoredValue<BTreeMap<String, RwSignal<Vec<String>>>>,
+    secrets: StoredValue<BTreeMap<String, RwSignal<String>>>,
+}
+
+impl Signals {
+    fn new(ty: ObjectType, v: &Values) -> Self {
+        let scalars = v.scalars.iter().map(|(k, v)| (k.clone(), RwSignal::new(v.clone()))).collect();
+        let lists = v.lists.iter().map(|(k, v)| (k.clone(), RwSignal::new(v.clone()))).collect();
+        let secrets = catalog::options(ty).filter(|o| o.secret).map(|o| (o.name().to_string(), RwSignal::new(String::new()))).collect();
+        Signals { scalars: StoredValue::new(scalars), lists: StoredValue::new(lists), secrets: StoredValue::new(secrets) }
+    }
+    fn values(&self) -> Values {
+        Values {
+            scalars: self.scalars.with_value(|m| m.iter().map(|(k, s)| (k.clone(), s.get_untracked())).collect()),
+            lists: self.lists.with_value(|m| m.iter().map(|(k, s)| (k.clone(), s.get_untracked())).collect()),
+        }
+    }
+    fn secret_values(&self) -> BTreeMap<String, String> {
+        self.secrets.with_value(|m| m.iter().map(|(k, s)| (k.clone(), s.get_untracked())).collect())
+    }
+}
+
+/// Starting values for a new object of a type.
+pub fn starter(ty: ObjectType, id: &str) -> Vec<(&'static str, String)> {
+    match ty {
+        ObjectType::Auth => vec![("username", id.to_string())],
+        ObjectType::Endpoint => vec![("context", "default".into()), ("allow", "ulaw".into()), ("auth", id.into()), ("aors", id.into())],
+        ObjectType::Aor => vec![("max_contacts", "1".into())],
+        _ => vec![],
+    }
+}
+
+#[component]
+pub fn ObjectForm(object_type: ObjectType, id: String, view: Option<ObjectView>, on_saved: Callback<ObjectView>) -> impl IntoView {
+    let ty = object_type;
+    let creating = view.is_none();
+    let start = starter(ty, &id);
+    let start: Vec<(&str, &str)> = start.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let initial = values_of(ty, view.as_ref(), &start);
+    let secrets_set: BTreeMap<String, bool> = view.iter().flat_map(|v| v.secrets.iter().map(|s| (s.attribute.clone(), s.set))).collect();
+    let secrets_set = StoredValue::new(secrets_set);
+    let signals = Signals::new(ty, &initial);
+    // What a save compares with: the object as loaded, or for a new object Asterisk's defaults (so the
+    // starting values are sent too).
+    let baseline = StoredValue::new(if creating { values_of(ty, None, &[]) } else { initial });
+    let pending = RwSignal::new(None::<Plan>);
+    let saving = RwSignal::new(false);
+    let problem = RwSignal::new(None::<ApiError>);
+    let filter = RwSignal::new(String::new());
+    let id = StoredValue::new(id);
+
+    let review = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        problem.set(None);
+        let p = plan(ty, &baseline.get_value(), &signals.values(), &signals.secret_values(), creating);
+        if p.fields.is_empty() {
+            problem.set(Some(ApiError::new("Nothing has changed.")));
+            return;
+        }
+        let errors: Vec<_> = check_fields(ty, &p.fields, creating || p.replace).into_iter().filter(|f| f.is_error()).collect();
+        if let Some(first) = errors.first() {
+            let place = first.attribute.clone().map(|a| format!("{a}: ")).unwrap_or_default();
+            let mut e = ApiError::new(format!("{place}{}", first.message)).with_hint("Nothing was sent to Asterisk.");
+            e.findings = errors;
+            problem.set(Some(e));
+            return;
+        }
+        pending.set(Some(p));
+    };
+    let confirm = Callback::new(move |()| {
+        let Some(p) = pending.get_untracked() else { return };
+        saving.set(true);
+        spawn_local(async move {
+            match api::put_object(ty, &id.get_value(), p.fields, p.replace).await {
+                Ok(v) => {
+                    pending.set(None);
+                    on_saved.run(v);
+                }
+                Err(e) => {
+                    pending.set(None);
+                    problem.set(Some(e));
+                }
+            }
+            saving.set(false);
+        });
+    });
+
+    let widget = move |spec: OptionSpec| -> AnyView {
+        let name = spec.name().to_string();
+        if spec.secret {
+            let set = secrets_set.with_value(|m| m.get(&name).copied().unwrap_or(false));
+            let s = signals.secrets.with_value(|m| m[&name]);
+            return view! { <SecretInput spec=spec value=s set=set/> }.into_any();
+        }
+        if is_list(&spec) {
+            let l = signals.lists.with_value(|m| m[&name]);
+            let editor = if spec.kind == Kind::Codecs {
+                view! { <CodecPicker codecs=l/> }.into_any()
+            } else {
+                view! { <ListEditor object_type=ty name=spec.name() entries=l/> }.into_any()
+            };
+            return view! {
+                <div class="option" data-testid=format!("option-{name}")>
+                    <span class="label"><code>{spec.name()}</code></span>
+                    {editor}
+                    {spec.help.map(|h| view! { <p class="help">{h}</p> })}
+                </div>
+            }
+            .into_any();
+        }
+        match signals.scalars.with_value(|m| m.get(&name).copied()) {
+            Some(s) => view! { <OptionInput spec=spec value=s read_only=false/> }.into_any(),
+            None => ().into_any(),
+        }
+    };
+
+    let all: Vec<OptionSpec> = catalog::options(ty).filter(|o| o.name() != "disallow").collect();
+    let basic_order = |o: &OptionSpec| catalog::options(ty).position(|x| x.name() == o.name()).unwrap_or(0);
+    let mut basic: Vec<OptionSpec> = all.iter().copied().filter(|o| o.group == Group::Basic).collect();
+    basic.sort_by_key(basic_order);
+    let total = all.len();
+    let all = StoredValue::new(all);
+
+    view! {
+        <form class="object-form" on:submit=review data-testid="object-form">
+            <section class="card">
+                <h2>"Basic"</h2>
+                {basic.into_iter().map(widget).collect_view()}
+            </section>
+            <details class="card" data-testid="show-all">
+                <summary>{format!("All {total} options")}</summary>
+                <input type="search" placeholder="Filter options" bind:value=filter aria-label="Filter options" data-testid="option-filter"/>
+                {Group::ALL.into_iter().filter(|g| *g != Group::Basic).map(|g| {
+                    let in_group = move || {
+                        let f = filter.get().to_ascii_lowercase();
+                        all.with_value(|a| a.iter().copied().filter(|o| o.group == g && o.name().to_ascii_lowercase().contains(&f)).collect::<Vec<_>>())
+                    };
+                    view! {
+                        <Show when=move || !in_group().is_empty()>
+                            <section class="group">
+                                <h3>{g.label()}</h3>
+                                {move || in_group().into_iter().map(widget).collect_view()}
+                            </section>
+                        </Show>
+                    }
+                }).collect_view()}
+            </details>
+            {move || problem.get().map(|e| view! { <ErrorBox error=e/> })}
+            <div class="actions">
+                <button type="submit" class="primary" data-testid="save">{if creating { "Create" } else { "Review changes" }}</button>
+            </div>
+        </form>
+        {move || pending.get().map(|p| view! {
+            <DiffDialog plan=p on_confirm=confirm on_cancel=Callback::new(move |()| pending.set(None)) saving=saving.into()/>
+        })}
+    }
+}
