@@ -7,6 +7,7 @@ pub mod demo;
 pub mod error;
 pub mod objects;
 pub mod routes;
+pub mod store;
 
 use std::future::Future;
 use std::path::PathBuf;
@@ -28,16 +29,18 @@ pub struct AppState {
     pub dist: PathBuf,
     /// `Basic base64(admin:password)`, the ARI door's expected Authorization header (empty when off).
     pub admin_basic: Arc<str>,
+    /// Conjure's own state: the inventory.
+    pub store: store::Store,
 }
 
 impl AppState {
-    pub fn new(ari: ari::AriClient, mode: Mode, admin_password: Option<Secret>, dist: PathBuf) -> Self {
+    pub fn new(ari: ari::AriClient, mode: Mode, admin_password: Option<Secret>, dist: PathBuf, store: store::Store) -> Self {
         use base64::Engine;
         let admin_basic = admin_password
             .as_ref()
             .map(|p| format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("admin:{}", p.0))))
             .unwrap_or_default();
-        AppState { ari, mode, admin_password: admin_password.map(Arc::new), dist, admin_basic: admin_basic.into() }
+        AppState { ari, mode, admin_password: admin_password.map(Arc::new), dist, admin_basic: admin_basic.into(), store }
     }
 }
 

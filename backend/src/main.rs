@@ -28,7 +28,8 @@ async fn main() -> anyhow::Result<()> {
     if !cli.dist.join("index.html").exists() {
         tracing::warn!(dist = %cli.dist.display(), "the panel is not built; `cargo xtask run` builds it");
     }
-    let state = AppState::new(AriClient::new(target), mode, admin_password, cli.dist.clone());
+    let store = conjure::store::Store::open(&cli.data_dir)?;
+    let state = AppState::new(AriClient::new(target), mode, admin_password, cli.dist.clone(), store);
     let listener = tokio::net::TcpListener::bind(cli.listen).await
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", cli.listen))?;
     tracing::info!("Conjure listening on http://{}", listener.local_addr()?);

@@ -3,7 +3,7 @@
 
 use axum::http::StatusCode;
 use model::validate::{Finding, check_fields, check_object};
-use model::{Field, ObjectId, ObjectType, PutBody};
+use model::{Field, ObjectId, ObjectType, PutBody, secret};
 
 use crate::AppState;
 use crate::ari::Upstream;
@@ -30,7 +30,7 @@ pub async fn read(st: &AppState, ty: ObjectType, id: &ObjectId) -> Result<Vec<Fi
 
 /// Checks a PUT with the catalog and forwards it. Returns Asterisk's rendering of the object and the
 /// warnings (values Asterisk accepts but changes).
-pub async fn write(st: &AppState, ty: ObjectType, id: &ObjectId, body: &PutBody) -> Result<(Vec<Field>, Vec<Finding>), AppError> {
+pub async fn write(st: &AppState, ty: ObjectType, id: &ObjectId, body: &PutBody, actor: &str) -> Result<(Vec<Field>, Vec<Finding>), AppError> {
     if let Some(why) = ty.write_refusal() {
         return Err(AppError::new(StatusCode::FORBIDDEN, why));
     }
@@ -44,7 +44,19 @@ pub async fn write(st: &AppState, ty: ObjectType, id: &ObjectId, body: &PutBody)
     if findings.iter().any(Finding::is_error) {
         return Err(refused(findings));
     }
-    Ok((forward_put(st, ty, id, body).await?, findings))
+    let fields = forward_put(st, ty, id, body).await?;
+    remember(st, ty, id, &fields, actor).await?;
+    Ok((fields, findings))
+}
+
+/// Records what Asterisk now holds. Asterisk has already changed, so a failure here says exactly that.
+pub async fn remember(st: &AppState, ty: ObjectType, id: &ObjectId, fields: &[Field], actor: &str) -> Result<(), AppError> {
+    let (shown, secrets) = secret::redact(fields.to_vec());
+    let set = secrets.into_iter().filter(|(_, set)| *set).map(|(a, _)| a).collect();
+    st.store.record(ty, id.as_str(), shown, set, actor).await.map_err(|e| {
+        AppError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("saved on Asterisk, but Conjure could not record it: {e}"))
+            .hint("Open the object again to check it; Conjure's data directory may be full or read-only.")
+    })
 }
 
 async fn forward_put(st: &AppState, ty: ObjectType, id: &ObjectId, body: &PutBody) -> Result<Vec<Field>, AppError> {
@@ -57,7 +69,7 @@ async fn forward_put(st: &AppState, ty: ObjectType, id: &ObjectId, body: &PutBod
 
 /// Delete and create again with exactly `body`: the only way to remove an entry from a list that a PUT
 /// can only add to (identify `match`, aor `contact`). If the new object is refused, the old one is put back.
-pub async fn replace(st: &AppState, ty: ObjectType, id: &ObjectId, body: &PutBody) -> Result<(Vec<Field>, Vec<Finding>), AppError> {
+pub async fn replace(st: &AppState, ty: ObjectType, id: &ObjectId, body: &PutBody, actor: &str) -> Result<(Vec<Field>, Vec<Finding>), AppError> {
     if !matches!(ty, ObjectType::Identify | ObjectType::Aor) {
         return Err(AppError::new(StatusCode::BAD_REQUEST, format!("replace is only for identify and aor objects, not {ty}")));
     }
@@ -66,12 +78,18 @@ pub async fn replace(st: &AppState, ty: ObjectType, id: &ObjectId, body: &PutBod
         return Err(refused(findings));
     }
     let old = read(st, ty, id).await?;
-    delete(st, ty, id).await?;
+    delete(st, ty, id, actor).await?;
     match forward_put(st, ty, id, body).await {
-        Ok(fields) => Ok((fields, findings)),
+        Ok(fields) => {
+            remember(st, ty, id, &fields, actor).await?;
+            Ok((fields, findings))
+        }
         Err(mut e) => {
             let restore = PutBody { fields: Some(old) };
-            let restored = forward_put(st, ty, id, &restore).await.is_ok();
+            let restored = match forward_put(st, ty, id, &restore).await {
+                Ok(fields) => remember(st, ty, id, &fields, actor).await.is_ok(),
+                Err(_) => false,
+            };
             let note = if restored {
                 "The previous object was put back unchanged."
             } else {
@@ -112,11 +130,17 @@ fn refused(findings: Vec<Finding>) -> AppError {
     err
 }
 
-pub async fn delete(st: &AppState, ty: ObjectType, id: &ObjectId) -> Result<(), AppError> {
+pub async fn delete(st: &AppState, ty: ObjectType, id: &ObjectId, actor: &str) -> Result<(), AppError> {
     if !ty.can_delete() {
         return Err(AppError::new(StatusCode::FORBIDDEN, ty.write_refusal().unwrap_or_default()));
     }
     let up = st.ari.delete_object(ty, id).await.map_err(AppError::ari)?;
+    let gone = matches!(up.status, 204 | 200 | 404);
+    if gone {
+        if let Err(e) = st.store.forget(ty, id.as_str()).await {
+            tracing::error!(%ty, %id, %actor, %e, "deleted on Asterisk but not from the inventory");
+        }
+    }
     match up.status {
         204 | 200 => Ok(()),
         _ => Err(AppError::upstream(&up, ty, st.ari.user())),

@@ -25,6 +25,8 @@ pub struct Stack {
     pub sim: Arc<Sim>,
     pub sim_addr: SocketAddr,
     pub conjure: String,
+    /// Conjure's inventory, to seed or inspect.
+    pub store: conjure::store::Store,
 }
 
 pub async fn stack(mode: Mode) -> Stack {
@@ -41,11 +43,12 @@ pub async fn stack(mode: Mode) -> Stack {
         timeout: Duration::from_secs(5),
         connect_timeout: Duration::from_secs(2),
     };
-    let state = AppState::new(AriClient::new(target), mode, Some(Secret(ADMIN.into())), dist);
+    let store = conjure::store::Store::in_memory().unwrap();
+    let state = AppState::new(AriClient::new(target), mode, Some(Secret(ADMIN.into())), dist, store.clone());
     let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let conjure = format!("http://{}", l.local_addr().unwrap());
     tokio::spawn(conjure::serve(l, state, std::future::pending()));
-    Stack { sim, sim_addr, conjure }
+    Stack { sim, sim_addr, conjure, store }
 }
 
 /// chromedriver, killed when dropped.

@@ -81,3 +81,63 @@ pub struct Status {
     /// Asterisk's version when reachable, or why it is not.
     pub detail: String,
 }
+
+/// How to list a type's objects.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListQuery {
+    /// Part of the id, any case.
+    #[serde(default)]
+    pub search: String,
+    #[serde(default)]
+    pub sort: SortKey,
+    #[serde(default)]
+    pub descending: bool,
+    /// From 1.
+    #[serde(default = "first_page")]
+    pub page: u32,
+    #[serde(default = "default_per_page")]
+    pub per_page: u32,
+}
+
+fn first_page() -> u32 {
+    1
+}
+
+fn default_per_page() -> u32 {
+    50
+}
+
+impl Default for ListQuery {
+    fn default() -> Self {
+        ListQuery { search: String::new(), sort: SortKey::Id, descending: false, page: 1, per_page: 50 }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SortKey {
+    #[default]
+    Id,
+    Updated,
+}
+
+/// One object of the inventory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InventoryItem {
+    pub id: String,
+    pub updated_at: String,
+    pub updated_by: String,
+    pub secrets_set: Vec<String>,
+}
+
+/// `GET /api/inventory/{type}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InventoryPage {
+    pub total: u64,
+    pub page: u32,
+    pub per_page: u32,
+    pub items: Vec<InventoryItem>,
+    /// Endpoints Asterisk reports that Conjure did not push (only for endpoints, on the first page).
+    #[serde(default)]
+    pub unmanaged: Vec<String>,
+}

@@ -82,6 +82,11 @@ impl AriClient {
         self.send("DELETE", &self.object_path(ty, id), None).await
     }
 
+    /// `GET /ari/endpoints/PJSIP`: every PJSIP endpoint Asterisk knows, however it was configured.
+    pub async fn pjsip_endpoints(&self) -> Result<Upstream, AriError> {
+        self.send("GET", &format!("{}/ari/endpoints/PJSIP", self.inner.prefix), None).await
+    }
+
     /// `GET /ari/asterisk/info?only=system`: Asterisk's version, and whether our credentials work.
     pub async fn info(&self) -> Result<Upstream, AriError> {
         self.send("GET", &format!("{}/ari/asterisk/info?only=system", self.inner.prefix), None).await

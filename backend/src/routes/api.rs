@@ -45,14 +45,14 @@ pub async fn put_object(
     let ct = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_string);
     let bytes = body_bytes(req.into_body()).await?;
     let body = parse_put_body(ct.as_deref(), &bytes).map_err(AppError::body)?;
-    let (fields, warnings) = if q.replace { objects::replace(&st, ty, &id, &body).await? } else { objects::write(&st, ty, &id, &body).await? };
+    let (fields, warnings) = if q.replace { objects::replace(&st, ty, &id, &body, "panel").await? } else { objects::write(&st, ty, &id, &body, "panel").await? };
     tracing::info!(%ty, %id, fields = body.fields.as_ref().map_or(0, Vec::len), "object saved");
     Ok(view(ty, &id, fields, warnings))
 }
 
 pub async fn delete_object(State(st): State<AppState>, Path((ty, id)): Path<(String, String)>) -> Result<impl IntoResponse, AppError> {
     let (ty, id) = target(&ty, id)?;
-    objects::delete(&st, ty, &id).await?;
+    objects::delete(&st, ty, &id, "panel").await?;
     tracing::info!(%ty, %id, "object deleted");
     Ok(StatusCode::NO_CONTENT)
 }

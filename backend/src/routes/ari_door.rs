@@ -54,14 +54,14 @@ async fn door(st: &AppState, req: Request) -> Result<Response, AppError> {
     let fields = match method {
         Method::GET => objects::read(st, ty, &id).await?,
         Method::DELETE => {
-            objects::delete(st, ty, &id).await?;
+            objects::delete(st, ty, &id, "ari-door").await?;
             return Ok(StatusCode::NO_CONTENT.into_response());
         }
         _ => {
             let ct = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_string);
             let bytes = body_bytes(req.into_body()).await?;
             let body = parse_put_body(ct.as_deref(), &bytes).map_err(AppError::body)?;
-            objects::write(st, ty, &id, &body).await?.0
+            objects::write(st, ty, &id, &body, "ari-door").await?.0
         }
     };
     // Secrets are left out: PUT merges, so a script that reads, edits and writes back keeps them.

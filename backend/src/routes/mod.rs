@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod ari_door;
+pub mod inventory;
 
 use std::time::Instant;
 
@@ -21,6 +22,9 @@ pub fn app(state: AppState) -> Router {
     let api = Router::new()
         .route("/objects/{type}/{id}", get(api::get_object).put(api::put_object).delete(api::delete_object))
         .route("/status", get(api::status))
+        .route("/inventory", get(inventory::counts))
+        .route("/inventory/{type}", get(inventory::list))
+        .route("/inventory/{type}/{id}/adopt", axum::routing::post(inventory::adopt))
         .fallback(api::not_found);
     Router::new()
         .nest("/api", api)

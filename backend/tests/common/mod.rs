@@ -40,7 +40,7 @@ pub fn target(base: &str, user: &str, password: &str) -> AriTarget {
 }
 
 pub fn router(target: AriTarget) -> axum::Router {
-    conjure::app(AppState::new(AriClient::new(target), Mode::Asterisk, Some(Secret(ADMIN.into())), "/nonexistent".into()))
+    conjure::app(AppState::new(AriClient::new(target), Mode::Asterisk, Some(Secret(ADMIN.into())), "/nonexistent".into(), conjure::store::Store::in_memory().unwrap()))
 }
 
 pub async fn harness() -> Harness {

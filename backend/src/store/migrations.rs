@@ -1,0 +1,30 @@
+//! Schema migrations, applied in order; `PRAGMA user_version` says how many have run. Append, never edit.
+
+use rusqlite::Connection;
+
+const MIGRATIONS: &[&str] = &[
+    // 1: the inventory of objects pushed through Conjure.
+    "CREATE TABLE objects (
+        type        TEXT NOT NULL,
+        id          TEXT NOT NULL,
+        fields      TEXT NOT NULL,            -- JSON list of {attribute, value}, secrets left out
+        secrets_set TEXT NOT NULL DEFAULT '[]',
+        version     INTEGER NOT NULL DEFAULT 1,
+        created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+        updated_at  TEXT NOT NULL,
+        updated_by  TEXT NOT NULL,
+        PRIMARY KEY (type, id)
+    ) WITHOUT ROWID;
+    CREATE INDEX objects_by_update ON objects (type, updated_at);",
+];
+
+pub fn run(conn: &mut Connection) -> rusqlite::Result<()> {
+    let done: usize = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(done) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", i + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}

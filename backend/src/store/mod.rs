@@ -1,0 +1,148 @@
+//! Conjure's own state in SQLite (`<data-dir>/conjure.sqlite3`): the inventory of objects pushed through
+//! Conjure, since ARI cannot list what Asterisk holds.
+//!
+//! WAL with `synchronous=FULL`: a write that returned is on disk, so nothing is lost if Conjure crashes.
+//! Secrets are not stored: the inventory keeps which are set, and Asterisk keeps their values.
+
+mod migrations;
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use model::api::{InventoryItem, InventoryPage, ListQuery, SortKey};
+use model::{Field, ObjectType};
+use rusqlite::{Connection, OptionalExtension, params};
+
+/// A handle to the database; cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    conn: Arc<Mutex<Connection>>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("Conjure's database: {0}")]
+pub struct StoreError(#[from] rusqlite::Error);
+
+impl Store {
+    /// Opens (creating if needed) the database in `dir` and brings its schema up to date.
+    pub fn open(dir: &Path) -> Result<Self, StoreError> {
+        Self::init(Connection::open(dir.join("conjure.sqlite3"))?)
+    }
+
+    /// A private in-memory database, for tests.
+    pub fn in_memory() -> Result<Self, StoreError> {
+        Self::init(Connection::open_in_memory()?)
+    }
+
+    fn init(mut conn: Connection) -> Result<Self, StoreError> {
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        migrations::run(&mut conn)?;
+        Ok(Store { conn: Arc::new(Mutex::new(conn)) })
+    }
+
+    /// Runs `f` on the connection off the async runtime's threads.
+    async fn with<T: Send + 'static>(&self, f: impl FnOnce(&mut Connection) -> rusqlite::Result<T> + Send + 'static) -> Result<T, StoreError> {
+        let conn = self.conn.clone();
+        tokio::task::spawn_blocking(move || f(&mut conn.lock().unwrap_or_else(|p| p.into_inner())))
+            .await
+            .expect("a database task panicked")
+            .map_err(StoreError)
+    }
+
+    /// Records an object as Asterisk now has it (secret values already removed).
+    pub async fn record(&self, ty: ObjectType, id: &str, fields: Vec<Field>, secrets_set: Vec<String>, by: &str) -> Result<(), StoreError> {
+        let (id, by) = (id.to_string(), by.to_string());
+        let fields = serde_json::to_string(&fields).expect("fields serialise");
+        let secrets = serde_json::to_string(&secrets_set).expect("strings serialise");
+        self.with(move |c| {
+            c.execute(
+                "INSERT INTO objects (type, id, fields, secrets_set, updated_at, updated_by)
+                 VALUES (?1, ?2, ?3, ?4, strftime('%Y-%m-%dT%H:%M:%fZ','now'), ?5)
+                 ON CONFLICT (type, id) DO UPDATE SET fields = excluded.fields, secrets_set = excluded.secrets_set,
+                   updated_at = excluded.updated_at, updated_by = excluded.updated_by, version = version + 1",
+                params![ty.as_str(), id, fields, secrets, by],
+            )
+            .map(|_| ())
+        })
+        .await
+    }
+
+    pub async fn forget(&self, ty: ObjectType, id: &str) -> Result<(), StoreError> {
+        let id = id.to_string();
+        self.with(move |c| c.execute("DELETE FROM objects WHERE type = ?1 AND id = ?2", params![ty.as_str(), id]).map(|_| ())).await
+    }
+
+    pub async fn contains(&self, ty: ObjectType, id: &str) -> Result<bool, StoreError> {
+        let id = id.to_string();
+        self.with(move |c| {
+            c.query_row("SELECT 1 FROM objects WHERE type = ?1 AND id = ?2", params![ty.as_str(), id], |_| Ok(()))
+                .optional()
+                .map(|r| r.is_some())
+        })
+        .await
+    }
+
+    /// Ids of the given type that are in the inventory, out of `ids`.
+    pub async fn known(&self, ty: ObjectType, ids: Vec<String>) -> Result<Vec<String>, StoreError> {
+        self.with(move |c| {
+            let mut stmt = c.prepare_cached("SELECT 1 FROM objects WHERE type = ?1 AND id = ?2")?;
+            let mut out = Vec::new();
+            for id in ids {
+                if stmt.exists(params![ty.as_str(), id])? {
+                    out.push(id);
+                }
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    /// One page of a type's objects, searched by id (substring, case-insensitive) and sorted.
+    pub async fn list(&self, ty: ObjectType, q: ListQuery) -> Result<InventoryPage, StoreError> {
+        self.with(move |c| {
+            let pattern = format!("%{}%", q.search.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+            let order = match (q.sort, q.descending) {
+                (SortKey::Id, false) => "id ASC",
+                (SortKey::Id, true) => "id DESC",
+                (SortKey::Updated, false) => "updated_at ASC, id ASC",
+                (SortKey::Updated, true) => "updated_at DESC, id ASC",
+            };
+            let total: u64 = c.query_row(
+                "SELECT count(*) FROM objects WHERE type = ?1 AND id LIKE ?2 ESCAPE '\\'",
+                params![ty.as_str(), pattern],
+                |r| r.get(0),
+            )?;
+            let per_page = q.per_page.clamp(1, 200);
+            let offset = q.page.saturating_sub(1) as u64 * per_page as u64;
+            let sql = format!(
+                "SELECT id, updated_at, updated_by, secrets_set FROM objects WHERE type = ?1 AND id LIKE ?2 ESCAPE '\\'
+                 ORDER BY {order} LIMIT ?3 OFFSET ?4"
+            );
+            let mut stmt = c.prepare_cached(&sql)?;
+            let items = stmt
+                .query_map(params![ty.as_str(), pattern, per_page, offset], |r| {
+                    let secrets: String = r.get(3)?;
+                    Ok(InventoryItem {
+                        id: r.get(0)?,
+                        updated_at: r.get(1)?,
+                        updated_by: r.get(2)?,
+                        secrets_set: serde_json::from_str(&secrets).unwrap_or_default(),
+                    })
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(InventoryPage { total, page: q.page.max(1), per_page, items, unmanaged: Vec::new() })
+        })
+        .await
+    }
+
+    /// How many objects of each type the inventory holds.
+    pub async fn counts(&self) -> Result<Vec<(String, u64)>, StoreError> {
+        self.with(|c| {
+            let mut stmt = c.prepare_cached("SELECT type, count(*) FROM objects GROUP BY type")?;
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect()
+        })
+        .await
+    }
+}
