@@ -1,7 +1,7 @@
 //! The typed client to Conjure's `/api`. The browser only ever talks to Conjure, never to Asterisk.
 
 use gloo_net::http::{Request, Response};
-use model::api::{ApiError, ObjectView, Status};
+use model::api::{ApiError, InventoryPage, ListQuery, ObjectView, SortKey, Status};
 use model::{Field, ObjectType, id::encode_segment};
 use serde::de::DeserializeOwned;
 
@@ -55,4 +55,25 @@ pub async fn delete_object(ty: ObjectType, id: &str) -> Result<(), ApiError> {
 
 pub async fn status() -> Result<Status, ApiError> {
     json(Request::get("/api/status").send().await.map_err(network)?).await
+}
+
+pub async fn inventory(ty: ObjectType, q: &ListQuery) -> Result<InventoryPage, ApiError> {
+    let sort = match q.sort {
+        SortKey::Id => "id",
+        SortKey::Updated => "updated",
+    };
+    let url = format!(
+        "/api/inventory/{}?search={}&sort={sort}&descending={}&page={}&per_page={}",
+        ty.as_str(),
+        encode_segment(&q.search),
+        q.descending,
+        q.page,
+        q.per_page
+    );
+    json(Request::get(&url).send().await.map_err(network)?).await
+}
+
+pub async fn adopt(ty: ObjectType, id: &str) -> Result<(), ApiError> {
+    let resp = Request::post(&format!("/api/inventory/{}/{}/adopt", ty.as_str(), encode_segment(id))).send().await.map_err(network)?;
+    if resp.ok() { Ok(()) } else { Err(error_of(resp).await) }
 }

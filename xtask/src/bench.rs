@@ -173,5 +173,23 @@ pub fn run_all(root: &Path) -> anyhow::Result<()> {
     if br > 250 * 1024 {
         bail!("dist/ is {br} bytes brotli, over the 250 KB budget");
     }
+    inventory_bench(root)
+}
+
+/// The object browser with 10,000 objects (an ignored test of the e2e crate that prints its figures).
+fn inventory_bench(root: &Path) -> anyhow::Result<()> {
+    let out = Command::new("cargo")
+        .args(["test", "--release", "--locked", "-p", "e2e", "--test", "inventory_bench", "--", "--ignored", "--nocapture"])
+        .current_dir(root)
+        .stderr(Stdio::inherit())
+        .output()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    println!();
+    for line in text.lines().filter_map(|l| l.strip_prefix("BENCH ")) {
+        println!("{line}");
+    }
+    if !out.status.success() {
+        bail!("the inventory benchmark failed:\n{text}");
+    }
     Ok(())
 }

@@ -1,10 +1,19 @@
-//! One object type: what it is, whether it can be written, and "open by id".
+//! One object type: the objects Conjure pushed (searchable, sortable, paged), endpoints Asterisk has that
+//! Conjure did not push (with "adopt"), and "open by id".
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use model::ObjectType;
+use model::api::{ListQuery, SortKey};
+use model::id::encode_segment;
 
+use crate::api;
+use crate::components::error_box::ErrorBox;
 use crate::components::open_object::OpenObject;
+
+const PER_PAGE: u32 = 50;
 
 #[component]
 pub fn TypePage() -> impl IntoView {
@@ -13,14 +22,95 @@ pub fn TypePage() -> impl IntoView {
         let name = params.read().get("type").unwrap_or_default();
         match ObjectType::parse(&name) {
             None => view! { <section><h1>"Unknown type"</h1><p>{format!("Conjure does not know the type '{name}'.")}</p></section> }.into_any(),
-            Some(ty) => view! {
-                <section>
-                    <h1>{ty.label()}</h1>
-                    {ty.write_refusal().map(|why| view! { <p class="notice">{why}</p> })}
-                    <OpenObject fixed_type=ty/>
-                </section>
-            }
-            .into_any(),
+            Some(ty) => view! { <TypeList ty=ty/> }.into_any(),
         }
+    }
+}
+
+#[component]
+fn TypeList(ty: ObjectType) -> impl IntoView {
+    let search = RwSignal::new(String::new());
+    let sort = RwSignal::new(SortKey::Id);
+    let descending = RwSignal::new(false);
+    let page = RwSignal::new(1u32);
+    let reload = RwSignal::new(0u32);
+    let listing = LocalResource::new(move || {
+        reload.track();
+        let q = ListQuery { search: search.get(), sort: sort.get(), descending: descending.get(), page: page.get(), per_page: PER_PAGE };
+        async move { api::inventory(ty, &q).await }
+    });
+    let adopt_error = RwSignal::new(None);
+    let adopt = move |id: String| {
+        spawn_local(async move {
+            match api::adopt(ty, &id).await {
+                Ok(()) => reload.update(|n| *n += 1),
+                Err(e) => adopt_error.set(Some(e)),
+            }
+        })
+    };
+    let sort_by = move |key: SortKey| {
+        if sort.get_untracked() == key {
+            descending.update(|d| *d = !*d);
+        } else {
+            sort.set(key);
+            descending.set(false);
+        }
+        page.set(1);
+    };
+    view! {
+        <section>
+            <h1>{ty.label()}</h1>
+            {ty.write_refusal().map(|why| view! { <p class="notice">{why}</p> })}
+            <OpenObject fixed_type=ty/>
+            <h2>"Pushed through Conjure"</h2>
+            <input type="search" placeholder="Search by id" aria-label="Search by id" data-testid="inventory-search"
+                prop:value=move || search.get() on:input=move |ev| { search.set(event_target_value(&ev)); page.set(1); }/>
+            {move || adopt_error.get().map(|e| view! { <ErrorBox error=e/> })}
+            {move || match listing.get() {
+                None => view! { <p class="muted">"Loading…"</p> }.into_any(),
+                Some(Err(e)) => view! { <ErrorBox error=e/> }.into_any(),
+                Some(Ok(p)) => {
+                    let pages = p.total.div_ceil(PER_PAGE as u64).max(1) as u32;
+                    let unmanaged = p.unmanaged.clone();
+                    view! {
+                        <p class="muted" data-testid="inventory-total">{format!("{} objects", p.total)}</p>
+                        <table data-testid="inventory">
+                            <thead><tr>
+                                <th scope="col"><button type="button" class="link" on:click=move |_| sort_by(SortKey::Id) data-testid="sort-id">"Id"</button></th>
+                                <th scope="col"><button type="button" class="link" on:click=move |_| sort_by(SortKey::Updated) data-testid="sort-updated">"Last change"</button></th>
+                                <th scope="col">"By"</th>
+                            </tr></thead>
+                            <tbody>
+                                {p.items.into_iter().map(|i| {
+                                    let href = format!("/objects/{}/{}", ty.as_str(), encode_segment(&i.id));
+                                    view! { <tr data-testid="inventory-row"><td><A href=href>{i.id}</A></td><td>{i.updated_at}</td><td>{i.updated_by}</td></tr> }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                        <div class="actions">
+                            <button type="button" disabled=move || page.get() <= 1 on:click=move |_| page.update(|p| *p -= 1) data-testid="prev-page">"Previous"</button>
+                            <span data-testid="page">{format!("Page {} of {pages}", p.page)}</span>
+                            <button type="button" disabled=move || { page.get() >= pages } on:click=move |_| page.update(|p| *p += 1) data-testid="next-page">"Next"</button>
+                        </div>
+                        <Show when={let empty = unmanaged.is_empty(); move || !empty}>
+                            <h2>"On Asterisk, not managed by Conjure"</h2>
+                            <p class="muted">"These endpoints exist on Asterisk (pjsip.conf, another tool, or a script) but were not pushed through Conjure."</p>
+                            <ul data-testid="unmanaged">
+                                {unmanaged.clone().into_iter().map(|id| {
+                                    let adopt_id = id.clone();
+                                    view! {
+                                        <li>
+                                            <code>{id.clone()}</code>" "
+                                            <button type="button" on:click=move |_| adopt(adopt_id.clone()) data-testid=format!("adopt-{id}")>"Adopt"</button>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        </Show>
+                    }
+                    .into_any()
+                }
+            }}
+        </section>
     }
 }
