@@ -90,8 +90,12 @@ async fn removing_an_identify_match_recreates_it_after_confirmation() {
     let stack = stack(Mode::Asterisk).await;
     let driver = browser().await;
     let c = &driver.client;
+    stack.store.record(model::ObjectType::Endpoint, "ep1", vec![], vec![], "test").await.unwrap();
     c.goto(&format!("{}/objects/identify/office", stack.conjure)).await.unwrap();
     click(c, "create").await;
+    // The endpoint field suggests the endpoints Conjure knows.
+    c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("datalist#refs-endpoint option[value='ep1']")).await
+        .expect("ep1 is suggested for identify.endpoint");
     type_into(c, "value-endpoint", "ep1").await;
     for m in ["127.0.0.5", "10.1.0.0/16"] {
         type_into(c, "list-add-match", m).await;

@@ -39,6 +39,22 @@ pub fn OptionInput(spec: OptionSpec, value: RwSignal<String>, read_only: bool) -
             }
             .into_any()
         }
+        Kind::Reference { target, .. } => {
+            // Suggestions from the inventory; Asterisk does not check that the named object exists.
+            let list_id = format!("refs-{name}");
+            let known = LocalResource::new(move || async move {
+                let q = model::api::ListQuery { per_page: 200, ..Default::default() };
+                crate::api::inventory(target, &q).await.map(|p| p.items.into_iter().map(|i| i.id).collect::<Vec<_>>()).unwrap_or_default()
+            });
+            view! {
+                <input id=id.clone() type="text" bind:value=value readonly=read_only list=list_id.clone()
+                    placeholder=format!("name of a {target}") data-testid=format!("value-{name}")/>
+                <datalist id=list_id>
+                    {move || known.get().unwrap_or_default().into_iter().map(|k| view! { <option value=k/> }).collect_view()}
+                </datalist>
+            }
+            .into_any()
+        }
         _ => view! {
             <input id=id.clone() type="text" bind:value=value readonly=read_only
                 inputmode=if matches!(spec.kind, Kind::Integer { .. } | Kind::Float) { "numeric" } else { "text" }

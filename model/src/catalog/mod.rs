@@ -24,9 +24,18 @@ pub struct RawOption {
     pub range: Option<(i64, i64)>,
     /// Enumerations: accepted input token and its rendering.
     pub tokens: &'static [(&'static str, &'static str)],
-    /// How the enumeration behaves (case, lists, not validated), in the measurement's words.
-    pub enum_note: &'static str,
+    /// How the enumeration behaves: [`CASE_SENSITIVE`], [`LIST`], [`UNCHECKED`], [`BOOL_LIKE`].
+    pub flags: u8,
 }
+
+/// Upper case is refused (`NONE` for `none`).
+pub const CASE_SENSITIVE: u8 = 1;
+/// A comma-separated list of tokens.
+pub const LIST: u8 = 2;
+/// Any value is accepted; unknown ones silently become a default.
+pub const UNCHECKED: u8 = 4;
+/// yes/no in the manner of `ast_true`, rendered another way.
+pub const BOOL_LIKE: u8 = 8;
 
 #[derive(Debug)]
 pub struct RawType {
@@ -161,7 +170,7 @@ fn kind(ty: ObjectType, o: &RawOption, secret: bool) -> Kind {
         | (T::OutboundPublish, "server_uri" | "from_uri" | "to_uri" | "outbound_proxy") => return Kind::SipUri,
         _ => {}
     }
-    let note = o.enum_note;
+    let flag = |f: u8| o.flags & f != 0;
     match o.help_type {
         "Boolean" => Kind::Bool,
         "Unsigned Integer" => {
@@ -175,12 +184,12 @@ fn kind(ty: ObjectType, o: &RawOption, secret: bool) -> Kind {
         "Double" => Kind::Float,
         "Codec" => Kind::Codecs,
         _ if !o.tokens.is_empty() => {
-            if note.contains("NOT validated") || note.contains("ANY value") {
+            if flag(UNCHECKED) {
                 Kind::Unchecked
-            } else if note.contains("boolean-like") {
+            } else if flag(BOOL_LIKE) {
                 Kind::Bool
             } else {
-                Kind::Enum { case_sensitive: note.contains("CASE-SENSITIVE"), list: note.contains("list") }
+                Kind::Enum { case_sensitive: flag(CASE_SENSITIVE), list: flag(LIST) }
             }
         }
         _ => Kind::Text,

@@ -163,12 +163,26 @@ pub fn c_integer(v: &str, unsigned: bool) -> Option<i128> {
     Some(if neg { -n } else { n })
 }
 
-fn float(v: &str) -> Option<f64> {
+/// `strtod` syntax: sign, digits with an optional point, optional exponent; or `0x` hex. Checked by hand so
+/// the browser build carries no float parser.
+fn float(v: &str) -> Option<()> {
     let t = v.trim_start();
+    let t = t.strip_prefix(['+', '-']).unwrap_or(t);
     if let Some(h) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
-        return i64::from_str_radix(h, 16).ok().map(|n| n as f64);
+        return (!h.is_empty() && h.bytes().all(|b| b.is_ascii_hexdigit())).then_some(());
     }
-    t.parse::<f64>().ok().filter(|f| f.is_finite())
+    let (mantissa, exponent) = match t.find(['e', 'E']) {
+        Some(i) => (&t[..i], Some(&t[i + 1..])),
+        None => (t, None),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    let ok_mantissa = (!int.is_empty() || !frac.is_empty()) && digits(int) && digits(frac);
+    let ok_exponent = exponent.is_none_or(|e| {
+        let e = e.strip_prefix(['+', '-']).unwrap_or(e);
+        !e.is_empty() && digits(e)
+    });
+    (ok_mantissa && ok_exponent).then_some(())
 }
 
 fn enumeration(opt: &OptionSpec, value: &str, case_sensitive: bool, list: bool) -> ValueCheck {
