@@ -82,16 +82,36 @@ const TYPES: &[(&str, &str, Backend)] = &[
     ("contact", "res_pjsip", Backend::Memory),
     ("domain_alias", "res_pjsip", Backend::Memory),
     ("global", "res_pjsip", Backend::Memory),
-    ("identify", "res_pjsip_endpoint_identifier_ip", Backend::Memory),
-    ("registration", "res_pjsip_outbound_registration", Backend::Memory),
-    ("outbound-publish", "res_pjsip_outbound_publish", Backend::Memory),
-    ("asterisk-publication", "res_pjsip_publish_asterisk", Backend::Memory),
+    (
+        "identify",
+        "res_pjsip_endpoint_identifier_ip",
+        Backend::Memory,
+    ),
+    (
+        "registration",
+        "res_pjsip_outbound_registration",
+        Backend::Memory,
+    ),
+    (
+        "outbound-publish",
+        "res_pjsip_outbound_publish",
+        Backend::Memory,
+    ),
+    (
+        "asterisk-publication",
+        "res_pjsip_publish_asterisk",
+        Backend::Memory,
+    ),
     ("phoneprov", "res_pjsip_phoneprov_provider", Backend::Memory),
     ("transport", "res_pjsip", Backend::Config),
     ("system", "res_pjsip", Backend::Config),
     ("resource_list", "res_pjsip_pubsub", Backend::Config),
     ("acl", "res_pjsip_acl", Backend::Unrenderable),
-    ("inbound-publication", "res_pjsip_pubsub", Backend::Unrenderable),
+    (
+        "inbound-publication",
+        "res_pjsip_pubsub",
+        Backend::Unrenderable,
+    ),
 ];
 
 pub fn catalog() -> &'static Catalog {
@@ -100,13 +120,17 @@ pub fn catalog() -> &'static Catalog {
 }
 
 fn load() -> Catalog {
-    let options: Value = serde_json::from_str(include_str!("../data/pjsip-options.json")).expect("pjsip-options.json");
-    let values: Value = serde_json::from_str(include_str!("../data/option-values.json")).expect("option-values.json");
+    let options: Value = serde_json::from_str(include_str!("../data/pjsip-options.json"))
+        .expect("pjsip-options.json");
+    let values: Value = serde_json::from_str(include_str!("../data/option-values.json"))
+        .expect("option-values.json");
     let mut types = HashMap::new();
     for &(name, module, backend) in TYPES {
         let help = &options["modules"][module][name];
         let get_values = help["ari_get_values"]["values"].as_object();
-        let mut order: Vec<String> = get_values.map(|m| m.keys().cloned().collect()).unwrap_or_default();
+        let mut order: Vec<String> = get_values
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default();
         let measured = values["types"][name].as_object();
         let mut opts = HashMap::new();
         for o in help["options"].as_array().into_iter().flatten() {
@@ -120,9 +144,25 @@ fn load() -> Catalog {
         }
         // Options rendered only once set (contact_user, security_mechanisms) go last.
         for o in opts.values() {
-            if !order.contains(&o.name) && o.kind != Kind::Ignored && name != "phoneprov" && measured.is_some() {
+            if !order.contains(&o.name)
+                && o.kind != Kind::Ignored
+                && name != "phoneprov"
+                && measured.is_some()
+            {
                 let renders = o.accepted.values().any(|r| r.is_some());
-                if renders && !matches!(o.name.as_str(), "disallow" | "deny" | "permit" | "contact_deny" | "contact_permit" | "outbound_auth" | "device_state_filter" | "mailbox_state_filter") {
+                if renders
+                    && !matches!(
+                        o.name.as_str(),
+                        "disallow"
+                            | "deny"
+                            | "permit"
+                            | "contact_deny"
+                            | "contact_permit"
+                            | "outbound_auth"
+                            | "device_state_filter"
+                            | "mailbox_state_filter"
+                    )
+                {
                     order.push(o.name.clone());
                 }
             }
@@ -130,11 +170,26 @@ fn load() -> Catalog {
         // Accepted but never rendered: lost on the first update.
         order.retain(|a| !(name == "outbound-publish" && a == "outbound_auth"));
         let fixed = if backend == Backend::Config {
-            get_values.map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string())).collect()).unwrap_or_default()
+            get_values
+                .map(|m| {
+                    m.iter()
+                        .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+                        .collect()
+                })
+                .unwrap_or_default()
         } else {
             Vec::new()
         };
-        types.insert(name, TypeSpec { name, backend, order, options: opts, fixed });
+        types.insert(
+            name,
+            TypeSpec {
+                name,
+                backend,
+                order,
+                options: opts,
+                fixed,
+            },
+        );
     }
     Catalog { types }
 }
@@ -155,7 +210,11 @@ fn kind_of(help_type: &str) -> Kind {
 fn rendered(v: &Value) -> Option<Rendered> {
     match v {
         Value::String(s) => Some(Rendered::One(s.clone())),
-        Value::Array(a) => Some(Rendered::Many(a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())),
+        Value::Array(a) => Some(Rendered::Many(
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect(),
+        )),
         _ => None,
     }
 }
@@ -172,7 +231,9 @@ fn opt_spec(name: &str, help_type: &str, m: Option<&Value>) -> OptSpec {
     let mut enumerated = false;
     if let Some(m) = m {
         unset = m["get_when_unset"].as_str().map(str::to_string);
-        enumerated = m.get("choices_in_help").is_some_and(|c| c.as_array().is_some_and(|a| !a.is_empty()));
+        enumerated = m
+            .get("choices_in_help")
+            .is_some_and(|c| c.as_array().is_some_and(|a| !a.is_empty()));
         for a in m["accepted"].as_array().into_iter().flatten() {
             // Companion cases depend on other fields of the same PUT; they say nothing about the value alone.
             if a.get("with").is_some() || a.get("update_status").is_some() {
@@ -180,7 +241,9 @@ fn opt_spec(name: &str, help_type: &str, m: Option<&Value>) -> OptSpec {
             }
             if let Some(v) = a["value"].as_str() {
                 let r = rendered(&a["renders_as"]);
-                accepted_ci.entry(v.to_ascii_lowercase()).or_insert_with(|| r.clone());
+                accepted_ci
+                    .entry(v.to_ascii_lowercase())
+                    .or_insert_with(|| r.clone());
                 accepted.insert(v.to_string(), r);
             }
         }
@@ -194,12 +257,34 @@ fn opt_spec(name: &str, help_type: &str, m: Option<&Value>) -> OptSpec {
         let up = a.to_ascii_uppercase();
         up != *a && rejected.contains(&up)
     });
-    let range = if matches!(kind, Kind::Unsigned | Kind::Integer) { int_range(kind, &accepted, &rejected) } else { None };
-    OptSpec { name: name.to_string(), kind, unset, accepted, accepted_ci, rejected, case_sensitive, range, enumerated }
+    let range = if matches!(kind, Kind::Unsigned | Kind::Integer) {
+        int_range(kind, &accepted, &rejected)
+    } else {
+        None
+    };
+    OptSpec {
+        name: name.to_string(),
+        kind,
+        unset,
+        accepted,
+        accepted_ci,
+        rejected,
+        case_sensitive,
+        range,
+        enumerated,
+    }
 }
 
-fn int_range(kind: Kind, accepted: &HashMap<String, Option<Rendered>>, rejected: &HashSet<String>) -> Option<(i128, i128)> {
-    let (mut lo, mut hi) = if kind == Kind::Unsigned { (0i128, u32::MAX as i128) } else { (i32::MIN as i128, i32::MAX as i128) };
+fn int_range(
+    kind: Kind,
+    accepted: &HashMap<String, Option<Rendered>>,
+    rejected: &HashSet<String>,
+) -> Option<(i128, i128)> {
+    let (mut lo, mut hi) = if kind == Kind::Unsigned {
+        (0i128, u32::MAX as i128)
+    } else {
+        (i32::MIN as i128, i32::MAX as i128)
+    };
     let acc: Vec<i128> = accepted.keys().filter_map(|k| k.parse().ok()).collect();
     let (amin, amax) = (acc.iter().min().copied()?, acc.iter().max().copied()?);
     for r in rejected.iter().filter_map(|k| k.parse::<i128>().ok()) {

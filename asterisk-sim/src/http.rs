@@ -17,7 +17,11 @@ const MAX_HEADER_BYTES: usize = 16 * 1024;
 const MAX_READ_BODY: usize = 1 << 20;
 
 /// Serves `sim` on `listener` until `shutdown` completes.
-pub async fn serve(listener: TcpListener, sim: Arc<Sim>, shutdown: impl Future<Output = ()>) -> io::Result<()> {
+pub async fn serve(
+    listener: TcpListener,
+    sim: Arc<Sim>,
+    shutdown: impl Future<Output = ()>,
+) -> io::Result<()> {
     tokio::pin!(shutdown);
     loop {
         tokio::select! {
@@ -45,11 +49,15 @@ async fn connection(stream: TcpStream, sim: Arc<Sim>) -> io::Result<()> {
         if reader.read_until(b'\n', &mut line).await? == 0 {
             return Ok(());
         }
-        let text = String::from_utf8_lossy(&line).trim_end_matches(['\r', '\n']).to_string();
+        let text = String::from_utf8_lossy(&line)
+            .trim_end_matches(['\r', '\n'])
+            .to_string();
         if text.is_empty() {
             continue;
         }
-        let Some((method, rest)) = text.split_once(' ') else { return Ok(()) };
+        let Some((method, rest)) = text.split_once(' ') else {
+            return Ok(());
+        };
         let target = rest.rsplit_once(' ').map_or(rest, |(t, _)| t).to_string();
         let mut headers = Vec::new();
         let mut header_bytes = 0;
@@ -69,14 +77,24 @@ async fn connection(stream: TcpStream, sim: Arc<Sim>) -> io::Result<()> {
                 headers.push((k.trim().to_string(), v.trim().to_string()));
             }
         }
-        let mut req = Request { method: method.to_string(), target, headers, body: Vec::new() };
-        let len: usize = req.header("content-length").and_then(|v| v.parse().ok()).unwrap_or(0);
+        let mut req = Request {
+            method: method.to_string(),
+            target,
+            headers,
+            body: Vec::new(),
+        };
+        let len: usize = req
+            .header("content-length")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
         if len > MAX_READ_BODY {
             return Ok(());
         }
         req.body.resize(len, 0);
         reader.read_exact(&mut req.body).await?;
-        let close = req.header("connection").is_some_and(|c| c.eq_ignore_ascii_case("close"));
+        let close = req
+            .header("connection")
+            .is_some_and(|c| c.eq_ignore_ascii_case("close"));
         let head = req.method == "HEAD";
         match sim.handle(&req) {
             Outcome::Crash => return Ok(()),
@@ -101,13 +119,29 @@ fn encode(resp: &Response, head: bool, close: bool) -> Vec<u8> {
         413 => "Request Entity Too Large",
         _ => "Internal Server Error",
     };
-    out.extend_from_slice(format!("HTTP/1.1 {} {reason}\r\nServer: Asterisk/22.10.1\r\n", resp.status).as_bytes());
-    out.extend_from_slice(if close { b"Connection: close\r\n" } else { b"Connection: Keep-Alive\r\n" });
+    out.extend_from_slice(
+        format!(
+            "HTTP/1.1 {} {reason}\r\nServer: Asterisk/22.10.1\r\n",
+            resp.status
+        )
+        .as_bytes(),
+    );
+    out.extend_from_slice(if close {
+        b"Connection: close\r\n"
+    } else {
+        b"Connection: Keep-Alive\r\n"
+    });
     out.extend_from_slice(b"Cache-Control: no-cache, no-store\r\n");
     for (k, v) in &resp.headers {
         out.extend_from_slice(format!("{k}: {v}\r\n").as_bytes());
     }
-    out.extend_from_slice(format!("Content-Length: {}\r\n\r\n", if head { 0 } else { resp.body.len() }).as_bytes());
+    out.extend_from_slice(
+        format!(
+            "Content-Length: {}\r\n\r\n",
+            if head { 0 } else { resp.body.len() }
+        )
+        .as_bytes(),
+    );
     if !head {
         out.extend_from_slice(&resp.body);
     }

@@ -13,7 +13,11 @@ fn usage() -> ! {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into())).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .init();
     let mut listen = "127.0.0.1:8088".to_string();
     let mut users = Vec::new();
     let mut args = std::env::args().skip(1);
@@ -23,8 +27,14 @@ async fn main() -> anyhow::Result<()> {
             "--user" => {
                 let spec = args.next().unwrap_or_else(|| usage());
                 let mut parts = spec.splitn(3, ':');
-                let (Some(name), Some(password)) = (parts.next(), parts.next()) else { usage() };
-                users.push(User { name: name.into(), password: password.into(), read_only: parts.next() == Some("ro") });
+                let (Some(name), Some(password)) = (parts.next(), parts.next()) else {
+                    usage()
+                };
+                users.push(User {
+                    name: name.into(),
+                    password: password.into(),
+                    read_only: parts.next() == Some("ro"),
+                });
             }
             _ => usage(),
         }

@@ -38,7 +38,11 @@ pub enum Failure {
 /// The 45 formats `allow=all` expands to, in Asterisk's order.
 fn all_codecs(spec: &TypeSpec) -> Vec<String> {
     match spec.option("allow").and_then(|o| o.accepted.get("all")) {
-        Some(Some(Rendered::One(s))) => s.trim_matches(|c| c == '(' || c == ')').split('|').map(str::to_string).collect(),
+        Some(Some(Rendered::One(s))) => s
+            .trim_matches(|c| c == '(' || c == ')')
+            .split('|')
+            .map(str::to_string)
+            .collect(),
         _ => vec!["ulaw".into(), "alaw".into()],
     }
 }
@@ -65,7 +69,11 @@ impl Obj {
                     return Ok(());
                 }
                 let (k, v) = value.split_once('=').ok_or(Rejected)?;
-                match self.vals.entry(name).or_insert_with(|| Val::Vars(Vec::new())) {
+                match self
+                    .vals
+                    .entry(name)
+                    .or_insert_with(|| Val::Vars(Vec::new()))
+                {
                     Val::Vars(vars) => vars.push((k.trim().to_string(), v.trim().to_string())),
                     _ => return Err(Rejected),
                 }
@@ -93,7 +101,11 @@ impl Obj {
             }
             ("registration", "outbound_auth") => {
                 // Replaced, not accumulated: the copy re-applies each rendered name, so only the last survives.
-                let names = value.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+                let names = value
+                    .split(',')
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect();
                 self.vals.insert(name, Val::Many(names));
                 Ok(())
             }
@@ -105,7 +117,11 @@ impl Obj {
                 if !value.is_empty() && value.chars().count() != 32 {
                     return Err(Rejected);
                 }
-                let digest = if value.is_empty() { String::new() } else { format!("MD5:{value}") };
+                let digest = if value.is_empty() {
+                    String::new()
+                } else {
+                    format!("MD5:{value}")
+                };
                 self.vals.insert("password_digest".into(), Val::One(digest));
                 self.vals.insert(name, Val::One(value.to_string()));
                 Ok(())
@@ -128,7 +144,8 @@ impl Obj {
                     return Err(Rejected);
                 }
                 if alg == "MD5" {
-                    self.vals.insert("md5_cred".into(), Val::One(digest.to_string()));
+                    self.vals
+                        .insert("md5_cred".into(), Val::One(digest.to_string()));
                 }
                 self.vals.insert(name, Val::One(format!("{alg}:{digest}")));
                 Ok(())
@@ -149,7 +166,11 @@ impl Obj {
     }
 
     fn push_many(&mut self, name: String, items: Vec<String>) {
-        match self.vals.entry(name).or_insert_with(|| Val::Many(Vec::new())) {
+        match self
+            .vals
+            .entry(name)
+            .or_insert_with(|| Val::Many(Vec::new()))
+        {
             Val::Many(v) => v.extend(items),
             other => *other = Val::Many(items),
         }
@@ -164,7 +185,11 @@ impl Obj {
             Some(Val::Codecs(c)) if !replace => c.clone(),
             _ => Vec::new(),
         };
-        let items: Vec<&str> = inner.split([',', '|']).map(str::trim).filter(|s| !s.is_empty()).collect();
+        let items: Vec<&str> = inner
+            .split([',', '|'])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect();
         if items.is_empty() {
             return Err(Rejected);
         }
@@ -206,20 +231,30 @@ impl Obj {
                     "" => "MD5".to_string(),
                     s => s.to_ascii_uppercase(),
                 };
-                let (uas, uac) = (algs("supported_algorithms_uas"), algs("supported_algorithms_uac"));
-                let digest_alg = get("password_digest").split_once(':').map(|(a, _)| a.to_string());
+                let (uas, uac) = (
+                    algs("supported_algorithms_uas"),
+                    algs("supported_algorithms_uac"),
+                );
+                let digest_alg = get("password_digest")
+                    .split_once(':')
+                    .map(|(a, _)| a.to_string());
                 let digest_ok = digest_alg.as_deref().is_none_or(|a| {
-                    !get("password").is_empty() || (uas.split(',').any(|x| x == a) && uac.split(',').any(|x| x == a))
+                    !get("password").is_empty()
+                        || (uas.split(',').any(|x| x == a) && uac.split(',').any(|x| x == a))
                 });
                 let auth_type = get("auth_type");
-                let md5_ok = auth_type != "md5" || !get("md5_cred").is_empty() || !get("password").is_empty();
+                let md5_ok = auth_type != "md5"
+                    || !get("md5_cred").is_empty()
+                    || !get("password").is_empty();
                 let has_secret = !get("password").is_empty() || digest_alg.is_some();
                 let oauth = auth_type == "google_oauth";
                 !get("username").is_empty() && digest_ok && md5_ok && (has_secret || oauth)
             }
             "identify" => {
                 !get("endpoint").is_empty()
-                    && (!get("match").is_empty() || !get("match_header").is_empty() || !get("match_request_uri").is_empty())
+                    && (!get("match").is_empty()
+                        || !get("match_header").is_empty()
+                        || !get("match_request_uri").is_empty())
             }
             "registration" => !get("server_uri").is_empty() && !get("client_uri").is_empty(),
             "domain_alias" => !get("domain").is_empty(),
@@ -282,7 +317,11 @@ impl Obj {
     /// The comma-separated names in a scalar option (endpoint `aors`).
     pub fn list(&self, attr: &str) -> Vec<String> {
         match self.vals.get(attr) {
-            Some(Val::One(s)) => s.split(',').map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect(),
+            Some(Val::One(s)) => s
+                .split(',')
+                .map(|x| x.trim().to_string())
+                .filter(|x| !x.is_empty())
+                .collect(),
             Some(Val::Many(v)) => v.clone(),
             _ => Vec::new(),
         }
@@ -331,5 +370,9 @@ fn callerid(value: &str) -> String {
 }
 
 fn render_codecs(c: &[String]) -> String {
-    if c.is_empty() { "(nothing)".into() } else { format!("({})", c.join("|")) }
+    if c.is_empty() {
+        "(nothing)".into()
+    } else {
+        format!("({})", c.join("|"))
+    }
 }

@@ -22,8 +22,16 @@ pub struct User {
 /// The recording's users: `asterisk`/`asterisk` (read-write) and `viewer`/`viewer` (read-only).
 pub fn default_users() -> Vec<User> {
     vec![
-        User { name: "asterisk".into(), password: "asterisk".into(), read_only: false },
-        User { name: "viewer".into(), password: "viewer".into(), read_only: true },
+        User {
+            name: "asterisk".into(),
+            password: "asterisk".into(),
+            read_only: false,
+        },
+        User {
+            name: "viewer".into(),
+            password: "viewer".into(),
+            read_only: true,
+        },
     ]
 }
 
@@ -38,7 +46,10 @@ pub struct Request {
 
 impl Request {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -58,13 +69,21 @@ pub struct Response {
 
 impl Response {
     fn json(status: u16, body: &Value) -> Self {
-        Response { status, headers: vec![("Content-Type", "application/json".into())], body: body.to_string().into_bytes() }
+        Response {
+            status,
+            headers: vec![("Content-Type", "application/json".into())],
+            body: body.to_string().into_bytes(),
+        }
     }
     fn message(status: u16, msg: impl std::fmt::Display) -> Self {
         Self::json(status, &json!({ "message": msg.to_string() }))
     }
     fn empty(status: u16) -> Self {
-        Response { status, headers: Vec::new(), body: Vec::new() }
+        Response {
+            status,
+            headers: Vec::new(),
+            body: Vec::new(),
+        }
     }
     fn allow(mut self, allow: &str) -> Self {
         self.headers.push(("Allow", allow.into()));
@@ -117,12 +136,20 @@ impl Default for Sim {
 
 impl Sim {
     pub fn new(users: Vec<User>) -> Self {
-        Sim { state: Mutex::default(), users, clock: Clock::Real(Instant::now()) }
+        Sim {
+            state: Mutex::default(),
+            users,
+            clock: Clock::Real(Instant::now()),
+        }
     }
 
     /// A simulator whose clock only moves through [`Sim::advance`], for deterministic replays.
     pub fn with_manual_clock(users: Vec<User>) -> Self {
-        Sim { state: Mutex::default(), users, clock: Clock::Manual(AtomicU64::new(0)) }
+        Sim {
+            state: Mutex::default(),
+            users,
+            clock: Clock::Manual(AtomicU64::new(0)),
+        }
     }
 
     pub fn advance(&self, ms: u64) {
@@ -158,7 +185,9 @@ impl Sim {
         let now = self.now();
         for e in st.objects.values_mut() {
             match e.dirty_at {
-                Some(t) if now.saturating_sub(t) >= ASTDB_COMMIT_MS => e.durable = e.current.clone(),
+                Some(t) if now.saturating_sub(t) >= ASTDB_COMMIT_MS => {
+                    e.durable = e.current.clone()
+                }
                 Some(_) => e.current = e.durable.clone(),
                 None => {}
             }
@@ -174,7 +203,10 @@ impl Sim {
         st.objects.retain(|(t, _), e| {
             let spec = &cat.types[t];
             spec.backend == Backend::Astdb && {
-                e.current = e.durable.as_ref().and_then(|o| o.copy_through_rendering(spec).ok());
+                e.current = e
+                    .durable
+                    .as_ref()
+                    .and_then(|o| o.copy_through_rendering(spec).ok());
                 e.durable = e.current.clone();
                 e.current.is_some()
             }
@@ -194,7 +226,10 @@ impl Sim {
         };
         let Some(user) = self.authenticate(req, query) else {
             let mut r = Response::message(401, "Authentication required");
-            r.headers.push(("WWW-Authenticate", "Basic realm=\"Asterisk REST Interface\"".into()));
+            r.headers.push((
+                "WWW-Authenticate",
+                "Basic realm=\"Asterisk REST Interface\"".into(),
+            ));
             return Outcome::Respond(r);
         };
         if user.read_only && matches!(req.method.as_str(), "PUT" | "DELETE" | "POST" | "PATCH") {
@@ -202,37 +237,53 @@ impl Sim {
         }
         if rest.ends_with('/') {
             let fixed = path.trim_end_matches('/');
-            return Outcome::Respond(Response::message(404, format!("ARI URLs do not end with a slash. Try {fixed}")));
+            return Outcome::Respond(Response::message(
+                404,
+                format!("ARI URLs do not end with a slash. Try {fixed}"),
+            ));
         }
         let segs: Vec<&str> = rest.split('/').collect();
         match segs.as_slice() {
             ["asterisk", "config", "dynamic", rest @ ..] if rest.iter().any(|s| s.is_empty()) => {
                 Outcome::Respond(Response::message(405, "Invalid method").allow("OPTIONS"))
             }
-            ["asterisk", "config", "dynamic", class, ty, id] => {
-                self.config(req, class, ty, id)
-            }
+            ["asterisk", "config", "dynamic", class, ty, id] => self.config(req, class, ty, id),
             ["asterisk", "config", "dynamic", ..] if segs.len() <= 6 => {
                 Outcome::Respond(Response::message(405, "Invalid method").allow("OPTIONS"))
             }
             ["asterisk", "info"] if req.method == "GET" => Outcome::Respond(info(query)),
             ["endpoints"] if req.method == "GET" => Outcome::Respond(self.endpoints(None)),
-            ["endpoints", tech] if req.method == "GET" => Outcome::Respond(self.endpoints(Some((tech, None)))),
-            ["endpoints", tech, res] if req.method == "GET" => Outcome::Respond(self.endpoints(Some((tech, Some(res))))),
+            ["endpoints", tech] if req.method == "GET" => {
+                Outcome::Respond(self.endpoints(Some((tech, None))))
+            }
+            ["endpoints", tech, res] if req.method == "GET" => {
+                Outcome::Respond(self.endpoints(Some((tech, Some(res)))))
+            }
             _ => Outcome::Respond(Response::message(404, "Resource not found")),
         }
     }
 
     fn authenticate(&self, req: &Request, query: &str) -> Option<&User> {
         let pair = if let Some(h) = req.header("authorization") {
-            let b64 = h.strip_prefix("Basic ").or_else(|| h.strip_prefix("basic "))?;
-            String::from_utf8(base64::engine::general_purpose::STANDARD.decode(b64.trim()).ok()?).ok()?
+            let b64 = h
+                .strip_prefix("Basic ")
+                .or_else(|| h.strip_prefix("basic "))?;
+            String::from_utf8(
+                base64::engine::general_purpose::STANDARD
+                    .decode(b64.trim())
+                    .ok()?,
+            )
+            .ok()?
         } else {
-            let key = query.split('&').find_map(|kv| kv.strip_prefix("api_key="))?;
+            let key = query
+                .split('&')
+                .find_map(|kv| kv.strip_prefix("api_key="))?;
             String::from_utf8(crate::decode_component(key)).ok()?
         };
         let (name, password) = pair.split_once(':')?;
-        self.users.iter().find(|u| u.name == name && u.password == password)
+        self.users
+            .iter()
+            .find(|u| u.name == name && u.password == password)
     }
 
     fn config(&self, req: &Request, class: &str, ty: &str, raw_id: &str) -> Outcome {
@@ -249,10 +300,16 @@ impl Sim {
             return Outcome::Respond(r);
         }
         if class != "res_pjsip" {
-            return Outcome::Respond(Response::message(404, format!("configClass '{class}' not found")));
+            return Outcome::Respond(Response::message(
+                404,
+                format!("configClass '{class}' not found"),
+            ));
         }
         let Some(spec) = catalog().types.get(ty) else {
-            return Outcome::Respond(Response::message(404, format!("objectType '{ty}' not found")));
+            return Outcome::Respond(Response::message(
+                404,
+                format!("objectType '{ty}' not found"),
+            ));
         };
         let id = decode_id(raw_id);
         let mut st = self.state.lock().unwrap();
@@ -272,7 +329,9 @@ impl Sim {
         if spec.backend == Backend::Config {
             return None;
         }
-        st.objects.get(&(spec.name, id.to_string())).and_then(|e| e.current.as_ref())
+        st.objects
+            .get(&(spec.name, id.to_string()))
+            .and_then(|e| e.current.as_ref())
     }
 
     fn exists_in_config(spec: &TypeSpec, id: &str) -> bool {
@@ -286,7 +345,9 @@ impl Sim {
         match self.lookup(st, spec, id) {
             None => not_found(id),
             Some(_) if spec.backend == Backend::Unrenderable => Response::allocation_failed(),
-            Some(o) if o.validate(spec) == Err(Failure::Allocation) => Response::allocation_failed(),
+            Some(o) if o.validate(spec) == Err(Failure::Allocation) => {
+                Response::allocation_failed()
+            }
             Some(o) => render(spec, o),
         }
     }
@@ -317,22 +378,37 @@ impl Sim {
         }
         let fields = match parse_body(req) {
             Ok(f) => f,
-            Err(BodyProblem::Unparsable) => return Outcome::Respond(Response::message(400, "Error parsing request body")),
+            Err(BodyProblem::Unparsable) => {
+                return Outcome::Respond(Response::message(400, "Error parsing request body"));
+            }
             Err(BodyProblem::Crash) => return Outcome::Crash,
         };
-        let existing = if Self::exists_in_config(spec, id) { Some(Obj::default()) } else { self.lookup(st, spec, id).cloned() };
+        let existing = if Self::exists_in_config(spec, id) {
+            Some(Obj::default())
+        } else {
+            self.lookup(st, spec, id).cloned()
+        };
         if spec.backend == Backend::Config {
             // The type's apply handler runs before the config wizard refuses the write.
             return Outcome::Respond(if existing.is_some() {
-                Response::message(400, format!("Update of object '{id}' failed field value validation"))
+                Response::message(
+                    400,
+                    format!("Update of object '{id}' failed field value validation"),
+                )
             } else {
-                Response::message(403, format!("Cannot create sorcery objects of type '{}'", spec.name))
+                Response::message(
+                    403,
+                    format!("Cannot create sorcery objects of type '{}'", spec.name),
+                )
             });
         }
         let (mut obj, verb) = match &existing {
             Some(old) => {
                 let (Fields::List(_) | Fields::Ignored) = fields else {
-                    return Outcome::Respond(Response::message(400, format!("Fields must be provided to update object '{id}'")));
+                    return Outcome::Respond(Response::message(
+                        400,
+                        format!("Fields must be provided to update object '{id}'"),
+                    ));
                 };
                 match old.copy_through_rendering(spec) {
                     Ok(copy) => (copy, "Update"),
@@ -341,7 +417,12 @@ impl Sim {
             }
             None => (Obj::default(), "Creation"),
         };
-        let invalid = || Outcome::Respond(Response::message(400, format!("{verb} of object '{id}' failed field value validation")));
+        let invalid = || {
+            Outcome::Respond(Response::message(
+                400,
+                format!("{verb} of object '{id}' failed field value validation"),
+            ))
+        };
         if let (Fields::List(list), false) = (&fields, spec.backend == Backend::Unrenderable) {
             for (attr, value) in list {
                 if obj.apply(spec, attr, value).is_err() {
@@ -353,7 +434,10 @@ impl Sim {
         if check == Err(Failure::Validation) {
             return invalid();
         }
-        if spec.name == "aor" && !obj.list("contact").is_empty() && obj.get("qualify_frequency") == Some("0") {
+        if spec.name == "aor"
+            && !obj.list("contact").is_empty()
+            && obj.get("qualify_frequency") == Some("0")
+        {
             st.qualified_aors.insert(id.to_string());
         }
         let rendered = render(spec, &obj);
@@ -367,10 +451,10 @@ impl Sim {
     }
 
     fn endpoints(&self, filter: Option<(&str, Option<&str>)>) -> Response {
-        if let Some((tech, _)) = filter {
-            if tech != "PJSIP" {
-                return Response::message(404, format!("No Endpoints found - invalid tech {tech}"));
-            }
+        if let Some((tech, _)) = filter
+            && tech != "PJSIP"
+        {
+            return Response::message(404, format!("No Endpoints found - invalid tech {tech}"));
         }
         let st = self.state.lock().unwrap();
         let mut list: Vec<(&String, &Obj)> = st
@@ -389,7 +473,10 @@ impl Sim {
                 Some((id, o)) => Response::json(200, &view(id, o)),
                 None => Response::message(404, "Endpoint not found"),
             },
-            _ => Response::json(200, &Value::Array(list.iter().map(|(id, o)| view(id, o)).collect())),
+            _ => Response::json(
+                200,
+                &Value::Array(list.iter().map(|(id, o)| view(id, o)).collect()),
+            ),
         }
     }
 }
@@ -409,7 +496,13 @@ enum BodyProblem {
 }
 
 fn parse_body(req: &Request) -> Result<Fields, BodyProblem> {
-    let is_json = req.header("content-type").is_some_and(|ct| ct.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("application/json"));
+    let is_json = req.header("content-type").is_some_and(|ct| {
+        ct.split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .eq_ignore_ascii_case("application/json")
+    });
     if !is_json || req.body.is_empty() {
         return Ok(Fields::Absent);
     }
@@ -434,7 +527,11 @@ fn parse_body(req: &Request) -> Result<Fields, BodyProblem> {
 }
 
 fn render(spec: &TypeSpec, o: &Obj) -> Response {
-    let fields: Vec<Value> = o.render(spec).into_iter().map(|(a, v)| json!({"attribute": a, "value": v})).collect();
+    let fields: Vec<Value> = o
+        .render(spec)
+        .into_iter()
+        .map(|(a, v)| json!({"attribute": a, "value": v}))
+        .collect();
     Response::json(200, &Value::Array(fields))
 }
 
@@ -452,12 +549,19 @@ fn decode_id(raw: &str) -> String {
 }
 
 fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
-    (s.len() >= prefix.len() && s.is_char_boundary(prefix.len()) && s[..prefix.len()].eq_ignore_ascii_case(prefix)).then(|| &s[prefix.len()..])
+    (s.len() >= prefix.len()
+        && s.is_char_boundary(prefix.len())
+        && s[..prefix.len()].eq_ignore_ascii_case(prefix))
+    .then(|| &s[prefix.len()..])
 }
 
 fn request_line_too_long() -> Response {
     let body = "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\r\n<html><head>\r\n<title>400 Bad Request</title>\r\n</head><body>\r\n<h1>Bad Request</h1>\r\n<p>Request line too long</p>\r\n<hr />\r\n<address>Asterisk/22.10.1</address>\r\n</body></html>\r\n";
-    Response { status: 400, headers: vec![("Content-Type", "text/html".into())], body: body.as_bytes().to_vec() }
+    Response {
+        status: 400,
+        headers: vec![("Content-Type", "text/html".into())],
+        body: body.as_bytes().to_vec(),
+    }
 }
 
 fn info(query: &str) -> Response {
@@ -468,7 +572,11 @@ fn info(query: &str) -> Response {
         "config": {"name": "", "default_language": "en", "setid": {"user": "", "group": ""}, "max_open_files": 8192},
         "status": {"startup_time": "2026-11-26T02:11:20.635+0000", "last_reload_time": "2026-11-26T02:11:20.635+0000"}
     });
-    let only: Vec<&str> = query.split('&').filter_map(|kv| kv.strip_prefix("only=")).flat_map(|v| v.split(',')).collect();
+    let only: Vec<&str> = query
+        .split('&')
+        .filter_map(|kv| kv.strip_prefix("only="))
+        .flat_map(|v| v.split(','))
+        .collect();
     if only.is_empty() {
         return Response::json(200, &all);
     }

@@ -8,7 +8,10 @@ pub struct Rejected;
 
 /// Asterisk's `ast_true`: these mean true in any case; everything else is false and never an error.
 pub fn ast_true(v: &str) -> bool {
-    matches!(v.trim().to_ascii_lowercase().as_str(), "yes" | "true" | "y" | "t" | "1" | "on")
+    matches!(
+        v.trim().to_ascii_lowercase().as_str(),
+        "yes" | "true" | "y" | "t" | "1" | "on"
+    )
 }
 
 /// Parses a scalar option. `Ok(None)` means the option renders nothing.
@@ -33,10 +36,10 @@ pub fn parse(o: &OptSpec, v: &str) -> Result<Option<Rendered>, Rejected> {
         }
         Kind::Unsigned | Kind::Integer => {
             let n = parse_c_integer(v, o.kind == Kind::Unsigned).ok_or(Rejected)?;
-            if let Some((lo, hi)) = o.range {
-                if n < lo || n > hi {
-                    return Err(Rejected);
-                }
+            if let Some((lo, hi)) = o.range
+                && (n < lo || n > hi)
+            {
+                return Err(Rejected);
             }
             Ok(Some(Rendered::One(n.to_string())))
         }
@@ -53,12 +56,16 @@ pub fn parse(o: &OptSpec, v: &str) -> Result<Option<Rendered>, Rejected> {
             Ok(Some(Rendered::One(format!("{f:.6}"))))
         }
         Kind::Custom | Kind::Text | Kind::Codec => {
-            if !o.case_sensitive {
-                if let Some(r) = o.accepted_ci.get(&v.to_ascii_lowercase()) {
-                    return Ok(r.clone());
-                }
+            if !o.case_sensitive
+                && let Some(r) = o.accepted_ci.get(&v.to_ascii_lowercase())
+            {
+                return Ok(r.clone());
             }
-            if o.enumerated { Err(Rejected) } else { Ok(Some(Rendered::One(v.to_string()))) }
+            if o.enumerated {
+                Err(Rejected)
+            } else {
+                Ok(Some(Rendered::One(v.to_string())))
+            }
         }
     }
 }
@@ -87,7 +94,11 @@ pub fn parse_c_integer(v: &str, unsigned: bool) -> Option<i128> {
         t.parse::<i128>().ok()?
     };
     let n = if neg { -n } else { n };
-    let (lo, hi) = if unsigned { (0, u32::MAX as i128) } else { (i32::MIN as i128, i32::MAX as i128) };
+    let (lo, hi) = if unsigned {
+        (0, u32::MAX as i128)
+    } else {
+        (i32::MIN as i128, i32::MAX as i128)
+    };
     (lo..=hi).contains(&n).then_some(n)
 }
 
@@ -98,7 +109,11 @@ pub fn normalise_match(item: &str) -> Result<String, Rejected> {
         Some((a, m)) => (a, Some(m)),
         None => (item, None),
     };
-    let addr = if addr.eq_ignore_ascii_case("localhost") { "127.0.0.1" } else { addr };
+    let addr = if addr.eq_ignore_ascii_case("localhost") {
+        "127.0.0.1"
+    } else {
+        addr
+    };
     if let Some((ip, port)) = split_v4_port(addr) {
         let ip: std::net::Ipv4Addr = ip.parse().map_err(|_| Rejected)?;
         let mask = match mask {
@@ -109,7 +124,11 @@ pub fn normalise_match(item: &str) -> Result<String, Rejected> {
                 if bits > 32 {
                     return Err(Rejected);
                 }
-                std::net::Ipv4Addr::from(if bits == 0 { 0 } else { u32::MAX << (32 - bits) })
+                std::net::Ipv4Addr::from(if bits == 0 {
+                    0
+                } else {
+                    u32::MAX << (32 - bits)
+                })
             }
         };
         let net = std::net::Ipv4Addr::from(u32::from(ip) & u32::from(mask));
@@ -124,7 +143,11 @@ pub fn normalise_match(item: &str) -> Result<String, Rejected> {
         None => 128,
         Some(m) => m.parse().ok().filter(|b| *b <= 128).ok_or(Rejected)?,
     };
-    let m = if bits == 0 { 0u128 } else { u128::MAX << (128 - bits) };
+    let m = if bits == 0 {
+        0u128
+    } else {
+        u128::MAX << (128 - bits)
+    };
     let net = std::net::Ipv6Addr::from(u128::from(ip) & m);
     Ok(format!("{net}/{}", std::net::Ipv6Addr::from(m)))
 }
@@ -158,12 +181,30 @@ mod tests {
 
     #[test]
     fn identify_matches() {
-        assert_eq!(normalise_match("127.0.0.2").unwrap(), "127.0.0.2/255.255.255.255");
-        assert_eq!(normalise_match("127.0.0.3/32").unwrap(), "127.0.0.3/255.255.255.255");
-        assert_eq!(normalise_match("127.0.0.0/8").unwrap(), "127.0.0.0/255.0.0.0");
-        assert_eq!(normalise_match("127.0.0.2:5061").unwrap(), "127.0.0.2:5061/255.255.255.255");
-        assert_eq!(normalise_match("[::1]").unwrap(), "::1/ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff");
-        assert_eq!(normalise_match("2001:db8::/32").unwrap(), "2001:db8::/ffff:ffff::");
+        assert_eq!(
+            normalise_match("127.0.0.2").unwrap(),
+            "127.0.0.2/255.255.255.255"
+        );
+        assert_eq!(
+            normalise_match("127.0.0.3/32").unwrap(),
+            "127.0.0.3/255.255.255.255"
+        );
+        assert_eq!(
+            normalise_match("127.0.0.0/8").unwrap(),
+            "127.0.0.0/255.0.0.0"
+        );
+        assert_eq!(
+            normalise_match("127.0.0.2:5061").unwrap(),
+            "127.0.0.2:5061/255.255.255.255"
+        );
+        assert_eq!(
+            normalise_match("[::1]").unwrap(),
+            "::1/ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"
+        );
+        assert_eq!(
+            normalise_match("2001:db8::/32").unwrap(),
+            "2001:db8::/ffff:ffff::"
+        );
         assert!(normalise_match("999.1.1.1/40").is_err());
         assert!(normalise_match("bogus").is_err());
     }

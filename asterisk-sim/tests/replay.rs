@@ -8,18 +8,45 @@ use serde_json::Value;
 
 /// `name -> reason` of exchanges the simulator does not reproduce.
 const NOT_REPRODUCED: &[(&str, &str)] = &[
-    ("readonly/geolocation-location-put", "res_geolocation is outside Conjure's scope; the simulator only knows res_pjsip"),
-    ("readonly/geolocation-profile-put", "res_geolocation is not simulated"),
-    ("types/geolocation-profile-get", "res_geolocation is not simulated"),
-    ("types/geolocation-profile-builtin-get", "res_geolocation is not simulated"),
-    ("types/geolocation-profile-delete", "res_geolocation is not simulated"),
-    ("readonly/geolocation-location-get", "res_geolocation is not simulated"),
-    ("errors/geolocation-type-unknown", "res_geolocation is not simulated"),
-    ("persist/after-restart-get-aor", "after a restart Asterisk renders `contact: \"\"` for an aor without contacts; the simulator renders none"),
+    (
+        "readonly/geolocation-location-put",
+        "res_geolocation is outside Conjure's scope; the simulator only knows res_pjsip",
+    ),
+    (
+        "readonly/geolocation-profile-put",
+        "res_geolocation is not simulated",
+    ),
+    (
+        "types/geolocation-profile-get",
+        "res_geolocation is not simulated",
+    ),
+    (
+        "types/geolocation-profile-builtin-get",
+        "res_geolocation is not simulated",
+    ),
+    (
+        "types/geolocation-profile-delete",
+        "res_geolocation is not simulated",
+    ),
+    (
+        "readonly/geolocation-location-get",
+        "res_geolocation is not simulated",
+    ),
+    (
+        "errors/geolocation-type-unknown",
+        "res_geolocation is not simulated",
+    ),
+    (
+        "persist/after-restart-get-aor",
+        "after a restart Asterisk renders `contact: \"\"` for an aor without contacts; the simulator renders none",
+    ),
 ];
 
 fn basic(user: &str, pw: &str) -> String {
-    format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{user}:{pw}")))
+    format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("{user}:{pw}"))
+    )
 }
 
 fn request(x: &Value) -> Request {
@@ -40,10 +67,17 @@ fn request(x: &Value) -> Request {
         v => v.to_string().into_bytes(),
     };
     if !body.is_empty() {
-        let ct = x["request_content_type"].as_str().unwrap_or("application/json");
+        let ct = x["request_content_type"]
+            .as_str()
+            .unwrap_or("application/json");
         headers.push(("Content-Type".to_string(), ct.to_string()));
     }
-    Request { method: x["method"].as_str().unwrap().to_string(), target: x["path"].as_str().unwrap().to_string(), headers, body }
+    Request {
+        method: x["method"].as_str().unwrap().to_string(),
+        target: x["path"].as_str().unwrap().to_string(),
+        headers,
+        body,
+    }
 }
 
 /// Lists of ARI endpoints come in hash order: compare them as sets.
@@ -84,7 +118,12 @@ fn transcript_replays_exchange_by_exchange() {
                 match want {
                     Value::Null => r.body.is_empty(),
                     Value::String(s) => r.body == s.as_bytes(),
-                    w => serde_json::from_slice::<Value>(&r.body).ok().map(|g| normalise(path, g)) == Some(normalise(path, w.clone())),
+                    w => {
+                        serde_json::from_slice::<Value>(&r.body)
+                            .ok()
+                            .map(|g| normalise(path, g))
+                            == Some(normalise(path, w.clone()))
+                    }
                 }
             }
             _ => false,
@@ -100,23 +139,54 @@ fn transcript_replays_exchange_by_exchange() {
                     Outcome::Respond(r) => {
                         let body = serde_json::from_slice::<Value>(&r.body).unwrap_or(Value::Null);
                         match (body.as_array(), x["response_body"].as_array()) {
-                            (Some(g), Some(w)) if g.len() > 3 => format!("{} {}", r.status, field_diff(w, g)),
-                            _ => format!("{} {}", r.status, String::from_utf8_lossy(&r.body).chars().take(300).collect::<String>()),
+                            (Some(g), Some(w)) if g.len() > 3 => {
+                                format!("{} {}", r.status, field_diff(w, g))
+                            }
+                            _ => format!(
+                                "{} {}",
+                                r.status,
+                                String::from_utf8_lossy(&r.body)
+                                    .chars()
+                                    .take(300)
+                                    .collect::<String>()
+                            ),
                         }
                     }
                 };
-                failures.push(format!("{name}: want {want_status:?} {}\n   got {got}", x["response_body"].to_string().chars().take(200).collect::<String>()));
+                failures.push(format!(
+                    "{name}: want {want_status:?} {}\n   got {got}",
+                    x["response_body"]
+                        .to_string()
+                        .chars()
+                        .take(200)
+                        .collect::<String>()
+                ));
             }
         }
     }
-    println!("{passed} exchanges reproduced, {} listed as not reproduced", NOT_REPRODUCED.len());
-    assert!(stale.is_empty(), "now reproduced, remove from NOT_REPRODUCED: {stale:?}");
-    assert!(failures.is_empty(), "{} exchanges differ:\n{}", failures.len(), failures.join("\n"));
+    println!(
+        "{passed} exchanges reproduced, {} listed as not reproduced",
+        NOT_REPRODUCED.len()
+    );
+    assert!(
+        stale.is_empty(),
+        "now reproduced, remove from NOT_REPRODUCED: {stale:?}"
+    );
+    assert!(
+        failures.is_empty(),
+        "{} exchanges differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 /// For rendered objects: the attributes that differ, so a failure points at the option.
 fn field_diff(want: &[Value], got: &[Value]) -> String {
-    let pairs = |v: &[Value]| v.iter().map(|f| format!("{}={}", f["attribute"].as_str().unwrap_or("?"), f["value"])).collect::<Vec<_>>();
+    let pairs = |v: &[Value]| {
+        v.iter()
+            .map(|f| format!("{}={}", f["attribute"].as_str().unwrap_or("?"), f["value"]))
+            .collect::<Vec<_>>()
+    };
     let (w, g) = (pairs(want), pairs(got));
     let missing: Vec<_> = w.iter().filter(|x| !g.contains(x)).collect();
     let extra: Vec<_> = g.iter().filter(|x| !w.contains(x)).collect();

@@ -18,7 +18,11 @@ impl std::fmt::Debug for Secret {
 }
 
 #[derive(Debug, Clone, Parser)]
-#[command(name = "conjure", version, about = "A web panel for Asterisk's ARI push configuration")]
+#[command(
+    name = "conjure",
+    version,
+    about = "A web panel for Asterisk's ARI push configuration"
+)]
 pub struct Cli {
     /// Address and port the panel listens on.
     #[arg(long, env = "CONJURE_LISTEN", default_value = "127.0.0.1:8080")]
@@ -68,12 +72,18 @@ pub struct AriTarget {
 
 impl Cli {
     pub fn admin_password(&self) -> anyhow::Result<Option<Secret>> {
-        read_secret(self.admin_password.as_deref(), self.admin_password_file.as_ref(), "admin password")
+        read_secret(
+            self.admin_password.as_deref(),
+            self.admin_password_file.as_ref(),
+            "admin password",
+        )
     }
 
     /// The configured Asterisk, or `None` for demo mode.
     pub fn ari_target(&self) -> anyhow::Result<Option<AriTarget>> {
-        let Some(url) = &self.ari_url else { return Ok(None) };
+        let Some(url) = &self.ari_url else {
+            return Ok(None);
+        };
         let password = read_secret(self.ari_password.as_deref(), self.ari_password_file.as_ref(), "ARI password")?
             .ok_or_else(|| anyhow::anyhow!("--ari-url is set but no ARI password: set CONJURE_ARI_PASSWORD or --ari-password-file"))?;
         Ok(Some(AriTarget {
@@ -89,13 +99,19 @@ impl Cli {
 /// Accepts `http://pbx:8088`, `http://pbx:8088/` and `http://pbx:8088/ari`.
 pub fn normalise_base(url: &str) -> anyhow::Result<String> {
     let Some(rest) = url.strip_prefix("http://") else {
-        anyhow::bail!("--ari-url '{url}' must start with http:// (Asterisk's HTTP server, e.g. http://pbx:8088; https is not supported yet)");
+        anyhow::bail!(
+            "--ari-url '{url}' must start with http:// (Asterisk's HTTP server, e.g. http://pbx:8088; https is not supported yet)"
+        );
     };
     let authority = rest.split('/').next().unwrap_or_default();
     if authority.contains('@') {
-        anyhow::bail!("--ari-url must not carry credentials: use --ari-user and --ari-password-file");
+        anyhow::bail!(
+            "--ari-url must not carry credentials: use --ari-user and --ari-password-file"
+        );
     }
-    let port_ok = authority.rsplit_once(':').is_none_or(|(_, p)| p.parse::<u16>().is_ok() || p.ends_with(']'));
+    let port_ok = authority
+        .rsplit_once(':')
+        .is_none_or(|(_, p)| p.parse::<u16>().is_ok() || p.ends_with(']'));
     if authority.is_empty() || !port_ok || rest.contains(['?', '#']) {
         anyhow::bail!("--ari-url '{url}' is not a URL like http://pbx:8088");
     }
@@ -103,10 +119,17 @@ pub fn normalise_base(url: &str) -> anyhow::Result<String> {
     Ok(s.strip_suffix("/ari").unwrap_or(s).to_string())
 }
 
-fn read_secret(value: Option<&str>, file: Option<&PathBuf>, what: &str) -> anyhow::Result<Option<Secret>> {
+fn read_secret(
+    value: Option<&str>,
+    file: Option<&PathBuf>,
+    what: &str,
+) -> anyhow::Result<Option<Secret>> {
     if let Some(path) = file {
-        let text = std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("cannot read the {what} file {}: {e}", path.display()))?;
-        return Ok(Some(Secret(text.trim_end_matches(['\r', '\n']).to_string())));
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| anyhow::anyhow!("cannot read the {what} file {}: {e}", path.display()))?;
+        return Ok(Some(Secret(
+            text.trim_end_matches(['\r', '\n']).to_string(),
+        )));
     }
     Ok(value.map(|v| Secret(v.to_string())))
 }
@@ -117,8 +140,14 @@ mod tests {
 
     #[test]
     fn base_urls() {
-        assert_eq!(normalise_base("http://pbx:8088/").unwrap(), "http://pbx:8088");
-        assert_eq!(normalise_base("http://pbx:8088/ari").unwrap(), "http://pbx:8088");
+        assert_eq!(
+            normalise_base("http://pbx:8088/").unwrap(),
+            "http://pbx:8088"
+        );
+        assert_eq!(
+            normalise_base("http://pbx:8088/ari").unwrap(),
+            "http://pbx:8088"
+        );
         assert!(normalise_base("http://u:p@pbx:8088").is_err());
         assert!(normalise_base("https://pbx:8089").is_err());
         assert!(normalise_base("http://pbx:port").is_err());

@@ -13,7 +13,11 @@ pub async fn start() -> std::io::Result<AriTarget> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let password = random_password()?;
-    let sim = Arc::new(Sim::new(vec![User { name: "conjure".into(), password: password.clone(), read_only: false }]));
+    let sim = Arc::new(Sim::new(vec![User {
+        name: "conjure".into(),
+        password: password.clone(),
+        read_only: false,
+    }]));
     tokio::spawn(async move {
         if let Err(e) = asterisk_sim::serve(listener, sim, std::future::pending()).await {
             tracing::error!(%e, "embedded simulator stopped");

@@ -16,7 +16,10 @@ pub struct AppError {
 
 impl AppError {
     pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
-        AppError { status, body: ApiError::new(message) }
+        AppError {
+            status,
+            body: ApiError::new(message),
+        }
     }
 
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
@@ -30,8 +33,14 @@ impl AppError {
 
     pub fn unknown_type(name: &str) -> Self {
         let known: Vec<&str> = ObjectType::ALL.iter().map(|t| t.as_str()).collect();
-        AppError::new(StatusCode::NOT_FOUND, format!("objectType '{name}' not found"))
-            .hint(format!("Conjure knows these res_pjsip types: {}", known.join(", ")))
+        AppError::new(
+            StatusCode::NOT_FOUND,
+            format!("objectType '{name}' not found"),
+        )
+        .hint(format!(
+            "Conjure knows these res_pjsip types: {}",
+            known.join(", ")
+        ))
     }
 
     pub fn body(e: BodyError) -> Self {
@@ -52,10 +61,18 @@ impl AppError {
             _ => StatusCode::BAD_GATEWAY,
         };
         let hint = match e {
-            AriError::Unreachable { .. } => "Check that Asterisk runs, that http.conf enables its HTTP server on that address, and that res_ari is loaded.",
-            AriError::Timeout { .. } => "Asterisk is slow or stuck; nothing was confirmed, so read the object again before retrying.",
-            AriError::Closed { .. } => "Look at Asterisk's log; if it restarted, objects kept in memory are gone.",
-            AriError::Malformed { .. } => "Check that --ari-url points at Asterisk's HTTP server and not at another service.",
+            AriError::Unreachable { .. } => {
+                "Check that Asterisk runs, that http.conf enables its HTTP server on that address, and that res_ari is loaded."
+            }
+            AriError::Timeout { .. } => {
+                "Asterisk is slow or stuck; nothing was confirmed, so read the object again before retrying."
+            }
+            AriError::Closed { .. } => {
+                "Look at Asterisk's log; if it restarted, objects kept in memory are gone."
+            }
+            AriError::Malformed { .. } => {
+                "Check that --ari-url points at Asterisk's HTTP server and not at another service."
+            }
         };
         AppError::new(status, e.to_string()).hint(hint)
     }
@@ -64,7 +81,10 @@ impl AppError {
     /// configuration (then 502, and never a `WWW-Authenticate` that would make a browser prompt).
     pub fn upstream(up: &Upstream, ty: ObjectType, ari_user: &str) -> Self {
         let json: serde_json::Value = serde_json::from_slice(&up.body).unwrap_or_default();
-        let message = json["message"].as_str().or(json["error"].as_str()).map(str::to_string)
+        let message = json["message"]
+            .as_str()
+            .or(json["error"].as_str())
+            .map(str::to_string)
             .unwrap_or_else(|| format!("Asterisk answered HTTP {}", up.status));
         let status = StatusCode::from_u16(up.status).unwrap_or(StatusCode::BAD_GATEWAY);
         let mut err = match (up.status, message.as_str()) {
@@ -112,7 +132,8 @@ impl IntoResponse for AppError {
             tracing::warn!(status = %self.status, message = %self.body.message, "request failed");
         }
         let mut resp = (self.status, axum::Json(self.body)).into_response();
-        resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        resp.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         resp
     }
 }

@@ -34,17 +34,41 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(ari: ari::AriClient, mode: Mode, admin_password: Option<Secret>, dist: PathBuf, store: store::Store) -> Self {
+    pub fn new(
+        ari: ari::AriClient,
+        mode: Mode,
+        admin_password: Option<Secret>,
+        dist: PathBuf,
+        store: store::Store,
+    ) -> Self {
         use base64::Engine;
         let admin_basic = admin_password
             .as_ref()
-            .map(|p| format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("admin:{}", p.0))))
+            .map(|p| {
+                format!(
+                    "Basic {}",
+                    base64::engine::general_purpose::STANDARD.encode(format!("admin:{}", p.0))
+                )
+            })
             .unwrap_or_default();
-        AppState { ari, mode, admin_password: admin_password.map(Arc::new), dist, admin_basic: admin_basic.into(), store }
+        AppState {
+            ari,
+            mode,
+            admin_password: admin_password.map(Arc::new),
+            dist,
+            admin_basic: admin_basic.into(),
+            store,
+        }
     }
 }
 
 /// Serves `state` on `listener` until `shutdown` completes.
-pub async fn serve(listener: tokio::net::TcpListener, state: AppState, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown).await
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown)
+        .await
 }

@@ -8,29 +8,49 @@ use tracing_subscriber::EnvFilter;
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "conjure=info,asterisk_sim=warn".into()))
+        .with_env_filter(
+            EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "conjure=info,asterisk_sim=warn".into()),
+        )
         .init();
     let cli = Cli::parse();
-    std::fs::create_dir_all(&cli.data_dir)
-        .map_err(|e| anyhow::anyhow!("cannot create the data directory {}: {e}", cli.data_dir.display()))?;
+    std::fs::create_dir_all(&cli.data_dir).map_err(|e| {
+        anyhow::anyhow!(
+            "cannot create the data directory {}: {e}",
+            cli.data_dir.display()
+        )
+    })?;
     let (target, mode) = match cli.ari_target()? {
         Some(t) => (t, Mode::Asterisk),
         None => (demo::start().await?, Mode::Demo),
     };
     match mode {
-        Mode::Demo => tracing::warn!("DEMO MODE: no --ari-url given; an embedded Asterisk simulator answers, nothing reaches a phone system"),
-        Mode::Asterisk => tracing::info!(ari_url = %target.base, ari_user = %target.user, "forwarding to Asterisk"),
+        Mode::Demo => tracing::warn!(
+            "DEMO MODE: no --ari-url given; an embedded Asterisk simulator answers, nothing reaches a phone system"
+        ),
+        Mode::Asterisk => {
+            tracing::info!(ari_url = %target.base, ari_user = %target.user, "forwarding to Asterisk")
+        }
     }
     let admin_password = cli.admin_password()?;
     if admin_password.is_none() {
-        tracing::info!("the ARI-shaped door /ari/... is off: set CONJURE_ADMIN_PASSWORD to let scripts use it");
+        tracing::info!(
+            "the ARI-shaped door /ari/... is off: set CONJURE_ADMIN_PASSWORD to let scripts use it"
+        );
     }
     if !cli.dist.join("index.html").exists() {
         tracing::warn!(dist = %cli.dist.display(), "the panel is not built; `cargo xtask run` builds it");
     }
     let store = conjure::store::Store::open(&cli.data_dir)?;
-    let state = AppState::new(AriClient::new(target), mode, admin_password, cli.dist.clone(), store);
-    let listener = tokio::net::TcpListener::bind(cli.listen).await
+    let state = AppState::new(
+        AriClient::new(target),
+        mode,
+        admin_password,
+        cli.dist.clone(),
+        store,
+    );
+    let listener = tokio::net::TcpListener::bind(cli.listen)
+        .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", cli.listen))?;
     tracing::info!("Conjure listening on http://{}", listener.local_addr()?);
     conjure::serve(listener, state, shutdown_signal()).await?;
@@ -42,7 +62,8 @@ async fn shutdown_signal() {
         let _ = tokio::signal::ctrl_c().await;
     };
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

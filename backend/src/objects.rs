@@ -16,7 +16,10 @@ pub fn object_type(name: &str) -> Result<ObjectType, AppError> {
 
 fn fields_of(up: &Upstream) -> Result<Vec<Field>, AppError> {
     serde_json::from_slice(&up.body).map_err(|e| {
-        AppError::new(StatusCode::BAD_GATEWAY, format!("Asterisk's answer is not a list of fields: {e}"))
+        AppError::new(
+            StatusCode::BAD_GATEWAY,
+            format!("Asterisk's answer is not a list of fields: {e}"),
+        )
     })
 }
 
@@ -30,7 +33,13 @@ pub async fn read(st: &AppState, ty: ObjectType, id: &ObjectId) -> Result<Vec<Fi
 
 /// Checks a PUT with the catalog and forwards it. Returns Asterisk's rendering of the object and the
 /// warnings (values Asterisk accepts but changes).
-pub async fn write(st: &AppState, ty: ObjectType, id: &ObjectId, body: &PutBody, actor: &str) -> Result<(Vec<Field>, Vec<Finding>), AppError> {
+pub async fn write(
+    st: &AppState,
+    ty: ObjectType,
+    id: &ObjectId,
+    body: &PutBody,
+    actor: &str,
+) -> Result<(Vec<Field>, Vec<Finding>), AppError> {
     if let Some(why) = ty.write_refusal() {
         return Err(AppError::new(StatusCode::FORBIDDEN, why));
     }
@@ -38,7 +47,10 @@ pub async fn write(st: &AppState, ty: ObjectType, id: &ObjectId, body: &PutBody,
     let mut findings = check_fields(ty, fields, false);
     // Rules for a new object (required options, an endpoint without codecs) only matter when the PUT
     // would break them; only then is it worth asking Asterisk whether the object exists.
-    if findings.iter().all(|f| !f.is_error()) && check_object(ty, fields, true).iter().any(Finding::is_error) && !exists(st, ty, id).await? {
+    if findings.iter().all(|f| !f.is_error())
+        && check_object(ty, fields, true).iter().any(Finding::is_error)
+        && !exists(st, ty, id).await?
+    {
         findings = check_fields(ty, fields, true);
     }
     if findings.iter().any(Finding::is_error) {
@@ -50,17 +62,36 @@ pub async fn write(st: &AppState, ty: ObjectType, id: &ObjectId, body: &PutBody,
 }
 
 /// Records what Asterisk now holds. Asterisk has already changed, so a failure here says exactly that.
-pub async fn remember(st: &AppState, ty: ObjectType, id: &ObjectId, fields: &[Field], actor: &str) -> Result<(), AppError> {
+pub async fn remember(
+    st: &AppState,
+    ty: ObjectType,
+    id: &ObjectId,
+    fields: &[Field],
+    actor: &str,
+) -> Result<(), AppError> {
     let (shown, secrets) = secret::redact(fields.to_vec());
-    let set = secrets.into_iter().filter(|(_, set)| *set).map(|(a, _)| a).collect();
+    let set = secrets
+        .into_iter()
+        .filter(|(_, set)| *set)
+        .map(|(a, _)| a)
+        .collect();
     st.store.record(ty, id.as_str(), shown, set, actor).await.map_err(|e| {
         AppError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("saved on Asterisk, but Conjure could not record it: {e}"))
             .hint("Open the object again to check it; Conjure's data directory may be full or read-only.")
     })
 }
 
-async fn forward_put(st: &AppState, ty: ObjectType, id: &ObjectId, body: &PutBody) -> Result<Vec<Field>, AppError> {
-    let up = st.ari.put_object(ty, id, body).await.map_err(AppError::ari)?;
+async fn forward_put(
+    st: &AppState,
+    ty: ObjectType,
+    id: &ObjectId,
+    body: &PutBody,
+) -> Result<Vec<Field>, AppError> {
+    let up = st
+        .ari
+        .put_object(ty, id, body)
+        .await
+        .map_err(AppError::ari)?;
     match up.status {
         200 => fields_of(&up),
         _ => Err(AppError::upstream(&up, ty, st.ari.user())),
@@ -69,9 +100,18 @@ async fn forward_put(st: &AppState, ty: ObjectType, id: &ObjectId, body: &PutBod
 
 /// Delete and create again with exactly `body`: the only way to remove an entry from a list that a PUT
 /// can only add to (identify `match`, aor `contact`). If the new object is refused, the old one is put back.
-pub async fn replace(st: &AppState, ty: ObjectType, id: &ObjectId, body: &PutBody, actor: &str) -> Result<(Vec<Field>, Vec<Finding>), AppError> {
+pub async fn replace(
+    st: &AppState,
+    ty: ObjectType,
+    id: &ObjectId,
+    body: &PutBody,
+    actor: &str,
+) -> Result<(Vec<Field>, Vec<Finding>), AppError> {
     if !matches!(ty, ObjectType::Identify | ObjectType::Aor) {
-        return Err(AppError::new(StatusCode::BAD_REQUEST, format!("replace is only for identify and aor objects, not {ty}")));
+        return Err(AppError::new(
+            StatusCode::BAD_REQUEST,
+            format!("replace is only for identify and aor objects, not {ty}"),
+        ));
     }
     let findings = check_fields(ty, body.fields.as_deref().unwrap_or_default(), true);
     if findings.iter().any(Finding::is_error) {
@@ -95,7 +135,11 @@ pub async fn replace(st: &AppState, ty: ObjectType, id: &ObjectId, body: &PutBod
             } else {
                 "Putting the previous object back failed too: it is missing on Asterisk now; create it again."
             };
-            e.body.hint = Some(format!("{} {note}", e.body.hint.unwrap_or_default()).trim().to_string());
+            e.body.hint = Some(
+                format!("{} {note}", e.body.hint.unwrap_or_default())
+                    .trim()
+                    .to_string(),
+            );
             Err(e)
         }
     }
@@ -121,7 +165,10 @@ fn refused(findings: Vec<Finding>) -> AppError {
     };
     let mut err = AppError::new(StatusCode::BAD_REQUEST, format!("{place}{}", first.message));
     if errors.len() > 1 {
-        err = err.hint(format!("{} problems in all; nothing was sent to Asterisk", errors.len()));
+        err = err.hint(format!(
+            "{} problems in all; nothing was sent to Asterisk",
+            errors.len()
+        ));
     } else {
         err = err.hint("Nothing was sent to Asterisk.");
     }
@@ -130,16 +177,22 @@ fn refused(findings: Vec<Finding>) -> AppError {
     err
 }
 
-pub async fn delete(st: &AppState, ty: ObjectType, id: &ObjectId, actor: &str) -> Result<(), AppError> {
+pub async fn delete(
+    st: &AppState,
+    ty: ObjectType,
+    id: &ObjectId,
+    actor: &str,
+) -> Result<(), AppError> {
     if !ty.can_delete() {
-        return Err(AppError::new(StatusCode::FORBIDDEN, ty.write_refusal().unwrap_or_default()));
+        return Err(AppError::new(
+            StatusCode::FORBIDDEN,
+            ty.write_refusal().unwrap_or_default(),
+        ));
     }
     let up = st.ari.delete_object(ty, id).await.map_err(AppError::ari)?;
     let gone = matches!(up.status, 204 | 200 | 404);
-    if gone {
-        if let Err(e) = st.store.forget(ty, id.as_str()).await {
-            tracing::error!(%ty, %id, %actor, %e, "deleted on Asterisk but not from the inventory");
-        }
+    if gone && let Err(e) = st.store.forget(ty, id.as_str()).await {
+        tracing::error!(%ty, %id, %actor, %e, "deleted on Asterisk but not from the inventory");
     }
     match up.status {
         204 | 200 => Ok(()),
@@ -152,6 +205,12 @@ pub async fn delete(st: &AppState, ty: ObjectType, id: &ObjectId, actor: &str) -
 pub async fn body_bytes(body: axum::body::Body) -> Result<bytes::Bytes, AppError> {
     const CAP: usize = 1 << 20;
     axum::body::to_bytes(body, CAP).await.map_err(|_| {
-        AppError::new(StatusCode::PAYLOAD_TOO_LARGE, format!("the body is over {CAP} bytes; Asterisk accepts at most {}", model::ASTERISK_MAX_BODY))
+        AppError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "the body is over {CAP} bytes; Asterisk accepts at most {}",
+                model::ASTERISK_MAX_BODY
+            ),
+        )
     })
 }

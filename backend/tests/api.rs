@@ -19,8 +19,20 @@ async fn walk_through_without_ever_showing_the_password() {
     assert!(!r.text.contains("supersecret"));
     let v = r.json();
     assert_eq!(v["type"], "auth");
-    assert!(v["fields"].as_array().unwrap().iter().any(|f| f["attribute"] == "username" && f["value"] == "alice"));
-    assert!(v["secrets"].as_array().unwrap().iter().any(|s| s["attribute"] == "password" && s["set"] == true));
+    assert!(
+        v["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["attribute"] == "username" && f["value"] == "alice")
+    );
+    assert!(
+        v["secrets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["attribute"] == "password" && s["set"] == true)
+    );
 
     let r = call(&h.app, "GET", "/api/objects/auth/alice", None, None).await;
     assert_eq!(r.status, 200);
@@ -36,20 +48,71 @@ async fn walk_through_without_ever_showing_the_password() {
 async fn bad_input_is_refused_before_asterisk() {
     let h = harness().await;
     let cases: &[(&str, &str, Option<&str>, u16, &str)] = &[
-        ("PUT", "/api/objects/auth/a", Some(r#"{"fields":[{"attribute":"password"}]}"#), 400, "fields[0].value is missing"),
-        ("PUT", "/api/objects/auth/a", Some(r#"{"fields":[{"attribute":"username","value":"u"},{"attribute":"password","value":5}]}"#), 400, "fields[1].value must be a string"),
-        ("PUT", "/api/objects/auth/a", Some("not json"), 400, "not valid JSON"),
-        ("PUT", "/api/objects/auth/a%01b", Some(ALICE), 400, "control character"),
-        ("GET", "/api/objects/AUTH/a", None, 404, "objectType 'AUTH' not found"),
-        ("PUT", "/api/objects/system/system", Some(r#"{"fields":[{"attribute":"timer_t1","value":"600"}]}"#), 403, "pjsip.conf"),
-        ("PUT", "/api/objects/acl/x", Some(r#"{"fields":[{"attribute":"deny","value":"0.0.0.0/0"}]}"#), 403, "cannot read or update"),
+        (
+            "PUT",
+            "/api/objects/auth/a",
+            Some(r#"{"fields":[{"attribute":"password"}]}"#),
+            400,
+            "fields[0].value is missing",
+        ),
+        (
+            "PUT",
+            "/api/objects/auth/a",
+            Some(
+                r#"{"fields":[{"attribute":"username","value":"u"},{"attribute":"password","value":5}]}"#,
+            ),
+            400,
+            "fields[1].value must be a string",
+        ),
+        (
+            "PUT",
+            "/api/objects/auth/a",
+            Some("not json"),
+            400,
+            "not valid JSON",
+        ),
+        (
+            "PUT",
+            "/api/objects/auth/a%01b",
+            Some(ALICE),
+            400,
+            "control character",
+        ),
+        (
+            "GET",
+            "/api/objects/AUTH/a",
+            None,
+            404,
+            "objectType 'AUTH' not found",
+        ),
+        (
+            "PUT",
+            "/api/objects/system/system",
+            Some(r#"{"fields":[{"attribute":"timer_t1","value":"600"}]}"#),
+            403,
+            "pjsip.conf",
+        ),
+        (
+            "PUT",
+            "/api/objects/acl/x",
+            Some(r#"{"fields":[{"attribute":"deny","value":"0.0.0.0/0"}]}"#),
+            403,
+            "cannot read or update",
+        ),
     ];
     for (method, uri, body, status, needle) in cases {
         let r = call(&h.app, method, uri, None, *body).await;
         assert_eq!(r.status.as_u16(), *status, "{method} {uri}: {}", r.text);
-        assert!(r.json()["message"].as_str().unwrap().contains(needle), "{method} {uri}: {}", r.text);
+        assert!(
+            r.json()["message"].as_str().unwrap().contains(needle),
+            "{method} {uri}: {}",
+            r.text
+        );
     }
-    let huge = format!(r#"{{"fields":[{{"attribute":"password","value":"{}"}}]}}"#, "x".repeat(45_000));
+    let huge = format!(
+        r#"{{"fields":[{{"attribute":"password","value":"{}"}}]}}"#,
+        "x".repeat(45_000)
+    );
     let r = call(&h.app, "PUT", "/api/objects/auth/a", None, Some(&huge)).await;
     assert_eq!(r.status, 413);
     assert!(r.json()["message"].as_str().unwrap().contains("40960"));
@@ -66,41 +129,109 @@ async fn asterisk_errors_keep_their_status_and_get_a_hint() {
     let body = r#"{"fields":[{"attribute":"endpoint","value":"x"},{"attribute":"match","value":"nonexistent.invalid"}]}"#;
     let r = call(&h.app, "PUT", "/api/objects/identify/id1", None, Some(body)).await;
     assert_eq!(r.status, 400);
-    assert_eq!(r.json()["message"], "Creation of object 'id1' failed field value validation");
+    assert_eq!(
+        r.json()["message"],
+        "Creation of object 'id1' failed field value validation"
+    );
     assert_eq!(r.json()["asterisk_status"], 400);
     assert!(r.json()["hint"].as_str().unwrap().contains("log"));
     // set_var is accepted with a warning; afterwards Asterisk cannot copy the endpoint to update it.
     let body = r#"{"fields":[{"attribute":"allow","value":"ulaw"},{"attribute":"set_var","value":"X=1"}]}"#;
     let r = call(&h.app, "PUT", "/api/objects/endpoint/ep", None, Some(body)).await;
     assert_eq!(r.status, 200);
-    assert!(r.json()["warnings"][0]["message"].as_str().unwrap().contains("cannot be updated"));
-    let r = call(&h.app, "PUT", "/api/objects/endpoint/ep", None, Some(r#"{"fields":[{"attribute":"context","value":"b"}]}"#)).await;
+    assert!(
+        r.json()["warnings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("cannot be updated")
+    );
+    let r = call(
+        &h.app,
+        "PUT",
+        "/api/objects/endpoint/ep",
+        None,
+        Some(r#"{"fields":[{"attribute":"context","value":"b"}]}"#),
+    )
+    .await;
     assert_eq!(r.status, 500);
-    assert!(r.json()["hint"].as_str().unwrap().contains("delete the object and create it again"));
+    assert!(
+        r.json()["hint"]
+            .as_str()
+            .unwrap()
+            .contains("delete the object and create it again")
+    );
 }
 
 #[tokio::test]
 async fn the_catalog_refuses_bad_values_before_asterisk() {
     let h = harness().await;
     let cases: &[(&str, &str, &str)] = &[
-        ("auth/nouser", r#"{"fields":[{"attribute":"password","value":"x"}]}"#, "username: a new auth needs a username"),
-        ("endpoint/e1", r#"{"fields":[{"attribute":"context","value":"a"}]}"#, "without codecs"),
-        ("endpoint/e1", r#"{"fields":[{"attribute":"allow","value":"ulaw"},{"attribute":"rtp_timeout","value":"abc"}]}"#, "fields[1] (rtp_timeout): must be a whole number"),
-        ("aor/a1", r#"{"fields":[{"attribute":"qualify_frequency","value":"90000"}]}"#, "fields[0] (qualify_frequency): must be between 0 and 86400"),
-        ("endpoint/e1", r#"{"fields":[{"attribute":"dtmf_mode","value":"smoke"}]}"#, "must be one of auto, auto_info, inband, info, rfc4733"),
+        (
+            "auth/nouser",
+            r#"{"fields":[{"attribute":"password","value":"x"}]}"#,
+            "username: a new auth needs a username",
+        ),
+        (
+            "endpoint/e1",
+            r#"{"fields":[{"attribute":"context","value":"a"}]}"#,
+            "without codecs",
+        ),
+        (
+            "endpoint/e1",
+            r#"{"fields":[{"attribute":"allow","value":"ulaw"},{"attribute":"rtp_timeout","value":"abc"}]}"#,
+            "fields[1] (rtp_timeout): must be a whole number",
+        ),
+        (
+            "aor/a1",
+            r#"{"fields":[{"attribute":"qualify_frequency","value":"90000"}]}"#,
+            "fields[0] (qualify_frequency): must be between 0 and 86400",
+        ),
+        (
+            "endpoint/e1",
+            r#"{"fields":[{"attribute":"dtmf_mode","value":"smoke"}]}"#,
+            "must be one of auto, auto_info, inband, info, rfc4733",
+        ),
     ];
     for (path, body, needle) in cases {
         for door in ["/api/objects", "/ari/asterisk/config/dynamic/res_pjsip"] {
-            let r = call(&h.app, "PUT", &format!("{door}/{path}"), Some(common::ADMIN), Some(body)).await;
+            let r = call(
+                &h.app,
+                "PUT",
+                &format!("{door}/{path}"),
+                Some(common::ADMIN),
+                Some(body),
+            )
+            .await;
             assert_eq!(r.status, 400, "{door}/{path}: {}", r.text);
-            assert!(r.json()["message"].as_str().unwrap().contains(needle), "{door}/{path}: {}", r.text);
-            assert!(r.json().get("asterisk_status").is_none(), "answered by Conjure, not Asterisk");
+            assert!(
+                r.json()["message"].as_str().unwrap().contains(needle),
+                "{door}/{path}: {}",
+                r.text
+            );
+            assert!(
+                r.json().get("asterisk_status").is_none(),
+                "answered by Conjure, not Asterisk"
+            );
         }
     }
     // An existing endpoint is merged into: no codec rule applies to a PUT that leaves allow alone.
-    let r = call(&h.app, "PUT", "/api/objects/endpoint/e2", None, Some(r#"{"fields":[{"attribute":"allow","value":"ulaw"}]}"#)).await;
+    let r = call(
+        &h.app,
+        "PUT",
+        "/api/objects/endpoint/e2",
+        None,
+        Some(r#"{"fields":[{"attribute":"allow","value":"ulaw"}]}"#),
+    )
+    .await;
     assert_eq!(r.status, 200);
-    let r = call(&h.app, "PUT", "/api/objects/endpoint/e2", None, Some(r#"{"fields":[{"attribute":"context","value":"b"}]}"#)).await;
+    let r = call(
+        &h.app,
+        "PUT",
+        "/api/objects/endpoint/e2",
+        None,
+        Some(r#"{"fields":[{"attribute":"context","value":"b"}]}"#),
+    )
+    .await;
     assert_eq!(r.status, 200, "{}", r.text);
 }
 
@@ -118,19 +249,59 @@ async fn status_reports_the_asterisk_version() {
 async fn replace_removes_a_match_and_restores_on_failure() {
     let h = harness().await;
     let body = r#"{"fields":[{"attribute":"endpoint","value":"ep1"},{"attribute":"match","value":"127.0.0.5"},{"attribute":"match","value":"127.0.0.6"}]}"#;
-    assert_eq!(call(&h.app, "PUT", "/api/objects/identify/idx", None, Some(body)).await.status, 200);
+    assert_eq!(
+        call(&h.app, "PUT", "/api/objects/identify/idx", None, Some(body))
+            .await
+            .status,
+        200
+    );
     let keep_one = r#"{"fields":[{"attribute":"endpoint","value":"ep1"},{"attribute":"match","value":"127.0.0.6/255.255.255.255"}]}"#;
-    let r = call(&h.app, "PUT", "/api/objects/identify/idx?replace=true", None, Some(keep_one)).await;
+    let r = call(
+        &h.app,
+        "PUT",
+        "/api/objects/identify/idx?replace=true",
+        None,
+        Some(keep_one),
+    )
+    .await;
     assert_eq!(r.status, 200, "{}", r.text);
-    let matches: Vec<_> = r.json()["fields"].as_array().unwrap().iter().filter(|f| f["attribute"] == "match").map(|f| f["value"].clone()).collect();
-    assert_eq!(matches, vec![serde_json::json!("127.0.0.6/255.255.255.255")]);
+    let matches: Vec<_> = r.json()["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["attribute"] == "match")
+        .map(|f| f["value"].clone())
+        .collect();
+    assert_eq!(
+        matches,
+        vec![serde_json::json!("127.0.0.6/255.255.255.255")]
+    );
     // Asterisk refuses the new object (a name it cannot resolve): the old one comes back.
     let bad = r#"{"fields":[{"attribute":"endpoint","value":"ep1"},{"attribute":"match","value":"nonexistent.invalid"}]}"#;
-    let r = call(&h.app, "PUT", "/api/objects/identify/idx?replace=true", None, Some(bad)).await;
+    let r = call(
+        &h.app,
+        "PUT",
+        "/api/objects/identify/idx?replace=true",
+        None,
+        Some(bad),
+    )
+    .await;
     assert_eq!(r.status, 400);
-    assert!(r.json()["hint"].as_str().unwrap().contains("put back unchanged"));
+    assert!(
+        r.json()["hint"]
+            .as_str()
+            .unwrap()
+            .contains("put back unchanged")
+    );
     let r = call(&h.app, "GET", "/api/objects/identify/idx", None, None).await;
     assert!(r.text.contains("127.0.0.6/255.255.255.255"));
-    let r = call(&h.app, "PUT", "/api/objects/auth/a?replace=true", None, Some(keep_one)).await;
+    let r = call(
+        &h.app,
+        "PUT",
+        "/api/objects/auth/a?replace=true",
+        None,
+        Some(keep_one),
+    )
+    .await;
     assert_eq!(r.status, 400);
 }

@@ -11,26 +11,59 @@ const DOOR: &str = "/ari/asterisk/config/dynamic/res_pjsip";
 async fn walk_through_and_merge_keeps_the_secret() {
     let h = harness().await;
     let url = format!("{DOOR}/auth/alice");
-    assert_eq!(call(&h.app, "GET", &url, Some(ADMIN), None).await.status, 404);
+    assert_eq!(
+        call(&h.app, "GET", &url, Some(ADMIN), None).await.status,
+        404
+    );
     let body = r#"{"fields":[{"attribute":"username","value":"alice"},{"attribute":"password","value":"supersecret"}]}"#;
     let r = call(&h.app, "PUT", &url, Some(ADMIN), Some(body)).await;
     assert_eq!(r.status, 200);
     let fields = r.json();
-    assert_eq!(fields.as_array().unwrap().len(), 7, "12 attributes less 5 secrets");
+    assert_eq!(
+        fields.as_array().unwrap().len(),
+        7,
+        "12 attributes less 5 secrets"
+    );
     assert!(!r.text.contains("supersecret") && !r.text.contains("\"password\""));
 
     // Read, edit, write back without the secret: Asterisk merges, so the password stays.
-    let r = call(&h.app, "PUT", &url, Some(ADMIN), Some(r#"{"fields":[{"attribute":"realm","value":"r1"}]}"#)).await;
+    let r = call(
+        &h.app,
+        "PUT",
+        &url,
+        Some(ADMIN),
+        Some(r#"{"fields":[{"attribute":"realm","value":"r1"}]}"#),
+    )
+    .await;
     assert_eq!(r.status, 200);
     let direct = reqwest::Client::new()
         .get(format!("{}{DOOR}/auth/alice", h.sim_base))
-        .basic_auth("asterisk", Some("asterisk")).send().await.unwrap().text().await.unwrap();
+        .basic_auth("asterisk", Some("asterisk"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(direct.contains("supersecret") && direct.contains("r1"));
 
-    let r = call(&h.app, "GET", &format!("{url}?api_key=admin:{ADMIN}"), None, None).await;
+    let r = call(
+        &h.app,
+        "GET",
+        &format!("{url}?api_key=admin:{ADMIN}"),
+        None,
+        None,
+    )
+    .await;
     assert_eq!(r.status, 200);
-    assert_eq!(call(&h.app, "DELETE", &url, Some(ADMIN), None).await.status, 204);
-    assert_eq!(call(&h.app, "GET", &url, Some(ADMIN), None).await.status, 404);
+    assert_eq!(
+        call(&h.app, "DELETE", &url, Some(ADMIN), None).await.status,
+        204
+    );
+    assert_eq!(
+        call(&h.app, "GET", &url, Some(ADMIN), None).await.status,
+        404
+    );
 }
 
 #[tokio::test]
@@ -48,27 +81,81 @@ async fn door_refuses_what_asterisk_must_never_see() {
         r#"{"fields":[null]}"#,
     ];
     for b in crash_bodies {
-        let r = call(&h.app, "PUT", &format!("{DOOR}/auth/crash-auth"), Some(ADMIN), Some(b)).await;
+        let r = call(
+            &h.app,
+            "PUT",
+            &format!("{DOOR}/auth/crash-auth"),
+            Some(ADMIN),
+            Some(b),
+        )
+        .await;
         assert_eq!(r.status, 400, "{b}");
-        assert!(r.json()["message"].as_str().unwrap().starts_with("fields[0]"), "{b}: {}", r.text);
+        assert!(
+            r.json()["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("fields[0]"),
+            "{b}: {}",
+            r.text
+        );
     }
-    assert_eq!(h.sim.restarts(), 0, "the simulator crashed: a crash body got through");
+    assert_eq!(
+        h.sim.restarts(),
+        0,
+        "the simulator crashed: a crash body got through"
+    );
 
     let cases: &[(&str, &str, u16, &str)] = &[
-        ("GET", "/ari/asterisk/config/dynamic/nosuchclass/auth/x", 404, "configClass 'nosuchclass' not found"),
-        ("GET", "/ari/asterisk/config/dynamic/res_pjsip/nosuchtype/x", 404, "objectType 'nosuchtype' not found"),
-        ("GET", "/ari/asterisk/config/dynamic/res_pjsip/auth/nul%00byte", 400, "control character"),
-        ("GET", "/ari/asterisk/config/dynamic/res_pjsip/auth/", 404, "do not end with a slash"),
+        (
+            "GET",
+            "/ari/asterisk/config/dynamic/nosuchclass/auth/x",
+            404,
+            "configClass 'nosuchclass' not found",
+        ),
+        (
+            "GET",
+            "/ari/asterisk/config/dynamic/res_pjsip/nosuchtype/x",
+            404,
+            "objectType 'nosuchtype' not found",
+        ),
+        (
+            "GET",
+            "/ari/asterisk/config/dynamic/res_pjsip/auth/nul%00byte",
+            400,
+            "control character",
+        ),
+        (
+            "GET",
+            "/ari/asterisk/config/dynamic/res_pjsip/auth/",
+            404,
+            "do not end with a slash",
+        ),
         ("GET", "/ari/asterisk/info", 404, "Resource not found"),
         ("GET", "/ari/channels", 404, "Resource not found"),
-        ("POST", "/ari/asterisk/config/dynamic/res_pjsip/auth/x", 405, "Invalid method"),
+        (
+            "POST",
+            "/ari/asterisk/config/dynamic/res_pjsip/auth/x",
+            405,
+            "Invalid method",
+        ),
     ];
     for (method, uri, status, needle) in cases {
         let r = call(&h.app, method, uri, Some(ADMIN), None).await;
         assert_eq!(r.status.as_u16(), *status, "{method} {uri}: {}", r.text);
-        assert!(r.json()["message"].as_str().unwrap().contains(needle), "{uri}: {}", r.text);
+        assert!(
+            r.json()["message"].as_str().unwrap().contains(needle),
+            "{uri}: {}",
+            r.text
+        );
     }
-    let r = call(&h.app, "GET", &format!("{DOOR}/auth/x"), Some("wrong"), None).await;
+    let r = call(
+        &h.app,
+        "GET",
+        &format!("{DOOR}/auth/x"),
+        Some("wrong"),
+        None,
+    )
+    .await;
     assert_eq!(r.status, 401);
     let r = call(&h.app, "GET", &format!("{DOOR}/auth/x"), None, None).await;
     assert_eq!(r.status, 401);
@@ -79,11 +166,62 @@ async fn ids_reach_asterisk_as_asterisk_decodes_them() {
     let h = harness().await;
     let body = r#"{"fields":[{"attribute":"domain","value":"example.com"}]}"#;
     // `+` is a space to Asterisk, and to the door; `%2B` is a plus.
-    assert_eq!(call(&h.app, "PUT", &format!("{DOOR}/domain_alias/a+b"), Some(ADMIN), Some(body)).await.status, 200);
-    assert_eq!(call(&h.app, "GET", &format!("{DOOR}/domain_alias/a%20b"), Some(ADMIN), None).await.status, 200);
-    assert_eq!(call(&h.app, "GET", &format!("{DOOR}/domain_alias/a%2Bb"), Some(ADMIN), None).await.status, 404);
+    assert_eq!(
+        call(
+            &h.app,
+            "PUT",
+            &format!("{DOOR}/domain_alias/a+b"),
+            Some(ADMIN),
+            Some(body)
+        )
+        .await
+        .status,
+        200
+    );
+    assert_eq!(
+        call(
+            &h.app,
+            "GET",
+            &format!("{DOOR}/domain_alias/a%20b"),
+            Some(ADMIN),
+            None
+        )
+        .await
+        .status,
+        200
+    );
+    assert_eq!(
+        call(
+            &h.app,
+            "GET",
+            &format!("{DOOR}/domain_alias/a%2Bb"),
+            Some(ADMIN),
+            None
+        )
+        .await
+        .status,
+        404
+    );
     // The panel's API takes ids literally: a `/` and a `+` survive the trip.
-    assert_eq!(call(&h.app, "PUT", "/api/objects/domain_alias/x%2Fy+z", None, Some(body)).await.status, 200);
-    let r = call(&h.app, "GET", &format!("{DOOR}/domain_alias/x%2Fy%2Bz"), Some(ADMIN), None).await;
+    assert_eq!(
+        call(
+            &h.app,
+            "PUT",
+            "/api/objects/domain_alias/x%2Fy+z",
+            None,
+            Some(body)
+        )
+        .await
+        .status,
+        200
+    );
+    let r = call(
+        &h.app,
+        "GET",
+        &format!("{DOOR}/domain_alias/x%2Fy%2Bz"),
+        Some(ADMIN),
+        None,
+    )
+    .await;
     assert_eq!(r.status, 200, "{}", r.text);
 }

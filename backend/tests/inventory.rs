@@ -9,27 +9,75 @@ use common::{ADMIN, call, harness};
 async fn pushed_objects_are_listed_searched_sorted_and_paged() {
     let h = harness().await;
     for id in ["alice", "bob", "carol", "dave"] {
-        let body = format!(r#"{{"fields":[{{"attribute":"username","value":"{id}"}},{{"attribute":"password","value":"pw-{id}"}}]}}"#);
-        let door = if id == "bob" { "/ari/asterisk/config/dynamic/res_pjsip" } else { "/api/objects" };
-        assert_eq!(call(&h.app, "PUT", &format!("{door}/auth/{id}"), Some(ADMIN), Some(&body)).await.status, 200);
+        let body = format!(
+            r#"{{"fields":[{{"attribute":"username","value":"{id}"}},{{"attribute":"password","value":"pw-{id}"}}]}}"#
+        );
+        let door = if id == "bob" {
+            "/ari/asterisk/config/dynamic/res_pjsip"
+        } else {
+            "/api/objects"
+        };
+        assert_eq!(
+            call(
+                &h.app,
+                "PUT",
+                &format!("{door}/auth/{id}"),
+                Some(ADMIN),
+                Some(&body)
+            )
+            .await
+            .status,
+            200
+        );
     }
-    assert_eq!(call(&h.app, "DELETE", "/api/objects/auth/dave", None, None).await.status, 204);
+    assert_eq!(
+        call(&h.app, "DELETE", "/api/objects/auth/dave", None, None)
+            .await
+            .status,
+        204
+    );
     let r = call(&h.app, "GET", "/api/inventory/auth", None, None).await;
     let v = r.json();
     assert_eq!(v["total"], 3);
-    let ids: Vec<_> = v["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().to_string()).collect();
+    let ids: Vec<_> = v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap().to_string())
+        .collect();
     assert_eq!(ids, ["alice", "bob", "carol"]);
     assert_eq!(v["items"][1]["updated_by"], "ari-door");
     assert_eq!(v["items"][0]["secrets_set"][0], "password");
-    assert!(!r.text.contains("pw-alice"), "no secret is stored or listed");
+    assert!(
+        !r.text.contains("pw-alice"),
+        "no secret is stored or listed"
+    );
 
-    let v = call(&h.app, "GET", "/api/inventory/auth?search=AR&sort=id&descending=true", None, None).await.json();
+    let v = call(
+        &h.app,
+        "GET",
+        "/api/inventory/auth?search=AR&sort=id&descending=true",
+        None,
+        None,
+    )
+    .await
+    .json();
     assert_eq!(v["total"], 1);
     assert_eq!(v["items"][0]["id"], "carol");
-    let v = call(&h.app, "GET", "/api/inventory/auth?per_page=2&page=2", None, None).await.json();
+    let v = call(
+        &h.app,
+        "GET",
+        "/api/inventory/auth?per_page=2&page=2",
+        None,
+        None,
+    )
+    .await
+    .json();
     assert_eq!(v["items"].as_array().unwrap().len(), 1);
     assert_eq!(v["items"][0]["id"], "carol");
-    let v = call(&h.app, "GET", "/api/inventory", None, None).await.json();
+    let v = call(&h.app, "GET", "/api/inventory", None, None)
+        .await
+        .json();
     assert_eq!(v["auth"], 3);
 }
 
@@ -38,21 +86,63 @@ async fn endpoints_pushed_elsewhere_can_be_adopted() {
     let h = harness().await;
     // Pushed straight to Asterisk, not through Conjure.
     let r = reqwest::Client::new()
-        .put(format!("{}/ari/asterisk/config/dynamic/res_pjsip/endpoint/legacy", h.sim_base))
+        .put(format!(
+            "{}/ari/asterisk/config/dynamic/res_pjsip/endpoint/legacy",
+            h.sim_base
+        ))
         .basic_auth("asterisk", Some("asterisk"))
         .header("content-type", "application/json")
         .body(r#"{"fields":[{"attribute":"allow","value":"ulaw"}]}"#)
-        .send().await.unwrap();
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
-    assert_eq!(call(&h.app, "PUT", "/api/objects/endpoint/managed", None, Some(r#"{"fields":[{"attribute":"allow","value":"ulaw"}]}"#)).await.status, 200);
-    let v = call(&h.app, "GET", "/api/inventory/endpoint", None, None).await.json();
+    assert_eq!(
+        call(
+            &h.app,
+            "PUT",
+            "/api/objects/endpoint/managed",
+            None,
+            Some(r#"{"fields":[{"attribute":"allow","value":"ulaw"}]}"#)
+        )
+        .await
+        .status,
+        200
+    );
+    let v = call(&h.app, "GET", "/api/inventory/endpoint", None, None)
+        .await
+        .json();
     assert_eq!(v["unmanaged"], serde_json::json!(["legacy"]));
     assert_eq!(v["items"][0]["id"], "managed");
-    assert_eq!(call(&h.app, "POST", "/api/inventory/endpoint/legacy/adopt", None, None).await.status, 204);
-    let v = call(&h.app, "GET", "/api/inventory/endpoint", None, None).await.json();
+    assert_eq!(
+        call(
+            &h.app,
+            "POST",
+            "/api/inventory/endpoint/legacy/adopt",
+            None,
+            None
+        )
+        .await
+        .status,
+        204
+    );
+    let v = call(&h.app, "GET", "/api/inventory/endpoint", None, None)
+        .await
+        .json();
     assert_eq!(v["unmanaged"], serde_json::json!([]));
     assert_eq!(v["total"], 2);
-    assert_eq!(call(&h.app, "POST", "/api/inventory/endpoint/nosuch/adopt", None, None).await.status, 404);
+    assert_eq!(
+        call(
+            &h.app,
+            "POST",
+            "/api/inventory/endpoint/nosuch/adopt",
+            None,
+            None
+        )
+        .await
+        .status,
+        404
+    );
 }
 
 #[tokio::test]
@@ -61,9 +151,17 @@ async fn the_inventory_survives_a_restart_of_conjure() {
     std::fs::create_dir_all(&dir).unwrap();
     {
         let store = conjure::store::Store::open(&dir).unwrap();
-        store.record(model::ObjectType::Aor, "desk", vec![], vec![], "test").await.unwrap();
+        store
+            .record(model::ObjectType::Aor, "desk", vec![], vec![], "test")
+            .await
+            .unwrap();
     }
     let store = conjure::store::Store::open(&dir).unwrap();
-    assert!(store.contains(model::ObjectType::Aor, "desk").await.unwrap());
+    assert!(
+        store
+            .contains(model::ObjectType::Aor, "desk")
+            .await
+            .unwrap()
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }

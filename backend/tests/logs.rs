@@ -33,15 +33,47 @@ async fn trace_logs_hold_no_secrets() {
     let (_sim, base) = sim().await;
     let app = common::router(target(&base, "asterisk", "asterisk"));
     let body = r#"{"fields":[{"attribute":"username","value":"alice"},{"attribute":"password","value":"pw-in-a-body-1234"}]}"#;
-    assert_eq!(call(&app, "PUT", "/api/objects/auth/alice", None, Some(body)).await.status, 200);
-    assert_eq!(call(&app, "GET", &format!("/ari/asterisk/config/dynamic/res_pjsip/auth/alice?api_key=admin:{}", common::ADMIN), None, None).await.status, 200);
+    assert_eq!(
+        call(&app, "PUT", "/api/objects/auth/alice", None, Some(body))
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        call(
+            &app,
+            "GET",
+            &format!(
+                "/ari/asterisk/config/dynamic/res_pjsip/auth/alice?api_key=admin:{}",
+                common::ADMIN
+            ),
+            None,
+            None
+        )
+        .await
+        .status,
+        200
+    );
     // A failure path logs too (5xx): Asterisk refusing a wrong ARI password.
     let wrong = common::router(target(&base, "asterisk", "wrong-ari-pw-5678"));
-    assert_eq!(call(&wrong, "GET", "/api/objects/auth/alice", None, None).await.status, 502);
+    assert_eq!(
+        call(&wrong, "GET", "/api/objects/auth/alice", None, None)
+            .await
+            .status,
+        502
+    );
 
     let logs = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
-    assert!(logs.contains("object saved"), "the test must see Conjure's logs: {logs}");
-    for secret in ["pw-in-a-body-1234", common::ADMIN, "wrong-ari-pw-5678", "YXN0ZXJpc2s6"] {
+    assert!(
+        logs.contains("object saved"),
+        "the test must see Conjure's logs: {logs}"
+    );
+    for secret in [
+        "pw-in-a-body-1234",
+        common::ADMIN,
+        "wrong-ari-pw-5678",
+        "YXN0ZXJpc2s6",
+    ] {
         assert!(!logs.contains(secret), "'{secret}' is in the logs:\n{logs}");
     }
 }

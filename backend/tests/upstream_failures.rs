@@ -7,12 +7,23 @@ use common::{call, router, sim, target};
 #[tokio::test]
 async fn unreachable_asterisk_is_a_502_naming_the_url() {
     // Bind and drop: nothing listens on that port any more.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let app = router(target(&format!("http://127.0.0.1:{port}"), "asterisk", "asterisk"));
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let app = router(target(
+        &format!("http://127.0.0.1:{port}"),
+        "asterisk",
+        "asterisk",
+    ));
     let r = call(&app, "GET", "/api/objects/auth/alice", None, None).await;
     assert_eq!(r.status, 502);
     let msg = r.json()["message"].as_str().unwrap().to_string();
-    assert!(msg.contains(&format!("127.0.0.1:{port}")) && msg.contains("unreachable"), "{msg}");
+    assert!(
+        msg.contains(&format!("127.0.0.1:{port}")) && msg.contains("unreachable"),
+        "{msg}"
+    );
 }
 
 #[tokio::test]
@@ -29,21 +40,41 @@ async fn slow_asterisk_is_a_504() {
     let app = router(target(&format!("http://{addr}"), "asterisk", "asterisk"));
     let r = call(&app, "GET", "/api/objects/auth/alice", None, None).await;
     assert_eq!(r.status, 504, "{}", r.text);
-    assert!(r.json()["message"].as_str().unwrap().contains("did not answer"));
+    assert!(
+        r.json()["message"]
+            .as_str()
+            .unwrap()
+            .contains("did not answer")
+    );
 }
 
 #[tokio::test]
 async fn wrong_ari_credentials_are_a_502_without_a_browser_prompt() {
     let (_sim, base) = sim().await;
     let app = router(target(&base, "asterisk", "wrong"));
-    for uri in ["/api/objects/auth/alice", "/ari/asterisk/config/dynamic/res_pjsip/auth/alice"] {
+    for uri in [
+        "/api/objects/auth/alice",
+        "/ari/asterisk/config/dynamic/res_pjsip/auth/alice",
+    ] {
         let r = call(&app, "GET", uri, Some(common::ADMIN), None).await;
         assert_eq!(r.status, 502, "{uri}");
         assert!(r.headers.get("www-authenticate").is_none());
-        assert!(r.json()["message"].as_str().unwrap().contains("refused Conjure's ARI credentials"));
+        assert!(
+            r.json()["message"]
+                .as_str()
+                .unwrap()
+                .contains("refused Conjure's ARI credentials")
+        );
     }
     let app = router(target(&base, "viewer", "viewer"));
-    let r = call(&app, "PUT", "/api/objects/domain_alias/x", None, Some(r#"{"fields":[{"attribute":"domain","value":"d"}]}"#)).await;
+    let r = call(
+        &app,
+        "PUT",
+        "/api/objects/domain_alias/x",
+        None,
+        Some(r#"{"fields":[{"attribute":"domain","value":"d"}]}"#),
+    )
+    .await;
     assert_eq!(r.status, 502);
     assert!(r.json()["message"].as_str().unwrap().contains("read-only"));
 }
@@ -60,8 +91,15 @@ async fn one_shot_upstream(say_close: bool) -> String {
                 let mut buf = [0u8; 4096];
                 let _ = s.read(&mut buf).await;
                 let body = r#"[{"attribute":"domain","value":"example.com"}]"#;
-                let conn = if say_close { "Connection: close\r\n" } else { "" };
-                let resp = format!("HTTP/1.1 200 OK\r\n{conn}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}", body.len());
+                let conn = if say_close {
+                    "Connection: close\r\n"
+                } else {
+                    ""
+                };
+                let resp = format!(
+                    "HTTP/1.1 200 OK\r\n{conn}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+                    body.len()
+                );
                 let _ = s.write_all(resp.as_bytes()).await;
             });
         }
@@ -72,7 +110,11 @@ async fn one_shot_upstream(say_close: bool) -> String {
 #[tokio::test]
 async fn connections_closed_by_asterisk_are_not_reused() {
     for say_close in [true, false] {
-        let app = router(target(&one_shot_upstream(say_close).await, "asterisk", "asterisk"));
+        let app = router(target(
+            &one_shot_upstream(say_close).await,
+            "asterisk",
+            "asterisk",
+        ));
         for _ in 0..3 {
             let r = call(&app, "GET", "/api/objects/domain_alias/d", None, None).await;
             assert_eq!(r.status, 200, "say_close={say_close}: {}", r.text);

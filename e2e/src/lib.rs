@@ -17,7 +17,10 @@ pub const ADMIN: &str = "e2e-admin";
 
 /// The workspace root (where `dist/` is built).
 pub fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 /// A simulator and Conjure in front of it, both on loopback ports.
@@ -31,7 +34,10 @@ pub struct Stack {
 
 pub async fn stack(mode: Mode) -> Stack {
     let dist = root().join("dist");
-    assert!(dist.join("index.html").exists(), "dist/ is not built: run `cargo xtask test` (it runs trunk first)");
+    assert!(
+        dist.join("index.html").exists(),
+        "dist/ is not built: run `cargo xtask test` (it runs trunk first)"
+    );
     let sim = Arc::new(Sim::new(default_users()));
     let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let sim_addr = l.local_addr().unwrap();
@@ -44,11 +50,22 @@ pub async fn stack(mode: Mode) -> Stack {
         connect_timeout: Duration::from_secs(2),
     };
     let store = conjure::store::Store::in_memory().unwrap();
-    let state = AppState::new(AriClient::new(target), mode, Some(Secret(ADMIN.into())), dist, store.clone());
+    let state = AppState::new(
+        AriClient::new(target),
+        mode,
+        Some(Secret(ADMIN.into())),
+        dist,
+        store.clone(),
+    );
     let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let conjure = format!("http://{}", l.local_addr().unwrap());
     tokio::spawn(conjure::serve(l, state, std::future::pending()));
-    Stack { sim, sim_addr, conjure, store }
+    Stack {
+        sim,
+        sim_addr,
+        conjure,
+        store,
+    }
 }
 
 /// chromedriver, killed when dropped.
@@ -67,7 +84,11 @@ impl Drop for Driver {
 }
 
 pub async fn browser() -> Driver {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let child = Command::new("chromedriver")
         .args([format!("--port={port}"), "--allowed-ips=127.0.0.1".into()])
         .stdout(Stdio::null())
@@ -80,7 +101,8 @@ pub async fn browser() -> Driver {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let profile = std::env::temp_dir().join(format!("conjure-e2e-chrome-{}-{port}", std::process::id()));
+    let profile =
+        std::env::temp_dir().join(format!("conjure-e2e-chrome-{}-{port}", std::process::id()));
     let caps = serde_json::json!({
         "browserName": "chrome",
         "goog:chromeOptions": {
@@ -95,7 +117,11 @@ pub async fn browser() -> Driver {
         .connect(&format!("http://127.0.0.1:{port}"))
         .await
         .expect("cannot start headless Chromium through chromedriver");
-    Driver { child, client, _profile: profile }
+    Driver {
+        child,
+        client,
+        _profile: profile,
+    }
 }
 
 /// Where screenshots go (ignored by git; CI keeps them as artefacts of the run).

@@ -12,13 +12,23 @@ fn css(testid: &str) -> String {
 }
 
 async fn click(c: &Client, testid: &str) {
-    c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css(&css(testid))).await
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css(&css(testid)))
+        .await
         .unwrap_or_else(|e| panic!("no [data-testid='{testid}'] to click: {e}"))
-        .click().await.unwrap();
+        .click()
+        .await
+        .unwrap();
 }
 
 async fn type_into(c: &Client, testid: &str, text: &str) {
-    let el = c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css(&css(testid))).await.unwrap();
+    let el = c
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css(&css(testid)))
+        .await
+        .unwrap();
     el.clear().await.unwrap();
     el.send_keys(text).await.unwrap();
 }
@@ -38,13 +48,27 @@ async fn wait_for_text(c: &Client, testid: &str, needle: &str) -> String {
 
 async fn attribute(stack: &e2e::Stack, path: &str, attr: &str) -> Option<Vec<String>> {
     let r = reqwest::Client::new()
-        .get(format!("http://{}/ari/asterisk/config/dynamic/res_pjsip/{path}", stack.sim_addr))
-        .basic_auth("asterisk", Some("asterisk")).send().await.unwrap();
+        .get(format!(
+            "http://{}/ari/asterisk/config/dynamic/res_pjsip/{path}",
+            stack.sim_addr
+        ))
+        .basic_auth("asterisk", Some("asterisk"))
+        .send()
+        .await
+        .unwrap();
     if r.status() != 200 {
         return None;
     }
     let fields: serde_json::Value = r.json().await.unwrap();
-    Some(fields.as_array().unwrap().iter().filter(|f| f["attribute"] == attr).map(|f| f["value"].as_str().unwrap().to_string()).collect())
+    Some(
+        fields
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["attribute"] == attr)
+            .map(|f| f["value"].as_str().unwrap().to_string())
+            .collect(),
+    )
 }
 
 async fn save(c: &Client) -> String {
@@ -60,28 +84,52 @@ async fn codecs_are_exactly_what_the_form_shows_in_its_order() {
     let stack = stack(Mode::Asterisk).await;
     let driver = browser().await;
     let c = &driver.client;
-    c.goto(&format!("{}/objects/endpoint/ep1", stack.conjure)).await.unwrap();
+    c.goto(&format!("{}/objects/endpoint/ep1", stack.conjure))
+        .await
+        .unwrap();
     click(c, "create").await;
     for codec in ["alaw", "g722"] {
-        c.wait().for_element(Locator::Css(&css("codec-add"))).await.unwrap().select_by_value(codec).await.unwrap();
+        c.wait()
+            .for_element(Locator::Css(&css("codec-add")))
+            .await
+            .unwrap()
+            .select_by_value(codec)
+            .await
+            .unwrap();
         click(c, "codec-add-button").await;
     }
     save(c).await;
-    assert_eq!(attribute(&stack, "endpoint/ep1", "allow").await.unwrap(), vec!["(ulaw|alaw|g722)"]);
+    assert_eq!(
+        attribute(&stack, "endpoint/ep1", "allow").await.unwrap(),
+        vec!["(ulaw|alaw|g722)"]
+    );
 
     click(c, "codec-up-g722").await;
     click(c, "codec-remove-ulaw").await;
     let diff = save(c).await;
-    assert!(diff.contains("ulaw, alaw, g722") && diff.contains("g722, alaw"), "{diff}");
-    assert_eq!(attribute(&stack, "endpoint/ep1", "allow").await.unwrap(), vec!["(g722|alaw)"]);
-    std::fs::write(artifacts().join("endpoint-form.png"), c.screenshot().await.unwrap()).unwrap();
+    assert!(
+        diff.contains("ulaw, alaw, g722") && diff.contains("g722, alaw"),
+        "{diff}"
+    );
+    assert_eq!(
+        attribute(&stack, "endpoint/ep1", "allow").await.unwrap(),
+        vec!["(g722|alaw)"]
+    );
+    std::fs::write(
+        artifacts().join("endpoint-form.png"),
+        c.screenshot().await.unwrap(),
+    )
+    .unwrap();
 
     // Removing the last codec is refused at the field and on save.
     click(c, "codec-remove-g722").await;
     click(c, "codec-remove-alaw").await;
     click(c, "save").await;
     wait_for_text(c, "error", "at least one codec").await;
-    assert_eq!(attribute(&stack, "endpoint/ep1", "allow").await.unwrap(), vec!["(g722|alaw)"]);
+    assert_eq!(
+        attribute(&stack, "endpoint/ep1", "allow").await.unwrap(),
+        vec!["(g722|alaw)"]
+    );
     driver.client.clone().close().await.unwrap();
 }
 
@@ -90,11 +138,20 @@ async fn removing_an_identify_match_recreates_it_after_confirmation() {
     let stack = stack(Mode::Asterisk).await;
     let driver = browser().await;
     let c = &driver.client;
-    stack.store.record(model::ObjectType::Endpoint, "ep1", vec![], vec![], "test").await.unwrap();
-    c.goto(&format!("{}/objects/identify/office", stack.conjure)).await.unwrap();
+    stack
+        .store
+        .record(model::ObjectType::Endpoint, "ep1", vec![], vec![], "test")
+        .await
+        .unwrap();
+    c.goto(&format!("{}/objects/identify/office", stack.conjure))
+        .await
+        .unwrap();
     click(c, "create").await;
     // The endpoint field suggests the endpoints Conjure knows.
-    c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("datalist#refs-endpoint option[value='ep1']")).await
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("datalist#refs-endpoint option[value='ep1']"))
+        .await
         .expect("ep1 is suggested for identify.endpoint");
     type_into(c, "value-endpoint", "ep1").await;
     for m in ["127.0.0.5", "10.1.0.0/16"] {
@@ -102,15 +159,31 @@ async fn removing_an_identify_match_recreates_it_after_confirmation() {
         click(c, "list-add-button-match").await;
     }
     save(c).await;
-    assert_eq!(attribute(&stack, "identify/office", "match").await.unwrap(), vec!["127.0.0.5/255.255.255.255", "10.1.0.0/255.255.0.0"]);
+    assert_eq!(
+        attribute(&stack, "identify/office", "match").await.unwrap(),
+        vec!["127.0.0.5/255.255.255.255", "10.1.0.0/255.255.0.0"]
+    );
 
     click(c, "list-remove-match-0").await;
     click(c, "save").await;
-    wait_for_text(c, "replace-warning", "deletes the object and creates it again").await;
+    wait_for_text(
+        c,
+        "replace-warning",
+        "deletes the object and creates it again",
+    )
+    .await;
     click(c, "confirm-save").await;
     wait_for_text(c, "notice", "Saved").await;
-    assert_eq!(attribute(&stack, "identify/office", "match").await.unwrap(), vec!["10.1.0.0/255.255.0.0"]);
-    assert_eq!(attribute(&stack, "identify/office", "endpoint").await.unwrap(), vec!["ep1"]);
+    assert_eq!(
+        attribute(&stack, "identify/office", "match").await.unwrap(),
+        vec!["10.1.0.0/255.255.0.0"]
+    );
+    assert_eq!(
+        attribute(&stack, "identify/office", "endpoint")
+            .await
+            .unwrap(),
+        vec!["ep1"]
+    );
     driver.client.clone().close().await.unwrap();
 }
 
@@ -119,18 +192,36 @@ async fn an_invalid_value_is_flagged_at_its_field_and_nothing_is_sent() {
     let stack = stack(Mode::Asterisk).await;
     let driver = browser().await;
     let c = &driver.client;
-    c.goto(&format!("{}/objects/aor/desk", stack.conjure)).await.unwrap();
+    c.goto(&format!("{}/objects/aor/desk", stack.conjure))
+        .await
+        .unwrap();
     click(c, "create").await;
     type_into(c, "value-qualify_frequency", "90000").await;
     wait_for_text(c, "error-qualify_frequency", "must be between 0 and 86400").await;
     click(c, "save").await;
     wait_for_text(c, "error", "qualify_frequency").await;
-    assert!(c.find(Locator::Css(&css("diff"))).await.is_err(), "no diff for a form with errors");
-    assert_eq!(attribute(&stack, "aor/desk", "qualify_frequency").await, None, "nothing reached Asterisk");
-    std::fs::write(artifacts().join("invalid-value.png"), c.screenshot().await.unwrap()).unwrap();
+    assert!(
+        c.find(Locator::Css(&css("diff"))).await.is_err(),
+        "no diff for a form with errors"
+    );
+    assert_eq!(
+        attribute(&stack, "aor/desk", "qualify_frequency").await,
+        None,
+        "nothing reached Asterisk"
+    );
+    std::fs::write(
+        artifacts().join("invalid-value.png"),
+        c.screenshot().await.unwrap(),
+    )
+    .unwrap();
 
     type_into(c, "value-qualify_frequency", "60").await;
     save(c).await;
-    assert_eq!(attribute(&stack, "aor/desk", "qualify_frequency").await.unwrap(), vec!["60"]);
+    assert_eq!(
+        attribute(&stack, "aor/desk", "qualify_frequency")
+            .await
+            .unwrap(),
+        vec!["60"]
+    );
     driver.client.clone().close().await.unwrap();
 }

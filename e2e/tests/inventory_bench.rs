@@ -15,14 +15,27 @@ const OBJECTS: usize = 10_000;
 async fn inventory_with_ten_thousand_objects() {
     let stack = stack(Mode::Asterisk).await;
     for i in 0..OBJECTS {
-        stack.store.record(ObjectType::Auth, &format!("user-{i:05}"), vec![], vec!["password".into()], "bench").await.unwrap();
+        stack
+            .store
+            .record(
+                ObjectType::Auth,
+                &format!("user-{i:05}"),
+                vec![],
+                vec!["password".into()],
+                "bench",
+            )
+            .await
+            .unwrap();
     }
     let http = reqwest::Client::new();
     let mut times = Vec::new();
     for i in 0..200 {
         let url = match i % 4 {
             0 => format!("{}/api/inventory/auth", stack.conjure),
-            1 => format!("{}/api/inventory/auth?sort=updated&descending=true&page=37", stack.conjure),
+            1 => format!(
+                "{}/api/inventory/auth?sort=updated&descending=true&page=37",
+                stack.conjure
+            ),
             2 => format!("{}/api/inventory/auth?search=user-09", stack.conjure),
             _ => format!("{}/api/inventory/auth?page=200", stack.conjure),
         };
@@ -41,12 +54,25 @@ async fn inventory_with_ten_thousand_objects() {
     let mut renders = Vec::new();
     for _ in 0..5 {
         let t = Instant::now();
-        c.goto(&format!("{}/objects/auth", stack.conjure)).await.unwrap();
-        c.wait().at_most(Duration::from_secs(20)).for_element(Locator::Css("[data-testid='inventory-row']")).await.unwrap();
+        c.goto(&format!("{}/objects/auth", stack.conjure))
+            .await
+            .unwrap();
+        c.wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css("[data-testid='inventory-row']"))
+            .await
+            .unwrap();
         renders.push(t.elapsed());
     }
     renders.sort();
-    println!("BENCH inventory: {OBJECTS} objects; list API median {:.2} ms, p95 {:.2} ms over 200 requests", median.as_secs_f64() * 1e3, p95.as_secs_f64() * 1e3);
-    println!("BENCH inventory: list page first render in Chromium (navigation to rows shown) median {:.0} ms over 5 loads", renders[2].as_secs_f64() * 1e3);
+    println!(
+        "BENCH inventory: {OBJECTS} objects; list API median {:.2} ms, p95 {:.2} ms over 200 requests",
+        median.as_secs_f64() * 1e3,
+        p95.as_secs_f64() * 1e3
+    );
+    println!(
+        "BENCH inventory: list page first render in Chromium (navigation to rows shown) median {:.0} ms over 5 loads",
+        renders[2].as_secs_f64() * 1e3
+    );
     driver.client.clone().close().await.unwrap();
 }

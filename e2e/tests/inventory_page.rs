@@ -21,55 +21,119 @@ async fn wait_for_text(c: &Client, testid: &str, needle: &str) -> String {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    panic!("[data-testid='{testid}'] never showed '{needle}'; page: {}", c.source().await.unwrap_or_default().chars().take(3000).collect::<String>());
+    panic!(
+        "[data-testid='{testid}'] never showed '{needle}'; page: {}",
+        c.source()
+            .await
+            .unwrap_or_default()
+            .chars()
+            .take(3000)
+            .collect::<String>()
+    );
 }
 
 async fn click(c: &Client, testid: &str) {
-    c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css(&css(testid))).await
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css(&css(testid)))
+        .await
         .unwrap_or_else(|e| panic!("no [data-testid='{testid}'] to click: {e}"))
-        .click().await.unwrap();
+        .click()
+        .await
+        .unwrap();
 }
 
 async fn first_row(c: &Client) -> String {
-    c.find(Locator::Css(&css("inventory-row"))).await.unwrap().text().await.unwrap()
+    c.find(Locator::Css(&css("inventory-row")))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn browse_search_sort_page_and_adopt() {
     let stack = stack(Mode::Asterisk).await;
     for i in 0..60 {
-        stack.store.record(ObjectType::Aor, &format!("desk-{i:02}"), vec![], vec![], "test").await.unwrap();
+        stack
+            .store
+            .record(
+                ObjectType::Aor,
+                &format!("desk-{i:02}"),
+                vec![],
+                vec![],
+                "test",
+            )
+            .await
+            .unwrap();
     }
     let driver = browser().await;
     let c = &driver.client;
-    c.goto(&format!("{}/objects/aor", stack.conjure)).await.unwrap();
+    c.goto(&format!("{}/objects/aor", stack.conjure))
+        .await
+        .unwrap();
     wait_for_text(c, "inventory-total", "60 objects").await;
-    assert_eq!(c.find_all(Locator::Css(&css("inventory-row"))).await.unwrap().len(), 50);
+    assert_eq!(
+        c.find_all(Locator::Css(&css("inventory-row")))
+            .await
+            .unwrap()
+            .len(),
+        50
+    );
     assert!(first_row(c).await.starts_with("desk-00"));
     wait_for_text(c, "page", "Page 1 of 2").await;
     click(c, "next-page").await;
     wait_for_text(c, "page", "Page 2 of 2").await;
-    assert_eq!(c.find_all(Locator::Css(&css("inventory-row"))).await.unwrap().len(), 10);
+    assert_eq!(
+        c.find_all(Locator::Css(&css("inventory-row")))
+            .await
+            .unwrap()
+            .len(),
+        10
+    );
 
     // Sorted by id already: another click reverses the order.
     click(c, "sort-id").await;
     wait_for_text(c, "page", "Page 1 of 2").await;
-    c.find(Locator::Css(&css("inventory-search"))).await.unwrap().send_keys("desk-1").await.unwrap();
+    c.find(Locator::Css(&css("inventory-search")))
+        .await
+        .unwrap()
+        .send_keys("desk-1")
+        .await
+        .unwrap();
     wait_for_text(c, "inventory-total", "10 objects").await;
-    assert!(first_row(c).await.starts_with("desk-19"), "{}", first_row(c).await);
+    assert!(
+        first_row(c).await.starts_with("desk-19"),
+        "{}",
+        first_row(c).await
+    );
 
     // An endpoint pushed straight to Asterisk shows up as not managed, and can be adopted.
     reqwest::Client::new()
-        .put(format!("http://{}/ari/asterisk/config/dynamic/res_pjsip/endpoint/legacy", stack.sim_addr))
+        .put(format!(
+            "http://{}/ari/asterisk/config/dynamic/res_pjsip/endpoint/legacy",
+            stack.sim_addr
+        ))
         .basic_auth("asterisk", Some("asterisk"))
         .header("content-type", "application/json")
         .body(r#"{"fields":[{"attribute":"allow","value":"ulaw"}]}"#)
-        .send().await.unwrap();
-    c.goto(&format!("{}/objects/endpoint", stack.conjure)).await.unwrap();
+        .send()
+        .await
+        .unwrap();
+    c.goto(&format!("{}/objects/endpoint", stack.conjure))
+        .await
+        .unwrap();
     wait_for_text(c, "unmanaged", "legacy").await;
     click(c, "adopt-legacy").await;
     wait_for_text(c, "inventory-total", "1 objects").await;
     assert!(first_row(c).await.starts_with("legacy"));
-    assert!(stack.store.contains(ObjectType::Endpoint, "legacy").await.unwrap());
+    assert!(
+        stack
+            .store
+            .contains(ObjectType::Endpoint, "legacy")
+            .await
+            .unwrap()
+    );
     driver.client.clone().close().await.unwrap();
 }

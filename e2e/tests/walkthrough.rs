@@ -8,33 +8,53 @@ use fantoccini::{Client, Locator};
 use model::api::Mode;
 
 async fn text_of(c: &Client, testid: &str) -> String {
-    let el = c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css(&format!("[data-testid='{testid}']"))).await
+    let el = c
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css(&format!("[data-testid='{testid}']")))
+        .await
         .unwrap_or_else(|e| panic!("no [data-testid='{testid}'] on the page: {e}"));
     el.text().await.unwrap()
 }
 
 async fn click(c: &Client, testid: &str) {
-    c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css(&format!("[data-testid='{testid}']"))).await
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css(&format!("[data-testid='{testid}']")))
+        .await
         .unwrap_or_else(|e| panic!("no [data-testid='{testid}'] to click: {e}"))
-        .click().await.unwrap();
+        .click()
+        .await
+        .unwrap();
 }
 
 async fn wait_for_text(c: &Client, testid: &str, needle: &str) {
     for _ in 0..100 {
-        if let Ok(el) = c.find(Locator::Css(&format!("[data-testid='{testid}']"))).await {
-            if el.text().await.unwrap_or_default().contains(needle) {
-                return;
-            }
+        if let Ok(el) = c
+            .find(Locator::Css(&format!("[data-testid='{testid}']")))
+            .await
+            && el.text().await.unwrap_or_default().contains(needle)
+        {
+            return;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    panic!("[data-testid='{testid}'] never showed '{needle}'; page: {}", c.source().await.unwrap_or_default());
+    panic!(
+        "[data-testid='{testid}'] never showed '{needle}'; page: {}",
+        c.source().await.unwrap_or_default()
+    );
 }
 
 async fn sim_get(stack: &e2e::Stack, path: &str) -> (u16, String) {
     let r = reqwest::Client::new()
-        .get(format!("http://{}/ari/asterisk/config/dynamic/res_pjsip/{path}", stack.sim_addr))
-        .basic_auth("asterisk", Some("asterisk")).send().await.unwrap();
+        .get(format!(
+            "http://{}/ari/asterisk/config/dynamic/res_pjsip/{path}",
+            stack.sim_addr
+        ))
+        .basic_auth("asterisk", Some("asterisk"))
+        .send()
+        .await
+        .unwrap();
     (r.status().as_u16(), r.text().await.unwrap())
 }
 
@@ -44,42 +64,97 @@ async fn auth_alice_walk_through_in_chromium() {
     let driver = browser().await;
     let c = &driver.client;
 
-    c.goto(&format!("{}/objects/auth/alice", stack.conjure)).await.unwrap();
+    c.goto(&format!("{}/objects/auth/alice", stack.conjure))
+        .await
+        .unwrap();
     assert!(text_of(c, "demo-banner").await.contains("Demo mode"));
     wait_for_text(c, "asterisk-state", "connected").await;
-    assert!(text_of(c, "not-found").await.contains("auth 'alice' does not exist on Asterisk."));
+    assert!(
+        text_of(c, "not-found")
+            .await
+            .contains("auth 'alice' does not exist on Asterisk.")
+    );
 
     click(c, "create").await;
-    let user = c.wait().for_element(Locator::Css("[data-testid='value-username']")).await.unwrap();
-    assert_eq!(user.prop("value").await.unwrap().as_deref(), Some("alice"), "the username starts as the id");
-    let pw = c.find(Locator::Css("[data-testid='secret-password']")).await.unwrap();
-    assert_eq!(pw.attr("type").await.unwrap().as_deref(), Some("password"), "a password is typed into a password input");
+    let user = c
+        .wait()
+        .for_element(Locator::Css("[data-testid='value-username']"))
+        .await
+        .unwrap();
+    assert_eq!(
+        user.prop("value").await.unwrap().as_deref(),
+        Some("alice"),
+        "the username starts as the id"
+    );
+    let pw = c
+        .find(Locator::Css("[data-testid='secret-password']"))
+        .await
+        .unwrap();
+    assert_eq!(
+        pw.attr("type").await.unwrap().as_deref(),
+        Some("password"),
+        "a password is typed into a password input"
+    );
     pw.send_keys("supersecret").await.unwrap();
     click(c, "save").await;
     // The diff shows what will be created, with the password masked.
     let diff = text_of(c, "diff").await;
-    assert!(diff.contains("username") && diff.contains("alice") && !diff.contains("supersecret"), "{diff}");
+    assert!(
+        diff.contains("username") && diff.contains("alice") && !diff.contains("supersecret"),
+        "{diff}"
+    );
     click(c, "confirm-save").await;
 
     wait_for_text(c, "notice", "Saved auth 'alice' on Asterisk.").await;
-    let user = c.find(Locator::Css("[data-testid='value-username']")).await.unwrap();
+    let user = c
+        .find(Locator::Css("[data-testid='value-username']"))
+        .await
+        .unwrap();
     assert_eq!(user.prop("value").await.unwrap().as_deref(), Some("alice"));
-    let secret = c.find(Locator::Css("[data-testid='secret-password']")).await.unwrap();
+    let secret = c
+        .find(Locator::Css("[data-testid='secret-password']"))
+        .await
+        .unwrap();
     assert_eq!(secret.prop("value").await.unwrap().as_deref(), Some(""));
-    assert!(secret.attr("placeholder").await.unwrap().unwrap().starts_with("set (hidden)"));
-    assert!(!c.source().await.unwrap().contains("supersecret"), "the password reached the page");
+    assert!(
+        secret
+            .attr("placeholder")
+            .await
+            .unwrap()
+            .unwrap()
+            .starts_with("set (hidden)")
+    );
+    assert!(
+        !c.source().await.unwrap().contains("supersecret"),
+        "the password reached the page"
+    );
     let (status, body) = sim_get(&stack, "auth/alice").await;
     assert_eq!(status, 200);
-    assert!(body.contains("\"supersecret\""), "Asterisk holds the password: {body}");
-    std::fs::write(artifacts().join("walkthrough-created.png"), c.screenshot().await.unwrap()).unwrap();
+    assert!(
+        body.contains("\"supersecret\""),
+        "Asterisk holds the password: {body}"
+    );
+    std::fs::write(
+        artifacts().join("walkthrough-created.png"),
+        c.screenshot().await.unwrap(),
+    )
+    .unwrap();
 
     click(c, "delete").await;
-    assert!(text_of(c, "confirm").await.contains("Delete auth 'alice' from Asterisk?"));
+    assert!(
+        text_of(c, "confirm")
+            .await
+            .contains("Delete auth 'alice' from Asterisk?")
+    );
     click(c, "confirm-delete").await;
     wait_for_text(c, "notice", "Deleted auth 'alice' from Asterisk.").await;
     assert!(text_of(c, "not-found").await.contains("does not exist"));
     assert_eq!(sim_get(&stack, "auth/alice").await.0, 404);
-    std::fs::write(artifacts().join("walkthrough-deleted.png"), c.screenshot().await.unwrap()).unwrap();
+    std::fs::write(
+        artifacts().join("walkthrough-deleted.png"),
+        c.screenshot().await.unwrap(),
+    )
+    .unwrap();
 
     driver.client.clone().close().await.unwrap();
 }
@@ -89,13 +164,24 @@ async fn a_missing_password_is_explained_before_anything_is_sent() {
     let stack = stack(Mode::Asterisk).await;
     let driver = browser().await;
     let c = &driver.client;
-    c.goto(&format!("{}/objects/auth/bob", stack.conjure)).await.unwrap();
+    c.goto(&format!("{}/objects/auth/bob", stack.conjure))
+        .await
+        .unwrap();
     click(c, "create").await;
     // A username but no password: Asterisk 22 would refuse it with a bare 400; Conjure says why first.
     click(c, "save").await;
     wait_for_text(c, "error", "a new auth needs a password").await;
-    assert!(text_of(c, "error").await.contains("Nothing was sent to Asterisk"));
-    assert!(c.find(Locator::Css("[data-testid='demo-banner']")).await.is_err(), "no demo banner against a real Asterisk");
+    assert!(
+        text_of(c, "error")
+            .await
+            .contains("Nothing was sent to Asterisk")
+    );
+    assert!(
+        c.find(Locator::Css("[data-testid='demo-banner']"))
+            .await
+            .is_err(),
+        "no demo banner against a real Asterisk"
+    );
     assert_eq!(sim_get(&stack, "auth/bob").await.0, 404);
     driver.client.clone().close().await.unwrap();
 }
@@ -105,13 +191,29 @@ async fn an_id_with_slash_space_and_percent_reaches_asterisk_intact() {
     let stack = stack(Mode::Asterisk).await;
     let driver = browser().await;
     let c = &driver.client;
-    c.goto(&format!("{}/objects/domain_alias", stack.conjure)).await.unwrap();
-    let id = c.wait().for_element(Locator::Css("[data-testid='open-id']")).await.unwrap();
+    c.goto(&format!("{}/objects/domain_alias", stack.conjure))
+        .await
+        .unwrap();
+    let id = c
+        .wait()
+        .for_element(Locator::Css("[data-testid='open-id']"))
+        .await
+        .unwrap();
     id.send_keys("x/y 100%").await.unwrap();
     click(c, "open-submit").await;
-    assert!(text_of(c, "not-found").await.contains("domain_alias 'x/y 100%' does not exist"));
+    assert!(
+        text_of(c, "not-found")
+            .await
+            .contains("domain_alias 'x/y 100%' does not exist")
+    );
     click(c, "create").await;
-    c.wait().for_element(Locator::Css("[data-testid='value-domain']")).await.unwrap().send_keys("example.com").await.unwrap();
+    c.wait()
+        .for_element(Locator::Css("[data-testid='value-domain']"))
+        .await
+        .unwrap()
+        .send_keys("example.com")
+        .await
+        .unwrap();
     click(c, "save").await;
     click(c, "confirm-save").await;
     wait_for_text(c, "notice", "Saved domain_alias 'x/y 100%'").await;
@@ -119,8 +221,20 @@ async fn an_id_with_slash_space_and_percent_reaches_asterisk_intact() {
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("example.com"));
     // A deep link to the same object loads it.
-    c.goto(&format!("{}/objects/domain_alias/x%2Fy%20100%25", stack.conjure)).await.unwrap();
-    let domain = c.wait().for_element(Locator::Css("[data-testid='value-domain']")).await.unwrap();
-    assert_eq!(domain.prop("value").await.unwrap().as_deref(), Some("example.com"));
+    c.goto(&format!(
+        "{}/objects/domain_alias/x%2Fy%20100%25",
+        stack.conjure
+    ))
+    .await
+    .unwrap();
+    let domain = c
+        .wait()
+        .for_element(Locator::Css("[data-testid='value-domain']"))
+        .await
+        .unwrap();
+    assert_eq!(
+        domain.prop("value").await.unwrap().as_deref(),
+        Some("example.com")
+    );
     driver.client.clone().close().await.unwrap();
 }

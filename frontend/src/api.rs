@@ -10,20 +10,26 @@ fn object_url(ty: ObjectType, id: &str) -> String {
 }
 
 fn network(e: gloo_net::Error) -> ApiError {
-    ApiError::new(format!("Conjure's server could not be reached ({e})"))
-        .with_hint("Check that Conjure is running and your network connection works, then try again.")
+    ApiError::new(format!("Conjure's server could not be reached ({e})")).with_hint(
+        "Check that Conjure is running and your network connection works, then try again.",
+    )
 }
 
 async fn error_of(resp: Response) -> ApiError {
     let status = resp.status();
-    resp.json::<ApiError>()
-        .await
-        .unwrap_or_else(|_| ApiError::new(format!("Conjure's server answered {status} {}", resp.status_text())))
+    resp.json::<ApiError>().await.unwrap_or_else(|_| {
+        ApiError::new(format!(
+            "Conjure's server answered {status} {}",
+            resp.status_text()
+        ))
+    })
 }
 
 async fn json<T: DeserializeOwned>(resp: Response) -> Result<T, ApiError> {
     if resp.ok() {
-        resp.json::<T>().await.map_err(|e| ApiError::new(format!("unexpected answer from Conjure's server: {e}")))
+        resp.json::<T>()
+            .await
+            .map_err(|e| ApiError::new(format!("unexpected answer from Conjure's server: {e}")))
     } else {
         Err(error_of(resp).await)
     }
@@ -31,26 +37,49 @@ async fn json<T: DeserializeOwned>(resp: Response) -> Result<T, ApiError> {
 
 /// `Ok(None)` when the object does not exist on Asterisk.
 pub async fn get_object(ty: ObjectType, id: &str) -> Result<Option<ObjectView>, ApiError> {
-    let resp = Request::get(&object_url(ty, id)).send().await.map_err(network)?;
+    let resp = Request::get(&object_url(ty, id))
+        .send()
+        .await
+        .map_err(network)?;
     if resp.status() == 404 {
         let err = error_of(resp).await;
         // A 404 from Asterisk means "no such object"; any other 404 is a real error.
-        return if err.asterisk_status == Some(404) { Ok(None) } else { Err(err) };
+        return if err.asterisk_status == Some(404) {
+            Ok(None)
+        } else {
+            Err(err)
+        };
     }
     json(resp).await.map(Some)
 }
 
 /// `replace`: delete and create again (to remove entries of identify `match` or aor `contact`).
-pub async fn put_object(ty: ObjectType, id: &str, fields: Vec<Field>, replace: bool) -> Result<ObjectView, ApiError> {
+pub async fn put_object(
+    ty: ObjectType,
+    id: &str,
+    fields: Vec<Field>,
+    replace: bool,
+) -> Result<ObjectView, ApiError> {
     let body = model::api::SaveRequest { fields };
-    let url = if replace { format!("{}?replace=true", object_url(ty, id)) } else { object_url(ty, id) };
+    let url = if replace {
+        format!("{}?replace=true", object_url(ty, id))
+    } else {
+        object_url(ty, id)
+    };
     let req = Request::put(&url).json(&body).map_err(network)?;
     json(req.send().await.map_err(network)?).await
 }
 
 pub async fn delete_object(ty: ObjectType, id: &str) -> Result<(), ApiError> {
-    let resp = Request::delete(&object_url(ty, id)).send().await.map_err(network)?;
-    if resp.ok() { Ok(()) } else { Err(error_of(resp).await) }
+    let resp = Request::delete(&object_url(ty, id))
+        .send()
+        .await
+        .map_err(network)?;
+    if resp.ok() {
+        Ok(())
+    } else {
+        Err(error_of(resp).await)
+    }
 }
 
 pub async fn status() -> Result<Status, ApiError> {
@@ -74,6 +103,17 @@ pub async fn inventory(ty: ObjectType, q: &ListQuery) -> Result<InventoryPage, A
 }
 
 pub async fn adopt(ty: ObjectType, id: &str) -> Result<(), ApiError> {
-    let resp = Request::post(&format!("/api/inventory/{}/{}/adopt", ty.as_str(), encode_segment(id))).send().await.map_err(network)?;
-    if resp.ok() { Ok(()) } else { Err(error_of(resp).await) }
+    let resp = Request::post(&format!(
+        "/api/inventory/{}/{}/adopt",
+        ty.as_str(),
+        encode_segment(id)
+    ))
+    .send()
+    .await
+    .map_err(network)?;
+    if resp.ok() {
+        Ok(())
+    } else {
+        Err(error_of(resp).await)
+    }
 }

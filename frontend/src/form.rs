@@ -29,8 +29,16 @@ fn normalise(spec: &OptionSpec, v: &str) -> String {
 }
 
 fn codec_list(rendered: &str) -> Vec<String> {
-    let inner = rendered.trim().trim_start_matches('(').trim_end_matches(')');
-    inner.split(['|', ',']).map(str::trim).filter(|c| !c.is_empty() && *c != "nothing").map(str::to_string).collect()
+    let inner = rendered
+        .trim()
+        .trim_start_matches('(')
+        .trim_end_matches(')');
+    inner
+        .split(['|', ','])
+        .map(str::trim)
+        .filter(|c| !c.is_empty() && *c != "nothing")
+        .map(str::to_string)
+        .collect()
 }
 
 /// What a form starts from: an existing object's fields, or defaults plus a few starting values.
@@ -43,21 +51,32 @@ pub fn values_of(ty: ObjectType, view: Option<&ObjectView>, start: &[(&str, &str
         if is_list(&spec) {
             v.lists.insert(spec.name().into(), Vec::new());
         } else {
-            let default = if view.is_some() { "" } else { spec.raw.unset.unwrap_or("") };
-            v.scalars.insert(spec.name().into(), normalise(&spec, default));
+            let default = if view.is_some() {
+                ""
+            } else {
+                spec.raw.unset.unwrap_or("")
+            };
+            v.scalars
+                .insert(spec.name().into(), normalise(&spec, default));
         }
     }
     if let Some(view) = view {
         for f in &view.fields {
-            let Some(spec) = catalog::option(ty, &f.attribute) else { continue };
+            let Some(spec) = catalog::option(ty, &f.attribute) else {
+                continue;
+            };
             if spec.name() == "allow" {
                 v.lists.insert("allow".into(), codec_list(&f.value));
             } else if is_list(&spec) {
                 if !f.value.is_empty() {
-                    v.lists.entry(spec.name().into()).or_default().push(f.value.clone());
+                    v.lists
+                        .entry(spec.name().into())
+                        .or_default()
+                        .push(f.value.clone());
                 }
             } else {
-                v.scalars.insert(spec.name().into(), normalise(&spec, &f.value));
+                v.scalars
+                    .insert(spec.name().into(), normalise(&spec, &f.value));
             }
         }
     } else {
@@ -94,18 +113,32 @@ pub struct Plan {
 const MASK: &str = "••••••";
 
 /// The fields to send for the changes from `initial` to `current`, plus new secret values.
-pub fn plan(ty: ObjectType, initial: &Values, current: &Values, secrets: &BTreeMap<String, String>, creating: bool) -> Plan {
+pub fn plan(
+    ty: ObjectType,
+    initial: &Values,
+    current: &Values,
+    secrets: &BTreeMap<String, String>,
+    creating: bool,
+) -> Plan {
     let mut p = Plan::default();
     for (name, now) in &current.scalars {
         let before = initial.scalars.get(name).cloned().unwrap_or_default();
         if *now != before {
             p.fields.push(Field::new(name.clone(), now.clone()));
-            p.diff.push(DiffLine { option: name.clone(), before, after: now.clone() });
+            p.diff.push(DiffLine {
+                option: name.clone(),
+                before,
+                after: now.clone(),
+            });
         }
     }
     for (name, value) in secrets.iter().filter(|(_, v)| !v.is_empty()) {
         p.fields.push(Field::new(name.clone(), value.clone()));
-        p.diff.push(DiffLine { option: name.clone(), before: if creating { String::new() } else { MASK.into() }, after: MASK.into() });
+        p.diff.push(DiffLine {
+            option: name.clone(),
+            before: if creating { String::new() } else { MASK.into() },
+            after: MASK.into(),
+        });
     }
     for (name, now) in &current.lists {
         let before = initial.lists.get(name).cloned().unwrap_or_default();
@@ -125,7 +158,11 @@ pub fn plan(ty: ObjectType, initial: &Values, current: &Values, secrets: &BTreeM
             }
         }
         if *now != before {
-            p.diff.push(DiffLine { option: name.clone(), before: before.join(", "), after: now.join(", ") });
+            p.diff.push(DiffLine {
+                option: name.clone(),
+                before: before.join(", "),
+                after: now.join(", "),
+            });
         }
     }
     if p.replace {
@@ -151,40 +188,95 @@ mod tests {
             object_type: ty,
             id: "x".into(),
             fields: fields.iter().map(|(a, v)| Field::new(*a, *v)).collect(),
-            secrets: vec![SecretState { attribute: "password".into(), set: true }],
+            secrets: vec![SecretState {
+                attribute: "password".into(),
+                set: true,
+            }],
             warnings: vec![],
         }
     }
 
     #[test]
     fn an_exact_codec_list_is_sent_as_disallow_all_then_allow() {
-        let v = view(ObjectType::Endpoint, &[("allow", "(ulaw|alaw|g722)"), ("context", "default"), ("direct_media", "true")]);
+        let v = view(
+            ObjectType::Endpoint,
+            &[
+                ("allow", "(ulaw|alaw|g722)"),
+                ("context", "default"),
+                ("direct_media", "true"),
+            ],
+        );
         let initial = values_of(ObjectType::Endpoint, Some(&v), &[]);
         assert_eq!(initial.lists["allow"], vec!["ulaw", "alaw", "g722"]);
         assert_eq!(initial.scalars["direct_media"], "yes");
         let mut current = initial.clone();
-        current.lists.insert("allow".into(), vec!["g722".into(), "ulaw".into()]);
-        let p = plan(ObjectType::Endpoint, &initial, &current, &BTreeMap::new(), false);
-        assert_eq!(p.fields, vec![Field::new("disallow", "all"), Field::new("allow", "g722,ulaw")]);
+        current
+            .lists
+            .insert("allow".into(), vec!["g722".into(), "ulaw".into()]);
+        let p = plan(
+            ObjectType::Endpoint,
+            &initial,
+            &current,
+            &BTreeMap::new(),
+            false,
+        );
+        assert_eq!(
+            p.fields,
+            vec![
+                Field::new("disallow", "all"),
+                Field::new("allow", "g722,ulaw")
+            ]
+        );
         assert!(!p.replace);
         assert_eq!(p.diff[0].before, "ulaw, alaw, g722");
     }
 
     #[test]
     fn removing_a_match_recreates_the_identify_with_everything_else() {
-        let v = view(ObjectType::Identify, &[("match", "127.0.0.5/255.255.255.255"), ("match", "127.0.0.6/255.255.255.255"), ("endpoint", "ep1"), ("srv_lookups", "true")]);
+        let v = view(
+            ObjectType::Identify,
+            &[
+                ("match", "127.0.0.5/255.255.255.255"),
+                ("match", "127.0.0.6/255.255.255.255"),
+                ("endpoint", "ep1"),
+                ("srv_lookups", "true"),
+            ],
+        );
         let initial = values_of(ObjectType::Identify, Some(&v), &[]);
         let mut current = initial.clone();
         current.lists.get_mut("match").unwrap().remove(0);
-        let p = plan(ObjectType::Identify, &initial, &current, &BTreeMap::new(), false);
+        let p = plan(
+            ObjectType::Identify,
+            &initial,
+            &current,
+            &BTreeMap::new(),
+            false,
+        );
         assert!(p.replace);
-        assert!(p.fields.contains(&Field::new("match", "127.0.0.6/255.255.255.255")));
+        assert!(
+            p.fields
+                .contains(&Field::new("match", "127.0.0.6/255.255.255.255"))
+        );
         assert!(p.fields.contains(&Field::new("endpoint", "ep1")));
-        assert!(!p.fields.iter().any(|f| f.value == "127.0.0.5/255.255.255.255"));
+        assert!(
+            !p.fields
+                .iter()
+                .any(|f| f.value == "127.0.0.5/255.255.255.255")
+        );
         // Adding only appends.
         let mut added = initial.clone();
-        added.lists.get_mut("match").unwrap().push("10.0.0.1".into());
-        let p = plan(ObjectType::Identify, &initial, &added, &BTreeMap::new(), false);
+        added
+            .lists
+            .get_mut("match")
+            .unwrap()
+            .push("10.0.0.1".into());
+        let p = plan(
+            ObjectType::Identify,
+            &initial,
+            &added,
+            &BTreeMap::new(),
+            false,
+        );
         assert_eq!(p.fields, vec![Field::new("match", "10.0.0.1")]);
     }
 
@@ -193,7 +285,11 @@ mod tests {
         let v = view(ObjectType::Auth, &[("username", "alice")]);
         let initial = values_of(ObjectType::Auth, Some(&v), &[]);
         let mut secrets = BTreeMap::new();
-        assert!(plan(ObjectType::Auth, &initial, &initial, &secrets, false).fields.is_empty());
+        assert!(
+            plan(ObjectType::Auth, &initial, &initial, &secrets, false)
+                .fields
+                .is_empty()
+        );
         secrets.insert("password".to_string(), "s3cret".to_string());
         let p = plan(ObjectType::Auth, &initial, &initial, &secrets, false);
         assert_eq!(p.fields, vec![Field::new("password", "s3cret")]);

@@ -3,8 +3,8 @@
 pub mod api;
 mod app;
 mod components;
-mod pages;
 pub mod form;
+mod pages;
 pub mod rows;
 
 pub use app::App;

@@ -27,7 +27,12 @@ pub struct RowState {
 
 impl RowState {
     pub fn new_row() -> Self {
-        RowState { attribute: String::new(), value: String::new(), origin: Origin::New, removed: false }
+        RowState {
+            attribute: String::new(),
+            value: String::new(),
+            origin: Origin::New,
+            removed: false,
+        }
     }
 }
 
@@ -74,16 +79,23 @@ pub fn changes(rows: &[RowState]) -> Result<Vec<Field>, Vec<(usize, String)>> {
             }
             (Origin::Existing(_), false) => {}
             (Origin::Secret(_), true) => out.push(Field::new(attr, "")),
-            (Origin::Secret(_), false) if !r.value.is_empty() => out.push(Field::new(attr, r.value.clone())),
+            (Origin::Secret(_), false) if !r.value.is_empty() => {
+                out.push(Field::new(attr, r.value.clone()))
+            }
             (Origin::Secret(_), false) => {}
         }
     }
-    if errors.is_empty() { Ok(out) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
 }
 
 /// `fields[3].attribute is empty` reads as `the option name is empty` next to its row.
 fn plain(msg: String, i: usize) -> String {
-    msg.replace(&format!("fields[{i}].attribute"), "the option name").replace(&format!("fields[{i}].value"), "the value")
+    msg.replace(&format!("fields[{i}].attribute"), "the option name")
+        .replace(&format!("fields[{i}].value"), "the value")
 }
 
 #[cfg(test)]
@@ -97,7 +109,10 @@ mod tests {
             object_type: ObjectType::Auth,
             id: "alice".into(),
             fields: vec![Field::new("username", "alice"), Field::new("realm", "r1")],
-            secrets: vec![SecretState { attribute: "password".into(), set: true }],
+            secrets: vec![SecretState {
+                attribute: "password".into(),
+                set: true,
+            }],
             warnings: vec![],
         }
     }
@@ -114,18 +129,32 @@ mod tests {
         let mut rows = rows_of(&alice());
         rows[0].value = "newpass".into();
         rows[2].removed = true;
-        rows.push(RowState { attribute: "nonce_lifetime".into(), value: "60".into(), ..RowState::new_row() });
+        rows.push(RowState {
+            attribute: "nonce_lifetime".into(),
+            value: "60".into(),
+            ..RowState::new_row()
+        });
         rows.push(RowState::new_row());
         assert_eq!(
             changes(&rows).unwrap(),
-            vec![Field::new("password", "newpass"), Field::new("realm", ""), Field::new("nonce_lifetime", "60")]
+            vec![
+                Field::new("password", "newpass"),
+                Field::new("realm", ""),
+                Field::new("nonce_lifetime", "60")
+            ]
         );
     }
 
     #[test]
     fn a_value_without_an_option_name_is_reported_on_its_row() {
         let mut rows = rows_of(&alice());
-        rows.push(RowState { value: "x".into(), ..RowState::new_row() });
-        assert_eq!(changes(&rows).unwrap_err(), vec![(3, "the option name is empty".to_string())]);
+        rows.push(RowState {
+            value: "x".into(),
+            ..RowState::new_row()
+        });
+        assert_eq!(
+            changes(&rows).unwrap_err(),
+            vec![(3, "the option name is empty".to_string())]
+        );
     }
 }

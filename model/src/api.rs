@@ -52,7 +52,13 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(message: impl Into<String>) -> Self {
-        ApiError { message: message.into(), hint: None, field_index: None, asterisk_status: None, findings: Vec::new() }
+        ApiError {
+            message: message.into(),
+            hint: None,
+            field_index: None,
+            asterisk_status: None,
+            findings: Vec::new(),
+        }
     }
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
@@ -109,7 +115,13 @@ fn default_per_page() -> u32 {
 
 impl Default for ListQuery {
     fn default() -> Self {
-        ListQuery { search: String::new(), sort: SortKey::Id, descending: false, page: 1, per_page: 50 }
+        ListQuery {
+            search: String::new(),
+            sort: SortKey::Id,
+            descending: false,
+            page: 1,
+            per_page: 50,
+        }
     }
 }
 

@@ -19,7 +19,10 @@ pub struct Field {
 
 impl Field {
     pub fn new(attribute: impl Into<String>, value: impl Into<String>) -> Self {
-        Field { attribute: attribute.into(), value: value.into() }
+        Field {
+            attribute: attribute.into(),
+            value: value.into(),
+        }
     }
 }
 
@@ -38,7 +41,9 @@ impl PutBody {
         struct Wire<'a> {
             fields: &'a [Field],
         }
-        self.fields.as_ref().map(|f| serde_json::to_string(&Wire { fields: f }).expect("strings always serialise"))
+        self.fields
+            .as_ref()
+            .map(|f| serde_json::to_string(&Wire { fields: f }).expect("strings always serialise"))
     }
 }
 
@@ -51,7 +56,9 @@ pub enum BodyError {
     ContentType(String),
     #[error("the body is not valid JSON: {0}")]
     NotJson(String),
-    #[error("the body must be a JSON object like {{\"fields\": [{{\"attribute\": \"username\", \"value\": \"alice\"}}]}}")]
+    #[error(
+        "the body must be a JSON object like {{\"fields\": [{{\"attribute\": \"username\", \"value\": \"alice\"}}]}}"
+    )]
     NotObject,
     #[error("\"fields\" must be a list of {{\"attribute\", \"value\"}} objects")]
     FieldsNotList,
@@ -74,7 +81,11 @@ impl BodyError {
     pub fn index(&self) -> Option<usize> {
         use BodyError::*;
         match self {
-            EntryNotObject(i) | Missing(i, _) | NotString(i, _) | EmptyAttribute(i) | BadAttribute(i, _)
+            EntryNotObject(i)
+            | Missing(i, _)
+            | NotString(i, _)
+            | EmptyAttribute(i)
+            | BadAttribute(i, _)
             | NulInValue(i) => Some(*i),
             _ => None,
         }
@@ -83,7 +94,9 @@ impl BodyError {
 
 /// Whether a Content-Type header names JSON (`application/json`, with or without parameters).
 pub fn is_json_content_type(ct: &str) -> bool {
-    ct.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+    ct.split(';')
+        .next()
+        .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
 }
 
 /// Checks a raw PUT body. `content_type` is the request's header, if it had one.
@@ -98,12 +111,25 @@ pub fn parse_put_body(content_type: Option<&str>, bytes: &[u8]) -> Result<PutBod
         Some(ct) if is_json_content_type(ct) => {}
         other => return Err(BodyError::ContentType(other.unwrap_or("none").to_string())),
     }
-    let json: Value = serde_json::from_slice(bytes).map_err(|e| BodyError::NotJson(e.to_string()))?;
-    let Value::Object(top) = json else { return Err(BodyError::NotObject) };
-    let Some(fields) = top.get("fields") else { return Ok(PutBody { fields: None }) };
-    let Value::Array(entries) = fields else { return Err(BodyError::FieldsNotList) };
-    let fields = entries.iter().enumerate().map(|(i, e)| check_entry(i, e)).collect::<Result<Vec<_>, _>>()?;
-    let body = PutBody { fields: Some(fields) };
+    let json: Value =
+        serde_json::from_slice(bytes).map_err(|e| BodyError::NotJson(e.to_string()))?;
+    let Value::Object(top) = json else {
+        return Err(BodyError::NotObject);
+    };
+    let Some(fields) = top.get("fields") else {
+        return Ok(PutBody { fields: None });
+    };
+    let Value::Array(entries) = fields else {
+        return Err(BodyError::FieldsNotList);
+    };
+    let fields = entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| check_entry(i, e))
+        .collect::<Result<Vec<_>, _>>()?;
+    let body = PutBody {
+        fields: Some(fields),
+    };
     // Re-serialisation can grow a body (escapes), and the re-serialised one is what Asterisk measures.
     let size = body.to_upstream_json().map_or(0, |s| s.len());
     if size > ASTERISK_MAX_BODY {
@@ -113,7 +139,9 @@ pub fn parse_put_body(content_type: Option<&str>, bytes: &[u8]) -> Result<PutBod
 }
 
 fn check_entry(i: usize, entry: &Value) -> Result<Field, BodyError> {
-    let Value::Object(obj) = entry else { return Err(BodyError::EntryNotObject(i)) };
+    let Value::Object(obj) = entry else {
+        return Err(BodyError::EntryNotObject(i));
+    };
     let get = |key: &'static str| match obj.get(key) {
         None => Err(BodyError::Missing(i, key)),
         Some(Value::String(s)) => Ok(s.clone()),
@@ -130,8 +158,14 @@ pub fn check_field(i: usize, attribute: &str, value: &str) -> Result<(), BodyErr
     if attribute.is_empty() {
         return Err(BodyError::EmptyAttribute(i));
     }
-    if attribute.chars().any(|c| c.is_control() || c.is_whitespace()) {
-        return Err(BodyError::BadAttribute(i, attribute.escape_default().to_string()));
+    if attribute
+        .chars()
+        .any(|c| c.is_control() || c.is_whitespace())
+    {
+        return Err(BodyError::BadAttribute(
+            i,
+            attribute.escape_default().to_string(),
+        ));
     }
     if value.contains('\0') {
         return Err(BodyError::NulInValue(i));
@@ -146,20 +180,48 @@ mod tests {
     const JSON: Option<&str> = Some("application/json");
 
     fn err(body: &str) -> String {
-        parse_put_body(JSON, body.as_bytes()).unwrap_err().to_string()
+        parse_put_body(JSON, body.as_bytes())
+            .unwrap_err()
+            .to_string()
     }
 
     #[test]
     fn every_crash_body_is_refused_with_its_place_named() {
         // The bodies that crashed Asterisk 22.10.1 in the reference transcript (crash/*).
-        assert_eq!(err(r#"{"fields":[{"attribute":"password"}]}"#), "fields[0].value is missing");
-        assert_eq!(err(r#"{"fields":[{"value":"x"}]}"#), "fields[0].attribute is missing");
-        assert_eq!(err(r#"{"fields":[{"attribute":"a","value":"1"},{"attribute":"max_contacts","value":5}]}"#), "fields[1].value must be a string");
-        assert_eq!(err(r#"{"fields":[{"attribute":"password","value":null}]}"#), "fields[0].value must be a string");
-        assert_eq!(err(r#"{"fields":[{"attribute":"password","value":true}]}"#), "fields[0].value must be a string");
-        assert_eq!(err(r#"{"fields":["password=x"]}"#), "fields[0] must be an object with \"attribute\" and \"value\"");
-        assert_eq!(err(r#"{"fields":[null]}"#), "fields[0] must be an object with \"attribute\" and \"value\"");
-        assert_eq!(err(r#"{"fields":[{"attribute":7,"value":"x"}]}"#), "fields[0].attribute must be a string");
+        assert_eq!(
+            err(r#"{"fields":[{"attribute":"password"}]}"#),
+            "fields[0].value is missing"
+        );
+        assert_eq!(
+            err(r#"{"fields":[{"value":"x"}]}"#),
+            "fields[0].attribute is missing"
+        );
+        assert_eq!(
+            err(
+                r#"{"fields":[{"attribute":"a","value":"1"},{"attribute":"max_contacts","value":5}]}"#
+            ),
+            "fields[1].value must be a string"
+        );
+        assert_eq!(
+            err(r#"{"fields":[{"attribute":"password","value":null}]}"#),
+            "fields[0].value must be a string"
+        );
+        assert_eq!(
+            err(r#"{"fields":[{"attribute":"password","value":true}]}"#),
+            "fields[0].value must be a string"
+        );
+        assert_eq!(
+            err(r#"{"fields":["password=x"]}"#),
+            "fields[0] must be an object with \"attribute\" and \"value\""
+        );
+        assert_eq!(
+            err(r#"{"fields":[null]}"#),
+            "fields[0] must be an object with \"attribute\" and \"value\""
+        );
+        assert_eq!(
+            err(r#"{"fields":[{"attribute":7,"value":"x"}]}"#),
+            "fields[0].attribute must be a string"
+        );
     }
 
     #[test]
@@ -169,9 +231,18 @@ mod tests {
         assert!(err(r#"[{"attribute":"a","value":"b"}]"#).contains("JSON object"));
         assert!(err(r#"{"fields":{"attribute":"a","value":"b"}}"#).contains("list"));
         assert!(err(r#"{"fields":[{"attribute":"","value":"b"}]}"#).contains("empty"));
-        assert!(err(r#"{"fields":[{"attribute":"a","value":"b\u0000c"}]}"#).contains("control character"));
-        let big = format!(r#"{{"fields":[{{"attribute":"password","value":"{}"}}]}}"#, "x".repeat(70_000));
-        assert!(matches!(parse_put_body(JSON, big.as_bytes()), Err(BodyError::TooLarge(_))));
+        assert!(
+            err(r#"{"fields":[{"attribute":"a","value":"b\u0000c"}]}"#)
+                .contains("control character")
+        );
+        let big = format!(
+            r#"{{"fields":[{{"attribute":"password","value":"{}"}}]}}"#,
+            "x".repeat(70_000)
+        );
+        assert!(matches!(
+            parse_put_body(JSON, big.as_bytes()),
+            Err(BodyError::TooLarge(_))
+        ));
         let ct = parse_put_body(Some("text/plain"), br#"{"fields":[]}"#).unwrap_err();
         assert_eq!(ct, BodyError::ContentType("text/plain".into()));
     }
@@ -180,16 +251,30 @@ mod tests {
     fn accepts_what_asterisk_accepts() {
         let b = parse_put_body(Some("application/json; charset=utf-8"),
             r#"{"fields":[{"attribute":"PASSWORD","value":"  pässwörd-日本  ","bogus":1}],"other":true}"#.as_bytes()).unwrap();
-        assert_eq!(b.fields.unwrap(), vec![Field::new("PASSWORD", "  pässwörd-日本  ")]);
+        assert_eq!(
+            b.fields.unwrap(),
+            vec![Field::new("PASSWORD", "  pässwörd-日本  ")]
+        );
         assert_eq!(parse_put_body(None, b"").unwrap().fields, None);
         assert_eq!(parse_put_body(JSON, b"{}").unwrap().fields, None);
-        assert_eq!(parse_put_body(JSON, br#"{"fields":[]}"#).unwrap().fields, Some(vec![]));
+        assert_eq!(
+            parse_put_body(JSON, br#"{"fields":[]}"#).unwrap().fields,
+            Some(vec![])
+        );
     }
 
     #[test]
     fn upstream_json_keeps_order_and_duplicates() {
-        let b = PutBody { fields: Some(vec![Field::new("disallow", "all"), Field::new("allow", "ulaw"), Field::new("allow", "alaw")]) };
-        assert_eq!(b.to_upstream_json().unwrap(),
-            r#"{"fields":[{"attribute":"disallow","value":"all"},{"attribute":"allow","value":"ulaw"},{"attribute":"allow","value":"alaw"}]}"#);
+        let b = PutBody {
+            fields: Some(vec![
+                Field::new("disallow", "all"),
+                Field::new("allow", "ulaw"),
+                Field::new("allow", "alaw"),
+            ]),
+        };
+        assert_eq!(
+            b.to_upstream_json().unwrap(),
+            r#"{"fields":[{"attribute":"disallow","value":"all"},{"attribute":"allow","value":"ulaw"},{"attribute":"allow","value":"alaw"}]}"#
+        );
     }
 }

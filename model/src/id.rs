@@ -14,7 +14,9 @@ pub enum IdError {
     Empty,
     #[error("the id is {0} bytes long; the limit is {MAX_ID_BYTES}")]
     TooLong(usize),
-    #[error("the id contains a control character (code {0:#04x}) at position {1}; use letters, digits and punctuation only")]
+    #[error(
+        "the id contains a control character (code {0:#04x}) at position {1}; use letters, digits and punctuation only"
+    )]
     Control(u32, usize),
     #[error("the id '{0}' is a path step that HTTP clients rewrite; choose another name")]
     DotSegment(String),
@@ -86,16 +88,14 @@ pub fn decode_legacy(raw: &str) -> Vec<u8> {
     while i < b.len() {
         match b[i] {
             b'+' => out.push(b' '),
-            b'%' => {
-                match (hex(b.get(i + 1)), hex(b.get(i + 2))) {
-                    (Some(h), Some(l)) => {
-                        out.push(h << 4 | l);
-                        i += 3;
-                        continue;
-                    }
-                    _ => out.push(b'%'),
+            b'%' => match (hex(b.get(i + 1)), hex(b.get(i + 2))) {
+                (Some(h), Some(l)) => {
+                    out.push(h << 4 | l);
+                    i += 3;
+                    continue;
                 }
-            }
+                _ => out.push(b'%'),
+            },
             c => out.push(c),
         }
         i += 1;
@@ -110,12 +110,12 @@ pub fn decode_percent(raw: &str) -> Vec<u8> {
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
-        if b[i] == b'%' {
-            if let (Some(h), Some(l)) = (hex(b.get(i + 1)), hex(b.get(i + 2))) {
-                out.push(h << 4 | l);
-                i += 3;
-                continue;
-            }
+        if b[i] == b'%'
+            && let (Some(h), Some(l)) = (hex(b.get(i + 1)), hex(b.get(i + 2)))
+        {
+            out.push(h << 4 | l);
+            i += 3;
+            continue;
         }
         out.push(b[i]);
         i += 1;
@@ -172,11 +172,17 @@ mod tests {
 
     #[test]
     fn refuses_what_asterisk_would_mangle() {
-        assert_eq!(ObjectId::from_asterisk_path_segment("nul%00byte"), Err(IdError::Control(0, 4)));
+        assert_eq!(
+            ObjectId::from_asterisk_path_segment("nul%00byte"),
+            Err(IdError::Control(0, 4))
+        );
         assert_eq!(ObjectId::new(""), Err(IdError::Empty));
         assert!(matches!(ObjectId::new("a\tb"), Err(IdError::Control(9, 2))));
         assert!(matches!(ObjectId::new(".."), Err(IdError::DotSegment(_))));
-        assert!(matches!(ObjectId::new("x".repeat(256)), Err(IdError::TooLong(256))));
+        assert!(matches!(
+            ObjectId::new("x".repeat(256)),
+            Err(IdError::TooLong(256))
+        ));
         assert!(ObjectId::new("x".repeat(255)).is_ok());
         assert!(ObjectId::from_asterisk_path_segment("%FF").is_err());
     }
@@ -184,13 +190,27 @@ mod tests {
     #[test]
     fn panel_urls_round_trip() {
         for id in ["a+b", "x/y 100%", "jürgen-日本", "%2F"] {
-            assert_eq!(String::from_utf8(decode_percent(&encode_segment(id))).unwrap(), id);
+            assert_eq!(
+                String::from_utf8(decode_percent(&encode_segment(id))).unwrap(),
+                id
+            );
         }
     }
 
     #[test]
     fn encoding_round_trips_through_asterisk_decoding() {
-        for id in ["alice", "a+b", "a b", "x/y", "100%", "jürgen-日本", "what?", "num#ber", "aor;@abc", "example.org"] {
+        for id in [
+            "alice",
+            "a+b",
+            "a b",
+            "x/y",
+            "100%",
+            "jürgen-日本",
+            "what?",
+            "num#ber",
+            "aor;@abc",
+            "example.org",
+        ] {
             let id = ObjectId::new(id).unwrap();
             let seg = id.to_path_segment();
             assert!(!seg.contains(['+', '/', ' ', '?', '#', ';']), "{seg}");

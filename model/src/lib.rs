@@ -7,10 +7,10 @@ pub mod api;
 pub mod body;
 pub mod catalog;
 pub mod codecs;
-pub mod validate;
 pub mod id;
 pub mod object_type;
 pub mod secret;
+pub mod validate;
 
 pub use body::{BodyError, Field, PutBody, parse_put_body};
 pub use id::{IdError, ObjectId};

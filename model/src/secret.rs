@@ -4,10 +4,18 @@ use crate::Field;
 
 /// Options whose values are credentials. Asterisk echoes them in plain text; Conjure does not.
 /// Option names are case-insensitive in Asterisk (`PASSWORD` sets `password`), so matching is too.
-pub const SECRET_ATTRIBUTES: &[&str] = &["password", "md5_cred", "password_digest", "oauth_secret", "refresh_token"];
+pub const SECRET_ATTRIBUTES: &[&str] = &[
+    "password",
+    "md5_cred",
+    "password_digest",
+    "oauth_secret",
+    "refresh_token",
+];
 
 pub fn is_secret(attribute: &str) -> bool {
-    SECRET_ATTRIBUTES.iter().any(|s| s.eq_ignore_ascii_case(attribute))
+    SECRET_ATTRIBUTES
+        .iter()
+        .any(|s| s.eq_ignore_ascii_case(attribute))
 }
 
 /// Splits an object's fields into the ones that may be shown and, for each secret it has, whether it is set.
@@ -37,6 +45,13 @@ mod tests {
             Field::new("OAUTH_SECRET", "x"),
         ]);
         assert_eq!(shown, vec![Field::new("username", "alice")]);
-        assert_eq!(secrets, vec![("password".into(), true), ("md5_cred".into(), false), ("OAUTH_SECRET".into(), true)]);
+        assert_eq!(
+            secrets,
+            vec![
+                ("password".into(), true),
+                ("md5_cred".into(), false),
+                ("OAUTH_SECRET".into(), true)
+            ]
+        );
     }
 }

@@ -26,7 +26,11 @@ impl Drop for Server {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn wait_for(port: u16) -> anyhow::Result<()> {
@@ -42,14 +46,20 @@ fn wait_for(port: u16) -> anyhow::Result<()> {
 
 fn kib(pid: u32, key: &str) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status.lines().find_map(|l| l.strip_prefix(key)).and_then(|v| v.split_whitespace().next()?.parse().ok()).unwrap_or(0)
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix(key))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0)
 }
 
 /// One wrk run; returns requests per second, refusing runs with any non-2xx answer.
 fn wrk(url: &str, auth: &str, put: bool, conns: u32, root: &Path) -> anyhow::Result<f64> {
     let script = root.join("target/bench-put.lua");
-    std::fs::write(&script, format!(
-        r#"local n = 0
+    std::fs::write(
+        &script,
+        format!(
+            r#"local n = 0
 request = function()
   n = n + 1
   local id = "bench-" .. (n % {OBJECTS})
@@ -57,15 +67,22 @@ request = function()
     '{{"fields":[{{"attribute":"username","value":"' .. id .. '"}},{{"attribute":"password","value":"p' .. n .. '"}}]}}')
 end
 "#
-    ))?;
+        ),
+    )?;
     let mut cmd = Command::new("wrk");
     cmd.args(["-t1", &format!("-c{conns}"), &format!("-d{SECONDS}s")]);
     if put {
         cmd.arg("-s").arg(&script).arg(url);
     } else {
-        cmd.args(["-H", &format!("Authorization: {auth}"), &format!("{url}{PREFIX}bench-1")]);
+        cmd.args([
+            "-H",
+            &format!("Authorization: {auth}"),
+            &format!("{url}{PREFIX}bench-1"),
+        ]);
     }
-    let out = cmd.output().context("wrk is not installed: run `cargo xtask setup`")?;
+    let out = cmd
+        .output()
+        .context("wrk is not installed: run `cargo xtask setup`")?;
     let text = String::from_utf8_lossy(&out.stdout);
     if text.contains("Non-2xx") || text.contains("Socket errors") {
         bail!("wrk saw errors against {url}:\n{text}");
@@ -84,7 +101,11 @@ fn dist_brotli(root: &Path) -> anyhow::Result<(u64, u64)> {
             continue;
         }
         raw += std::fs::metadata(&p)?.len();
-        let out = Command::new("brotli").args(["-c", "-q", "11"]).arg(&p).output().context("brotli is not installed")?;
+        let out = Command::new("brotli")
+            .args(["-c", "-q", "11"])
+            .arg(&p)
+            .output()
+            .context("brotli is not installed")?;
         br += out.stdout.len() as u64;
     }
     Ok((raw, br))
@@ -95,8 +116,10 @@ fn dist_brotli(root: &Path) -> anyhow::Result<(u64, u64)> {
 fn nginx(root: &Path, port: u16, sim_port: u16, auth: &str) -> anyhow::Result<Server> {
     let dir = root.join("target/bench-nginx");
     std::fs::create_dir_all(dir.join("logs"))?;
-    std::fs::write(dir.join("nginx.conf"), format!(
-        r#"worker_processes 1;
+    std::fs::write(
+        dir.join("nginx.conf"),
+        format!(
+            r#"worker_processes 1;
 error_log logs/error.log warn;
 pid logs/nginx.pid;
 events {{ worker_connections 1024; }}
@@ -114,9 +137,12 @@ http {{
   }}
 }}
 "#
-    ))?;
+        ),
+    )?;
     let child = Command::new("nginx")
-        .arg("-p").arg(&dir).args(["-c", "nginx.conf", "-g", "daemon off;"])
+        .arg("-p")
+        .arg(&dir)
+        .args(["-c", "nginx.conf", "-g", "daemon off;"])
         .stdout(Stdio::null())
         .spawn()
         .context("nginx is not installed: run `cargo xtask setup`")?;
@@ -125,51 +151,107 @@ http {{
 }
 
 pub fn run_all(root: &Path) -> anyhow::Result<()> {
-    run(Command::new("cargo").args(["build", "--release", "--locked", "-p", "conjure", "-p", "asterisk-sim"]))?;
+    run(Command::new("cargo").args([
+        "build",
+        "--release",
+        "--locked",
+        "-p",
+        "conjure",
+        "-p",
+        "asterisk-sim",
+    ]))?;
     let (sim_port, conjure_port, nginx_port) = (free_port(), free_port(), free_port());
-    let _sim = Server(Command::new(root.join("target/release/asterisk-sim"))
-        .args(["--listen", &format!("127.0.0.1:{sim_port}")])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .spawn()?);
+    let _sim = Server(
+        Command::new(root.join("target/release/asterisk-sim"))
+            .args(["--listen", &format!("127.0.0.1:{sim_port}")])
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .spawn()?,
+    );
     wait_for(sim_port)?;
     let data = root.join("target/bench-data");
-    let conjure = Server(Command::new(root.join("target/release/conjure"))
-        .args(["--listen", &format!("127.0.0.1:{conjure_port}"), "--ari-url", &format!("http://127.0.0.1:{sim_port}")])
-        .arg("--data-dir").arg(&data).arg("--dist").arg(root.join("dist"))
-        .env("CONJURE_ARI_USER", "asterisk")
-        .env("CONJURE_ARI_PASSWORD", "asterisk")
-        .env("CONJURE_ADMIN_PASSWORD", "bench")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .spawn()?);
+    let conjure = Server(
+        Command::new(root.join("target/release/conjure"))
+            .args([
+                "--listen",
+                &format!("127.0.0.1:{conjure_port}"),
+                "--ari-url",
+                &format!("http://127.0.0.1:{sim_port}"),
+            ])
+            .arg("--data-dir")
+            .arg(&data)
+            .arg("--dist")
+            .arg(root.join("dist"))
+            .env("CONJURE_ARI_USER", "asterisk")
+            .env("CONJURE_ARI_PASSWORD", "asterisk")
+            .env("CONJURE_ADMIN_PASSWORD", "bench")
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .spawn()?,
+    );
     wait_for(conjure_port)?;
     let pid = conjure.0.id();
     std::thread::sleep(Duration::from_millis(300));
     let idle_rss = kib(pid, "VmRSS:");
 
-    let b64 = |s: &str| format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(s));
-    let direct = (format!("http://127.0.0.1:{sim_port}"), b64("asterisk:asterisk"));
-    let through = (format!("http://127.0.0.1:{conjure_port}"), b64("admin:bench"));
+    let b64 = |s: &str| {
+        format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(s)
+        )
+    };
+    let direct = (
+        format!("http://127.0.0.1:{sim_port}"),
+        b64("asterisk:asterisk"),
+    );
+    let through = (
+        format!("http://127.0.0.1:{conjure_port}"),
+        b64("admin:bench"),
+    );
     let _nginx = nginx(root, nginx_port, sim_port, &direct.1)?;
     // nginx adds the credentials itself; the client's header is ignored upstream.
     let via_nginx = (format!("http://127.0.0.1:{nginx_port}"), b64("x:x"));
     // Creates the objects the GETs and PUTs use.
     wrk(&direct.0, &direct.1, true, 8, root)?;
 
-    println!("\nauth objects, wrk 1 thread, {SECONDS} s per cell; servers and wrk share the 2 cores");
-    println!("{:<18} {:>13} {:>13} {:>13} {:>9} {:>9}", "scenario", "direct req/s", "Conjure", "nginx", "Conjure/", "nginx/");
-    println!("{:<18} {:>13} {:>13} {:>13} {:>9} {:>9}", "", "(simulator)", "req/s", "req/s", "direct", "direct");
-    for (name, put, conns) in [("GET sequential", false, 1), ("GET 8 concurrent", false, 8), ("PUT sequential", true, 1), ("PUT 8 concurrent", true, 8)] {
+    println!(
+        "\nauth objects, wrk 1 thread, {SECONDS} s per cell; servers and wrk share the 2 cores"
+    );
+    println!(
+        "{:<18} {:>13} {:>13} {:>13} {:>9} {:>9}",
+        "scenario", "direct req/s", "Conjure", "nginx", "Conjure/", "nginx/"
+    );
+    println!(
+        "{:<18} {:>13} {:>13} {:>13} {:>9} {:>9}",
+        "", "(simulator)", "req/s", "req/s", "direct", "direct"
+    );
+    for (name, put, conns) in [
+        ("GET sequential", false, 1),
+        ("GET 8 concurrent", false, 8),
+        ("PUT sequential", true, 1),
+        ("PUT 8 concurrent", true, 8),
+    ] {
         let d = wrk(&direct.0, &direct.1, put, conns, root)?;
         let c = wrk(&through.0, &through.1, put, conns, root)?;
         let n = wrk(&via_nginx.0, &via_nginx.1, put, conns, root)?;
-        println!("{name:<18} {d:>13.0} {c:>13.0} {n:>13.0} {:>8.2}x {:>8.2}x", c / d, n / d);
+        println!(
+            "{name:<18} {d:>13.0} {c:>13.0} {n:>13.0} {:>8.2}x {:>8.2}x",
+            c / d,
+            n / d
+        );
     }
     let peak = kib(pid, "VmHWM:");
     let (raw, br) = dist_brotli(root)?;
-    println!("\nConjure RSS: idle {:.1} MB, peak {:.1} MB", idle_rss as f64 / 1024.0, peak as f64 / 1024.0);
-    println!("panel dist/: {:.1} KB raw, {:.1} KB brotli (budget 250 KB)", raw as f64 / 1024.0, br as f64 / 1024.0);
+    println!(
+        "\nConjure RSS: idle {:.1} MB, peak {:.1} MB",
+        idle_rss as f64 / 1024.0,
+        peak as f64 / 1024.0
+    );
+    println!(
+        "panel dist/: {:.1} KB raw, {:.1} KB brotli (budget 250 KB)",
+        raw as f64 / 1024.0,
+        br as f64 / 1024.0
+    );
     if br > 250 * 1024 {
         bail!("dist/ is {br} bytes brotli, over the 250 KB budget");
     }
@@ -179,7 +261,18 @@ pub fn run_all(root: &Path) -> anyhow::Result<()> {
 /// The object browser with 10,000 objects (an ignored test of the e2e crate that prints its figures).
 fn inventory_bench(root: &Path) -> anyhow::Result<()> {
     let out = Command::new("cargo")
-        .args(["test", "--release", "--locked", "-p", "e2e", "--test", "inventory_bench", "--", "--ignored", "--nocapture"])
+        .args([
+            "test",
+            "--release",
+            "--locked",
+            "-p",
+            "e2e",
+            "--test",
+            "inventory_bench",
+            "--",
+            "--ignored",
+            "--nocapture",
+        ])
         .current_dir(root)
         .stderr(Stdio::inherit())
         .output()?;

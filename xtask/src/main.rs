@@ -15,14 +15,20 @@ use std::process::Command;
 use anyhow::{Context, bail};
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 /// Runs a command in the workspace root, failing with its name when it fails.
 pub fn run(cmd: &mut Command) -> anyhow::Result<()> {
     let shown = format!("{cmd:?}");
     eprintln!("\x1b[1mxtask:\x1b[0m {shown}");
-    let status = cmd.current_dir(root()).status().with_context(|| format!("cannot start {shown}"))?;
+    let status = cmd
+        .current_dir(root())
+        .status()
+        .with_context(|| format!("cannot start {shown}"))?;
     if !status.success() {
         bail!("{shown} failed ({status})");
     }
@@ -42,7 +48,10 @@ fn build_spa() -> anyhow::Result<()> {
 /// `cargo test --workspace`, echoing its output and closing with one total line over every test binary.
 fn test(extra: &[String]) -> anyhow::Result<()> {
     use std::io::{BufRead, BufReader, Write};
-    eprintln!("\x1b[1mxtask:\x1b[0m cargo test --workspace --locked {}", extra.join(" "));
+    eprintln!(
+        "\x1b[1mxtask:\x1b[0m cargo test --workspace --locked {}",
+        extra.join(" ")
+    );
     let mut child = Command::new("cargo")
         .args(["test", "--workspace", "--locked"])
         .args(extra)
@@ -57,7 +66,17 @@ fn test(extra: &[String]) -> anyhow::Result<()> {
         writeln!(out, "{line}")?;
         if let Some(rest) = line.strip_prefix("test result: ") {
             let count = |word: &str| -> u64 {
-                rest.split(';').find_map(|p| p.trim().strip_suffix(word)?.trim().rsplit(' ').next()?.parse().ok()).unwrap_or(0)
+                rest.split(';')
+                    .find_map(|p| {
+                        p.trim()
+                            .strip_suffix(word)?
+                            .trim()
+                            .rsplit(' ')
+                            .next()?
+                            .parse()
+                            .ok()
+                    })
+                    .unwrap_or(0)
             };
             passed += count("passed");
             failed += count("failed");
@@ -84,7 +103,9 @@ fn main() -> anyhow::Result<()> {
         "run" => {
             setup()?;
             build_spa()?;
-            run(Command::new("cargo").args(["run", "--locked", "--release", "-p", "conjure", "--"]).args(&rest))
+            run(Command::new("cargo")
+                .args(["run", "--locked", "--release", "-p", "conjure", "--"])
+                .args(&rest))
         }
         "test" => {
             setup()?;
@@ -97,7 +118,9 @@ fn main() -> anyhow::Result<()> {
             bench::run_all(&root())
         }
         _ => {
-            eprintln!("usage: cargo xtask setup | run [conjure flags] | test [cargo test flags] | bench | catalog");
+            eprintln!(
+                "usage: cargo xtask setup | run [conjure flags] | test [cargo test flags] | bench | catalog"
+            );
             std::process::exit(2)
         }
     }

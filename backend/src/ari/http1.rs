@@ -46,16 +46,39 @@ pub struct Pool {
 
 impl Pool {
     pub fn new(authority: String, connect_timeout: Duration, timeout: Duration) -> Self {
-        Pool { authority, idle: Mutex::new(Vec::new()), connect_timeout, timeout }
+        Pool {
+            authority,
+            idle: Mutex::new(Vec::new()),
+            connect_timeout,
+            timeout,
+        }
     }
 
     /// Sends one request. `head_extra` is extra header lines, each ending in `\r\n`.
-    pub async fn send(&self, method: &str, path: &str, head_extra: &str, body: Option<&[u8]>) -> Result<RawResponse, Failure> {
+    pub async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        head_extra: &str,
+        body: Option<&[u8]>,
+    ) -> Result<RawResponse, Failure> {
         let mut req = Vec::with_capacity(256 + body.map_or(0, <[u8]>::len));
-        req.extend_from_slice(format!("{method} {path} HTTP/1.1\r\nHost: {}\r\n{head_extra}", self.authority).as_bytes());
+        req.extend_from_slice(
+            format!(
+                "{method} {path} HTTP/1.1\r\nHost: {}\r\n{head_extra}",
+                self.authority
+            )
+            .as_bytes(),
+        );
         match body {
             Some(b) => {
-                req.extend_from_slice(format!("Content-Type: application/json\r\nContent-Length: {}\r\n\r\n", b.len()).as_bytes());
+                req.extend_from_slice(
+                    format!(
+                        "Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+                        b.len()
+                    )
+                    .as_bytes(),
+                );
                 req.extend_from_slice(b);
             }
             None => req.extend_from_slice(b"Content-Length: 0\r\n\r\n"),
@@ -84,7 +107,9 @@ impl Pool {
                 Err(Exchange::Failed(f)) => Err(f),
             }
         };
-        tokio::time::timeout(self.timeout, work).await.unwrap_or(Err(Failure::Timeout))
+        tokio::time::timeout(self.timeout, work)
+            .await
+            .unwrap_or(Err(Failure::Timeout))
     }
 
     async fn connect(&self) -> Result<TcpStream, Failure> {
@@ -126,10 +151,13 @@ async fn exchange(conn: &mut TcpStream, req: &[u8]) -> Result<(RawResponse, bool
             break pos + 4;
         }
         if buf.len() > 64 * 1024 {
-            return Err(Exchange::Failed(Failure::Malformed("response headers too long".into())));
+            return Err(Exchange::Failed(Failure::Malformed(
+                "response headers too long".into(),
+            )));
         }
     };
-    let head = std::str::from_utf8(&buf[..head_end]).map_err(|_| malformed("headers are not text"))?;
+    let head =
+        std::str::from_utf8(&buf[..head_end]).map_err(|_| malformed("headers are not text"))?;
     let mut lines = head.split("\r\n");
     let status_line = lines.next().unwrap_or_default();
     let status: u16 = status_line
@@ -140,12 +168,18 @@ async fn exchange(conn: &mut TcpStream, req: &[u8]) -> Result<(RawResponse, bool
     let mut length = None;
     let mut keep = status_line.starts_with("HTTP/1.1");
     for line in lines {
-        let Some((k, v)) = line.split_once(':') else { continue };
+        let Some((k, v)) = line.split_once(':') else {
+            continue;
+        };
         let v = v.trim();
         if k.eq_ignore_ascii_case("content-length") {
-            length = Some(v.parse::<usize>().map_err(|_| malformed("bad Content-Length"))?);
+            length = Some(
+                v.parse::<usize>()
+                    .map_err(|_| malformed("bad Content-Length"))?,
+            );
         } else if k.eq_ignore_ascii_case("connection") {
-            keep = !v.eq_ignore_ascii_case("close") && (keep || v.eq_ignore_ascii_case("keep-alive"));
+            keep =
+                !v.eq_ignore_ascii_case("close") && (keep || v.eq_ignore_ascii_case("keep-alive"));
         } else if k.eq_ignore_ascii_case("transfer-encoding") {
             return Err(malformed("chunked answers are not expected from Asterisk"));
         }
@@ -172,7 +206,13 @@ async fn exchange(conn: &mut TcpStream, req: &[u8]) -> Result<(RawResponse, bool
     let extra = body.len() > length;
     body.truncate(length);
     // Bytes beyond the answer mean the peer is out of step: do not reuse the connection.
-    Ok((RawResponse { status, body: body.freeze() }, keep && !extra))
+    Ok((
+        RawResponse {
+            status,
+            body: body.freeze(),
+        },
+        keep && !extra,
+    ))
 }
 
 fn malformed(what: &str) -> Exchange {

@@ -12,17 +12,37 @@ use crate::AppState;
 use crate::error::AppError;
 use crate::objects::{self, body_bytes, object_type};
 
-fn view(ty: ObjectType, id: &ObjectId, fields: Vec<Field>, warnings: Vec<Finding>) -> Json<ObjectView> {
+fn view(
+    ty: ObjectType,
+    id: &ObjectId,
+    fields: Vec<Field>,
+    warnings: Vec<Finding>,
+) -> Json<ObjectView> {
     let (fields, secrets) = secret::redact(fields);
-    let secrets = secrets.into_iter().map(|(attribute, set)| SecretState { attribute, set }).collect();
-    Json(ObjectView { object_type: ty, id: id.to_string(), fields, secrets, warnings })
+    let secrets = secrets
+        .into_iter()
+        .map(|(attribute, set)| SecretState { attribute, set })
+        .collect();
+    Json(ObjectView {
+        object_type: ty,
+        id: id.to_string(),
+        fields,
+        secrets,
+        warnings,
+    })
 }
 
 fn target(ty: &str, id: String) -> Result<(ObjectType, ObjectId), AppError> {
-    Ok((object_type(ty)?, ObjectId::new(id).map_err(AppError::bad_id)?))
+    Ok((
+        object_type(ty)?,
+        ObjectId::new(id).map_err(AppError::bad_id)?,
+    ))
 }
 
-pub async fn get_object(State(st): State<AppState>, Path((ty, id)): Path<(String, String)>) -> Result<Json<ObjectView>, AppError> {
+pub async fn get_object(
+    State(st): State<AppState>,
+    Path((ty, id)): Path<(String, String)>,
+) -> Result<Json<ObjectView>, AppError> {
     let (ty, id) = target(&ty, id)?;
     let fields = objects::read(&st, ty, &id).await?;
     Ok(view(ty, &id, fields, Vec::new()))
@@ -42,15 +62,26 @@ pub async fn put_object(
     req: Request,
 ) -> Result<Json<ObjectView>, AppError> {
     let (ty, id) = target(&ty, id)?;
-    let ct = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_string);
+    let ct = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
     let bytes = body_bytes(req.into_body()).await?;
     let body = parse_put_body(ct.as_deref(), &bytes).map_err(AppError::body)?;
-    let (fields, warnings) = if q.replace { objects::replace(&st, ty, &id, &body, "panel").await? } else { objects::write(&st, ty, &id, &body, "panel").await? };
+    let (fields, warnings) = if q.replace {
+        objects::replace(&st, ty, &id, &body, "panel").await?
+    } else {
+        objects::write(&st, ty, &id, &body, "panel").await?
+    };
     tracing::info!(%ty, %id, fields = body.fields.as_ref().map_or(0, Vec::len), "object saved");
     Ok(view(ty, &id, fields, warnings))
 }
 
-pub async fn delete_object(State(st): State<AppState>, Path((ty, id)): Path<(String, String)>) -> Result<impl IntoResponse, AppError> {
+pub async fn delete_object(
+    State(st): State<AppState>,
+    Path((ty, id)): Path<(String, String)>,
+) -> Result<impl IntoResponse, AppError> {
     let (ty, id) = target(&ty, id)?;
     objects::delete(&st, ty, &id, "panel").await?;
     tracing::info!(%ty, %id, "object deleted");
@@ -61,13 +92,35 @@ pub async fn status(State(st): State<AppState>) -> Json<Status> {
     let (reachable, detail) = match st.ari.info().await {
         Ok(up) if up.status == 200 => {
             let v: serde_json::Value = serde_json::from_slice(&up.body).unwrap_or_default();
-            (true, format!("Asterisk {}", v["system"]["version"].as_str().unwrap_or("(unknown version)")))
+            (
+                true,
+                format!(
+                    "Asterisk {}",
+                    v["system"]["version"]
+                        .as_str()
+                        .unwrap_or("(unknown version)")
+                ),
+            )
         }
-        Ok(up) => (false, AppError::upstream(&up, ObjectType::Endpoint, st.ari.user()).body.message),
+        Ok(up) => (
+            false,
+            AppError::upstream(&up, ObjectType::Endpoint, st.ari.user())
+                .body
+                .message,
+        ),
         Err(e) => (false, e.to_string()),
     };
-    let ari_url = if st.mode == Mode::Demo { "embedded simulator".to_string() } else { st.ari.base().to_string() };
-    Json(Status { mode: st.mode, ari_url, reachable, detail })
+    let ari_url = if st.mode == Mode::Demo {
+        "embedded simulator".to_string()
+    } else {
+        st.ari.base().to_string()
+    };
+    Json(Status {
+        mode: st.mode,
+        ari_url,
+        reachable,
+        detail,
+    })
 }
 
 pub async fn not_found() -> AppError {

@@ -28,13 +28,21 @@ async fn door(st: &AppState, req: Request) -> Result<Response, AppError> {
     let path = req.uri().path().to_string();
     if path.len() > 1 && path.ends_with('/') {
         let fixed = path.trim_end_matches('/');
-        return Err(AppError::new(StatusCode::NOT_FOUND, format!("ARI URLs do not end with a slash. Try {fixed}")));
+        return Err(AppError::new(
+            StatusCode::NOT_FOUND,
+            format!("ARI URLs do not end with a slash. Try {fixed}"),
+        ));
     }
-    let rest = path.get(PREFIX.len()..).filter(|_| path[..PREFIX.len().min(path.len())].eq_ignore_ascii_case(PREFIX));
+    let rest = path
+        .get(PREFIX.len()..)
+        .filter(|_| path[..PREFIX.len().min(path.len())].eq_ignore_ascii_case(PREFIX));
     let segs: Vec<&str> = rest.map(|r| r.split('/').collect()).unwrap_or_default();
     let [class, ty, raw_id] = segs.as_slice() else {
-        return Err(AppError::new(StatusCode::NOT_FOUND, "Resource not found")
-            .hint(format!("Conjure forwards only {PREFIX}{CONFIG_CLASS}/{{type}}/{{id}}")));
+        return Err(
+            AppError::new(StatusCode::NOT_FOUND, "Resource not found").hint(format!(
+                "Conjure forwards only {PREFIX}{CONFIG_CLASS}/{{type}}/{{id}}"
+            )),
+        );
     };
     let method = req.method().clone();
     if method == Method::OPTIONS {
@@ -42,7 +50,8 @@ async fn door(st: &AppState, req: Request) -> Result<Response, AppError> {
     }
     if !matches!(method, Method::GET | Method::PUT | Method::DELETE) {
         let mut r = AppError::new(StatusCode::METHOD_NOT_ALLOWED, "Invalid method").into_response();
-        r.headers_mut().insert(header::ALLOW, HeaderValue::from_static(ALLOW));
+        r.headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static(ALLOW));
         return Ok(r);
     }
     if *class != CONFIG_CLASS {
@@ -58,47 +67,65 @@ async fn door(st: &AppState, req: Request) -> Result<Response, AppError> {
             return Ok(StatusCode::NO_CONTENT.into_response());
         }
         _ => {
-            let ct = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_string);
+            let ct = req
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string);
             let bytes = body_bytes(req.into_body()).await?;
             let body = parse_put_body(ct.as_deref(), &bytes).map_err(AppError::body)?;
             objects::write(st, ty, &id, &body, "ari-door").await?.0
         }
     };
     // Secrets are left out: PUT merges, so a script that reads, edits and writes back keeps them.
-    let shown: Vec<_> = fields.iter().filter(|f| !secret::is_secret(&f.attribute)).collect();
+    let shown: Vec<_> = fields
+        .iter()
+        .filter(|f| !secret::is_secret(&f.attribute))
+        .collect();
     Ok((StatusCode::OK, axum::Json(shown)).into_response())
 }
 
 fn with_allow(mut r: Response) -> Response {
-    r.headers_mut().insert(header::ALLOW, HeaderValue::from_static(ALLOW));
+    r.headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static(ALLOW));
     r
 }
 
 /// `admin` with the configured password, by Basic auth or `?api_key=admin:password` as ARI allows.
 fn authenticate(st: &AppState, req: &Request<Body>) -> Result<(), AppError> {
     let Some(expected) = &st.admin_password else {
-        return Err(AppError::new(StatusCode::UNAUTHORIZED, "Authentication required")
-            .hint("The ARI-shaped door is off: start Conjure with CONJURE_ADMIN_PASSWORD to use it."));
+        return Err(
+            AppError::new(StatusCode::UNAUTHORIZED, "Authentication required").hint(
+                "The ARI-shaped door is off: start Conjure with CONJURE_ADMIN_PASSWORD to use it.",
+            ),
+        );
     };
     // Fast path: the header exactly as a client builds it, compared without early exit.
-    if let Some(h) = req.headers().get(header::AUTHORIZATION) {
-        if constant_eq(h.as_bytes(), st.admin_basic.as_bytes()) {
-            return Ok(());
-        }
+    if let Some(h) = req.headers().get(header::AUTHORIZATION)
+        && constant_eq(h.as_bytes(), st.admin_basic.as_bytes())
+    {
+        return Ok(());
     }
     let given = req
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|h| h.to_str().ok())
         .and_then(|h| h.strip_prefix("Basic "))
-        .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b.trim()).ok())
+        .and_then(|b| {
+            base64::engine::general_purpose::STANDARD
+                .decode(b.trim())
+                .ok()
+        })
         .and_then(|b| String::from_utf8(b).ok())
         .or_else(|| {
             let q = req.uri().query()?;
             let key = q.split('&').find_map(|kv| kv.strip_prefix("api_key="))?;
             String::from_utf8(model::id::decode_legacy(key)).ok()
         });
-    let ok = given.as_deref().and_then(|g| g.split_once(':')).is_some_and(|(u, p)| u == "admin" && constant_eq(p.as_bytes(), expected.0.as_bytes()));
+    let ok = given
+        .as_deref()
+        .and_then(|g| g.split_once(':'))
+        .is_some_and(|(u, p)| u == "admin" && constant_eq(p.as_bytes(), expected.0.as_bytes()));
     if ok {
         return Ok(());
     }

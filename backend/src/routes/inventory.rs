@@ -19,16 +19,26 @@ fn db(e: crate::store::StoreError) -> AppError {
 
 /// `{type: count}` for the navigation.
 pub async fn counts(State(st): State<AppState>) -> Result<Json<BTreeMap<String, u64>>, AppError> {
-    Ok(Json(st.store.counts().await.map_err(db)?.into_iter().collect()))
+    Ok(Json(
+        st.store.counts().await.map_err(db)?.into_iter().collect(),
+    ))
 }
 
-pub async fn list(State(st): State<AppState>, Path(ty): Path<String>, Query(q): Query<ListQuery>) -> Result<Json<InventoryPage>, AppError> {
+pub async fn list(
+    State(st): State<AppState>,
+    Path(ty): Path<String>,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<InventoryPage>, AppError> {
     let ty = object_type(&ty)?;
     let search = q.search.to_lowercase();
     let first = q.page <= 1;
     let mut page = st.store.list(ty, q).await.map_err(db)?;
     if ty == ObjectType::Endpoint && first {
-        page.unmanaged = unmanaged(&st).await?.into_iter().filter(|id| id.to_lowercase().contains(&search)).collect();
+        page.unmanaged = unmanaged(&st)
+            .await?
+            .into_iter()
+            .filter(|id| id.to_lowercase().contains(&search))
+            .collect();
     }
     Ok(Json(page))
 }
@@ -40,14 +50,26 @@ async fn unmanaged(st: &AppState) -> Result<Vec<String>, AppError> {
         return Err(AppError::upstream(&up, ObjectType::Endpoint, st.ari.user()));
     }
     let list: serde_json::Value = serde_json::from_slice(&up.body).unwrap_or_default();
-    let mut ids: Vec<String> = list.as_array().into_iter().flatten().filter_map(|e| e["resource"].as_str().map(str::to_string)).collect();
+    let mut ids: Vec<String> = list
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["resource"].as_str().map(str::to_string))
+        .collect();
     ids.sort();
-    let known = st.store.known(ObjectType::Endpoint, ids.clone()).await.map_err(db)?;
+    let known = st
+        .store
+        .known(ObjectType::Endpoint, ids.clone())
+        .await
+        .map_err(db)?;
     Ok(ids.into_iter().filter(|id| !known.contains(id)).collect())
 }
 
 /// Reads an object Conjure did not push and records it, so it is listed and managed from now on.
-pub async fn adopt(State(st): State<AppState>, Path((ty, id)): Path<(String, String)>) -> Result<StatusCode, AppError> {
+pub async fn adopt(
+    State(st): State<AppState>,
+    Path((ty, id)): Path<(String, String)>,
+) -> Result<StatusCode, AppError> {
     let ty = object_type(&ty)?;
     let id = ObjectId::new(id).map_err(AppError::bad_id)?;
     let fields = objects::read(&st, ty, &id).await?;

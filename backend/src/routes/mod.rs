@@ -20,11 +20,19 @@ use crate::AppState;
 
 pub fn app(state: AppState) -> Router {
     let api = Router::new()
-        .route("/objects/{type}/{id}", get(api::get_object).put(api::put_object).delete(api::delete_object))
+        .route(
+            "/objects/{type}/{id}",
+            get(api::get_object)
+                .put(api::put_object)
+                .delete(api::delete_object),
+        )
         .route("/status", get(api::status))
         .route("/inventory", get(inventory::counts))
         .route("/inventory/{type}", get(inventory::list))
-        .route("/inventory/{type}/{id}/adopt", axum::routing::post(inventory::adopt))
+        .route(
+            "/inventory/{type}/{id}/adopt",
+            axum::routing::post(inventory::adopt),
+        )
         .fallback(api::not_found);
     Router::new()
         .nest("/api", api)
@@ -32,7 +40,10 @@ pub fn app(state: AppState) -> Router {
         .fallback(dispatch)
         .with_state(state)
         .layer(middleware::from_fn(log_request))
-        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             HeaderName::from_static("referrer-policy"),
             HeaderValue::from_static("no-referrer"),
@@ -43,14 +54,23 @@ pub fn app(state: AppState) -> Router {
 /// deep links fall back to index.html.
 async fn dispatch(State(st): State<AppState>, req: Request) -> Response {
     let path = req.uri().path();
-    if path.len() >= 4 && path[..4].eq_ignore_ascii_case("/ari") && (path.len() == 4 || path.as_bytes()[4] == b'/') {
+    if path.len() >= 4
+        && path[..4].eq_ignore_ascii_case("/ari")
+        && (path.len() == 4 || path.as_bytes()[4] == b'/')
+    {
         return ari_door::handle(State(st), req).await;
     }
     let index = st.dist.join("index.html");
     if !index.exists() {
-        return (axum::http::StatusCode::SERVICE_UNAVAILABLE, "The panel is not built: run `cargo xtask run`, which builds it with trunk.").into_response();
+        return (
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            "The panel is not built: run `cargo xtask run`, which builds it with trunk.",
+        )
+            .into_response();
     }
-    let spa = ServeDir::new(&st.dist).precompressed_br().fallback(ServeFile::new(index));
+    let spa = ServeDir::new(&st.dist)
+        .precompressed_br()
+        .fallback(ServeFile::new(index));
     match spa.oneshot(req).await {
         Ok(r) => r.into_response(),
         Err(e) => match e {},

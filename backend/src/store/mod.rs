@@ -1,7 +1,9 @@
 //! Conjure's own state in SQLite (`<data-dir>/conjure.sqlite3`): the inventory of objects pushed through
 //! Conjure, since ARI cannot list what Asterisk holds.
 //!
-//! WAL with `synchronous=FULL`: a write that returned is on disk, so nothing is lost if Conjure crashes.
+//! WAL with `synchronous=FULL`: a write that returned is on disk, so nothing is lost if Conjure or the
+//! machine crashes. Writes go through one writer thread that commits whatever has queued up in a single
+//! transaction (group commit), so concurrent saves share an fsync instead of queueing for one each.
 //! Secrets are not stored: the inventory keeps which are set, and Asterisk keeps their values.
 
 mod migrations;
@@ -17,6 +19,62 @@ use rusqlite::{Connection, OptionalExtension, params};
 #[derive(Clone)]
 pub struct Store {
     conn: Arc<Mutex<Connection>>,
+    writes: std::sync::mpsc::Sender<Job>,
+}
+
+/// A write waiting for the writer thread.
+struct Job {
+    sql: &'static str,
+    params: Vec<String>,
+    done: tokio::sync::oneshot::Sender<Result<(), StoreError>>,
+}
+
+const RECORD: &str = "INSERT INTO objects (type, id, fields, secrets_set, updated_at, updated_by)
+     VALUES (?1, ?2, ?3, ?4, strftime('%Y-%m-%dT%H:%M:%fZ','now'), ?5)
+     ON CONFLICT (type, id) DO UPDATE SET fields = excluded.fields, secrets_set = excluded.secrets_set,
+       updated_at = excluded.updated_at, updated_by = excluded.updated_by, version = version + 1";
+const FORGET: &str = "DELETE FROM objects WHERE type = ?1 AND id = ?2";
+
+/// Takes every queued write, runs them in one transaction, commits once, then answers each.
+fn writer(conn: Arc<Mutex<Connection>>, jobs: std::sync::mpsc::Receiver<Job>) {
+    while let Ok(first) = jobs.recv() {
+        let mut batch = vec![first];
+        while batch.len() < 512 {
+            match jobs.try_recv() {
+                Ok(j) => batch.push(j),
+                Err(_) => break,
+            }
+        }
+        let mut c = conn.lock().unwrap_or_else(|p| p.into_inner());
+        let outcome = (|| {
+            let tx = c.transaction()?;
+            let results: Vec<rusqlite::Result<usize>> = batch
+                .iter()
+                .map(|j| {
+                    tx.prepare_cached(j.sql)
+                        .and_then(|mut st| st.execute(rusqlite::params_from_iter(j.params.iter())))
+                })
+                .collect();
+            tx.commit()?;
+            Ok::<_, rusqlite::Error>(results)
+        })();
+        drop(c);
+        match outcome {
+            Ok(results) => {
+                for (job, r) in batch.into_iter().zip(results) {
+                    let _ = job.done.send(r.map(|_| ()).map_err(StoreError));
+                }
+            }
+            Err(e) => {
+                for job in batch {
+                    let _ = job.done.send(Err(StoreError(rusqlite::Error::SqliteFailure(
+                        rusqlite::ffi::Error::new(1),
+                        Some(format!("commit failed: {e}")),
+                    ))));
+                }
+            }
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -39,11 +97,30 @@ impl Store {
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         migrations::run(&mut conn)?;
-        Ok(Store { conn: Arc::new(Mutex::new(conn)) })
+        let conn = Arc::new(Mutex::new(conn));
+        let (writes, jobs) = std::sync::mpsc::channel();
+        let for_writer = conn.clone();
+        std::thread::Builder::new()
+            .name("conjure-db-writer".into())
+            .spawn(move || writer(for_writer, jobs))
+            .expect("cannot start the database writer thread");
+        Ok(Store { conn, writes })
+    }
+
+    /// Queues a write and waits until it is committed.
+    async fn write(&self, sql: &'static str, params: Vec<String>) -> Result<(), StoreError> {
+        let (done, wait) = tokio::sync::oneshot::channel();
+        self.writes
+            .send(Job { sql, params, done })
+            .expect("the database writer thread stopped");
+        wait.await.expect("the database writer thread stopped")
     }
 
     /// Runs `f` on the connection off the async runtime's threads.
-    async fn with<T: Send + 'static>(&self, f: impl FnOnce(&mut Connection) -> rusqlite::Result<T> + Send + 'static) -> Result<T, StoreError> {
+    async fn with<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> rusqlite::Result<T> + Send + 'static,
+    ) -> Result<T, StoreError> {
         let conn = self.conn.clone();
         tokio::task::spawn_blocking(move || f(&mut conn.lock().unwrap_or_else(|p| p.into_inner())))
             .await
@@ -52,34 +129,39 @@ impl Store {
     }
 
     /// Records an object as Asterisk now has it (secret values already removed).
-    pub async fn record(&self, ty: ObjectType, id: &str, fields: Vec<Field>, secrets_set: Vec<String>, by: &str) -> Result<(), StoreError> {
+    pub async fn record(
+        &self,
+        ty: ObjectType,
+        id: &str,
+        fields: Vec<Field>,
+        secrets_set: Vec<String>,
+        by: &str,
+    ) -> Result<(), StoreError> {
         let (id, by) = (id.to_string(), by.to_string());
         let fields = serde_json::to_string(&fields).expect("fields serialise");
         let secrets = serde_json::to_string(&secrets_set).expect("strings serialise");
-        self.with(move |c| {
-            c.execute(
-                "INSERT INTO objects (type, id, fields, secrets_set, updated_at, updated_by)
-                 VALUES (?1, ?2, ?3, ?4, strftime('%Y-%m-%dT%H:%M:%fZ','now'), ?5)
-                 ON CONFLICT (type, id) DO UPDATE SET fields = excluded.fields, secrets_set = excluded.secrets_set,
-                   updated_at = excluded.updated_at, updated_by = excluded.updated_by, version = version + 1",
-                params![ty.as_str(), id, fields, secrets, by],
-            )
-            .map(|_| ())
-        })
+        self.write(
+            RECORD,
+            vec![ty.as_str().to_string(), id, fields, secrets, by],
+        )
         .await
     }
 
     pub async fn forget(&self, ty: ObjectType, id: &str) -> Result<(), StoreError> {
-        let id = id.to_string();
-        self.with(move |c| c.execute("DELETE FROM objects WHERE type = ?1 AND id = ?2", params![ty.as_str(), id]).map(|_| ())).await
+        self.write(FORGET, vec![ty.as_str().to_string(), id.to_string()])
+            .await
     }
 
     pub async fn contains(&self, ty: ObjectType, id: &str) -> Result<bool, StoreError> {
         let id = id.to_string();
         self.with(move |c| {
-            c.query_row("SELECT 1 FROM objects WHERE type = ?1 AND id = ?2", params![ty.as_str(), id], |_| Ok(()))
-                .optional()
-                .map(|r| r.is_some())
+            c.query_row(
+                "SELECT 1 FROM objects WHERE type = ?1 AND id = ?2",
+                params![ty.as_str(), id],
+                |_| Ok(()),
+            )
+            .optional()
+            .map(|r| r.is_some())
         })
         .await
     }
@@ -141,7 +223,8 @@ impl Store {
     pub async fn counts(&self) -> Result<Vec<(String, u64)>, StoreError> {
         self.with(|c| {
             let mut stmt = c.prepare_cached("SELECT type, count(*) FROM objects GROUP BY type")?;
-            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect()
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect()
         })
         .await
     }

@@ -25,7 +25,11 @@ pub async fn sim() -> (Arc<Sim>, String) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let sim = Arc::new(Sim::default());
-    tokio::spawn(asterisk_sim::serve(listener, sim.clone(), std::future::pending()));
+    tokio::spawn(asterisk_sim::serve(
+        listener,
+        sim.clone(),
+        std::future::pending(),
+    ));
     (sim, base)
 }
 
@@ -40,12 +44,22 @@ pub fn target(base: &str, user: &str, password: &str) -> AriTarget {
 }
 
 pub fn router(target: AriTarget) -> axum::Router {
-    conjure::app(AppState::new(AriClient::new(target), Mode::Asterisk, Some(Secret(ADMIN.into())), "/nonexistent".into(), conjure::store::Store::in_memory().unwrap()))
+    conjure::app(AppState::new(
+        AriClient::new(target),
+        Mode::Asterisk,
+        Some(Secret(ADMIN.into())),
+        "/nonexistent".into(),
+        conjure::store::Store::in_memory().unwrap(),
+    ))
 }
 
 pub async fn harness() -> Harness {
     let (sim, sim_base) = sim().await;
-    Harness { app: router(target(&sim_base, "asterisk", "asterisk")), sim, sim_base }
+    Harness {
+        app: router(target(&sim_base, "asterisk", "asterisk")),
+        sim,
+        sim_base,
+    }
 }
 
 pub struct Answer {
@@ -60,19 +74,37 @@ impl Answer {
     }
 }
 
-pub async fn call(app: &axum::Router, method: &str, uri: &str, auth: Option<&str>, body: Option<&str>) -> Answer {
+pub async fn call(
+    app: &axum::Router,
+    method: &str,
+    uri: &str,
+    auth: Option<&str>,
+    body: Option<&str>,
+) -> Answer {
     let mut req = Request::builder().method(method).uri(uri);
     if let Some(pw) = auth {
         use base64::Engine;
-        req = req.header("authorization", format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("admin:{pw}"))));
+        req = req.header(
+            "authorization",
+            format!(
+                "Basic {}",
+                base64::engine::general_purpose::STANDARD.encode(format!("admin:{pw}"))
+            ),
+        );
     }
     if body.is_some() {
         req = req.header("content-type", "application/json");
     }
-    let req = req.body(body.map(|b| Body::from(b.to_string())).unwrap_or_default()).unwrap();
+    let req = req
+        .body(body.map(|b| Body::from(b.to_string())).unwrap_or_default())
+        .unwrap();
     let resp = app.clone().oneshot(req).await.unwrap();
     let status = resp.status();
     let headers = resp.headers().clone();
     let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-    Answer { status, headers, text: String::from_utf8_lossy(&bytes).into_owned() }
+    Answer {
+        status,
+        headers,
+        text: String::from_utf8_lossy(&bytes).into_owned(),
+    }
 }

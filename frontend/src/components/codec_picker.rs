@@ -10,13 +10,21 @@ pub fn CodecPicker(codecs: RwSignal<Vec<String>>) -> impl IntoView {
     let add = move |_| {
         let c = adding.get_untracked();
         if !c.is_empty() {
-            codecs.update(|l| if !l.contains(&c) { l.push(c) });
+            codecs.update(|l| {
+                if !l.contains(&c) {
+                    l.push(c)
+                }
+            });
             adding.set(String::new());
         }
     };
     let shift = move |i: usize, up: bool| {
         codecs.update(|l| {
-            let j = if up { i.checked_sub(1) } else { Some(i + 1).filter(|j| *j < l.len()) };
+            let j = if up {
+                i.checked_sub(1)
+            } else {
+                Some(i + 1).filter(|j| *j < l.len())
+            };
             if let Some(j) = j {
                 l.swap(i, j);
             }

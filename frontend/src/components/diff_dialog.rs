@@ -5,7 +5,12 @@ use leptos::prelude::*;
 use crate::form::Plan;
 
 #[component]
-pub fn DiffDialog(plan: Plan, on_confirm: Callback<()>, on_cancel: Callback<()>, saving: Signal<bool>) -> impl IntoView {
+pub fn DiffDialog(
+    plan: Plan,
+    on_confirm: Callback<()>,
+    on_cancel: Callback<()>,
+    saving: Signal<bool>,
+) -> impl IntoView {
     let replace = plan.replace;
     view! {
         <div class="confirm" role="alertdialog" aria-labelledby="diff-title" data-testid="diff">

@@ -17,18 +17,40 @@ struct RowSig {
 
 impl RowSig {
     fn new(key: usize, r: RowState) -> Self {
-        RowSig { key, attribute: RwSignal::new(r.attribute), value: RwSignal::new(r.value), origin: r.origin, removed: RwSignal::new(r.removed) }
+        RowSig {
+            key,
+            attribute: RwSignal::new(r.attribute),
+            value: RwSignal::new(r.value),
+            origin: r.origin,
+            removed: RwSignal::new(r.removed),
+        }
     }
     fn state(&self) -> RowState {
-        RowState { attribute: self.attribute.get_untracked(), value: self.value.get_untracked(), origin: self.origin.clone(), removed: self.removed.get_untracked() }
+        RowState {
+            attribute: self.attribute.get_untracked(),
+            value: self.value.get_untracked(),
+            origin: self.origin.clone(),
+            removed: self.removed.get_untracked(),
+        }
     }
 }
 
 /// `on_save` gets the changed fields; `saving` disables the button while a save runs.
 #[component]
-pub fn FieldEditor(initial: Vec<RowState>, on_save: Callback<Vec<Field>>, saving: Signal<bool>, save_label: &'static str) -> impl IntoView {
+pub fn FieldEditor(
+    initial: Vec<RowState>,
+    on_save: Callback<Vec<Field>>,
+    saving: Signal<bool>,
+    save_label: &'static str,
+) -> impl IntoView {
     let next = StoredValue::new(initial.len());
-    let rows = RwSignal::new(initial.into_iter().enumerate().map(|(i, r)| RowSig::new(i, r)).collect::<Vec<_>>());
+    let rows = RwSignal::new(
+        initial
+            .into_iter()
+            .enumerate()
+            .map(|(i, r)| RowSig::new(i, r))
+            .collect::<Vec<_>>(),
+    );
     let errors = RwSignal::new(Vec::<(usize, String)>::new());
     let add = move |_| {
         let key = next.get_value();

@@ -6,7 +6,11 @@ use model::ObjectType;
 use model::validate::check_value;
 
 #[component]
-pub fn ListEditor(object_type: ObjectType, name: &'static str, entries: RwSignal<Vec<String>>) -> impl IntoView {
+pub fn ListEditor(
+    object_type: ObjectType,
+    name: &'static str,
+    entries: RwSignal<Vec<String>>,
+) -> impl IntoView {
     let draft = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<String>);
     let add = move |_| {
@@ -18,7 +22,11 @@ pub fn ListEditor(object_type: ObjectType, name: &'static str, entries: RwSignal
             Err(e) => problem.set(Some(e)),
             Ok(_) => {
                 problem.set(None);
-                entries.update(|l| if !l.contains(&v) { l.push(v) });
+                entries.update(|l| {
+                    if !l.contains(&v) {
+                        l.push(v)
+                    }
+                });
                 draft.set(String::new());
             }
         }

@@ -5,10 +5,10 @@ use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use model::ObjectType;
 use model::api::{ApiError, ObjectView};
 use model::catalog::{self, Group, Kind, OptionSpec};
 use model::validate::check_fields;
-use model::ObjectType;
 
 use crate::api;
 use crate::components::codec_picker::CodecPicker;
@@ -28,19 +28,46 @@ struct Signals {
 
 impl Signals {
     fn new(ty: ObjectType, v: &Values) -> Self {
-        let scalars = v.scalars.iter().map(|(k, v)| (k.clone(), RwSignal::new(v.clone()))).collect();
-        let lists = v.lists.iter().map(|(k, v)| (k.clone(), RwSignal::new(v.clone()))).collect();
-        let secrets = catalog::options(ty).filter(|o| o.secret).map(|o| (o.name().to_string(), RwSignal::new(String::new()))).collect();
-        Signals { scalars: StoredValue::new(scalars), lists: StoredValue::new(lists), secrets: StoredValue::new(secrets) }
+        let scalars = v
+            .scalars
+            .iter()
+            .map(|(k, v)| (k.clone(), RwSignal::new(v.clone())))
+            .collect();
+        let lists = v
+            .lists
+            .iter()
+            .map(|(k, v)| (k.clone(), RwSignal::new(v.clone())))
+            .collect();
+        let secrets = catalog::options(ty)
+            .filter(|o| o.secret)
+            .map(|o| (o.name().to_string(), RwSignal::new(String::new())))
+            .collect();
+        Signals {
+            scalars: StoredValue::new(scalars),
+            lists: StoredValue::new(lists),
+            secrets: StoredValue::new(secrets),
+        }
     }
     fn values(&self) -> Values {
         Values {
-            scalars: self.scalars.with_value(|m| m.iter().map(|(k, s)| (k.clone(), s.get_untracked())).collect()),
-            lists: self.lists.with_value(|m| m.iter().map(|(k, s)| (k.clone(), s.get_untracked())).collect()),
+            scalars: self.scalars.with_value(|m| {
+                m.iter()
+                    .map(|(k, s)| (k.clone(), s.get_untracked()))
+                    .collect()
+            }),
+            lists: self.lists.with_value(|m| {
+                m.iter()
+                    .map(|(k, s)| (k.clone(), s.get_untracked()))
+                    .collect()
+            }),
         }
     }
     fn secret_values(&self) -> BTreeMap<String, String> {
-        self.secrets.with_value(|m| m.iter().map(|(k, s)| (k.clone(), s.get_untracked())).collect())
+        self.secrets.with_value(|m| {
+            m.iter()
+                .map(|(k, s)| (k.clone(), s.get_untracked()))
+                .collect()
+        })
     }
 }
 
@@ -48,25 +75,42 @@ impl Signals {
 pub fn starter(ty: ObjectType, id: &str) -> Vec<(&'static str, String)> {
     match ty {
         ObjectType::Auth => vec![("username", id.to_string())],
-        ObjectType::Endpoint => vec![("context", "default".into()), ("allow", "ulaw".into()), ("auth", id.into()), ("aors", id.into())],
+        ObjectType::Endpoint => vec![
+            ("context", "default".into()),
+            ("allow", "ulaw".into()),
+            ("auth", id.into()),
+            ("aors", id.into()),
+        ],
         ObjectType::Aor => vec![("max_contacts", "1".into())],
         _ => vec![],
     }
 }
 
 #[component]
-pub fn ObjectForm(object_type: ObjectType, id: String, view: Option<ObjectView>, on_saved: Callback<ObjectView>) -> impl IntoView {
+pub fn ObjectForm(
+    object_type: ObjectType,
+    id: String,
+    view: Option<ObjectView>,
+    on_saved: Callback<ObjectView>,
+) -> impl IntoView {
     let ty = object_type;
     let creating = view.is_none();
     let start = starter(ty, &id);
     let start: Vec<(&str, &str)> = start.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let initial = values_of(ty, view.as_ref(), &start);
-    let secrets_set: BTreeMap<String, bool> = view.iter().flat_map(|v| v.secrets.iter().map(|s| (s.attribute.clone(), s.set))).collect();
+    let secrets_set: BTreeMap<String, bool> = view
+        .iter()
+        .flat_map(|v| v.secrets.iter().map(|s| (s.attribute.clone(), s.set)))
+        .collect();
     let secrets_set = StoredValue::new(secrets_set);
     let signals = Signals::new(ty, &initial);
     // What a save compares with: the object as loaded, or for a new object Asterisk's defaults (so the
     // starting values are sent too).
-    let baseline = StoredValue::new(if creating { values_of(ty, None, &[]) } else { initial });
+    let baseline = StoredValue::new(if creating {
+        values_of(ty, None, &[])
+    } else {
+        initial
+    });
     let pending = RwSignal::new(None::<Plan>);
     let saving = RwSignal::new(false);
     let problem = RwSignal::new(None::<ApiError>);
@@ -76,15 +120,29 @@ pub fn ObjectForm(object_type: ObjectType, id: String, view: Option<ObjectView>,
     let review = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         problem.set(None);
-        let p = plan(ty, &baseline.get_value(), &signals.values(), &signals.secret_values(), creating);
+        let p = plan(
+            ty,
+            &baseline.get_value(),
+            &signals.values(),
+            &signals.secret_values(),
+            creating,
+        );
         if p.fields.is_empty() {
             problem.set(Some(ApiError::new("Nothing has changed.")));
             return;
         }
-        let errors: Vec<_> = check_fields(ty, &p.fields, creating || p.replace).into_iter().filter(|f| f.is_error()).collect();
+        let errors: Vec<_> = check_fields(ty, &p.fields, creating || p.replace)
+            .into_iter()
+            .filter(|f| f.is_error())
+            .collect();
         if let Some(first) = errors.first() {
-            let place = first.attribute.clone().map(|a| format!("{a}: ")).unwrap_or_default();
-            let mut e = ApiError::new(format!("{place}{}", first.message)).with_hint("Nothing was sent to Asterisk.");
+            let place = first
+                .attribute
+                .clone()
+                .map(|a| format!("{a}: "))
+                .unwrap_or_default();
+            let mut e = ApiError::new(format!("{place}{}", first.message))
+                .with_hint("Nothing was sent to Asterisk.");
             e.findings = errors;
             problem.set(Some(e));
             return;
@@ -92,7 +150,9 @@ pub fn ObjectForm(object_type: ObjectType, id: String, view: Option<ObjectView>,
         pending.set(Some(p));
     };
     let confirm = Callback::new(move |()| {
-        let Some(p) = pending.get_untracked() else { return };
+        let Some(p) = pending.get_untracked() else {
+            return;
+        };
         saving.set(true);
         spawn_local(async move {
             match api::put_object(ty, &id.get_value(), p.fields, p.replace).await {
@@ -138,9 +198,19 @@ pub fn ObjectForm(object_type: ObjectType, id: String, view: Option<ObjectView>,
         }
     };
 
-    let all: Vec<OptionSpec> = catalog::options(ty).filter(|o| o.name() != "disallow").collect();
-    let basic_order = |o: &OptionSpec| catalog::options(ty).position(|x| x.name() == o.name()).unwrap_or(0);
-    let mut basic: Vec<OptionSpec> = all.iter().copied().filter(|o| o.group == Group::Basic).collect();
+    let all: Vec<OptionSpec> = catalog::options(ty)
+        .filter(|o| o.name() != "disallow")
+        .collect();
+    let basic_order = |o: &OptionSpec| {
+        catalog::options(ty)
+            .position(|x| x.name() == o.name())
+            .unwrap_or(0)
+    };
+    let mut basic: Vec<OptionSpec> = all
+        .iter()
+        .copied()
+        .filter(|o| o.group == Group::Basic)
+        .collect();
     basic.sort_by_key(basic_order);
     let total = all.len();
     let all = StoredValue::new(all);

@@ -15,7 +15,14 @@ pub fn OpenObject(#[prop(optional)] fixed_type: Option<ObjectType>) -> impl Into
         match ObjectId::new(id.get_untracked()) {
             Ok(id) => {
                 error.set(None);
-                navigate(&format!("/objects/{}/{}", ty.get_untracked(), encode_segment(id.as_str())), Default::default());
+                navigate(
+                    &format!(
+                        "/objects/{}/{}",
+                        ty.get_untracked(),
+                        encode_segment(id.as_str())
+                    ),
+                    Default::default(),
+                );
             }
             Err(e) => error.set(Some(format!("Id: {e}"))),
         }

@@ -84,7 +84,11 @@ pub fn OptionInput(spec: OptionSpec, value: RwSignal<String>, read_only: bool) -
 #[component]
 pub fn SecretInput(spec: OptionSpec, value: RwSignal<String>, set: bool) -> impl IntoView {
     let name = spec.name();
-    let placeholder = if set { "set (hidden) - type to replace" } else { "not set" };
+    let placeholder = if set {
+        "set (hidden) - type to replace"
+    } else {
+        "not set"
+    };
     let ty = spec.object_type;
     view! {
         <div class="option" data-testid=format!("option-{name}")>

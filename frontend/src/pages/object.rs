@@ -23,10 +23,20 @@ enum Loaded {
 
 /// What a new object of a type usually needs first.
 fn starter_rows(ty: ObjectType, id: &str) -> Vec<RowState> {
-    let row = |a: &str, v: &str| RowState { attribute: a.into(), value: v.into(), ..RowState::new_row() };
+    let row = |a: &str, v: &str| RowState {
+        attribute: a.into(),
+        value: v.into(),
+        ..RowState::new_row()
+    };
     match ty {
         ObjectType::Auth => vec![row("username", id), row("password", "")],
-        ObjectType::Endpoint => vec![row("context", "default"), row("disallow", "all"), row("allow", "ulaw"), row("auth", id), row("aors", id)],
+        ObjectType::Endpoint => vec![
+            row("context", "default"),
+            row("disallow", "all"),
+            row("allow", "ulaw"),
+            row("auth", id),
+            row("aors", id),
+        ],
         ObjectType::Aor => vec![row("max_contacts", "1")],
         ObjectType::Identify => vec![row("endpoint", ""), row("match", "")],
         ObjectType::DomainAlias => vec![row("domain", "")],
@@ -45,7 +55,10 @@ pub fn ObjectPage() -> impl IntoView {
         let mut parts = path.trim_start_matches('/').splitn(3, '/').skip(1);
         let ty = parts.next().unwrap_or_default().to_string();
         let raw_id = parts.next().unwrap_or_default();
-        (ty, String::from_utf8_lossy(&model::id::decode_percent(raw_id)).into_owned())
+        (
+            ty,
+            String::from_utf8_lossy(&model::id::decode_percent(raw_id)).into_owned(),
+        )
     });
     let loaded = RwSignal::new(Loaded::Loading);
     let creating = RwSignal::new(false);
@@ -57,7 +70,8 @@ pub fn ObjectPage() -> impl IntoView {
 
     let checked = move || -> Result<(ObjectType, String), ApiError> {
         let (ty, id) = target.get();
-        let ty = ObjectType::parse(&ty).ok_or_else(|| ApiError::new(format!("Conjure does not know the type '{ty}'")))?;
+        let ty = ObjectType::parse(&ty)
+            .ok_or_else(|| ApiError::new(format!("Conjure does not know the type '{ty}'")))?;
         ObjectId::new(id.clone()).map_err(|e| ApiError::new(format!("Bad id: {e}")))?;
         Ok((ty, id))
     };
@@ -101,8 +115,16 @@ pub fn ObjectPage() -> impl IntoView {
     });
 
     let saved = Callback::new(move |v: ObjectView| {
-        notice.set(Some(format!("Saved {} '{}' on Asterisk.", v.object_type, v.id)));
-        warnings.set(v.warnings.iter().map(|w| format!("{}: {}", w.attribute.clone().unwrap_or_default(), w.message)).collect());
+        notice.set(Some(format!(
+            "Saved {} '{}' on Asterisk.",
+            v.object_type, v.id
+        )));
+        warnings.set(
+            v.warnings
+                .iter()
+                .map(|w| format!("{}: {}", w.attribute.clone().unwrap_or_default(), w.message))
+                .collect(),
+        );
         creating.set(false);
         loaded.set(Loaded::Present(v));
     });
@@ -151,7 +173,9 @@ pub fn ObjectPage() -> impl IntoView {
         Loaded::Loading => view! { <p class="muted">"Loading…"</p> }.into_any(),
         Loaded::Failed(e) => view! { <ErrorBox error=e/> }.into_any(),
         Loaded::Missing => {
-            let Ok((ty, id)) = checked() else { return ().into_any() };
+            let Ok((ty, id)) = checked() else {
+                return ().into_any();
+            };
             view! {
                 <div data-testid="not-found">
                     <p>{format!("{ty} '{id}' does not exist on Asterisk.")}</p>

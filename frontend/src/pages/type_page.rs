@@ -36,7 +36,13 @@ fn TypeList(ty: ObjectType) -> impl IntoView {
     let reload = RwSignal::new(0u32);
     let listing = LocalResource::new(move || {
         reload.track();
-        let q = ListQuery { search: search.get(), sort: sort.get(), descending: descending.get(), page: page.get(), per_page: PER_PAGE };
+        let q = ListQuery {
+            search: search.get(),
+            sort: sort.get(),
+            descending: descending.get(),
+            page: page.get(),
+            per_page: PER_PAGE,
+        };
         async move { api::inventory(ty, &q).await }
     });
     let adopt_error = RwSignal::new(None);

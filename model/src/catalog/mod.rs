@@ -4,6 +4,7 @@
 //! The facts (`generated.rs`) come from a real Asterisk 22.10.1 through `cargo xtask catalog`; the decisions
 //! (which options name other objects, which take IP lists, groups, help) are made here, in code.
 
+#[rustfmt::skip]
 mod generated;
 mod help;
 
@@ -81,7 +82,13 @@ pub enum Group {
 }
 
 impl Group {
-    pub const ALL: [Group; 5] = [Group::Basic, Group::Media, Group::Network, Group::Security, Group::Advanced];
+    pub const ALL: [Group; 5] = [
+        Group::Basic,
+        Group::Media,
+        Group::Network,
+        Group::Security,
+        Group::Advanced,
+    ];
     pub fn label(self) -> &'static str {
         match self {
             Group::Basic => "Basic",
@@ -119,12 +126,18 @@ fn raw_type(ty: ObjectType) -> Option<&'static RawType> {
 
 /// Every option of a type, in Asterisk's help order (empty for types without a catalog).
 pub fn options(ty: ObjectType) -> impl Iterator<Item = OptionSpec> {
-    raw_type(ty).into_iter().flat_map(move |t| t.options.iter().map(move |o| spec(ty, o)))
+    raw_type(ty)
+        .into_iter()
+        .flat_map(move |t| t.options.iter().map(move |o| spec(ty, o)))
 }
 
 /// One option by name, case-insensitive like Asterisk.
 pub fn option(ty: ObjectType, name: &str) -> Option<OptionSpec> {
-    raw_type(ty)?.options.iter().find(|o| o.name.eq_ignore_ascii_case(name)).map(|o| spec(ty, o))
+    raw_type(ty)?
+        .options
+        .iter()
+        .find(|o| o.name.eq_ignore_ascii_case(name))
+        .map(|o| spec(ty, o))
 }
 
 /// Whether Conjure has a catalog for the type (phoneprov takes any attribute).
@@ -139,7 +152,12 @@ fn spec(ty: ObjectType, o: &'static RawOption) -> OptionSpec {
         object_type: ty,
         kind: kind(ty, o, secret),
         group: group(ty, o.name),
-        accumulates: matches!((ty, o.name), (ObjectType::Endpoint, "allow") | (ObjectType::Identify, "match") | (ObjectType::Aor, "contact")),
+        accumulates: matches!(
+            (ty, o.name),
+            (ObjectType::Endpoint, "allow")
+                | (ObjectType::Identify, "match")
+                | (ObjectType::Aor, "contact")
+        ),
         secret,
         help: help::help(ty, o.name),
     }
@@ -153,21 +171,39 @@ fn kind(ty: ObjectType, o: &RawOption, secret: bool) -> Kind {
     let reference = |target, list| Kind::Reference { target, list };
     match (ty, o.name) {
         (T::Endpoint, "aors") => return reference(T::Aor, true),
-        (T::Endpoint | T::Registration | T::OutboundPublish, "outbound_auth") | (T::Endpoint, "auth") => return reference(T::Auth, true),
-        (T::Endpoint | T::Registration | T::OutboundPublish, "transport") => return reference(T::Transport, false),
-        (T::Identify | T::Registration | T::Phoneprov | T::Contact, "endpoint") | (T::Global, "default_outbound_endpoint") => {
+        (T::Endpoint | T::Registration | T::OutboundPublish, "outbound_auth")
+        | (T::Endpoint, "auth") => return reference(T::Auth, true),
+        (T::Endpoint | T::Registration | T::OutboundPublish, "transport") => {
+            return reference(T::Transport, false);
+        }
+        (T::Identify | T::Registration | T::Phoneprov | T::Contact, "endpoint")
+        | (T::Global, "default_outbound_endpoint") => {
             return reference(T::Endpoint, false);
         }
-        (T::AsteriskPublication, "devicestate_publish" | "mailboxstate_publish") => return reference(T::OutboundPublish, false),
-        (T::Identify, "match") | (T::Endpoint, "deny" | "permit" | "contact_deny" | "contact_permit") => return Kind::IpList,
+        (T::AsteriskPublication, "devicestate_publish" | "mailboxstate_publish") => {
+            return reference(T::OutboundPublish, false);
+        }
+        (T::Identify, "match")
+        | (T::Endpoint, "deny" | "permit" | "contact_deny" | "contact_permit") => {
+            return Kind::IpList;
+        }
         (T::Endpoint, n) if n.starts_with("codec_prefs_") => return Kind::Text,
-        (T::Endpoint, "rtp_port_start" | "rtp_port_end") => return Kind::Integer { min: 0, max: 65535 },
+        (T::Endpoint, "rtp_port_start" | "rtp_port_end") => {
+            return Kind::Integer { min: 0, max: 65535 };
+        }
         // Its upper bound is timers_sess_expires, checked with the object.
-        (T::Endpoint, "timers_min_se") => return Kind::Integer { min: 90, max: u32::MAX as i64 },
+        (T::Endpoint, "timers_min_se") => {
+            return Kind::Integer {
+                min: 90,
+                max: u32::MAX as i64,
+            };
+        }
         (T::Endpoint, "disallow") => return Kind::Codecs,
         (T::Aor, "contact")
         | (T::Registration, "server_uri" | "client_uri" | "outbound_proxy")
-        | (T::OutboundPublish, "server_uri" | "from_uri" | "to_uri" | "outbound_proxy") => return Kind::SipUri,
+        | (T::OutboundPublish, "server_uri" | "from_uri" | "to_uri" | "outbound_proxy") => {
+            return Kind::SipUri;
+        }
         _ => {}
     }
     let flag = |f: u8| o.flags & f != 0;
@@ -189,7 +225,10 @@ fn kind(ty: ObjectType, o: &RawOption, secret: bool) -> Kind {
             } else if flag(BOOL_LIKE) {
                 Kind::Bool
             } else {
-                Kind::Enum { case_sensitive: flag(CASE_SENSITIVE), list: flag(LIST) }
+                Kind::Enum {
+                    case_sensitive: flag(CASE_SENSITIVE),
+                    list: flag(LIST),
+                }
             }
         }
         _ => Kind::Text,
@@ -197,15 +236,67 @@ fn kind(ty: ObjectType, o: &RawOption, secret: bool) -> Kind {
 }
 
 fn group(ty: ObjectType, name: &str) -> Group {
-    if help::BASIC.iter().any(|(t, names)| *t == ty && names.contains(&name)) {
+    if help::BASIC
+        .iter()
+        .any(|(t, names)| *t == ty && names.contains(&name))
+    {
         return Group::Basic;
     }
     let has = |parts: &[&str]| parts.iter().any(|p| name.contains(p));
-    if has(&["dtls", "encryption", "acl", "deny", "permit", "security", "stir_shaken", "auth", "trust_", "identify_by", "srtp", "privacy"]) {
+    if has(&[
+        "dtls",
+        "encryption",
+        "acl",
+        "deny",
+        "permit",
+        "security",
+        "stir_shaken",
+        "auth",
+        "trust_",
+        "identify_by",
+        "srtp",
+        "privacy",
+    ]) {
         Group::Security
-    } else if has(&["rtp", "codec", "media", "t38", "fax", "tos_", "cos_", "ice_", "bundle", "webrtc", "_streams", "sdp_", "moh", "dtmf", "allow", "g726", "inband", "asymmetric", "max_audio", "max_video"]) {
+    } else if has(&[
+        "rtp",
+        "codec",
+        "media",
+        "t38",
+        "fax",
+        "tos_",
+        "cos_",
+        "ice_",
+        "bundle",
+        "webrtc",
+        "_streams",
+        "sdp_",
+        "moh",
+        "dtmf",
+        "allow",
+        "g726",
+        "inband",
+        "asymmetric",
+        "max_audio",
+        "max_video",
+    ]) {
         Group::Media
-    } else if has(&["rport", "rewrite_contact", "nat", "outbound_proxy", "from_domain", "contact_user", "via_", "transport", "local_net", "external", "direct_media", "bind", "keep_alive", "path"]) {
+    } else if has(&[
+        "rport",
+        "rewrite_contact",
+        "nat",
+        "outbound_proxy",
+        "from_domain",
+        "contact_user",
+        "via_",
+        "transport",
+        "local_net",
+        "external",
+        "direct_media",
+        "bind",
+        "keep_alive",
+        "path",
+    ]) {
         Group::Network
     } else {
         Group::Advanced
@@ -218,11 +309,19 @@ mod tests {
 
     #[test]
     fn every_writable_type_has_options_and_basic_help() {
-        for ty in ObjectType::ALL.iter().copied().filter(|t| t.can_put() && *t != ObjectType::Phoneprov) {
+        for ty in ObjectType::ALL
+            .iter()
+            .copied()
+            .filter(|t| t.can_put() && *t != ObjectType::Phoneprov)
+        {
             let opts: Vec<_> = options(ty).collect();
             assert!(!opts.is_empty(), "{ty}");
             for o in opts.iter().filter(|o| o.group == Group::Basic) {
-                assert!(o.help.is_some(), "{ty}.{} is basic but has no help", o.name());
+                assert!(
+                    o.help.is_some(),
+                    "{ty}.{} is basic but has no help",
+                    o.name()
+                );
             }
         }
         assert_eq!(options(ObjectType::Endpoint).count(), 145);
@@ -231,13 +330,46 @@ mod tests {
     #[test]
     fn kinds_follow_the_measurements() {
         let k = |t, n| option(t, n).unwrap().kind;
-        assert_eq!(k(ObjectType::Aor, "qualify_frequency"), Kind::Integer { min: 0, max: 86400 });
-        assert_eq!(k(ObjectType::Endpoint, "timers_sess_expires"), Kind::Integer { min: 90, max: u32::MAX as i64 });
-        assert_eq!(k(ObjectType::Endpoint, "t38_udptl_ec"), Kind::Enum { case_sensitive: true, list: false });
-        assert_eq!(k(ObjectType::Endpoint, "dtmf_mode"), Kind::Enum { case_sensitive: false, list: false });
-        assert_eq!(k(ObjectType::Endpoint, "identify_by"), Kind::Enum { case_sensitive: false, list: true });
+        assert_eq!(
+            k(ObjectType::Aor, "qualify_frequency"),
+            Kind::Integer { min: 0, max: 86400 }
+        );
+        assert_eq!(
+            k(ObjectType::Endpoint, "timers_sess_expires"),
+            Kind::Integer {
+                min: 90,
+                max: u32::MAX as i64
+            }
+        );
+        assert_eq!(
+            k(ObjectType::Endpoint, "t38_udptl_ec"),
+            Kind::Enum {
+                case_sensitive: true,
+                list: false
+            }
+        );
+        assert_eq!(
+            k(ObjectType::Endpoint, "dtmf_mode"),
+            Kind::Enum {
+                case_sensitive: false,
+                list: false
+            }
+        );
+        assert_eq!(
+            k(ObjectType::Endpoint, "identify_by"),
+            Kind::Enum {
+                case_sensitive: false,
+                list: true
+            }
+        );
         assert_eq!(k(ObjectType::Endpoint, "allow"), Kind::Codecs);
-        assert_eq!(k(ObjectType::Endpoint, "aors"), Kind::Reference { target: ObjectType::Aor, list: true });
+        assert_eq!(
+            k(ObjectType::Endpoint, "aors"),
+            Kind::Reference {
+                target: ObjectType::Aor,
+                list: true
+            }
+        );
         assert_eq!(k(ObjectType::Identify, "match"), Kind::IpList);
         assert_eq!(k(ObjectType::Auth, "md5_cred"), Kind::Secret);
         assert_eq!(k(ObjectType::Endpoint, "dtls_setup"), Kind::Unchecked);

@@ -49,7 +49,12 @@ pub type ValueCheck = Result<Option<String>, String>;
 pub fn check_fields(ty: ObjectType, fields: &[Field], creating: bool) -> Vec<Finding> {
     let mut out = Vec::new();
     for (i, f) in fields.iter().enumerate() {
-        let finding = |severity, message| Finding { severity, index: Some(i), attribute: Some(f.attribute.clone()), message };
+        let finding = |severity, message| Finding {
+            severity,
+            index: Some(i),
+            attribute: Some(f.attribute.clone()),
+            message,
+        };
         match check_value(ty, &f.attribute, &f.value) {
             Ok(None) => {}
             Ok(Some(w)) => out.push(finding(Severity::Warning, w)),
@@ -82,29 +87,86 @@ mod tests {
         assert!(warn(ObjectType::Endpoint, "set_var", "X=1").contains("cannot be updated"));
         assert!(warn(ObjectType::Endpoint, "callerid", "").contains("unknown"));
         assert!(warn(ObjectType::Endpoint, "dtls_setup", "bogus").contains("does not check"));
-        assert_eq!(check_value(ObjectType::Endpoint, "direct_media", "yes"), Ok(None));
+        assert_eq!(
+            check_value(ObjectType::Endpoint, "direct_media", "yes"),
+            Ok(None)
+        );
     }
 
     #[test]
     fn errors_name_the_rule() {
         let err = |ty, a, v| check_value(ty, a, v).unwrap_err();
-        assert_eq!(err(ObjectType::Aor, "qualify_frequency", "86401"), "must be between 0 and 86400");
-        assert_eq!(err(ObjectType::Endpoint, "rtp_timeout", "-5"), "must be a whole number, 0 or more");
-        assert_eq!(err(ObjectType::Endpoint, "allow", "nosuchcodec"), "'nosuchcodec' is not a codec Asterisk knows");
+        assert_eq!(
+            err(ObjectType::Aor, "qualify_frequency", "86401"),
+            "must be between 0 and 86400"
+        );
+        assert_eq!(
+            err(ObjectType::Endpoint, "rtp_timeout", "-5"),
+            "must be a whole number, 0 or more"
+        );
+        assert_eq!(
+            err(ObjectType::Endpoint, "allow", "nosuchcodec"),
+            "'nosuchcodec' is not a codec Asterisk knows"
+        );
         assert!(err(ObjectType::Endpoint, "t38_udptl_ec", "NONE").contains("lower case"));
         assert!(err(ObjectType::Identify, "match", "999.1.1.1/40").contains("not an IP address"));
-        assert_eq!(err(ObjectType::Auth, "nosuchoption", "1"), "auth has no option 'nosuchoption'");
+        assert_eq!(
+            err(ObjectType::Auth, "nosuchoption", "1"),
+            "auth has no option 'nosuchoption'"
+        );
     }
 
     #[test]
     fn object_rules() {
-        let errs = |ty, fields: &[Field], creating| check_fields(ty, fields, creating).into_iter().filter(|x| x.is_error()).count();
-        assert_eq!(errs(ObjectType::Endpoint, &[f("context", "a")], true), 1, "no codecs");
-        assert_eq!(errs(ObjectType::Endpoint, &[f("context", "a")], false), 0, "an update keeps the stored codecs");
-        assert_eq!(errs(ObjectType::Endpoint, &[f("allow", "alaw"), f("disallow", "all")], false), 1);
-        assert_eq!(errs(ObjectType::Endpoint, &[f("disallow", "all"), f("allow", "alaw")], false), 0);
-        assert_eq!(errs(ObjectType::Auth, &[f("username", "u")], true), 1, "no password");
-        assert_eq!(errs(ObjectType::Auth, &[f("username", "u"), f("password", "p")], true), 0);
-        assert_eq!(errs(ObjectType::Identify, &[f("match", "10.0.0.1")], true), 1, "no endpoint");
+        let errs = |ty, fields: &[Field], creating| {
+            check_fields(ty, fields, creating)
+                .into_iter()
+                .filter(|x| x.is_error())
+                .count()
+        };
+        assert_eq!(
+            errs(ObjectType::Endpoint, &[f("context", "a")], true),
+            1,
+            "no codecs"
+        );
+        assert_eq!(
+            errs(ObjectType::Endpoint, &[f("context", "a")], false),
+            0,
+            "an update keeps the stored codecs"
+        );
+        assert_eq!(
+            errs(
+                ObjectType::Endpoint,
+                &[f("allow", "alaw"), f("disallow", "all")],
+                false
+            ),
+            1
+        );
+        assert_eq!(
+            errs(
+                ObjectType::Endpoint,
+                &[f("disallow", "all"), f("allow", "alaw")],
+                false
+            ),
+            0
+        );
+        assert_eq!(
+            errs(ObjectType::Auth, &[f("username", "u")], true),
+            1,
+            "no password"
+        );
+        assert_eq!(
+            errs(
+                ObjectType::Auth,
+                &[f("username", "u"), f("password", "p")],
+                true
+            ),
+            0
+        );
+        assert_eq!(
+            errs(ObjectType::Identify, &[f("match", "10.0.0.1")], true),
+            1,
+            "no endpoint"
+        );
     }
 }

@@ -6,7 +6,11 @@ use crate::validate::value::{c_integer, true_token};
 use crate::{Field, ObjectType, codecs};
 
 fn last<'a>(fields: &'a [Field], name: &str) -> Option<&'a str> {
-    fields.iter().rev().find(|f| f.attribute.eq_ignore_ascii_case(name)).map(|f| f.value.as_str())
+    fields
+        .iter()
+        .rev()
+        .find(|f| f.attribute.eq_ignore_ascii_case(name))
+        .map(|f| f.value.as_str())
 }
 
 fn set(fields: &[Field], name: &str) -> bool {
@@ -14,7 +18,12 @@ fn set(fields: &[Field], name: &str) -> bool {
 }
 
 fn error(attribute: Option<&str>, message: impl Into<String>) -> Finding {
-    Finding { severity: Severity::Error, index: None, attribute: attribute.map(str::to_string), message: message.into() }
+    Finding {
+        severity: Severity::Error,
+        index: None,
+        attribute: attribute.map(str::to_string),
+        message: message.into(),
+    }
 }
 
 /// Object-level findings for a PUT of `fields` on a new (`creating`) or existing object.
@@ -28,8 +37,15 @@ pub fn check_object(ty: ObjectType, fields: &[Field], creating: bool) -> Vec<Fin
     match ty {
         ObjectType::Identify => {
             need("endpoint", "the endpoint that matching requests belong to");
-            if creating && !["match", "match_header", "match_request_uri"].iter().any(|n| set(fields, n)) {
-                out.push(error(Some("match"), "a new identify needs match, match_header or match_request_uri"));
+            if creating
+                && !["match", "match_header", "match_request_uri"]
+                    .iter()
+                    .any(|n| set(fields, n))
+            {
+                out.push(error(
+                    Some("match"),
+                    "a new identify needs match, match_header or match_request_uri",
+                ));
             }
         }
         ObjectType::Registration => {
@@ -37,10 +53,16 @@ pub fn check_object(ty: ObjectType, fields: &[Field], creating: bool) -> Vec<Fin
             need("client_uri", "the account to register");
             let line = last(fields, "line").is_some_and(true_token);
             if set(fields, "endpoint") && !line {
-                out.push(error(Some("endpoint"), "endpoint only works together with line=yes"));
+                out.push(error(
+                    Some("endpoint"),
+                    "endpoint only works together with line=yes",
+                ));
             }
             if line && creating && !set(fields, "endpoint") {
-                out.push(error(Some("line"), "line=yes needs an endpoint for the incoming calls"));
+                out.push(error(
+                    Some("line"),
+                    "line=yes needs an endpoint for the incoming calls",
+                ));
             }
         }
         ObjectType::DomainAlias => need("domain", "the domain it stands for"),
@@ -49,10 +71,13 @@ pub fn check_object(ty: ObjectType, fields: &[Field], creating: bool) -> Vec<Fin
             need("event", "what to publish, e.g. asterisk-devicestate");
         }
         ObjectType::Contact => need("uri", "the SIP URI of the contact"),
-        ObjectType::Phoneprov => {
-            if creating && !fields.iter().any(|f| !f.attribute.eq_ignore_ascii_case("type") && !f.value.is_empty()) {
-                out.push(error(None, "a new phoneprov needs at least one option with a value (Asterisk cannot show an empty one)"));
-            }
+        ObjectType::Phoneprov
+            if creating
+                && !fields
+                    .iter()
+                    .any(|f| !f.attribute.eq_ignore_ascii_case("type") && !f.value.is_empty()) =>
+        {
+            out.push(error(None, "a new phoneprov needs at least one option with a value (Asterisk cannot show an empty one)"));
         }
         ObjectType::Auth => auth(fields, creating, &mut out),
         ObjectType::Endpoint => endpoint(fields, creating, &mut out),
@@ -65,7 +90,9 @@ fn auth(fields: &[Field], creating: bool, out: &mut Vec<Finding>) {
     if creating && !set(fields, "username") {
         out.push(error(Some("username"), "a new auth needs a username"));
     }
-    let auth_type = last(fields, "auth_type").unwrap_or("userpass").to_ascii_lowercase();
+    let auth_type = last(fields, "auth_type")
+        .unwrap_or("userpass")
+        .to_ascii_lowercase();
     if auth_type == "google_oauth" {
         for n in ["refresh_token", "oauth_clientid", "oauth_secret"] {
             if creating && !set(fields, n) {
@@ -76,14 +103,25 @@ fn auth(fields: &[Field], creating: bool, out: &mut Vec<Finding>) {
     }
     let password = set(fields, "password");
     if creating && !password && !set(fields, "md5_cred") && !set(fields, "password_digest") {
-        out.push(error(Some("password"), "a new auth needs a password (or an MD5 digest in md5_cred)"));
+        out.push(error(
+            Some("password"),
+            "a new auth needs a password (or an MD5 digest in md5_cred)",
+        ));
     }
     if let Some((alg, _)) = last(fields, "password_digest").and_then(|d| d.split_once(':')) {
         let alg = alg.to_ascii_uppercase();
-        let supported = |name: &str| last(fields, name).filter(|v| !v.is_empty()).unwrap_or("MD5").to_ascii_uppercase();
-        let in_both = [supported("supported_algorithms_uas"), supported("supported_algorithms_uac")]
-            .iter()
-            .all(|s| s.split(',').any(|a| a.trim() == alg));
+        let supported = |name: &str| {
+            last(fields, name)
+                .filter(|v| !v.is_empty())
+                .unwrap_or("MD5")
+                .to_ascii_uppercase()
+        };
+        let in_both = [
+            supported("supported_algorithms_uas"),
+            supported("supported_algorithms_uac"),
+        ]
+        .iter()
+        .all(|s| s.split(',').any(|a| a.trim() == alg));
         if !in_both && !password {
             out.push(error(
                 Some("password_digest"),
@@ -101,14 +139,20 @@ fn endpoint(fields: &[Field], creating: bool, out: &mut Vec<Finding>) {
         if !allow && !f.attribute.eq_ignore_ascii_case("disallow") {
             continue;
         }
-        let Ok(items) = codecs::parse(&f.value) else { continue };
+        let Ok(items) = codecs::parse(&f.value) else {
+            continue;
+        };
         let replace = allow && f.value.trim().starts_with('(');
         if replace {
             list = Some(Vec::new());
         }
         for (remove, name) in items {
             let add = allow != remove;
-            let names: Vec<String> = if name == "all" { codecs::KNOWN.iter().map(|s| s.to_string()).collect() } else { vec![name] };
+            let names: Vec<String> = if name == "all" {
+                codecs::KNOWN.iter().map(|s| s.to_string()).collect()
+            } else {
+                vec![name]
+            };
             match (&mut list, add) {
                 (Some(l), _) => {
                     l.retain(|c| !names.contains(c));
@@ -137,16 +181,33 @@ fn endpoint(fields: &[Field], creating: bool, out: &mut Vec<Finding>) {
     }
     // Defaults 90 and 1800; on an update the stored values are unknown, so only what the PUT sets is compared.
     let (min_se, expires) = (num("timers_min_se"), num("timers_sess_expires"));
-    let (min_se, expires) = if creating { (min_se.or(Some(90)), expires.or(Some(1800))) } else { (min_se, expires) };
-    if let (Some(m), Some(e)) = (min_se, expires) {
-        if e < m {
-            out.push(error(Some("timers_sess_expires"), "timers_sess_expires must be at least timers_min_se"));
-        }
+    let (min_se, expires) = if creating {
+        (min_se.or(Some(90)), expires.or(Some(1800)))
+    } else {
+        (min_se, expires)
+    };
+    if let (Some(m), Some(e)) = (min_se, expires)
+        && e < m
+    {
+        out.push(error(
+            Some("timers_sess_expires"),
+            "timers_sess_expires must be at least timers_min_se",
+        ));
     }
-    if last(fields, "preferred_codec_only").is_some_and(true_token) && set(fields, "incoming_call_offer_pref") {
-        out.push(error(Some("preferred_codec_only"), "preferred_codec_only and incoming_call_offer_pref cannot be set together"));
+    if last(fields, "preferred_codec_only").is_some_and(true_token)
+        && set(fields, "incoming_call_offer_pref")
+    {
+        out.push(error(
+            Some("preferred_codec_only"),
+            "preferred_codec_only and incoming_call_offer_pref cannot be set together",
+        ));
     }
-    if last(fields, "dtls_auto_generate_cert").is_some_and(true_token) && set(fields, "dtls_cert_file") {
-        out.push(error(Some("dtls_auto_generate_cert"), "dtls_auto_generate_cert cannot be combined with dtls_cert_file"));
+    if last(fields, "dtls_auto_generate_cert").is_some_and(true_token)
+        && set(fields, "dtls_cert_file")
+    {
+        out.push(error(
+            Some("dtls_auto_generate_cert"),
+            "dtls_auto_generate_cert cannot be combined with dtls_cert_file",
+        ));
     }
 }

@@ -32,17 +32,27 @@ fn by_kind(opt: &OptionSpec, value: &str) -> ValueCheck {
         Kind::Integer { min, max } => {
             let unsigned = opt.raw.help_type == "Unsigned Integer";
             let n = c_integer(value, unsigned).ok_or_else(|| {
-                if unsigned { "must be a whole number, 0 or more".to_string() } else { "must be a whole number".to_string() }
+                if unsigned {
+                    "must be a whole number, 0 or more".to_string()
+                } else {
+                    "must be a whole number".to_string()
+                }
             })?;
             if n < min as i128 || n > max as i128 {
                 return Err(format!("must be between {min} and {max}"));
             }
             Ok(None)
         }
-        Kind::Float => float(value).map(|_| None).ok_or_else(|| "must be a number, e.g. 3 or 0.5".into()),
-        Kind::Enum { case_sensitive, list } => enumeration(opt, value, case_sensitive, list),
+        Kind::Float => float(value)
+            .map(|_| None)
+            .ok_or_else(|| "must be a number, e.g. 3 or 0.5".into()),
+        Kind::Enum {
+            case_sensitive,
+            list,
+        } => enumeration(opt, value, case_sensitive, list),
         Kind::Codecs => {
-            let items = codecs::parse(value).map_err(|bad| format!("'{bad}' is not a codec Asterisk knows"))?;
+            let items = codecs::parse(value)
+                .map_err(|bad| format!("'{bad}' is not a codec Asterisk knows"))?;
             if items.is_empty() {
                 return Err("give at least one codec, e.g. ulaw".into());
             }
@@ -52,9 +62,13 @@ fn by_kind(opt: &OptionSpec, value: &str) -> ValueCheck {
         Kind::SipUri => {
             for item in value.split(',').map(str::trim).filter(|s| !s.is_empty()) {
                 let bare = item.trim_start_matches('<');
-                let rest = bare.strip_prefix("sip:").or_else(|| bare.strip_prefix("sips:"));
+                let rest = bare
+                    .strip_prefix("sip:")
+                    .or_else(|| bare.strip_prefix("sips:"));
                 if rest.is_none_or(|r| r.trim_end_matches('>').is_empty()) {
-                    return Err(format!("'{item}' is not a SIP URI; write it like sip:100@192.0.2.7"));
+                    return Err(format!(
+                        "'{item}' is not a SIP URI; write it like sip:100@192.0.2.7"
+                    ));
                 }
             }
             if value.trim().is_empty() && opt.accumulates {
@@ -64,17 +78,25 @@ fn by_kind(opt: &OptionSpec, value: &str) -> ValueCheck {
         }
         Kind::Reference { list, .. } => {
             if list && value.len() > MAX_RENDERED {
-                return Ok(Some(format!("Asterisk shows at most {MAX_RENDERED} characters of this list; the next update keeps only those")));
+                return Ok(Some(format!(
+                    "Asterisk shows at most {MAX_RENDERED} characters of this list; the next update keeps only those"
+                )));
             }
             Ok(None)
         }
         Kind::Unchecked => {
-            let known = opt.raw.tokens.iter().any(|(t, _)| t.eq_ignore_ascii_case(value));
+            let known = opt
+                .raw
+                .tokens
+                .iter()
+                .any(|(t, _)| t.eq_ignore_ascii_case(value));
             if known {
                 Ok(None)
             } else {
                 let fallback = opt.raw.unset.unwrap_or("its default");
-                Ok(Some(format!("Asterisk does not check this value; anything it does not know becomes {fallback}")))
+                Ok(Some(format!(
+                    "Asterisk does not check this value; anything it does not know becomes {fallback}"
+                )))
             }
         }
         Kind::Secret | Kind::Text => Ok(None),
@@ -134,11 +156,17 @@ fn special(opt: &OptionSpec, value: &str) -> Option<ValueCheck> {
 }
 
 pub(crate) fn true_token(v: &str) -> bool {
-    matches!(v.trim().to_ascii_lowercase().as_str(), "yes" | "true" | "y" | "t" | "1" | "on")
+    matches!(
+        v.trim().to_ascii_lowercase().as_str(),
+        "yes" | "true" | "y" | "t" | "1" | "on"
+    )
 }
 
 fn bool_warning(v: &str) -> Option<String> {
-    let known = matches!(v.trim().to_ascii_lowercase().as_str(), "yes" | "true" | "y" | "t" | "1" | "on" | "no" | "false" | "n" | "f" | "0" | "off");
+    let known = matches!(
+        v.trim().to_ascii_lowercase().as_str(),
+        "yes" | "true" | "y" | "t" | "1" | "on" | "no" | "false" | "n" | "f" | "0" | "off"
+    );
     (!known).then(|| format!("'{v}' is neither yes nor no; Asterisk stores it as no"))
 }
 
@@ -155,9 +183,13 @@ pub fn c_integer(v: &str, unsigned: bool) -> Option<i128> {
         return None;
     }
     let n = match t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
-        Some(h) if !h.is_empty() && h.len() <= 16 && h.bytes().all(|b| b.is_ascii_hexdigit()) => i128::from_str_radix(h, 16).ok()?,
+        Some(h) if !h.is_empty() && h.len() <= 16 && h.bytes().all(|b| b.is_ascii_hexdigit()) => {
+            i128::from_str_radix(h, 16).ok()?
+        }
         Some(_) => return None,
-        None if !t.is_empty() && t.len() <= 20 && t.bytes().all(|b| b.is_ascii_digit()) => t.parse().ok()?,
+        None if !t.is_empty() && t.len() <= 20 && t.bytes().all(|b| b.is_ascii_digit()) => {
+            t.parse().ok()?
+        }
         None => return None,
     };
     Some(if neg { -n } else { n })
@@ -187,24 +219,50 @@ fn float(v: &str) -> Option<()> {
 
 fn enumeration(opt: &OptionSpec, value: &str, case_sensitive: bool, list: bool) -> ValueCheck {
     let tokens = opt.raw.tokens;
-    let matches = |t: &str| tokens.iter().any(|(tok, _)| if case_sensitive { *tok == t } else { tok.eq_ignore_ascii_case(t) });
+    let matches = |t: &str| {
+        tokens.iter().any(|(tok, _)| {
+            if case_sensitive {
+                *tok == t
+            } else {
+                tok.eq_ignore_ascii_case(t)
+            }
+        })
+    };
     let choices = || {
-        let mut c: Vec<&str> = tokens.iter().map(|(t, _)| *t).filter(|t| !t.is_empty()).map(|t| if case_sensitive { t } else { t }).collect();
+        let mut c: Vec<&str> = tokens
+            .iter()
+            .map(|(t, _)| *t)
+            .filter(|t| !t.is_empty())
+            .collect();
         c.sort_unstable_by_key(|t| t.to_ascii_lowercase());
         c.dedup_by_key(|t| t.to_ascii_lowercase());
         c.join(", ")
     };
     let ok = if list && !value.is_empty() {
-        value.split(',').map(str::trim).all(|t| !t.is_empty() && matches(t))
+        value
+            .split(',')
+            .map(str::trim)
+            .all(|t| !t.is_empty() && matches(t))
     } else {
         matches(value)
     };
     if ok {
         Ok(None)
     } else if case_sensitive && tokens.iter().any(|(t, _)| t.eq_ignore_ascii_case(value)) {
-        Err(format!("must be written in lower case: one of {}", choices()))
+        Err(format!(
+            "must be written in lower case: one of {}",
+            choices()
+        ))
     } else {
-        Err(format!("must be {}{}", if list { "a comma-separated list of " } else { "one of " }, choices()))
+        Err(format!(
+            "must be {}{}",
+            if list {
+                "a comma-separated list of "
+            } else {
+                "one of "
+            },
+            choices()
+        ))
     }
 }
 
@@ -216,9 +274,15 @@ fn ip_list(value: &str, names_allowed: bool) -> ValueCheck {
         match ip_item(item) {
             Some(()) => {}
             None if names_allowed && is_host_name(item) => {
-                warning = Some(format!("'{item}' is resolved by Asterisk when saved; if it does not resolve there, Asterisk refuses it"));
+                warning = Some(format!(
+                    "'{item}' is resolved by Asterisk when saved; if it does not resolve there, Asterisk refuses it"
+                ));
             }
-            None => return Err(format!("'{item}' is not an IP address or network like 192.0.2.7, 10.0.0.0/8 or 10.0.0.0/255.0.0.0")),
+            None => {
+                return Err(format!(
+                    "'{item}' is not an IP address or network like 192.0.2.7, 10.0.0.0/8 or 10.0.0.0/255.0.0.0"
+                ));
+            }
         }
     }
     Ok(warning)
@@ -230,8 +294,14 @@ fn ip_item(item: &str) -> Option<()> {
         Some((a, m)) => (a, Some(m)),
         None => (item, None),
     };
-    if addr.contains('.') && !addr.contains(':') || addr.matches(':').count() == 1 && addr.contains('.') {
-        let ip = addr.rsplit_once(':').map_or(addr, |(ip, port)| if port.parse::<u16>().is_ok() { ip } else { "x" });
+    if addr.contains('.') && !addr.contains(':')
+        || addr.matches(':').count() == 1 && addr.contains('.')
+    {
+        let ip =
+            addr.rsplit_once(':').map_or(
+                addr,
+                |(ip, port)| if port.parse::<u16>().is_ok() { ip } else { "x" },
+            );
         ip.parse::<Ipv4Addr>().ok()?;
         return match mask {
             None => Some(()),
@@ -239,7 +309,10 @@ fn ip_item(item: &str) -> Option<()> {
             Some(m) => m.parse::<u8>().ok().filter(|b| *b <= 32).map(|_| ()),
         };
     }
-    let bare = addr.strip_prefix('[').and_then(|a| a.split_once(']')).map_or(addr, |(a, _)| a);
+    let bare = addr
+        .strip_prefix('[')
+        .and_then(|a| a.split_once(']'))
+        .map_or(addr, |(a, _)| a);
     bare.parse::<Ipv6Addr>().ok()?;
     match mask {
         None => Some(()),
@@ -250,7 +323,8 @@ fn ip_item(item: &str) -> Option<()> {
 
 fn is_host_name(s: &str) -> bool {
     s.chars().any(|c| c.is_ascii_alphabetic())
-        && s.split('.').all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        && s.split('.')
+            .all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
 }
 
 fn password_digest(value: &str) -> ValueCheck {
@@ -264,20 +338,31 @@ fn password_digest(value: &str) -> ValueCheck {
     let len = match alg.as_str() {
         "MD5" => 32,
         "SHA-256" | "SHA-512-256" => 64,
-        _ => return Err(format!("unknown digest algorithm '{alg}': use MD5, SHA-256 or SHA-512-256")),
+        _ => {
+            return Err(format!(
+                "unknown digest algorithm '{alg}': use MD5, SHA-256 or SHA-512-256"
+            ));
+        }
     };
     if digest.chars().count() != len {
-        return Err(format!("a {alg} digest is {len} characters; write it as {alg}:<digest>"));
+        return Err(format!(
+            "a {alg} digest is {len} characters; write it as {alg}:<digest>"
+        ));
     }
     Ok(None)
 }
 
 fn callerid_warning(value: &str) -> Option<String> {
     if value.trim().is_empty() {
-        return Some("without a caller ID, every later update over ARI stores the number 'unknown'".into());
+        return Some(
+            "without a caller ID, every later update over ARI stores the number 'unknown'".into(),
+        );
     }
     let long = match (value.find('<'), value.rfind('>')) {
-        (Some(l), Some(r)) if l < r => value[..l].trim().trim_matches('"').chars().count() > 79 || value[l + 1..r].chars().count() > 79,
+        (Some(l), Some(r)) if l < r => {
+            value[..l].trim().trim_matches('"').chars().count() > 79
+                || value[l + 1..r].chars().count() > 79
+        }
         _ => value.chars().count() > 79,
     };
     long.then(|| "Asterisk keeps at most 79 characters of the name and of the number".into())
@@ -287,7 +372,8 @@ fn callerid_warning(value: &str) -> Option<String> {
 fn tos(v: &str) -> ValueCheck {
     let l = v.to_ascii_lowercase();
     let named = l == "ef"
-        || l.strip_prefix("cs").is_some_and(|n| matches!(n, "0" | "1" | "2" | "3" | "4" | "5" | "6" | "7"))
+        || l.strip_prefix("cs")
+            .is_some_and(|n| matches!(n, "0" | "1" | "2" | "3" | "4" | "5" | "6" | "7"))
         || l.strip_prefix("af").is_some_and(|n| {
             let b = n.as_bytes();
             b.len() == 2 && (b'1'..=b'4').contains(&b[0]) && (b'1'..=b'3').contains(&b[1])
@@ -297,7 +383,10 @@ fn tos(v: &str) -> ValueCheck {
     }
     match c_integer(v, false) {
         Some(n) if (0..=255).contains(&n) => Ok(None),
-        Some(n) => Ok(Some(format!("{n} is outside 0-255; Asterisk stores {}", n.rem_euclid(256)))),
+        Some(n) => Ok(Some(format!(
+            "{n} is outside 0-255; Asterisk stores {}",
+            n.rem_euclid(256)
+        ))),
         None => Err("must be a DSCP name (ef, cs3, af41, …) or a number from 0 to 255".into()),
     }
 }
@@ -307,7 +396,9 @@ fn groups_warning(value: &str) -> Option<String> {
     let mut dropped = Vec::new();
     for part in value.split(',').map(str::trim).filter(|s| !s.is_empty()) {
         let ok = match part.split_once('-') {
-            Some((a, b)) => matches!((a.trim().parse::<u32>(), b.trim().parse::<u32>()), (Ok(a), Ok(b)) if a <= b && b <= 63),
+            Some((a, b)) => {
+                matches!((a.trim().parse::<u32>(), b.trim().parse::<u32>()), (Ok(a), Ok(b)) if a <= b && b <= 63)
+            }
             None => part.parse::<u32>().is_ok_and(|n| n <= 63),
         };
         if !ok {
@@ -315,7 +406,10 @@ fn groups_warning(value: &str) -> Option<String> {
         }
     }
     if !dropped.is_empty() {
-        return Some(format!("Asterisk ignores {}: groups are 0 to 63", dropped.join(", ")));
+        return Some(format!(
+            "Asterisk ignores {}: groups are 0 to 63",
+            dropped.join(", ")
+        ));
     }
     (value.len() > 40).then(|| "a long group list may be cut at 127 characters when shown, and the next update keeps only what was shown".into())
 }
@@ -333,7 +427,11 @@ fn codec_prefs(value: &str, incoming_offer: bool) -> ValueCheck {
             "operation" => &["intersect", "union", "only_preferred", "only_nonpreferred"],
             "keep" => &["all", "first"],
             "transcode" => &["allow", "prevent"],
-            _ => return Err(format!("unknown key '{k}': use prefer, operation, keep or transcode")),
+            _ => {
+                return Err(format!(
+                    "unknown key '{k}': use prefer, operation, keep or transcode"
+                ));
+            }
         };
         if !allowed.contains(&v) {
             return Err(format!("{k} must be one of {}", allowed.join(", ")));
