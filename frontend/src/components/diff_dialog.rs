@@ -7,6 +7,7 @@ use crate::form::Plan;
 #[component]
 pub fn DiffDialog(
     plan: Plan,
+    cautions: Vec<String>,
     on_confirm: Callback<()>,
     on_cancel: Callback<()>,
     saving: Signal<bool>,
@@ -23,6 +24,12 @@ pub fn DiffDialog(
                     }).collect_view()}
                 </tbody>
             </table>
+            {(!cautions.is_empty()).then(|| view! {
+                <div class="notice" data-testid="cautions">
+                    <strong>"Before you save"</strong>
+                    <ul>{cautions.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}</ul>
+                </div>
+            })}
             {replace.then(|| view! {
                 <p class="notice" data-testid="replace-warning">
                     "Asterisk can only add entries to this list. To remove one, Conjure deletes the object and creates it again "

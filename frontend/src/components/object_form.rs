@@ -112,6 +112,8 @@ pub fn ObjectForm(
         initial
     });
     let pending = RwSignal::new(None::<Plan>);
+    // Warnings about what is being saved (values Asterisk changes, objects it cannot update later).
+    let cautions = RwSignal::new(Vec::<String>::new());
     let saving = RwSignal::new(false);
     let problem = RwSignal::new(None::<ApiError>);
     let filter = RwSignal::new(String::new());
@@ -147,6 +149,12 @@ pub fn ObjectForm(
             problem.set(Some(e));
             return;
         }
+        let warnings: Vec<String> = check_fields(ty, &p.fields, creating || p.replace)
+            .into_iter()
+            .filter(|f| !f.is_error())
+            .map(|f| format!("{}: {}", f.attribute.unwrap_or_default(), f.message))
+            .collect();
+        cautions.set(warnings);
         pending.set(Some(p));
     };
     let confirm = Callback::new(move |()| {
@@ -245,7 +253,7 @@ pub fn ObjectForm(
             </div>
         </form>
         {move || pending.get().map(|p| view! {
-            <DiffDialog plan=p on_confirm=confirm on_cancel=Callback::new(move |()| pending.set(None)) saving=saving.into()/>
+            <DiffDialog plan=p cautions=cautions.get() on_confirm=confirm on_cancel=Callback::new(move |()| pending.set(None)) saving=saving.into()/>
         })}
     }
 }
