@@ -231,15 +231,26 @@ async fn a_trap_is_explained_before_saving() {
     let stack = stack(Mode::Asterisk).await;
     let driver = browser().await;
     let c = &driver.client;
-    c.goto(&format!("{}/objects/endpoint/trap", stack.conjure)).await.unwrap();
+    c.goto(&format!("{}/objects/endpoint/trap", stack.conjure))
+        .await
+        .unwrap();
     click(c, "create").await;
-    c.wait().for_element(Locator::Css("[data-testid='show-all'] summary")).await.unwrap().click().await.unwrap();
+    c.wait()
+        .for_element(Locator::Css("[data-testid='show-all'] summary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     type_into(c, "option-filter", "set_var").await;
     type_into(c, "value-set_var", "X=1").await;
     wait_for_text(c, "warning-set_var", "cannot be updated over ARI again").await;
     click(c, "save").await;
     let cautions = wait_for_text(c, "cautions", "set_var").await;
-    assert!(cautions.contains("only delete and re-create work"), "{cautions}");
+    assert!(
+        cautions.contains("only delete and re-create work"),
+        "{cautions}"
+    );
     click(c, "confirm-save").await;
     wait_for_text(c, "notice", "Saved").await;
     driver.client.clone().close().await.unwrap();
