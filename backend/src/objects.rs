@@ -214,3 +214,14 @@ pub async fn body_bytes(body: axum::body::Body) -> Result<bytes::Bytes, AppError
         )
     })
 }
+
+/// The checked body of a PUT request (content type, size, shape: see `model::parse_put_body`).
+pub async fn put_body(req: axum::extract::Request) -> Result<PutBody, AppError> {
+    let ct = req
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let bytes = body_bytes(req.into_body()).await?;
+    model::parse_put_body(ct.as_deref(), &bytes).map_err(AppError::body)
+}

@@ -12,6 +12,8 @@ use conjure::{AppState, AriTarget, Secret, ari::AriClient};
 use fantoccini::{Client, ClientBuilder};
 use model::api::Mode;
 
+pub mod page;
+
 /// The admin password of the ARI-shaped door in these tests.
 pub const ADMIN: &str = "e2e-admin";
 

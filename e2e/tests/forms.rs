@@ -3,48 +3,10 @@
 
 use std::time::Duration;
 
+use e2e::page::{click, css, type_into, wait_for_text};
 use e2e::{artifacts, browser, stack};
 use fantoccini::{Client, Locator};
 use model::api::Mode;
-
-fn css(testid: &str) -> String {
-    format!("[data-testid='{testid}']")
-}
-
-async fn click(c: &Client, testid: &str) {
-    c.wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css(&css(testid)))
-        .await
-        .unwrap_or_else(|e| panic!("no [data-testid='{testid}'] to click: {e}"))
-        .click()
-        .await
-        .unwrap();
-}
-
-async fn type_into(c: &Client, testid: &str, text: &str) {
-    let el = c
-        .wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css(&css(testid)))
-        .await
-        .unwrap();
-    el.clear().await.unwrap();
-    el.send_keys(text).await.unwrap();
-}
-
-async fn wait_for_text(c: &Client, testid: &str, needle: &str) -> String {
-    for _ in 0..100 {
-        if let Ok(el) = c.find(Locator::Css(&css(testid))).await {
-            let t = el.text().await.unwrap_or_default();
-            if t.contains(needle) {
-                return t;
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("[data-testid='{testid}'] never showed '{needle}'");
-}
 
 async fn attribute(stack: &e2e::Stack, path: &str, attr: &str) -> Option<Vec<String>> {
     let r = reqwest::Client::new()

@@ -1,47 +1,10 @@
 //! The object browser in headless Chromium: list, search, sort, page; adopt an unmanaged endpoint.
 
-use std::time::Duration;
-
+use e2e::page::{click, css, wait_for_text};
 use e2e::{browser, stack};
 use fantoccini::{Client, Locator};
 use model::ObjectType;
 use model::api::Mode;
-
-fn css(testid: &str) -> String {
-    format!("[data-testid='{testid}']")
-}
-
-async fn wait_for_text(c: &Client, testid: &str, needle: &str) -> String {
-    for _ in 0..100 {
-        if let Ok(el) = c.find(Locator::Css(&css(testid))).await {
-            let t = el.text().await.unwrap_or_default();
-            if t.contains(needle) {
-                return t;
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!(
-        "[data-testid='{testid}'] never showed '{needle}'; page: {}",
-        c.source()
-            .await
-            .unwrap_or_default()
-            .chars()
-            .take(3000)
-            .collect::<String>()
-    );
-}
-
-async fn click(c: &Client, testid: &str) {
-    c.wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css(&css(testid)))
-        .await
-        .unwrap_or_else(|e| panic!("no [data-testid='{testid}'] to click: {e}"))
-        .click()
-        .await
-        .unwrap();
-}
 
 async fn first_row(c: &Client) -> String {
     c.find(Locator::Css(&css("inventory-row")))

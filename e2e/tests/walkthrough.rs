@@ -1,49 +1,10 @@
 //! The push-configuration walk-through, clicked through in headless Chromium: auth `alice` is not found,
 //! is created with a username and password, shows its fields but never its password, and is deleted.
 
-use std::time::Duration;
-
+use e2e::page::{click, text_of, wait_for_text};
 use e2e::{artifacts, browser, stack};
-use fantoccini::{Client, Locator};
+use fantoccini::Locator;
 use model::api::Mode;
-
-async fn text_of(c: &Client, testid: &str) -> String {
-    let el = c
-        .wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css(&format!("[data-testid='{testid}']")))
-        .await
-        .unwrap_or_else(|e| panic!("no [data-testid='{testid}'] on the page: {e}"));
-    el.text().await.unwrap()
-}
-
-async fn click(c: &Client, testid: &str) {
-    c.wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css(&format!("[data-testid='{testid}']")))
-        .await
-        .unwrap_or_else(|e| panic!("no [data-testid='{testid}'] to click: {e}"))
-        .click()
-        .await
-        .unwrap();
-}
-
-async fn wait_for_text(c: &Client, testid: &str, needle: &str) {
-    for _ in 0..100 {
-        if let Ok(el) = c
-            .find(Locator::Css(&format!("[data-testid='{testid}']")))
-            .await
-            && el.text().await.unwrap_or_default().contains(needle)
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!(
-        "[data-testid='{testid}'] never showed '{needle}'; page: {}",
-        c.source().await.unwrap_or_default()
-    );
-}
 
 async fn sim_get(stack: &e2e::Stack, path: &str) -> (u16, String) {
     let r = reqwest::Client::new()

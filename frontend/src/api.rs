@@ -70,16 +70,23 @@ pub async fn put_object(
     json(req.send().await.map_err(network)?).await
 }
 
-pub async fn delete_object(ty: ObjectType, id: &str) -> Result<(), ApiError> {
-    let resp = Request::delete(&object_url(ty, id))
-        .send()
-        .await
-        .map_err(network)?;
+/// For answers without a body (204).
+async fn empty(resp: Response) -> Result<(), ApiError> {
     if resp.ok() {
         Ok(())
     } else {
         Err(error_of(resp).await)
     }
+}
+
+pub async fn delete_object(ty: ObjectType, id: &str) -> Result<(), ApiError> {
+    empty(
+        Request::delete(&object_url(ty, id))
+            .send()
+            .await
+            .map_err(network)?,
+    )
+    .await
 }
 
 pub async fn status() -> Result<Status, ApiError> {
@@ -103,17 +110,10 @@ pub async fn inventory(ty: ObjectType, q: &ListQuery) -> Result<InventoryPage, A
 }
 
 pub async fn adopt(ty: ObjectType, id: &str) -> Result<(), ApiError> {
-    let resp = Request::post(&format!(
+    let url = format!(
         "/api/inventory/{}/{}/adopt",
         ty.as_str(),
         encode_segment(id)
-    ))
-    .send()
-    .await
-    .map_err(network)?;
-    if resp.ok() {
-        Ok(())
-    } else {
-        Err(error_of(resp).await)
-    }
+    );
+    empty(Request::post(&url).send().await.map_err(network)?).await
 }

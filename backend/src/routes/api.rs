@@ -2,15 +2,15 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, Request, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use model::api::{Mode, ObjectView, SecretState, Status};
 use model::validate::Finding;
-use model::{Field, ObjectId, ObjectType, parse_put_body, secret};
+use model::{Field, ObjectId, ObjectType, secret};
 
 use crate::AppState;
 use crate::error::AppError;
-use crate::objects::{self, body_bytes, object_type};
+use crate::objects::{self, object_type};
 
 fn view(
     ty: ObjectType,
@@ -62,13 +62,7 @@ pub async fn put_object(
     req: Request,
 ) -> Result<Json<ObjectView>, AppError> {
     let (ty, id) = target(&ty, id)?;
-    let ct = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
-    let bytes = body_bytes(req.into_body()).await?;
-    let body = parse_put_body(ct.as_deref(), &bytes).map_err(AppError::body)?;
+    let body = objects::put_body(req).await?;
     let (fields, warnings) = if q.replace {
         objects::replace(&st, ty, &id, &body, "panel").await?
     } else {

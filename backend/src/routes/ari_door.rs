@@ -7,11 +7,11 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
-use model::{CONFIG_CLASS, ObjectId, parse_put_body, secret};
+use model::{CONFIG_CLASS, ObjectId, secret};
 
 use crate::AppState;
 use crate::error::AppError;
-use crate::objects::{self, body_bytes, object_type};
+use crate::objects::{self, object_type};
 
 const ALLOW: &str = "OPTIONS,GET,PUT,DELETE";
 const PREFIX: &str = "/ari/asterisk/config/dynamic/";
@@ -67,13 +67,7 @@ async fn door(st: &AppState, req: Request) -> Result<Response, AppError> {
             return Ok(StatusCode::NO_CONTENT.into_response());
         }
         _ => {
-            let ct = req
-                .headers()
-                .get(header::CONTENT_TYPE)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string);
-            let bytes = body_bytes(req.into_body()).await?;
-            let body = parse_put_body(ct.as_deref(), &bytes).map_err(AppError::body)?;
+            let body = objects::put_body(req).await?;
             objects::write(st, ty, &id, &body, "ari-door").await?.0
         }
     };
