@@ -305,3 +305,18 @@ async fn replace_removes_a_match_and_restores_on_failure() {
     .await;
     assert_eq!(r.status, 400);
 }
+
+#[tokio::test]
+async fn security_headers_on_every_answer() {
+    let h = harness().await;
+    let r = call(&h.app, "GET", "/api/objects/auth/alice", None, None).await;
+    assert_eq!(r.headers["cache-control"], "no-store");
+    assert_eq!(r.headers["x-content-type-options"], "nosniff");
+    assert_eq!(r.headers["referrer-policy"], "no-referrer");
+    let csp = r.headers["content-security-policy"].to_str().unwrap();
+    assert!(
+        csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"),
+        "{csp}"
+    );
+    assert!(!csp.contains("unsafe-inline"));
+}

@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod ari_door;
+pub mod headers;
 pub mod inventory;
 
 use std::time::Instant;
@@ -19,6 +20,8 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use crate::AppState;
 
 pub fn app(state: AppState) -> Router {
+    let csp = HeaderValue::from_str(&headers::content_security_policy(&state.dist))
+        .expect("the CSP is ASCII");
     let api = Router::new()
         .route(
             "/objects/{type}/{id}",
@@ -33,7 +36,12 @@ pub fn app(state: AppState) -> Router {
             "/inventory/{type}/{id}/adopt",
             axum::routing::post(inventory::adopt),
         )
-        .fallback(api::not_found);
+        .fallback(api::not_found)
+        // Answers about a phone system's configuration are never cached by browsers or proxies.
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ));
     Router::new()
         .nest("/api", api)
         .route("/healthz", get(|| async { "ok" }))
@@ -47,6 +55,10 @@ pub fn app(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(
             HeaderName::from_static("referrer-policy"),
             HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            csp,
         ))
 }
 
