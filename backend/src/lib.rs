@@ -2,6 +2,7 @@
 //! with `conjure-model` before anything reaches Asterisk, forwards it, and serves the panel.
 
 pub mod ari;
+pub mod audit;
 pub mod config;
 pub mod demo;
 pub mod error;

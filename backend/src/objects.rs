@@ -5,9 +5,13 @@ use axum::http::StatusCode;
 use model::validate::{Finding, check_fields, check_object};
 use model::{Field, ObjectId, ObjectType, PutBody, secret};
 
+use model::api::{AuditChange, AuditEntry};
+
 use crate::AppState;
 use crate::ari::Upstream;
+use crate::audit::{self, Who};
 use crate::error::AppError;
+use crate::store::Inventory;
 
 /// Parses a type name from a path, exactly as Asterisk would (case-sensitive).
 pub fn object_type(name: &str) -> Result<ObjectType, AppError> {
@@ -38,7 +42,7 @@ pub async fn write(
     ty: ObjectType,
     id: &ObjectId,
     body: &PutBody,
-    actor: &str,
+    who: &Who,
 ) -> Result<(Vec<Field>, Vec<Finding>), AppError> {
     if let Some(why) = ty.write_refusal() {
         return Err(AppError::new(StatusCode::FORBIDDEN, why));
@@ -56,29 +60,140 @@ pub async fn write(
     if findings.iter().any(Finding::is_error) {
         return Err(refused(findings));
     }
-    let fields = forward_put(st, ty, id, body).await?;
-    remember(st, ty, id, &fields, actor).await?;
+    let fields = audited_put(st, ty, id, body, who, "put").await?;
     Ok((fields, findings))
 }
 
-/// Records what Asterisk now holds. Asterisk has already changed, so a failure here says exactly that.
-pub async fn remember(
+/// Forwards a checked PUT and records the outcome: the inventory and the audit entry on success, the
+/// audit entry alone when Asterisk refuses or does not answer.
+async fn audited_put(
+    st: &AppState,
+    ty: ObjectType,
+    id: &ObjectId,
+    body: &PutBody,
+    who: &Who,
+    action: &str,
+) -> Result<Vec<Field>, AppError> {
+    let before = st
+        .store
+        .fields(ty, id.as_str())
+        .await
+        .map_err(db)?
+        .unwrap_or_default();
+    let sent = body.fields.as_deref().unwrap_or_default();
+    match forward_put(st, ty, id, body).await {
+        Ok(after) => {
+            let (shown, secrets) = secret::redact(after.clone());
+            let set: Vec<String> = secrets
+                .into_iter()
+                .filter(|(_, set)| *set)
+                .map(|(a, _)| a)
+                .collect();
+            let entry = entry(
+                st,
+                ty,
+                id,
+                who,
+                action,
+                audit::changes(&before, &after, sent),
+                200,
+                "saved",
+            );
+            st.store
+                .change(
+                    Inventory::Record {
+                        fields: &shown,
+                        secrets_set: &set,
+                    },
+                    &entry,
+                )
+                .await
+                .map_err(saved_but_not_recorded)?;
+            Ok(after)
+        }
+        Err(e) => {
+            let status = e.body.asterisk_status.unwrap_or(0);
+            let entry = entry(
+                st,
+                ty,
+                id,
+                who,
+                action,
+                audit::requested(&before, sent),
+                status,
+                &e.body.message,
+            );
+            if let Err(db) = st.store.change(Inventory::Keep, &entry).await {
+                tracing::error!(%ty, %id, %db, "a refused change could not be audited");
+            }
+            Err(e)
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn entry(
+    st: &AppState,
+    ty: ObjectType,
+    id: &ObjectId,
+    who: &Who,
+    action: &str,
+    changes: Vec<AuditChange>,
+    status: u16,
+    message: &str,
+) -> AuditEntry {
+    AuditEntry {
+        seq: 0,
+        at: String::new(),
+        actor: who.actor.clone(),
+        address: who.address.clone(),
+        action: action.into(),
+        object_type: ty,
+        id: id.to_string(),
+        changes,
+        server: st.ari.base().to_string(),
+        status,
+        message: message.into(),
+    }
+}
+
+fn db(e: crate::store::StoreError) -> AppError {
+    AppError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
+}
+
+fn saved_but_not_recorded(e: crate::store::StoreError) -> AppError {
+    AppError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        format!("saved on Asterisk, but Conjure could not record it: {e}"),
+    )
+    .hint("Open the object again to check it; Conjure's data directory may be full or read-only.")
+}
+
+/// Records an object read from Asterisk (adoption), with an audit entry.
+pub async fn adopt(
     st: &AppState,
     ty: ObjectType,
     id: &ObjectId,
     fields: &[Field],
-    actor: &str,
+    who: &Who,
 ) -> Result<(), AppError> {
     let (shown, secrets) = secret::redact(fields.to_vec());
-    let set = secrets
+    let set: Vec<String> = secrets
         .into_iter()
         .filter(|(_, set)| *set)
         .map(|(a, _)| a)
         .collect();
-    st.store.record(ty, id.as_str(), shown, set, actor).await.map_err(|e| {
-        AppError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("saved on Asterisk, but Conjure could not record it: {e}"))
-            .hint("Open the object again to check it; Conjure's data directory may be full or read-only.")
-    })
+    let entry = entry(st, ty, id, who, "adopt", Vec::new(), 200, "adopted");
+    st.store
+        .change(
+            Inventory::Record {
+                fields: &shown,
+                secrets_set: &set,
+            },
+            &entry,
+        )
+        .await
+        .map_err(db)
 }
 
 async fn forward_put(
@@ -105,7 +220,7 @@ pub async fn replace(
     ty: ObjectType,
     id: &ObjectId,
     body: &PutBody,
-    actor: &str,
+    who: &Who,
 ) -> Result<(Vec<Field>, Vec<Finding>), AppError> {
     if !matches!(ty, ObjectType::Identify | ObjectType::Aor) {
         return Err(AppError::new(
@@ -118,18 +233,14 @@ pub async fn replace(
         return Err(refused(findings));
     }
     let old = read(st, ty, id).await?;
-    delete(st, ty, id, actor).await?;
-    match forward_put(st, ty, id, body).await {
-        Ok(fields) => {
-            remember(st, ty, id, &fields, actor).await?;
-            Ok((fields, findings))
-        }
+    delete(st, ty, id, who).await?;
+    match audited_put(st, ty, id, body, who, "replace").await {
+        Ok(fields) => Ok((fields, findings)),
         Err(mut e) => {
             let restore = PutBody { fields: Some(old) };
-            let restored = match forward_put(st, ty, id, &restore).await {
-                Ok(fields) => remember(st, ty, id, &fields, actor).await.is_ok(),
-                Err(_) => false,
-            };
+            let restored = audited_put(st, ty, id, &restore, who, "restore")
+                .await
+                .is_ok();
             let note = if restored {
                 "The previous object was put back unchanged."
             } else {
@@ -181,7 +292,7 @@ pub async fn delete(
     st: &AppState,
     ty: ObjectType,
     id: &ObjectId,
-    actor: &str,
+    who: &Who,
 ) -> Result<(), AppError> {
     if !ty.can_delete() {
         return Err(AppError::new(
@@ -189,15 +300,42 @@ pub async fn delete(
             ty.write_refusal().unwrap_or_default(),
         ));
     }
-    let up = st.ari.delete_object(ty, id).await.map_err(AppError::ari)?;
-    let gone = matches!(up.status, 204 | 200 | 404);
-    if gone && let Err(e) = st.store.forget(ty, id.as_str()).await {
-        tracing::error!(%ty, %id, %actor, %e, "deleted on Asterisk but not from the inventory");
-    }
-    match up.status {
+    let up = match st.ari.delete_object(ty, id).await {
+        Ok(up) => up,
+        Err(e) => {
+            let err = AppError::ari(e);
+            let entry = entry(st, ty, id, who, "delete", Vec::new(), 0, &err.body.message);
+            if let Err(db) = st.store.change(Inventory::Keep, &entry).await {
+                tracing::error!(%ty, %id, %db, "a failed delete could not be audited");
+            }
+            return Err(err);
+        }
+    };
+    let result = match up.status {
         204 | 200 => Ok(()),
         _ => Err(AppError::upstream(&up, ty, st.ari.user())),
+    };
+    // 404: it is gone either way, so the inventory forgets it too.
+    let inventory = if matches!(up.status, 204 | 200 | 404) {
+        Inventory::Forget
+    } else {
+        Inventory::Keep
+    };
+    let message = result
+        .as_ref()
+        .err()
+        .map_or("deleted".to_string(), |e| e.body.message.clone());
+    let entry = entry(st, ty, id, who, "delete", Vec::new(), up.status, &message);
+    if let Err(e) = st.store.change(inventory, &entry).await {
+        tracing::error!(%ty, %id, %e, "deleted on Asterisk but not recorded");
+        if result.is_ok() {
+            return Err(AppError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("deleted on Asterisk, but Conjure could not record it: {e}"),
+            ));
+        }
     }
+    result
 }
 
 /// Reads a request body up to a hard cap, answering a JSON 413 past it (Asterisk's own limit is checked

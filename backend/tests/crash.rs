@@ -1,4 +1,5 @@
-//! Every save Conjure acknowledged is in its inventory after the process is killed with SIGKILL.
+//! Every save Conjure acknowledged is in its inventory and its audit log after the process is killed
+//! with SIGKILL.
 
 mod common;
 
@@ -75,5 +76,17 @@ async fn acknowledged_saves_survive_kill_9() {
         );
     }
     assert_eq!(acked.len(), 200);
+    let audit = store
+        .audit(model::api::AuditQuery {
+            limit: 1000,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        audit.len(),
+        200,
+        "every acknowledged change is in the audit log"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }

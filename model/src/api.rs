@@ -153,3 +153,53 @@ pub struct InventoryPage {
     #[serde(default)]
     pub unmanaged: Vec<String>,
 }
+
+/// One change in the audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub seq: i64,
+    pub at: String,
+    /// Who: `panel`, `ari-door`, `adopted`, later a user or a token.
+    pub actor: String,
+    /// From where (client address), when known.
+    pub address: String,
+    /// `put`, `replace`, `delete` or `adopt`.
+    pub action: String,
+    #[serde(rename = "type")]
+    pub object_type: ObjectType,
+    pub id: String,
+    pub changes: Vec<AuditChange>,
+    /// The Asterisk server (ARI base URL).
+    pub server: String,
+    /// Asterisk's answer.
+    pub status: u16,
+    pub message: String,
+}
+
+/// One option's change. Secrets appear as `(hidden)` / `(changed)`, never with their values.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditChange {
+    pub attribute: String,
+    pub before: String,
+    pub after: String,
+}
+
+/// Filters of `GET /api/audit` (all optional); newest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditQuery {
+    pub actor: Option<String>,
+    #[serde(rename = "type")]
+    pub object_type: Option<String>,
+    pub id: Option<String>,
+    /// ISO 8601 times, inclusive and exclusive.
+    pub since: Option<String>,
+    pub until: Option<String>,
+    /// Entries older than this sequence number (for paging).
+    pub before: Option<i64>,
+    #[serde(default = "default_audit_limit")]
+    pub limit: u32,
+}
+
+fn default_audit_limit() -> u32 {
+    100
+}

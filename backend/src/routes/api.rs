@@ -9,6 +9,7 @@ use model::validate::Finding;
 use model::{Field, ObjectId, ObjectType, secret};
 
 use crate::AppState;
+use crate::audit::Who;
 use crate::error::AppError;
 use crate::objects::{self, object_type};
 
@@ -62,11 +63,12 @@ pub async fn put_object(
     req: Request,
 ) -> Result<Json<ObjectView>, AppError> {
     let (ty, id) = target(&ty, id)?;
+    let who = Who::new("panel", &req);
     let body = objects::put_body(req).await?;
     let (fields, warnings) = if q.replace {
-        objects::replace(&st, ty, &id, &body, "panel").await?
+        objects::replace(&st, ty, &id, &body, &who).await?
     } else {
-        objects::write(&st, ty, &id, &body, "panel").await?
+        objects::write(&st, ty, &id, &body, &who).await?
     };
     tracing::info!(%ty, %id, fields = body.fields.as_ref().map_or(0, Vec::len), "object saved");
     Ok(view(ty, &id, fields, warnings))
@@ -75,9 +77,10 @@ pub async fn put_object(
 pub async fn delete_object(
     State(st): State<AppState>,
     Path((ty, id)): Path<(String, String)>,
+    req: Request,
 ) -> Result<impl IntoResponse, AppError> {
     let (ty, id) = target(&ty, id)?;
-    objects::delete(&st, ty, &id, "panel").await?;
+    objects::delete(&st, ty, &id, &Who::new("panel", &req)).await?;
     tracing::info!(%ty, %id, "object deleted");
     Ok(StatusCode::NO_CONTENT)
 }

@@ -10,6 +10,7 @@ use base64::Engine;
 use model::{CONFIG_CLASS, ObjectId, secret};
 
 use crate::AppState;
+use crate::audit::Who;
 use crate::error::AppError;
 use crate::objects::{self, object_type};
 
@@ -45,6 +46,7 @@ async fn door(st: &AppState, req: Request) -> Result<Response, AppError> {
         );
     };
     let method = req.method().clone();
+    let who = Who::new("ari-door", &req);
     if method == Method::OPTIONS {
         return Ok(with_allow(StatusCode::NO_CONTENT.into_response()));
     }
@@ -63,12 +65,12 @@ async fn door(st: &AppState, req: Request) -> Result<Response, AppError> {
     let fields = match method {
         Method::GET => objects::read(st, ty, &id).await?,
         Method::DELETE => {
-            objects::delete(st, ty, &id, "ari-door").await?;
+            objects::delete(st, ty, &id, &who).await?;
             return Ok(StatusCode::NO_CONTENT.into_response());
         }
         _ => {
             let body = objects::put_body(req).await?;
-            objects::write(st, ty, &id, &body, "ari-door").await?.0
+            objects::write(st, ty, &id, &body, &who).await?.0
         }
     };
     // Secrets are left out: PUT merges, so a script that reads, edits and writes back keeps them.

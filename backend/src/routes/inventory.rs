@@ -69,11 +69,19 @@ async fn unmanaged(st: &AppState) -> Result<Vec<String>, AppError> {
 pub async fn adopt(
     State(st): State<AppState>,
     Path((ty, id)): Path<(String, String)>,
+    req: axum::extract::Request,
 ) -> Result<StatusCode, AppError> {
     let ty = object_type(&ty)?;
     let id = ObjectId::new(id).map_err(AppError::bad_id)?;
     let fields = objects::read(&st, ty, &id).await?;
-    objects::remember(&st, ty, &id, &fields, "adopted").await?;
+    objects::adopt(
+        &st,
+        ty,
+        &id,
+        &fields,
+        &crate::audit::Who::new("panel", &req),
+    )
+    .await?;
     tracing::info!(%ty, %id, "object adopted");
     Ok(StatusCode::NO_CONTENT)
 }

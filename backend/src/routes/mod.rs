@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod ari_door;
+pub mod audit;
 pub mod headers;
 pub mod inventory;
 
@@ -30,6 +31,8 @@ pub fn app(state: AppState) -> Router {
                 .delete(api::delete_object),
         )
         .route("/status", get(api::status))
+        .route("/audit", get(audit::list))
+        .route("/audit.csv", get(audit::csv))
         .route("/inventory", get(inventory::counts))
         .route("/inventory/{type}", get(inventory::list))
         .route(

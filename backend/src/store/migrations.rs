@@ -16,6 +16,23 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (type, id)
     ) WITHOUT ROWID;
     CREATE INDEX objects_by_update ON objects (type, updated_at);",
+    // 2: the audit log: every change that reached Asterisk, with its outcome. Secret values never.
+    "CREATE TABLE audit (
+        seq       INTEGER PRIMARY KEY,
+        at        TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+        actor     TEXT NOT NULL,
+        address   TEXT NOT NULL,
+        action    TEXT NOT NULL,              -- put, replace, delete, adopt
+        type      TEXT NOT NULL,
+        object_id TEXT NOT NULL,
+        changes   TEXT NOT NULL,              -- JSON list of {attribute, before, after}
+        server    TEXT NOT NULL,
+        status    INTEGER NOT NULL,           -- what Asterisk answered (HTTP status)
+        message   TEXT NOT NULL
+    );
+    CREATE INDEX audit_by_object ON audit (type, object_id, seq);
+    CREATE INDEX audit_by_actor ON audit (actor, seq);
+    CREATE INDEX audit_by_time ON audit (at);",
 ];
 
 pub fn run(conn: &mut Connection) -> rusqlite::Result<()> {

@@ -13,7 +13,7 @@ mod migrations;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use model::api::{InventoryItem, InventoryPage, ListQuery, SortKey};
+use model::api::{AuditEntry, AuditQuery, InventoryItem, InventoryPage, ListQuery, SortKey};
 use model::{Field, ObjectType};
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -24,12 +24,15 @@ pub struct Store {
     writes: std::sync::mpsc::Sender<Job>,
 }
 
-/// A write waiting for the writer thread.
+/// Statements that must happen together, waiting for the writer thread.
 struct Job {
-    sql: &'static str,
-    params: Vec<String>,
+    statements: Vec<(&'static str, Vec<rusqlite::types::Value>)>,
     done: tokio::sync::oneshot::Sender<Result<(), StoreError>>,
 }
+
+const AUDIT: &str =
+    "INSERT INTO audit (actor, address, action, type, object_id, changes, server, status, message)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
 
 const RECORD: &str = "INSERT INTO objects (type, id, fields, secrets_set, updated_at, updated_by)
      VALUES (?1, ?2, ?3, ?4, strftime('%Y-%m-%dT%H:%M:%fZ','now'), ?5)
@@ -49,14 +52,22 @@ fn writer(conn: Arc<Mutex<Connection>>, jobs: std::sync::mpsc::Receiver<Job>) {
         }
         let mut c = conn.lock().unwrap_or_else(|p| p.into_inner());
         let outcome = (|| {
-            let tx = c.transaction()?;
-            let results: Vec<rusqlite::Result<usize>> = batch
-                .iter()
-                .map(|j| {
-                    tx.prepare_cached(j.sql)
-                        .and_then(|mut st| st.execute(rusqlite::params_from_iter(j.params.iter())))
-                })
-                .collect();
+            let mut tx = c.transaction()?;
+            let mut results = Vec::with_capacity(batch.len());
+            for job in &batch {
+                // A savepoint per job: its statements take effect together or not at all.
+                let sp = tx.savepoint()?;
+                let r = job.statements.iter().try_for_each(|(sql, params)| {
+                    sp.prepare_cached(sql)
+                        .and_then(|mut st| st.execute(rusqlite::params_from_iter(params.iter())))
+                        .map(|_| ())
+                });
+                match r {
+                    Ok(()) => sp.commit()?,
+                    Err(_) => drop(sp),
+                }
+                results.push(r);
+            }
             tx.commit()?;
             Ok::<_, rusqlite::Error>(results)
         })();
@@ -64,7 +75,7 @@ fn writer(conn: Arc<Mutex<Connection>>, jobs: std::sync::mpsc::Receiver<Job>) {
         match outcome {
             Ok(results) => {
                 for (job, r) in batch.into_iter().zip(results) {
-                    let _ = job.done.send(r.map(|_| ()).map_err(StoreError));
+                    let _ = job.done.send(r.map_err(StoreError));
                 }
             }
             Err(e) => {
@@ -109,11 +120,14 @@ impl Store {
         Ok(Store { conn, writes })
     }
 
-    /// Queues a write and waits until it is committed.
-    async fn write(&self, sql: &'static str, params: Vec<String>) -> Result<(), StoreError> {
+    /// Queues statements that belong together and waits until they are committed.
+    async fn write(
+        &self,
+        statements: Vec<(&'static str, Vec<rusqlite::types::Value>)>,
+    ) -> Result<(), StoreError> {
         let (done, wait) = tokio::sync::oneshot::channel();
         self.writes
-            .send(Job { sql, params, done })
+            .send(Job { statements, done })
             .expect("the database writer thread stopped");
         wait.await.expect("the database writer thread stopped")
     }
@@ -139,19 +153,109 @@ impl Store {
         secrets_set: Vec<String>,
         by: &str,
     ) -> Result<(), StoreError> {
-        let (id, by) = (id.to_string(), by.to_string());
-        let fields = serde_json::to_string(&fields).expect("fields serialise");
-        let secrets = serde_json::to_string(&secrets_set).expect("strings serialise");
-        self.write(
-            RECORD,
-            vec![ty.as_str().to_string(), id, fields, secrets, by],
-        )
+        self.write(vec![record_statement(ty, id, &fields, &secrets_set, by)])
+            .await
+    }
+
+    /// Applies a change to the inventory (record or forget) and its audit entry in one transaction.
+    pub async fn change(
+        &self,
+        inventory: Inventory<'_>,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError> {
+        let mut statements = Vec::with_capacity(2);
+        match inventory {
+            Inventory::Record {
+                fields,
+                secrets_set,
+            } => statements.push(record_statement(
+                audit.object_type,
+                &audit.id,
+                fields,
+                secrets_set,
+                &audit.actor,
+            )),
+            Inventory::Forget => {
+                statements.push((FORGET, texts([audit.object_type.as_str(), &audit.id])))
+            }
+            Inventory::Keep => {}
+        }
+        let changes = serde_json::to_string(&audit.changes).expect("changes serialise");
+        let mut params = texts([
+            &audit.actor,
+            &audit.address,
+            &audit.action,
+            audit.object_type.as_str(),
+            &audit.id,
+            &changes,
+            &audit.server,
+        ]);
+        params.push(rusqlite::types::Value::Integer(audit.status as i64));
+        params.push(rusqlite::types::Value::Text(audit.message.clone()));
+        statements.push((AUDIT, params));
+        self.write(statements).await
+    }
+
+    /// The fields recorded for an object (its state before a change, for the audit's diff).
+    pub async fn fields(&self, ty: ObjectType, id: &str) -> Result<Option<Vec<Field>>, StoreError> {
+        let id = id.to_string();
+        self.with(move |c| {
+            c.query_row(
+                "SELECT fields FROM objects WHERE type = ?1 AND id = ?2",
+                params![ty.as_str(), id],
+                |r| r.get::<_, String>(0),
+            )
+            .optional()
+            .map(|f| f.map(|f| serde_json::from_str(&f).unwrap_or_default()))
+        })
+        .await
+    }
+
+    /// Audit entries, newest first, filtered.
+    pub async fn audit(&self, q: AuditQuery) -> Result<Vec<AuditEntry>, StoreError> {
+        self.with(move |c| {
+            let mut sql = String::from(
+                "SELECT seq, at, actor, address, action, type, object_id, changes, server, status, message FROM audit WHERE 1=1",
+            );
+            let mut params: Vec<rusqlite::types::Value> = Vec::new();
+            let mut filter = |clause: &str, v: Option<String>| {
+                if let Some(v) = v.filter(|v| !v.is_empty()) {
+                    params.push(rusqlite::types::Value::Text(v));
+                    sql.push_str(&format!(" AND {clause} ?{}", params.len()));
+                }
+            };
+            filter("actor =", q.actor);
+            filter("type =", q.object_type);
+            filter("object_id =", q.id);
+            filter("at >=", q.since);
+            filter("at <", q.until);
+            filter("seq <", q.before.map(|b| b.to_string()));
+            sql.push_str(&format!(" ORDER BY seq DESC LIMIT {}", q.limit.clamp(1, 10_000)));
+            let mut stmt = c.prepare(&sql)?;
+            stmt.query_map(rusqlite::params_from_iter(params.iter()), |r| {
+                let changes: String = r.get(7)?;
+                let ty: String = r.get(5)?;
+                Ok(AuditEntry {
+                    seq: r.get(0)?,
+                    at: r.get(1)?,
+                    actor: r.get(2)?,
+                    address: r.get(3)?,
+                    action: r.get(4)?,
+                    object_type: ObjectType::parse(&ty).unwrap_or(ObjectType::Endpoint),
+                    id: r.get(6)?,
+                    changes: serde_json::from_str(&changes).unwrap_or_default(),
+                    server: r.get(8)?,
+                    status: r.get::<_, i64>(9)? as u16,
+                    message: r.get(10)?,
+                })
+            })?
+            .collect()
+        })
         .await
     }
 
     pub async fn forget(&self, ty: ObjectType, id: &str) -> Result<(), StoreError> {
-        self.write(FORGET, vec![ty.as_str().to_string(), id.to_string()])
-            .await
+        self.write(vec![(FORGET, texts([ty.as_str(), id]))]).await
     }
 
     pub async fn contains(&self, ty: ObjectType, id: &str) -> Result<bool, StoreError> {
@@ -230,4 +334,34 @@ impl Store {
         })
         .await
     }
+}
+
+/// What a change does to the inventory.
+pub enum Inventory<'a> {
+    Record {
+        fields: &'a [Field],
+        secrets_set: &'a [String],
+    },
+    Forget,
+    /// Nothing (a change Asterisk refused).
+    Keep,
+}
+
+fn texts<const N: usize>(values: [&str; N]) -> Vec<rusqlite::types::Value> {
+    values
+        .iter()
+        .map(|v| rusqlite::types::Value::Text(v.to_string()))
+        .collect()
+}
+
+fn record_statement(
+    ty: ObjectType,
+    id: &str,
+    fields: &[Field],
+    secrets_set: &[String],
+    by: &str,
+) -> (&'static str, Vec<rusqlite::types::Value>) {
+    let fields = serde_json::to_string(fields).expect("fields serialise");
+    let secrets = serde_json::to_string(secrets_set).expect("strings serialise");
+    (RECORD, texts([ty.as_str(), id, &fields, &secrets, by]))
 }

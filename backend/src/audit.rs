@@ -1,0 +1,126 @@
+//! Who changed what: the actor of a request, and the field-level diff an audit entry keeps (secret values
+//! replaced by markers before anything is stored).
+
+use std::collections::BTreeMap;
+
+use model::api::AuditChange;
+use model::{Field, secret};
+
+/// The author of a change.
+#[derive(Debug, Clone)]
+pub struct Who {
+    /// `panel`, `ari-door`, … (users and tokens arrive with the users issue).
+    pub actor: String,
+    /// The client's address, when the server knows it.
+    pub address: String,
+}
+
+impl Who {
+    pub fn new(actor: &str, req: &axum::extract::Request) -> Self {
+        let address = req
+            .extensions()
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip().to_string())
+            .unwrap_or_default();
+        Who {
+            actor: actor.into(),
+            address,
+        }
+    }
+}
+
+/// Repeated attributes (identify `match`, aor `contact`) are compared as one joined value.
+fn by_attribute(fields: &[Field]) -> BTreeMap<&str, String> {
+    let mut m: BTreeMap<&str, String> = BTreeMap::new();
+    for f in fields.iter().filter(|f| !secret::is_secret(&f.attribute)) {
+        m.entry(f.attribute.as_str())
+            .and_modify(|v| {
+                v.push_str(", ");
+                v.push_str(&f.value);
+            })
+            .or_insert_with(|| f.value.clone());
+    }
+    m
+}
+
+/// The options that differ between `before` (what Conjure last recorded; empty for a new object) and
+/// `after` (Asterisk's answer), plus the secrets the request set, shown only as changed or cleared.
+pub fn changes(before: &[Field], after: &[Field], sent: &[Field]) -> Vec<AuditChange> {
+    let (b, a) = (by_attribute(before), by_attribute(after));
+    let mut out: Vec<AuditChange> = b
+        .keys()
+        .chain(a.keys())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .filter(|k| b.get(*k) != a.get(*k))
+        .map(|k| AuditChange {
+            attribute: k.to_string(),
+            before: b.get(k).cloned().unwrap_or_default(),
+            after: a.get(k).cloned().unwrap_or_default(),
+        })
+        .collect();
+    out.extend(secret_changes(sent));
+    out
+}
+
+/// For a request Asterisk refused: what it asked for.
+pub fn requested(before: &[Field], sent: &[Field]) -> Vec<AuditChange> {
+    let b = by_attribute(before);
+    let mut out: Vec<AuditChange> = sent
+        .iter()
+        .filter(|f| !secret::is_secret(&f.attribute))
+        .map(|f| AuditChange {
+            attribute: f.attribute.clone(),
+            before: b.get(f.attribute.as_str()).cloned().unwrap_or_default(),
+            after: f.value.clone(),
+        })
+        .collect();
+    out.extend(secret_changes(sent));
+    out
+}
+
+fn secret_changes(sent: &[Field]) -> impl Iterator<Item = AuditChange> + '_ {
+    sent.iter()
+        .filter(|f| secret::is_secret(&f.attribute))
+        .map(|f| AuditChange {
+            attribute: f.attribute.to_ascii_lowercase(),
+            before: "(hidden)".into(),
+            after: if f.value.is_empty() {
+                "(cleared)"
+            } else {
+                "(changed)"
+            }
+            .into(),
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diffs_show_options_and_never_secret_values() {
+        let before = [Field::new("username", "alice"), Field::new("realm", "")];
+        let after = [
+            Field::new("username", "alice"),
+            Field::new("realm", "r1"),
+            Field::new("password", "s3cret"),
+        ];
+        let sent = [Field::new("realm", "r1"), Field::new("PASSWORD", "s3cret")];
+        let c = changes(&before, &after, &sent);
+        assert_eq!(c.len(), 2);
+        assert_eq!(
+            (
+                c[0].attribute.as_str(),
+                c[0].before.as_str(),
+                c[0].after.as_str()
+            ),
+            ("realm", "", "r1")
+        );
+        assert_eq!(
+            (c[1].attribute.as_str(), c[1].after.as_str()),
+            ("password", "(changed)")
+        );
+        assert!(!format!("{c:?}").contains("s3cret"));
+    }
+}

@@ -1,0 +1,145 @@
+//! The audit log: every change that reached Asterisk, who made it, the field-level diff, Asterisk's answer;
+//! never a secret value, in the answers, the CSV, or the database file.
+
+mod common;
+
+use common::{ADMIN, call, harness};
+
+#[tokio::test]
+async fn changes_are_audited_with_diffs_and_without_secrets() {
+    let h = harness().await;
+    let create = r#"{"fields":[{"attribute":"username","value":"alice"},{"attribute":"password","value":"audit-pw-1"}]}"#;
+    assert_eq!(
+        call(&h.app, "PUT", "/api/objects/auth/alice", None, Some(create))
+            .await
+            .status,
+        200
+    );
+    let update = r#"{"fields":[{"attribute":"realm","value":"r1"},{"attribute":"password","value":"audit-pw-2"}]}"#;
+    let door = "/ari/asterisk/config/dynamic/res_pjsip/auth/alice";
+    assert_eq!(
+        call(&h.app, "PUT", door, Some(ADMIN), Some(update))
+            .await
+            .status,
+        200
+    );
+    // Refused by Asterisk (a name it cannot resolve): audited with its answer.
+    let bad = r#"{"fields":[{"attribute":"endpoint","value":"x"},{"attribute":"match","value":"nonexistent.invalid"}]}"#;
+    assert_eq!(
+        call(&h.app, "PUT", "/api/objects/identify/i1", None, Some(bad))
+            .await
+            .status,
+        400
+    );
+    assert_eq!(
+        call(&h.app, "DELETE", "/api/objects/auth/alice", None, None)
+            .await
+            .status,
+        204
+    );
+
+    let r = call(&h.app, "GET", "/api/audit", None, None).await;
+    let log = r.json();
+    let log = log.as_array().unwrap();
+    assert_eq!(log.len(), 4, "{}", r.text);
+    let actions: Vec<_> = log
+        .iter()
+        .map(|e| {
+            (
+                e["action"].as_str().unwrap(),
+                e["actor"].as_str().unwrap(),
+                e["status"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            ("delete", "panel", 204),
+            ("put", "panel", 400),
+            ("put", "ari-door", 200),
+            ("put", "panel", 200)
+        ]
+    );
+    let update = &log[2]["changes"];
+    assert_eq!(
+        update[0],
+        serde_json::json!({"attribute": "realm", "before": "", "after": "r1"})
+    );
+    assert_eq!(
+        update[1],
+        serde_json::json!({"attribute": "password", "before": "(hidden)", "after": "(changed)"})
+    );
+    assert_eq!(
+        log[1]["message"],
+        "Creation of object 'i1' failed field value validation"
+    );
+    assert!(
+        log[0]["server"]
+            .as_str()
+            .unwrap()
+            .starts_with("http://127.0.0.1:")
+    );
+
+    let filtered = call(&h.app, "GET", "/api/audit?actor=ari-door", None, None)
+        .await
+        .json();
+    assert_eq!(filtered.as_array().unwrap().len(), 1);
+    let filtered = call(&h.app, "GET", "/api/audit?type=identify&id=i1", None, None)
+        .await
+        .json();
+    assert_eq!(filtered.as_array().unwrap().len(), 1);
+    let csv = call(&h.app, "GET", "/api/audit.csv", None, None).await;
+    assert!(
+        csv.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    assert_eq!(csv.text.lines().count(), 5, "{}", csv.text);
+    assert!(
+        csv.text
+            .contains("realm:  -> r1; password: (hidden) -> (changed)")
+    );
+    for text in [&r.text, &csv.text] {
+        assert!(
+            !text.contains("audit-pw"),
+            "a secret reached the audit: {text}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn no_secret_reaches_the_database_file() {
+    let (_sim, base) = common::sim().await;
+    let dir = std::env::temp_dir().join(format!("conjure-audit-db-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let store = conjure::store::Store::open(&dir).unwrap();
+    let app = conjure::app(conjure::AppState::new(
+        conjure::ari::AriClient::new(common::target(&base, "asterisk", "asterisk")),
+        model::api::Mode::Asterisk,
+        None,
+        "/nonexistent".into(),
+        store,
+    ));
+    let body = r#"{"fields":[{"attribute":"username","value":"u"},{"attribute":"password","value":"file-secret-42"},{"attribute":"md5_cred","value":""}]}"#;
+    assert_eq!(
+        call(&app, "PUT", "/api/objects/auth/u", None, Some(body))
+            .await
+            .status,
+        200
+    );
+    let mut bytes = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        bytes.extend(std::fs::read(entry.unwrap().path()).unwrap());
+    }
+    assert!(
+        !bytes.windows(14).any(|w| w == b"file-secret-42"),
+        "the password is in Conjure's database files"
+    );
+    assert!(
+        bytes.windows(8).any(|w| w == b"username"),
+        "the test must see the stored object"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
