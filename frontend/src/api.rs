@@ -1,7 +1,7 @@
 //! The typed client to Conjure's `/api`. The browser only ever talks to Conjure, never to Asterisk.
 
 use gloo_net::http::{Request, Response};
-use model::api::{ApiError, InventoryPage, ListQuery, ObjectView, SortKey, Status};
+use model::api::{ApiError, AuditEntry, InventoryPage, ListQuery, ObjectView, SortKey, Status};
 use model::{Field, ObjectType, id::encode_segment};
 use serde::de::DeserializeOwned;
 
@@ -116,4 +116,15 @@ pub async fn adopt(ty: ObjectType, id: &str) -> Result<(), ApiError> {
         encode_segment(id)
     );
     empty(Request::post(&url).send().await.map_err(network)?).await
+}
+
+/// `qs` is the filters' query string.
+pub async fn audit(qs: &str) -> Result<Vec<AuditEntry>, ApiError> {
+    json(
+        Request::get(&format!("/api/audit?{qs}"))
+            .send()
+            .await
+            .map_err(network)?,
+    )
+    .await
 }

@@ -6,7 +6,9 @@ use leptos_router::path;
 use model::{ObjectType, Writability};
 
 use crate::components::status_bar::StatusBar;
-use crate::pages::{home::Home, not_found::NotFound, object::ObjectPage, type_page::TypePage};
+use crate::pages::{
+    audit::AuditPage, home::Home, not_found::NotFound, object::ObjectPage, type_page::TypePage,
+};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -26,12 +28,17 @@ pub fn App() -> impl IntoView {
                             })
                             .collect_view()}
                     </ul>
+                    <h2>"History"</h2>
+                    <ul>
+                        <li><A href="/audit">"Audit log"</A></li>
+                    </ul>
                 </nav>
                 <div class="main">
                     <StatusBar/>
                     <main>
                         <Routes fallback=|| view! { <NotFound/> }>
                             <Route path=path!("/") view=Home/>
+                            <Route path=path!("/audit") view=AuditPage/>
                             <Route path=path!("/objects/:type") view=TypePage/>
                             <Route path=path!("/objects/:type/:id") view=ObjectPage/>
                         </Routes>

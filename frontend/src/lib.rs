@@ -5,12 +5,12 @@ mod app;
 mod components;
 pub mod form;
 mod pages;
-pub mod rows;
 
 pub use app::App;
 
 /// Mounts the panel on `<body>`.
 pub fn start() {
+    #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(App);
 }

@@ -1,7 +1,6 @@
 pub mod codec_picker;
 pub mod diff_dialog;
 pub mod error_box;
-pub mod field_editor;
 pub mod list_editor;
 pub mod object_form;
 pub mod open_object;

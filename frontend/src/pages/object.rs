@@ -5,13 +5,11 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_location;
 use model::api::{ApiError, ObjectView};
-use model::{Field, ObjectId, ObjectType};
+use model::{ObjectId, ObjectType};
 
 use crate::api;
 use crate::components::error_box::ErrorBox;
-use crate::components::field_editor::FieldEditor;
 use crate::components::object_form::ObjectForm;
-use crate::rows::{RowState, rows_of};
 
 #[derive(Clone)]
 enum Loaded {
@@ -19,30 +17,6 @@ enum Loaded {
     Missing,
     Present(ObjectView),
     Failed(ApiError),
-}
-
-/// What a new object of a type usually needs first.
-fn starter_rows(ty: ObjectType, id: &str) -> Vec<RowState> {
-    let row = |a: &str, v: &str| RowState {
-        attribute: a.into(),
-        value: v.into(),
-        ..RowState::new_row()
-    };
-    match ty {
-        ObjectType::Auth => vec![row("username", id), row("password", "")],
-        ObjectType::Endpoint => vec![
-            row("context", "default"),
-            row("disallow", "all"),
-            row("allow", "ulaw"),
-            row("auth", id),
-            row("aors", id),
-        ],
-        ObjectType::Aor => vec![row("max_contacts", "1")],
-        ObjectType::Identify => vec![row("endpoint", ""), row("match", "")],
-        ObjectType::DomainAlias => vec![row("domain", "")],
-        ObjectType::Registration => vec![row("server_uri", ""), row("client_uri", "")],
-        _ => vec![RowState::new_row()],
-    }
 }
 
 #[component]
@@ -62,7 +36,6 @@ pub fn ObjectPage() -> impl IntoView {
     });
     let loaded = RwSignal::new(Loaded::Loading);
     let creating = RwSignal::new(false);
-    let saving = RwSignal::new(false);
     let confirming = RwSignal::new(false);
     let notice = RwSignal::new(None::<String>);
     let failure = RwSignal::new(None::<ApiError>);
@@ -93,24 +66,6 @@ pub fn ObjectPage() -> impl IntoView {
                 },
             };
             loaded.set(next);
-        });
-    });
-
-    let save = Callback::new(move |fields: Vec<Field>| {
-        let Ok((ty, id)) = checked() else { return };
-        saving.set(true);
-        failure.set(None);
-        notice.set(None);
-        spawn_local(async move {
-            match api::put_object(ty, &id, fields, false).await {
-                Ok(v) => {
-                    notice.set(Some(format!("Saved {} '{}' on Asterisk.", ty, v.id)));
-                    creating.set(false);
-                    loaded.set(Loaded::Present(v));
-                }
-                Err(e) => failure.set(Some(e)),
-            }
-            saving.set(false);
         });
     });
 
@@ -155,13 +110,7 @@ pub fn ObjectPage() -> impl IntoView {
             }
             .into_any();
         }
-        if model::catalog::has_catalog(ty) {
-            return view! { <ObjectForm object_type=ty id=id view=v on_saved=saved/> }.into_any();
-        }
-        match v {
-            Some(v) => view! { <FieldEditor initial=rows_of(&v) on_save=save saving=saving.into() save_label="Save changes"/> }.into_any(),
-            None => view! { <FieldEditor initial=starter_rows(ty, &id) on_save=save saving=saving.into() save_label="Create"/> }.into_any(),
-        }
+        view! { <ObjectForm object_type=ty id=id view=v on_saved=saved/> }.into_any()
     };
 
     let title = move || {

@@ -1,0 +1,88 @@
+//! The audit log: every change that reached Asterisk, newest first, with filters and a CSV download.
+
+use leptos::prelude::*;
+use model::api::AuditQuery;
+use model::id::encode_segment;
+
+use crate::api;
+use crate::components::error_box::ErrorBox;
+
+/// The query string of the filters (also used for the CSV link).
+fn query_string(q: &AuditQuery) -> String {
+    let mut parts = Vec::new();
+    for (k, v) in [
+        ("actor", &q.actor),
+        ("type", &q.object_type),
+        ("id", &q.id),
+        ("since", &q.since),
+        ("until", &q.until),
+    ] {
+        if let Some(v) = v.as_ref().filter(|v| !v.is_empty()) {
+            parts.push(format!("{k}={}", encode_segment(v)));
+        }
+    }
+    parts.join("&")
+}
+
+#[component]
+pub fn AuditPage() -> impl IntoView {
+    let actor = RwSignal::new(String::new());
+    let ty = RwSignal::new(String::new());
+    let id = RwSignal::new(String::new());
+    let since = RwSignal::new(String::new());
+    let until = RwSignal::new(String::new());
+    let query = Memo::new(move |_| {
+        let some = |s: String| Some(s).filter(|s| !s.is_empty());
+        AuditQuery {
+            actor: some(actor.get()),
+            object_type: some(ty.get()),
+            id: some(id.get()),
+            since: some(since.get()),
+            until: some(until.get()),
+            before: None,
+            limit: 200,
+        }
+    });
+    let entries = LocalResource::new(move || {
+        let qs = query_string(&query.get());
+        async move { api::audit(&qs).await }
+    });
+    view! {
+        <section>
+            <h1>"Audit log"</h1>
+            <p class="muted">"Every change that reached Asterisk, newest first. Secrets show only as changed."</p>
+            <div class="open-object">
+                <label>"Who"<input type="text" bind:value=actor data-testid="audit-actor"/></label>
+                <label>"Type"<input type="text" bind:value=ty placeholder="e.g. endpoint" data-testid="audit-type"/></label>
+                <label>"Id"<input type="text" bind:value=id data-testid="audit-id"/></label>
+                <label>"From"<input type="text" bind:value=since placeholder="2026-11-26T00:00" data-testid="audit-since"/></label>
+                <label>"Until"<input type="text" bind:value=until placeholder="2026-11-27" data-testid="audit-until"/></label>
+                <a href=move || format!("/api/audit.csv?{}", query_string(&query.get())) download="conjure-audit.csv" data-testid="audit-csv">"Download CSV"</a>
+            </div>
+            {move || match entries.get() {
+                None => view! { <p class="muted">"Loading…"</p> }.into_any(),
+                Some(Err(e)) => view! { <ErrorBox error=e/> }.into_any(),
+                Some(Ok(list)) => view! {
+                    <table data-testid="audit">
+                        <thead><tr><th>"When"</th><th>"Who"</th><th>"What"</th><th>"Object"</th><th>"Changes"</th><th>"Asterisk"</th></tr></thead>
+                        <tbody>
+                            {list.into_iter().map(|e| view! {
+                                <tr data-testid="audit-row">
+                                    <td>{e.at}</td>
+                                    <td>{e.actor}<br/><span class="muted">{e.address}</span></td>
+                                    <td>{e.action}</td>
+                                    <td><code>{format!("{} {}", e.object_type, e.id)}</code></td>
+                                    <td><ul>{e.changes.into_iter().map(|c| view! {
+                                        <li><code>{c.attribute}</code>": "{c.before}" → "{c.after}</li>
+                                    }).collect_view()}</ul></td>
+                                    <td>{format!("{} {}", e.status, e.message)}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }
+                .into_any(),
+            }}
+        </section>
+    }
+}
