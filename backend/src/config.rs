@@ -51,6 +51,10 @@ pub struct Cli {
     /// A file holding the admin password.
     #[arg(long, env = "CONJURE_ADMIN_PASSWORD_FILE")]
     pub admin_password_file: Option<PathBuf>,
+    /// Origins allowed to embed the panel in an iframe (CSP frame-ancestors), e.g.
+    /// `--frame-ancestors https://portal.example.com`; repeat or comma-separate for several. Default: none.
+    #[arg(long, env = "CONJURE_FRAME_ANCESTORS", value_delimiter = ',')]
+    pub frame_ancestors: Vec<String>,
     /// How long one ARI request may take, in milliseconds, before Conjure answers 504.
     #[arg(long, env = "CONJURE_ARI_TIMEOUT_MS", default_value_t = 5000)]
     pub ari_timeout_ms: u64,

@@ -32,6 +32,8 @@ pub struct AppState {
     pub admin_basic: Arc<str>,
     /// Conjure's own state: the inventory.
     pub store: store::Store,
+    /// Origins allowed to show the panel in a frame (CSP `frame-ancestors`); empty: none.
+    pub frame_ancestors: Vec<String>,
 }
 
 impl AppState {
@@ -59,7 +61,14 @@ impl AppState {
             dist,
             admin_basic: admin_basic.into(),
             store,
+            frame_ancestors: Vec::new(),
         }
+    }
+
+    /// Lets these origins (e.g. `https://portal.example.com`) show the panel in a frame.
+    pub fn with_frame_ancestors(mut self, origins: Vec<String>) -> Self {
+        self.frame_ancestors = origins;
+        self
     }
 }
 

@@ -42,13 +42,22 @@ async fn main() -> anyhow::Result<()> {
         tracing::warn!(dist = %cli.dist.display(), "the panel is not built; `cargo xtask run` builds it");
     }
     let store = conjure::store::Store::open(&cli.data_dir)?;
+    for origin in &cli.frame_ancestors {
+        if !(origin.starts_with("https://") || origin.starts_with("http://") || origin == "'self'")
+        {
+            anyhow::bail!(
+                "--frame-ancestors '{origin}': give origins like https://portal.example.com, or 'self'"
+            );
+        }
+    }
     let state = AppState::new(
         AriClient::new(target),
         mode,
         admin_password,
         cli.dist.clone(),
         store,
-    );
+    )
+    .with_frame_ancestors(cli.frame_ancestors.clone());
     let listener = tokio::net::TcpListener::bind(cli.listen)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", cli.listen))?;

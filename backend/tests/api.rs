@@ -320,3 +320,22 @@ async fn security_headers_on_every_answer() {
     );
     assert!(!csp.contains("unsafe-inline"));
 }
+
+#[tokio::test]
+async fn a_named_portal_may_frame_the_panel() {
+    let (_sim, base) = common::sim().await;
+    let state = conjure::AppState::new(
+        conjure::ari::AriClient::new(common::target(&base, "asterisk", "asterisk")),
+        model::api::Mode::Asterisk,
+        None,
+        "/nonexistent".into(),
+        conjure::store::Store::in_memory().unwrap(),
+    )
+    .with_frame_ancestors(vec!["https://portal.example.com".into(), "'self'".into()]);
+    let r = call(&conjure::app(state), "GET", "/healthz", None, None).await;
+    let csp = r.headers["content-security-policy"].to_str().unwrap();
+    assert!(
+        csp.ends_with("frame-ancestors https://portal.example.com 'self'"),
+        "{csp}"
+    );
+}

@@ -35,6 +35,11 @@ pub struct Stack {
 }
 
 pub async fn stack(mode: Mode) -> Stack {
+    stack_framable_by(mode, Vec::new()).await
+}
+
+/// A stack whose panel the given origins may show in a frame.
+pub async fn stack_framable_by(mode: Mode, frame_ancestors: Vec<String>) -> Stack {
     let dist = root().join("dist");
     assert!(
         dist.join("index.html").exists(),
@@ -58,7 +63,8 @@ pub async fn stack(mode: Mode) -> Stack {
         Some(Secret(ADMIN.into())),
         dist,
         store.clone(),
-    );
+    )
+    .with_frame_ancestors(frame_ancestors);
     let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let conjure = format!("http://{}", l.local_addr().unwrap());
     tokio::spawn(conjure::serve(l, state, std::future::pending()));
@@ -131,4 +137,26 @@ pub fn artifacts() -> PathBuf {
     let dir = root().join("e2e/artifacts");
     std::fs::create_dir_all(&dir).unwrap();
     dir
+}
+
+/// A one-page "portal" on another origin (another loopback port) whose page is `html`.
+pub async fn portal(html: String) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let origin = format!("http://{}", l.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((mut s, _)) = l.accept().await {
+            let html = html.clone();
+            tokio::spawn(async move {
+                let mut buf = [0u8; 4096];
+                let _ = s.read(&mut buf).await;
+                let resp = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{html}",
+                    html.len()
+                );
+                let _ = s.write_all(resp.as_bytes()).await;
+            });
+        }
+    });
+    origin
 }

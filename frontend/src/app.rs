@@ -10,11 +10,23 @@ use crate::pages::{
     audit::AuditPage, home::Home, not_found::NotFound, object::ObjectPage, type_page::TypePage,
 };
 
+/// `?compact` in the address the panel is opened with: no navigation or top bar, for a portal that embeds
+/// one page in an iframe. Read once, so it holds while the person moves around inside the frame.
+fn compact() -> bool {
+    window().location().search().is_ok_and(|s| {
+        s.trim_start_matches('?')
+            .split('&')
+            .any(|kv| kv == "compact" || kv.starts_with("compact="))
+    })
+}
+
 #[component]
 pub fn App() -> impl IntoView {
+    let compact = compact();
     view! {
         <Router>
-            <div class="shell">
+            <div class="shell" class:compact=compact>
+                <Show when=move || !compact>
                 <nav class="sidebar" aria-label="Object types">
                     <A href="/" attr:class="brand">"Conjure"</A>
                     <h2>"PJSIP objects"</h2>
@@ -33,8 +45,11 @@ pub fn App() -> impl IntoView {
                         <li><A href="/audit">"Audit log"</A></li>
                     </ul>
                 </nav>
+                </Show>
                 <div class="main">
-                    <StatusBar/>
+                    <Show when=move || !compact>
+                        <StatusBar/>
+                    </Show>
                     <main>
                         <Routes fallback=|| view! { <NotFound/> }>
                             <Route path=path!("/") view=Home/>

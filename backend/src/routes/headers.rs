@@ -7,8 +7,8 @@ use std::path::Path;
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
-/// The CSP for the panel served from `dist`.
-pub fn content_security_policy(dist: &Path) -> String {
+/// The CSP for the panel served from `dist`, framable only by `frame_ancestors` (none when empty).
+pub fn content_security_policy(dist: &Path, frame_ancestors: &[String]) -> String {
     let index = std::fs::read_to_string(dist.join("index.html")).unwrap_or_default();
     let hashes: String = inline_scripts(&index)
         .map(|body| {
@@ -18,9 +18,14 @@ pub fn content_security_policy(dist: &Path) -> String {
             )
         })
         .collect();
+    let ancestors = if frame_ancestors.is_empty() {
+        "'none'".to_string()
+    } else {
+        frame_ancestors.join(" ")
+    };
     format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; style-src 'self'; img-src 'self' data:; \
-         connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+         connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors {ancestors}"
     )
 }
 

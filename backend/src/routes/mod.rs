@@ -21,8 +21,11 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use crate::AppState;
 
 pub fn app(state: AppState) -> Router {
-    let csp = HeaderValue::from_str(&headers::content_security_policy(&state.dist))
-        .expect("the CSP is ASCII");
+    let csp = HeaderValue::from_str(&headers::content_security_policy(
+        &state.dist,
+        &state.frame_ancestors,
+    ))
+    .expect("the CSP is ASCII");
     let api = Router::new()
         .route(
             "/objects/{type}/{id}",
