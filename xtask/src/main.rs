@@ -96,7 +96,8 @@ fn test(extra: &[String]) -> anyhow::Result<()> {
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
     let cmd = args.next().unwrap_or_default();
-    let rest: Vec<String> = args.collect();
+    // `cargo xtask run -- --flag` passes a `--` of its own: drop it so the flags reach Conjure.
+    let rest: Vec<String> = args.skip_while(|a| a == "--").collect();
     match cmd.as_str() {
         "setup" => setup(),
         "catalog" => catalog_gen::write(&root()),
