@@ -51,43 +51,33 @@ fn writer(conn: Arc<Mutex<Connection>>, jobs: std::sync::mpsc::Receiver<Job>) {
             }
         }
         let mut c = conn.lock().unwrap_or_else(|p| p.into_inner());
-        let outcome = (|| {
-            let mut tx = c.transaction()?;
-            let mut results = Vec::with_capacity(batch.len());
-            for job in &batch {
-                // A savepoint per job: its statements take effect together or not at all.
-                let sp = tx.savepoint()?;
-                let r = job.statements.iter().try_for_each(|(sql, params)| {
-                    sp.prepare_cached(sql)
-                        .and_then(|mut st| st.execute(rusqlite::params_from_iter(params.iter())))
-                        .map(|_| ())
-                });
-                match r {
-                    Ok(()) => sp.commit()?,
-                    Err(_) => drop(sp),
-                }
-                results.push(r);
-            }
-            tx.commit()?;
-            Ok::<_, rusqlite::Error>(results)
-        })();
+        // The whole batch in one transaction. A statement that fails is rare (the schema is ours), so
+        // instead of a savepoint per job, a failed batch is rolled back and its jobs run one at a time,
+        // so each gets its own answer and no job is half applied.
+        let results = match run_jobs(&mut c, &batch) {
+            Ok(()) => batch.iter().map(|_| Ok(())).collect(),
+            Err(_) => batch
+                .iter()
+                .map(|job| run_jobs(&mut c, std::slice::from_ref(job)))
+                .collect::<Vec<_>>(),
+        };
         drop(c);
-        match outcome {
-            Ok(results) => {
-                for (job, r) in batch.into_iter().zip(results) {
-                    let _ = job.done.send(r.map_err(StoreError));
-                }
-            }
-            Err(e) => {
-                for job in batch {
-                    let _ = job.done.send(Err(StoreError(rusqlite::Error::SqliteFailure(
-                        rusqlite::ffi::Error::new(1),
-                        Some(format!("commit failed: {e}")),
-                    ))));
-                }
-            }
+        for (job, r) in batch.into_iter().zip(results) {
+            let _ = job.done.send(r.map_err(StoreError));
         }
     }
+}
+
+/// Runs the statements of `jobs` in one transaction; commits only if all succeed.
+fn run_jobs(c: &mut Connection, jobs: &[Job]) -> rusqlite::Result<()> {
+    let tx = c.transaction()?;
+    for job in jobs {
+        for (sql, params) in &job.statements {
+            tx.prepare_cached(sql)?
+                .execute(rusqlite::params_from_iter(params.iter()))?;
+        }
+    }
+    tx.commit()
 }
 
 #[derive(Debug, thiserror::Error)]
