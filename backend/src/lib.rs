@@ -34,6 +34,8 @@ pub struct AppState {
     pub store: store::Store,
     /// Origins allowed to show the panel in a frame (CSP `frame-ancestors`); empty: none.
     pub frame_ancestors: Vec<String>,
+    /// The Content-Security-Policy of the panel's files, computed by [`app`] from `dist`.
+    pub csp: axum::http::HeaderValue,
 }
 
 impl AppState {
@@ -62,6 +64,7 @@ impl AppState {
             admin_basic: admin_basic.into(),
             store,
             frame_ancestors: Vec::new(),
+            csp: axum::http::HeaderValue::from_static("default-src 'self'"),
         }
     }
 

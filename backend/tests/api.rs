@@ -313,12 +313,15 @@ async fn security_headers_on_every_answer() {
     assert_eq!(r.headers["cache-control"], "no-store");
     assert_eq!(r.headers["x-content-type-options"], "nosniff");
     assert_eq!(r.headers["referrer-policy"], "no-referrer");
-    let csp = r.headers["content-security-policy"].to_str().unwrap();
+    // The policy goes with the panel's files (here the "not built" page), not with JSON answers.
+    let page = call(&h.app, "GET", "/objects/auth/alice", None, None).await;
+    let csp = page.headers["content-security-policy"].to_str().unwrap();
     assert!(
         csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"),
         "{csp}"
     );
     assert!(!csp.contains("unsafe-inline"));
+    assert_eq!(page.headers["x-content-type-options"], "nosniff");
 }
 
 #[tokio::test]
@@ -332,7 +335,7 @@ async fn a_named_portal_may_frame_the_panel() {
         conjure::store::Store::in_memory().unwrap(),
     )
     .with_frame_ancestors(vec!["https://portal.example.com".into(), "'self'".into()]);
-    let r = call(&conjure::app(state), "GET", "/healthz", None, None).await;
+    let r = call(&conjure::app(state), "GET", "/", None, None).await;
     let csp = r.headers["content-security-policy"].to_str().unwrap();
     assert!(
         csp.ends_with("frame-ancestors https://portal.example.com 'self'"),
