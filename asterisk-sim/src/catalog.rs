@@ -1,5 +1,5 @@
 //! What the simulator knows about each sorcery type, read from the measurements of a real Asterisk 22.10.1
-//! (`data/pjsip-options.json`: rendering order and fresh-object values; `data/option-values.json`: values
+//! (`reference/pjsip-options.json`: rendering order and fresh-object values; `reference/option-values.json`: values
 //! tried per option, accepted with their rendering or rejected).
 
 use serde_json::Value;
@@ -120,9 +120,9 @@ pub fn catalog() -> &'static Catalog {
 }
 
 fn load() -> Catalog {
-    let options: Value = serde_json::from_str(include_str!("../data/pjsip-options.json"))
+    let options: Value = serde_json::from_str(include_str!("../reference/pjsip-options.json"))
         .expect("pjsip-options.json");
-    let values: Value = serde_json::from_str(include_str!("../data/option-values.json"))
+    let values: Value = serde_json::from_str(include_str!("../reference/option-values.json"))
         .expect("option-values.json");
     let mut types = HashMap::new();
     for &(name, module, backend) in TYPES {

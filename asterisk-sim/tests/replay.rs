@@ -93,7 +93,7 @@ fn normalise(path: &str, v: Value) -> Value {
 
 #[test]
 fn transcript_replays_exchange_by_exchange() {
-    let text = include_str!("data/transcript.jsonl");
+    let text = include_str!("reference/transcript.jsonl");
     let sim = Sim::with_manual_clock(default_users());
     let mut restarted = false;
     let (mut passed, mut failures, mut stale) = (0, Vec::new(), Vec::new());

@@ -6,8 +6,8 @@ use model::validate::{check_fields, check_value};
 use model::{Field, ObjectType};
 use serde_json::Value;
 
-const OPTION_VALUES: &str = include_str!("../../asterisk-sim/data/option-values.json");
-const TRANSCRIPT: &str = include_str!("../../asterisk-sim/tests/data/transcript.jsonl");
+const OPTION_VALUES: &str = include_str!("../../asterisk-sim/reference/option-values.json");
+const TRANSCRIPT: &str = include_str!("../../asterisk-sim/tests/reference/transcript.jsonl");
 
 /// Refused by Asterisk for reasons outside the value: `(type, option, value or "*", reason)`.
 const UNKNOWABLE: &[(&str, &str, &str, &str)] = &[

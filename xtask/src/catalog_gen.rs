@@ -1,5 +1,5 @@
 //! `cargo xtask catalog`: generates `model/src/catalog/generated.rs` from the measurements of a real
-//! Asterisk 22.10.1 (`asterisk-sim/data/pjsip-options.json`, `option-values.json`). The output holds only
+//! Asterisk 22.10.1 (`asterisk-sim/reference/pjsip-options.json`, `option-values.json`). The output holds only
 //! facts (help type, default, version, numeric bounds, enumeration tokens); what they mean for a form or a
 //! validator is decided in `model/src/catalog/`. `cargo test -p xtask` fails when the file is stale.
 
@@ -34,10 +34,10 @@ fn lit(s: &str) -> String {
 /// The generated source, from the data files under `root`.
 pub fn generate(root: &Path) -> anyhow::Result<String> {
     let options: Value = serde_json::from_str(&std::fs::read_to_string(
-        root.join("asterisk-sim/data/pjsip-options.json"),
+        root.join("asterisk-sim/reference/pjsip-options.json"),
     )?)?;
     let values: Value = serde_json::from_str(&std::fs::read_to_string(
-        root.join("asterisk-sim/data/option-values.json"),
+        root.join("asterisk-sim/reference/option-values.json"),
     )?)?;
     let mut out = String::new();
     writeln!(
