@@ -51,11 +51,13 @@ pub async fn write(
     let mut findings = check_fields(ty, fields, false);
     // Rules for a new object (required options, an endpoint without codecs) only matter when the PUT
     // would break them; only then is it worth asking Asterisk whether the object exists.
-    if findings.iter().all(|f| !f.is_error())
-        && check_object(ty, fields, true).iter().any(Finding::is_error)
-        && !exists(st, ty, id).await?
-    {
-        findings = check_fields(ty, fields, true);
+    if findings.iter().all(|f| !f.is_error()) {
+        let creation = check_object(ty, fields, true);
+        if creation.iter().any(Finding::is_error) && !exists(st, ty, id).await? {
+            // A new object: the per-field findings stand; the object rules are those of a creation.
+            findings.retain(|f| f.index.is_some());
+            findings.extend(creation);
+        }
     }
     if findings.iter().any(Finding::is_error) {
         return Err(refused(findings));

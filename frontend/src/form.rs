@@ -14,9 +14,10 @@ pub struct Values {
     pub lists: BTreeMap<String, Vec<String>>,
 }
 
-/// Options edited as a list of entries rather than one string.
+/// Options edited as a list of entries rather than one string: those a PUT adds to (endpoint `allow`,
+/// identify `match`, aor `contact`).
 pub fn is_list(spec: &OptionSpec) -> bool {
-    spec.kind == Kind::Codecs && spec.name() == "allow" || spec.accumulates
+    spec.accumulates
 }
 
 /// Booleans render as true/false or yes/no; the form always says yes/no.

@@ -244,10 +244,6 @@ impl Store {
         .await
     }
 
-    pub async fn forget(&self, ty: ObjectType, id: &str) -> Result<(), StoreError> {
-        self.write(vec![(FORGET, texts([ty.as_str(), id]))]).await
-    }
-
     pub async fn contains(&self, ty: ObjectType, id: &str) -> Result<bool, StoreError> {
         let id = id.to_string();
         self.with(move |c| {

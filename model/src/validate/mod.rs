@@ -65,11 +65,6 @@ pub fn check_fields(ty: ObjectType, fields: &[Field], creating: bool) -> Vec<Fin
     out
 }
 
-/// Only the errors, for the backend's decision to forward.
-pub fn errors(findings: &[Finding]) -> impl Iterator<Item = &Finding> {
-    findings.iter().filter(|f| f.is_error())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,7 +14,7 @@ pub fn check_value(ty: ObjectType, attribute: &str, value: &str) -> ValueCheck {
     if attribute.eq_ignore_ascii_case("type") {
         return Ok(Some("`type` is ignored over ARI".into()));
     }
-    if ty == ObjectType::Phoneprov || !catalog::has_catalog(ty) {
+    if !catalog::has_catalog(ty) {
         return Ok(None);
     }
     let Some(opt) = catalog::option(ty, attribute) else {
