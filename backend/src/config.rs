@@ -45,22 +45,94 @@ pub struct Cli {
     /// The trunk-built single-page app.
     #[arg(long, env = "CONJURE_DIST", default_value = "dist")]
     pub dist: PathBuf,
-    /// Password of the `admin` user on the ARI-shaped door (/ari/...). Without it that door refuses everyone.
+    /// Password of the first user, `admin`, created at the first start. Without it Conjure generates one
+    /// and prints it once. Ignored once users exist.
     #[arg(long, env = "CONJURE_ADMIN_PASSWORD", hide_env_values = true)]
     pub admin_password: Option<String>,
-    /// A file holding the admin password.
+    /// A file holding the first admin's password.
     #[arg(long, env = "CONJURE_ADMIN_PASSWORD_FILE")]
     pub admin_password_file: Option<PathBuf>,
     /// Origins allowed to embed the panel in an iframe (CSP frame-ancestors), e.g.
     /// `--frame-ancestors https://portal.example.com`; repeat or comma-separate for several. Default: none.
     #[arg(long, env = "CONJURE_FRAME_ANCESTORS", value_delimiter = ',')]
     pub frame_ancestors: Vec<String>,
+    /// Serve the whole panel (pages, assets, /api, /ari) under this prefix, e.g. `/conjure`, for a portal's
+    /// reverse proxy. Default: the root.
+    #[arg(long, env = "CONJURE_BASE_PATH", default_value = "")]
+    pub base_path: String,
+    /// A header carrying the signed-in user's name, set by a portal's reverse proxy that does its own login
+    /// (e.g. `X-Remote-User`). Believed only from --trusted-proxy addresses.
+    #[arg(long, env = "CONJURE_TRUSTED_USER_HEADER")]
+    pub trusted_user_header: Option<String>,
+    /// Addresses of reverse proxies whose --trusted-user-header, X-Forwarded-For and X-Forwarded-Proto are believed.
+    #[arg(long, env = "CONJURE_TRUSTED_PROXY", value_delimiter = ',')]
+    pub trusted_proxy: Vec<std::net::IpAddr>,
+    /// A panel session ends after this many minutes without a request.
+    #[arg(long, env = "CONJURE_SESSION_IDLE_MINUTES", default_value_t = 30)]
+    pub session_idle_minutes: u64,
+    /// A panel session ends this many hours after sign-in, however busy.
+    #[arg(long, env = "CONJURE_SESSION_MAX_HOURS", default_value_t = 12)]
+    pub session_max_hours: u64,
+    /// Mark the session cookie Secure although Conjure itself speaks plain HTTP (TLS ends at a proxy that
+    /// is not a --trusted-proxy sending X-Forwarded-Proto).
+    #[arg(long, env = "CONJURE_SECURE_COOKIES")]
+    pub secure_cookies: bool,
     /// How long one ARI request may take, in milliseconds, before Conjure answers 504.
     #[arg(long, env = "CONJURE_ARI_TIMEOUT_MS", default_value_t = 5000)]
     pub ari_timeout_ms: u64,
     /// How long connecting to Asterisk may take, in milliseconds.
     #[arg(long, env = "CONJURE_ARI_CONNECT_TIMEOUT_MS", default_value_t = 2000)]
     pub ari_connect_timeout_ms: u64,
+}
+
+impl Cli {
+    /// The base path as the router needs it: `""` or `/prefix` without a trailing slash.
+    pub fn base_path(&self) -> anyhow::Result<String> {
+        let b = self.base_path.trim_end_matches('/');
+        let ok = b.is_empty()
+            || (b.starts_with('/')
+                && b[1..].split('/').all(|seg| {
+                    !seg.is_empty()
+                        && seg
+                            .bytes()
+                            .all(|c| c.is_ascii_alphanumeric() || b"-_.~".contains(&c))
+                }));
+        if !ok {
+            anyhow::bail!(
+                "--base-path '{}' must look like /conjure or /admin/pbx (letters, digits, - _ . ~)",
+                self.base_path
+            );
+        }
+        Ok(b.to_string())
+    }
+
+    pub fn auth_settings(&self) -> anyhow::Result<crate::auth::Settings> {
+        let header = self
+            .trusted_user_header
+            .as_deref()
+            .map(|h| {
+                axum::http::HeaderName::try_from(h.to_ascii_lowercase()).map_err(|_| {
+                    anyhow::anyhow!("--trusted-user-header '{h}' is not a valid header name")
+                })
+            })
+            .transpose()?;
+        if header.is_some() && self.trusted_proxy.is_empty() {
+            anyhow::bail!(
+                "--trusted-user-header needs --trusted-proxy: the addresses of the proxies allowed to set it"
+            );
+        }
+        if self.session_idle_minutes == 0 || self.session_max_hours == 0 {
+            anyhow::bail!("session lengths must be at least one minute and one hour");
+        }
+        Ok(crate::auth::Settings {
+            idle: Duration::from_secs(self.session_idle_minutes * 60),
+            absolute: Duration::from_secs(self.session_max_hours * 3600),
+            trusted_user_header: header,
+            trusted_proxies: self.trusted_proxy.clone(),
+            secure_cookies: self.secure_cookies,
+            cookie_path: "/".into(),
+        })
+    }
 }
 
 /// Where ARI requests go, with what credentials.

@@ -12,6 +12,8 @@ use crate::ari::{AriError, Upstream};
 pub struct AppError {
     pub status: StatusCode,
     pub body: ApiError,
+    /// Sent as `Retry-After` (throttled sign-ins).
+    pub retry_after: Option<std::time::Duration>,
 }
 
 impl AppError {
@@ -19,7 +21,19 @@ impl AppError {
         AppError {
             status,
             body: ApiError::new(message),
+            retry_after: None,
         }
+    }
+
+    /// Points the panel at the form field (by position) the message is about.
+    pub fn field(mut self, index: usize) -> Self {
+        self.body.field_index = Some(index);
+        self
+    }
+
+    pub fn retry_after(mut self, wait: std::time::Duration) -> Self {
+        self.retry_after = Some(wait);
+        self
     }
 
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
@@ -134,6 +148,20 @@ impl IntoResponse for AppError {
         let mut resp = (self.status, axum::Json(self.body)).into_response();
         resp.headers_mut()
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        if let Some(wait) = self.retry_after {
+            resp.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from(wait.as_secs().max(1)),
+            );
+        }
         resp
+    }
+}
+
+/// Conjure's own database failed: nothing the user typed is wrong.
+impl From<crate::store::StoreError> for AppError {
+    fn from(e: crate::store::StoreError) -> Self {
+        AppError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
+            .hint("Conjure's data directory may be full or read-only; its log says more.")
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod ari;
 pub mod audit;
+pub mod auth;
 pub mod config;
 pub mod demo;
 pub mod error;
@@ -24,21 +25,22 @@ pub use routes::app;
 pub struct AppState {
     pub ari: ari::AriClient,
     pub mode: Mode,
-    /// Password of `admin` on the ARI-shaped door; `None` turns that door off.
-    pub admin_password: Option<Arc<Secret>>,
     /// The trunk-built SPA.
     pub dist: PathBuf,
-    /// `Basic base64(admin:password)`, the ARI door's expected Authorization header (empty when off).
-    pub admin_basic: Arc<str>,
-    /// Conjure's own state: the inventory.
+    /// Conjure's own state: inventory, audit log, users and tokens.
     pub store: store::Store,
+    /// Users, tokens, sessions, throttling.
+    pub auth: auth::Auth,
     /// Origins allowed to show the panel in a frame (CSP `frame-ancestors`); empty: none.
     pub frame_ancestors: Vec<String>,
-    /// The Content-Security-Policy of the panel's files, computed by [`app`] from `dist`.
-    pub csp: axum::http::HeaderValue,
+    /// Where the whole app lives, e.g. `/conjure`; empty for the root.
+    pub base_path: String,
+    /// The panel's index.html with the base path applied and its CSP, computed by [`app`] from `dist`.
+    pub index: Arc<routes::spa::Index>,
 }
 
 impl AppState {
+    /// With no user in `store` yet, creates `admin` with `admin_password` (or a generated one, printed).
     pub fn new(
         ari: ari::AriClient,
         mode: Mode,
@@ -46,31 +48,43 @@ impl AppState {
         dist: PathBuf,
         store: store::Store,
     ) -> Self {
-        use base64::Engine;
-        let admin_basic = admin_password
-            .as_ref()
-            .map(|p| {
-                format!(
-                    "Basic {}",
-                    base64::engine::general_purpose::STANDARD.encode(format!("admin:{}", p.0))
-                )
-            })
-            .unwrap_or_default();
+        let auth = auth::Auth::start(&store, admin_password.as_ref(), auth::Settings::default())
+            .expect("Conjure's database cannot be read");
         AppState {
             ari,
             mode,
-            admin_password: admin_password.map(Arc::new),
             dist,
-            admin_basic: admin_basic.into(),
             store,
+            auth,
             frame_ancestors: Vec::new(),
-            csp: axum::http::HeaderValue::from_static("default-src 'self'"),
+            base_path: String::new(),
+            index: Arc::default(),
         }
     }
 
     /// Lets these origins (e.g. `https://portal.example.com`) show the panel in a frame.
     pub fn with_frame_ancestors(mut self, origins: Vec<String>) -> Self {
         self.frame_ancestors = origins;
+        self
+    }
+
+    /// Serves everything under `base` (`/conjure`; `""` or `/` for the root).
+    pub fn with_base_path(mut self, base: &str) -> Self {
+        self.base_path = base.trim_end_matches('/').to_string();
+        let mut settings = self.auth.settings().clone();
+        settings.cookie_path = if self.base_path.is_empty() {
+            "/".into()
+        } else {
+            self.base_path.clone()
+        };
+        self.auth = self.auth.with_settings(settings);
+        self
+    }
+
+    /// Session lengths, trusted portal proxies, cookie flags. The cookie path follows the base path.
+    pub fn with_auth_settings(mut self, mut settings: auth::Settings) -> Self {
+        settings.cookie_path = self.auth.settings().cookie_path.clone();
+        self.auth = self.auth.with_settings(settings);
         self
     }
 }

@@ -33,11 +33,8 @@ async fn main() -> anyhow::Result<()> {
         }
     }
     let admin_password = cli.admin_password()?;
-    if admin_password.is_none() {
-        tracing::info!(
-            "the ARI-shaped door /ari/... is off: set CONJURE_ADMIN_PASSWORD to let scripts use it"
-        );
-    }
+    let base_path = cli.base_path()?;
+    let auth_settings = cli.auth_settings()?;
     if !cli.dist.join("index.html").exists() {
         tracing::warn!(dist = %cli.dist.display(), "the panel is not built; `cargo xtask run` builds it");
     }
@@ -57,11 +54,16 @@ async fn main() -> anyhow::Result<()> {
         cli.dist.clone(),
         store,
     )
-    .with_frame_ancestors(cli.frame_ancestors.clone());
+    .with_frame_ancestors(cli.frame_ancestors.clone())
+    .with_auth_settings(auth_settings)
+    .with_base_path(&base_path);
     let listener = tokio::net::TcpListener::bind(cli.listen)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", cli.listen))?;
-    tracing::info!("Conjure listening on http://{}", listener.local_addr()?);
+    tracing::info!(
+        "Conjure listening on http://{}{base_path}/",
+        listener.local_addr()?
+    );
     conjure::serve(listener, state, shutdown_signal()).await?;
     Ok(())
 }

@@ -160,7 +160,7 @@ fn entry(
 }
 
 fn db(e: crate::store::StoreError) -> AppError {
-    AppError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
+    e.into()
 }
 
 fn saved_but_not_recorded(e: crate::store::StoreError) -> AppError {

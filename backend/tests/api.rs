@@ -2,19 +2,26 @@
 
 mod common;
 
-use common::{call, harness};
+use common::{ADMIN, call, harness};
 
 const ALICE: &str = r#"{"fields":[{"attribute":"username","value":"alice"},{"attribute":"password","value":"supersecret"}]}"#;
 
 #[tokio::test]
 async fn walk_through_without_ever_showing_the_password() {
     let h = harness().await;
-    let r = call(&h.app, "GET", "/api/objects/auth/alice", None, None).await;
+    let r = call(&h.app, "GET", "/api/objects/auth/alice", Some(ADMIN), None).await;
     assert_eq!(r.status, 404);
     assert_eq!(r.json()["message"], "Object with id 'alice' not found");
     assert_eq!(r.json()["asterisk_status"], 404);
 
-    let r = call(&h.app, "PUT", "/api/objects/auth/alice", None, Some(ALICE)).await;
+    let r = call(
+        &h.app,
+        "PUT",
+        "/api/objects/auth/alice",
+        Some(ADMIN),
+        Some(ALICE),
+    )
+    .await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert!(!r.text.contains("supersecret"));
     let v = r.json();
@@ -34,13 +41,20 @@ async fn walk_through_without_ever_showing_the_password() {
             .any(|s| s["attribute"] == "password" && s["set"] == true)
     );
 
-    let r = call(&h.app, "GET", "/api/objects/auth/alice", None, None).await;
+    let r = call(&h.app, "GET", "/api/objects/auth/alice", Some(ADMIN), None).await;
     assert_eq!(r.status, 200);
     assert!(!r.text.contains("supersecret"));
 
-    let r = call(&h.app, "DELETE", "/api/objects/auth/alice", None, None).await;
+    let r = call(
+        &h.app,
+        "DELETE",
+        "/api/objects/auth/alice",
+        Some(ADMIN),
+        None,
+    )
+    .await;
     assert_eq!(r.status, 204);
-    let r = call(&h.app, "GET", "/api/objects/auth/alice", None, None).await;
+    let r = call(&h.app, "GET", "/api/objects/auth/alice", Some(ADMIN), None).await;
     assert_eq!(r.status, 404);
 }
 
@@ -81,7 +95,7 @@ async fn bad_input_is_refused_before_asterisk() {
         (
             "GET",
             "/api/objects/AUTH/a",
-            None,
+            Some(ADMIN),
             404,
             "objectType 'AUTH' not found",
         ),
@@ -101,7 +115,7 @@ async fn bad_input_is_refused_before_asterisk() {
         ),
     ];
     for (method, uri, body, status, needle) in cases {
-        let r = call(&h.app, method, uri, None, *body).await;
+        let r = call(&h.app, method, uri, Some(ADMIN), *body).await;
         assert_eq!(r.status.as_u16(), *status, "{method} {uri}: {}", r.text);
         assert!(
             r.json()["message"].as_str().unwrap().contains(needle),
@@ -113,12 +127,19 @@ async fn bad_input_is_refused_before_asterisk() {
         r#"{{"fields":[{{"attribute":"password","value":"{}"}}]}}"#,
         "x".repeat(45_000)
     );
-    let r = call(&h.app, "PUT", "/api/objects/auth/a", None, Some(&huge)).await;
+    let r = call(
+        &h.app,
+        "PUT",
+        "/api/objects/auth/a",
+        Some(ADMIN),
+        Some(&huge),
+    )
+    .await;
     assert_eq!(r.status, 413);
     assert!(r.json()["message"].as_str().unwrap().contains("40960"));
     assert_eq!(h.sim.restarts(), 0);
     // Nothing was created by any of them.
-    let r = call(&h.app, "GET", "/api/objects/auth/a", None, None).await;
+    let r = call(&h.app, "GET", "/api/objects/auth/a", Some(ADMIN), None).await;
     assert_eq!(r.status, 404);
 }
 
@@ -127,7 +148,14 @@ async fn asterisk_errors_keep_their_status_and_get_a_hint() {
     let h = harness().await;
     // A host name Conjure cannot resolve for Asterisk: only a warning here, Asterisk refuses it.
     let body = r#"{"fields":[{"attribute":"endpoint","value":"x"},{"attribute":"match","value":"nonexistent.invalid"}]}"#;
-    let r = call(&h.app, "PUT", "/api/objects/identify/id1", None, Some(body)).await;
+    let r = call(
+        &h.app,
+        "PUT",
+        "/api/objects/identify/id1",
+        Some(ADMIN),
+        Some(body),
+    )
+    .await;
     assert_eq!(r.status, 400);
     assert_eq!(
         r.json()["message"],
@@ -137,7 +165,14 @@ async fn asterisk_errors_keep_their_status_and_get_a_hint() {
     assert!(r.json()["hint"].as_str().unwrap().contains("log"));
     // set_var is accepted with a warning; afterwards Asterisk cannot copy the endpoint to update it.
     let body = r#"{"fields":[{"attribute":"allow","value":"ulaw"},{"attribute":"set_var","value":"X=1"}]}"#;
-    let r = call(&h.app, "PUT", "/api/objects/endpoint/ep", None, Some(body)).await;
+    let r = call(
+        &h.app,
+        "PUT",
+        "/api/objects/endpoint/ep",
+        Some(ADMIN),
+        Some(body),
+    )
+    .await;
     assert_eq!(r.status, 200);
     assert!(
         r.json()["warnings"][0]["message"]
@@ -149,7 +184,7 @@ async fn asterisk_errors_keep_their_status_and_get_a_hint() {
         &h.app,
         "PUT",
         "/api/objects/endpoint/ep",
-        None,
+        Some(ADMIN),
         Some(r#"{"fields":[{"attribute":"context","value":"b"}]}"#),
     )
     .await;
@@ -219,7 +254,7 @@ async fn the_catalog_refuses_bad_values_before_asterisk() {
         &h.app,
         "PUT",
         "/api/objects/endpoint/e2",
-        None,
+        Some(ADMIN),
         Some(r#"{"fields":[{"attribute":"allow","value":"ulaw"}]}"#),
     )
     .await;
@@ -228,7 +263,7 @@ async fn the_catalog_refuses_bad_values_before_asterisk() {
         &h.app,
         "PUT",
         "/api/objects/endpoint/e2",
-        None,
+        Some(ADMIN),
         Some(r#"{"fields":[{"attribute":"context","value":"b"}]}"#),
     )
     .await;
@@ -238,10 +273,10 @@ async fn the_catalog_refuses_bad_values_before_asterisk() {
 #[tokio::test]
 async fn status_reports_the_asterisk_version() {
     let h = harness().await;
-    let r = call(&h.app, "GET", "/api/status", None, None).await;
+    let r = call(&h.app, "GET", "/api/status", Some(ADMIN), None).await;
     assert_eq!(r.json()["reachable"], true);
     assert_eq!(r.json()["detail"], "Asterisk 22.10.1");
-    let r = call(&h.app, "GET", "/api/nope", None, None).await;
+    let r = call(&h.app, "GET", "/api/nope", Some(ADMIN), None).await;
     assert_eq!(r.status, 404);
 }
 
@@ -250,9 +285,15 @@ async fn replace_removes_a_match_and_restores_on_failure() {
     let h = harness().await;
     let body = r#"{"fields":[{"attribute":"endpoint","value":"ep1"},{"attribute":"match","value":"127.0.0.5"},{"attribute":"match","value":"127.0.0.6"}]}"#;
     assert_eq!(
-        call(&h.app, "PUT", "/api/objects/identify/idx", None, Some(body))
-            .await
-            .status,
+        call(
+            &h.app,
+            "PUT",
+            "/api/objects/identify/idx",
+            Some(ADMIN),
+            Some(body)
+        )
+        .await
+        .status,
         200
     );
     let keep_one = r#"{"fields":[{"attribute":"endpoint","value":"ep1"},{"attribute":"match","value":"127.0.0.6/255.255.255.255"}]}"#;
@@ -260,7 +301,7 @@ async fn replace_removes_a_match_and_restores_on_failure() {
         &h.app,
         "PUT",
         "/api/objects/identify/idx?replace=true",
-        None,
+        Some(ADMIN),
         Some(keep_one),
     )
     .await;
@@ -282,7 +323,7 @@ async fn replace_removes_a_match_and_restores_on_failure() {
         &h.app,
         "PUT",
         "/api/objects/identify/idx?replace=true",
-        None,
+        Some(ADMIN),
         Some(bad),
     )
     .await;
@@ -293,13 +334,20 @@ async fn replace_removes_a_match_and_restores_on_failure() {
             .unwrap()
             .contains("put back unchanged")
     );
-    let r = call(&h.app, "GET", "/api/objects/identify/idx", None, None).await;
+    let r = call(
+        &h.app,
+        "GET",
+        "/api/objects/identify/idx",
+        Some(ADMIN),
+        None,
+    )
+    .await;
     assert!(r.text.contains("127.0.0.6/255.255.255.255"));
     let r = call(
         &h.app,
         "PUT",
         "/api/objects/auth/a?replace=true",
-        None,
+        Some(ADMIN),
         Some(keep_one),
     )
     .await;
@@ -309,7 +357,7 @@ async fn replace_removes_a_match_and_restores_on_failure() {
 #[tokio::test]
 async fn security_headers_on_every_answer() {
     let h = harness().await;
-    let r = call(&h.app, "GET", "/api/objects/auth/alice", None, None).await;
+    let r = call(&h.app, "GET", "/api/objects/auth/alice", Some(ADMIN), None).await;
     assert_eq!(r.headers["cache-control"], "no-store");
     assert_eq!(r.headers["x-content-type-options"], "nosniff");
     assert_eq!(r.headers["referrer-policy"], "no-referrer");

@@ -208,7 +208,7 @@ async fn ids_reach_asterisk_as_asterisk_decodes_them() {
             &h.app,
             "PUT",
             "/api/objects/domain_alias/x%2Fy+z",
-            None,
+            Some(ADMIN),
             Some(body)
         )
         .await

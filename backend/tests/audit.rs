@@ -3,22 +3,39 @@
 
 mod common;
 
-use common::{ADMIN, call, harness};
+use common::{ADMIN, As, call, harness, send};
 
 #[tokio::test]
 async fn changes_are_audited_with_diffs_and_without_secrets() {
     let h = harness().await;
     let create = r#"{"fields":[{"attribute":"username","value":"alice"},{"attribute":"password","value":"audit-pw-1"}]}"#;
     assert_eq!(
-        call(&h.app, "PUT", "/api/objects/auth/alice", None, Some(create))
-            .await
-            .status,
+        call(
+            &h.app,
+            "PUT",
+            "/api/objects/auth/alice",
+            Some(ADMIN),
+            Some(create)
+        )
+        .await
+        .status,
         200
     );
     let update = r#"{"fields":[{"attribute":"realm","value":"r1"},{"attribute":"password","value":"audit-pw-2"}]}"#;
     let door = "/ari/asterisk/config/dynamic/res_pjsip/auth/alice";
+    // A script with an operator token: the audit names the token.
+    let t = call(
+        &h.app,
+        "POST",
+        "/api/tokens",
+        Some(ADMIN),
+        Some(r#"{"name":"provisioner","role":"operator"}"#),
+    )
+    .await;
+    assert_eq!(t.status, 201, "{}", t.text);
+    let token = t.json()["value"].as_str().unwrap().to_string();
     assert_eq!(
-        call(&h.app, "PUT", door, Some(ADMIN), Some(update))
+        send(&h.app, "PUT", door, As::Bearer(&token), Some(update), &[])
             .await
             .status,
         200
@@ -26,19 +43,31 @@ async fn changes_are_audited_with_diffs_and_without_secrets() {
     // Refused by Asterisk (a name it cannot resolve): audited with its answer.
     let bad = r#"{"fields":[{"attribute":"endpoint","value":"x"},{"attribute":"match","value":"nonexistent.invalid"}]}"#;
     assert_eq!(
-        call(&h.app, "PUT", "/api/objects/identify/i1", None, Some(bad))
-            .await
-            .status,
+        call(
+            &h.app,
+            "PUT",
+            "/api/objects/identify/i1",
+            Some(ADMIN),
+            Some(bad)
+        )
+        .await
+        .status,
         400
     );
     assert_eq!(
-        call(&h.app, "DELETE", "/api/objects/auth/alice", None, None)
-            .await
-            .status,
+        call(
+            &h.app,
+            "DELETE",
+            "/api/objects/auth/alice",
+            Some(ADMIN),
+            None
+        )
+        .await
+        .status,
         204
     );
 
-    let r = call(&h.app, "GET", "/api/audit", None, None).await;
+    let r = call(&h.app, "GET", "/api/audit", Some(ADMIN), None).await;
     let log = r.json();
     let log = log.as_array().unwrap();
     assert_eq!(log.len(), 4, "{}", r.text);
@@ -55,10 +84,10 @@ async fn changes_are_audited_with_diffs_and_without_secrets() {
     assert_eq!(
         actions,
         [
-            ("delete", "panel", 204),
-            ("put", "panel", 400),
-            ("put", "ari-door", 200),
-            ("put", "panel", 200)
+            ("delete", "admin", 204),
+            ("put", "admin", 400),
+            ("put", "token:provisioner", 200),
+            ("put", "admin", 200)
         ]
     );
     let update = &log[2]["changes"];
@@ -81,15 +110,27 @@ async fn changes_are_audited_with_diffs_and_without_secrets() {
             .starts_with("http://127.0.0.1:")
     );
 
-    let filtered = call(&h.app, "GET", "/api/audit?actor=ari-door", None, None)
-        .await
-        .json();
+    let filtered = call(
+        &h.app,
+        "GET",
+        "/api/audit?actor=token:provisioner",
+        Some(ADMIN),
+        None,
+    )
+    .await
+    .json();
     assert_eq!(filtered.as_array().unwrap().len(), 1);
-    let filtered = call(&h.app, "GET", "/api/audit?type=identify&id=i1", None, None)
-        .await
-        .json();
+    let filtered = call(
+        &h.app,
+        "GET",
+        "/api/audit?type=identify&id=i1",
+        Some(ADMIN),
+        None,
+    )
+    .await
+    .json();
     assert_eq!(filtered.as_array().unwrap().len(), 1);
-    let csv = call(&h.app, "GET", "/api/audit.csv", None, None).await;
+    let csv = call(&h.app, "GET", "/api/audit.csv", Some(ADMIN), None).await;
     assert!(
         csv.headers["content-type"]
             .to_str()
@@ -103,7 +144,7 @@ async fn changes_are_audited_with_diffs_and_without_secrets() {
     );
     for text in [&r.text, &csv.text] {
         assert!(
-            !text.contains("audit-pw"),
+            !text.contains("audit-pw") && !text.contains(&token),
             "a secret reached the audit: {text}"
         );
     }
@@ -118,13 +159,13 @@ async fn no_secret_reaches_the_database_file() {
     let app = conjure::app(conjure::AppState::new(
         conjure::ari::AriClient::new(common::target(&base, "asterisk", "asterisk")),
         model::api::Mode::Asterisk,
-        None,
+        Some(conjure::Secret(ADMIN.into())),
         "/nonexistent".into(),
         store,
     ));
     let body = r#"{"fields":[{"attribute":"username","value":"u"},{"attribute":"password","value":"file-secret-42"},{"attribute":"md5_cred","value":""}]}"#;
     assert_eq!(
-        call(&app, "PUT", "/api/objects/auth/u", None, Some(body))
+        call(&app, "PUT", "/api/objects/auth/u", Some(ADMIN), Some(body))
             .await
             .status,
         200
@@ -137,6 +178,11 @@ async fn no_secret_reaches_the_database_file() {
         !bytes.windows(14).any(|w| w == b"file-secret-42"),
         "the password is in Conjure's database files"
     );
+    assert!(
+        !bytes.windows(ADMIN.len()).any(|w| w == ADMIN.as_bytes()),
+        "the admin's password is in Conjure's database files (only its argon2 hash may be)"
+    );
+    assert!(bytes.windows(10).any(|w| w == b"$argon2id$"));
     assert!(
         bytes.windows(8).any(|w| w == b"username"),
         "the test must see the stored object"

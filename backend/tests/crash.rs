@@ -16,20 +16,23 @@ async fn acknowledged_saves_survive_kill_9() {
         .local_addr()
         .unwrap()
         .port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_conjure"))
-        .args([
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--ari-url",
-            &sim_base,
-        ])
-        .arg("--data-dir")
-        .arg(&dir)
-        .env("CONJURE_ARI_PASSWORD", "asterisk")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = KillOnDrop(
+        Command::new(env!("CARGO_BIN_EXE_conjure"))
+            .args([
+                "--listen",
+                &format!("127.0.0.1:{port}"),
+                "--ari-url",
+                &sim_base,
+            ])
+            .arg("--data-dir")
+            .arg(&dir)
+            .env("CONJURE_ARI_PASSWORD", "asterisk")
+            .env("CONJURE_ADMIN_PASSWORD", common::ADMIN)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
     let base = format!("http://127.0.0.1:{port}");
     let http = reqwest::Client::new();
     for _ in 0..100 {
@@ -49,6 +52,7 @@ async fn acknowledged_saves_survive_kill_9() {
                 let r = http
                     .put(format!("{base}/api/objects/domain_alias/{id}"))
                     .header("content-type", "application/json")
+                    .basic_auth("admin", Some(common::ADMIN))
                     .body(r#"{"fields":[{"attribute":"domain","value":"example.com"}]}"#)
                     .send()
                     .await
@@ -63,8 +67,8 @@ async fn acknowledged_saves_survive_kill_9() {
     for t in tasks {
         acked.extend(t.await.unwrap());
     }
-    child.kill().unwrap(); // SIGKILL
-    child.wait().unwrap();
+    child.0.kill().unwrap(); // SIGKILL
+    child.0.wait().unwrap();
     let store = conjure::store::Store::open(&dir).unwrap();
     for id in &acked {
         assert!(
@@ -89,4 +93,14 @@ async fn acknowledged_saves_survive_kill_9() {
         "every acknowledged change is in the audit log"
     );
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A failed assertion must not leave the server running (it would hold the test's output open).
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }

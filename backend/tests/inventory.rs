@@ -31,12 +31,18 @@ async fn pushed_objects_are_listed_searched_sorted_and_paged() {
         );
     }
     assert_eq!(
-        call(&h.app, "DELETE", "/api/objects/auth/dave", None, None)
-            .await
-            .status,
+        call(
+            &h.app,
+            "DELETE",
+            "/api/objects/auth/dave",
+            Some(ADMIN),
+            None
+        )
+        .await
+        .status,
         204
     );
-    let r = call(&h.app, "GET", "/api/inventory/auth", None, None).await;
+    let r = call(&h.app, "GET", "/api/inventory/auth", Some(ADMIN), None).await;
     let v = r.json();
     assert_eq!(v["total"], 3);
     let ids: Vec<_> = v["items"]
@@ -46,7 +52,7 @@ async fn pushed_objects_are_listed_searched_sorted_and_paged() {
         .map(|i| i["id"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(ids, ["alice", "bob", "carol"]);
-    assert_eq!(v["items"][1]["updated_by"], "ari-door");
+    assert_eq!(v["items"][1]["updated_by"], "admin");
     assert_eq!(v["items"][0]["secrets_set"][0], "password");
     assert!(
         !r.text.contains("pw-alice"),
@@ -57,7 +63,7 @@ async fn pushed_objects_are_listed_searched_sorted_and_paged() {
         &h.app,
         "GET",
         "/api/inventory/auth?search=AR&sort=id&descending=true",
-        None,
+        Some(ADMIN),
         None,
     )
     .await
@@ -68,14 +74,14 @@ async fn pushed_objects_are_listed_searched_sorted_and_paged() {
         &h.app,
         "GET",
         "/api/inventory/auth?per_page=2&page=2",
-        None,
+        Some(ADMIN),
         None,
     )
     .await
     .json();
     assert_eq!(v["items"].as_array().unwrap().len(), 1);
     assert_eq!(v["items"][0]["id"], "carol");
-    let v = call(&h.app, "GET", "/api/inventory", None, None)
+    let v = call(&h.app, "GET", "/api/inventory", Some(ADMIN), None)
         .await
         .json();
     assert_eq!(v["auth"], 3);
@@ -102,14 +108,14 @@ async fn endpoints_pushed_elsewhere_can_be_adopted() {
             &h.app,
             "PUT",
             "/api/objects/endpoint/managed",
-            None,
+            Some(ADMIN),
             Some(r#"{"fields":[{"attribute":"allow","value":"ulaw"}]}"#)
         )
         .await
         .status,
         200
     );
-    let v = call(&h.app, "GET", "/api/inventory/endpoint", None, None)
+    let v = call(&h.app, "GET", "/api/inventory/endpoint", Some(ADMIN), None)
         .await
         .json();
     assert_eq!(v["unmanaged"], serde_json::json!(["legacy"]));
@@ -119,14 +125,14 @@ async fn endpoints_pushed_elsewhere_can_be_adopted() {
             &h.app,
             "POST",
             "/api/inventory/endpoint/legacy/adopt",
-            None,
+            Some(ADMIN),
             None
         )
         .await
         .status,
         204
     );
-    let v = call(&h.app, "GET", "/api/inventory/endpoint", None, None)
+    let v = call(&h.app, "GET", "/api/inventory/endpoint", Some(ADMIN), None)
         .await
         .json();
     assert_eq!(v["unmanaged"], serde_json::json!([]));
@@ -136,7 +142,7 @@ async fn endpoints_pushed_elsewhere_can_be_adopted() {
             &h.app,
             "POST",
             "/api/inventory/endpoint/nosuch/adopt",
-            None,
+            Some(ADMIN),
             None
         )
         .await

@@ -5,7 +5,7 @@ mod common;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use common::{call, sim, target};
+use common::{ADMIN, call, sim, target};
 
 #[derive(Clone, Default)]
 struct Capture(Arc<Mutex<Vec<u8>>>);
@@ -34,9 +34,15 @@ async fn trace_logs_hold_no_secrets() {
     let app = common::router(target(&base, "asterisk", "asterisk"));
     let body = r#"{"fields":[{"attribute":"username","value":"alice"},{"attribute":"password","value":"pw-in-a-body-1234"}]}"#;
     assert_eq!(
-        call(&app, "PUT", "/api/objects/auth/alice", None, Some(body))
-            .await
-            .status,
+        call(
+            &app,
+            "PUT",
+            "/api/objects/auth/alice",
+            Some(ADMIN),
+            Some(body)
+        )
+        .await
+        .status,
         200
     );
     assert_eq!(
@@ -57,7 +63,7 @@ async fn trace_logs_hold_no_secrets() {
     // A failure path logs too (5xx): Asterisk refusing a wrong ARI password.
     let wrong = common::router(target(&base, "asterisk", "wrong-ari-pw-5678"));
     assert_eq!(
-        call(&wrong, "GET", "/api/objects/auth/alice", None, None)
+        call(&wrong, "GET", "/api/objects/auth/alice", Some(ADMIN), None)
             .await
             .status,
         502

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{call, router, sim, target};
+use common::{ADMIN, call, router, sim, target};
 
 #[tokio::test]
 async fn unreachable_asterisk_is_a_502_naming_the_url() {
@@ -17,7 +17,7 @@ async fn unreachable_asterisk_is_a_502_naming_the_url() {
         "asterisk",
         "asterisk",
     ));
-    let r = call(&app, "GET", "/api/objects/auth/alice", None, None).await;
+    let r = call(&app, "GET", "/api/objects/auth/alice", Some(ADMIN), None).await;
     assert_eq!(r.status, 502);
     let msg = r.json()["message"].as_str().unwrap().to_string();
     assert!(
@@ -38,7 +38,7 @@ async fn slow_asterisk_is_a_504() {
         }
     });
     let app = router(target(&format!("http://{addr}"), "asterisk", "asterisk"));
-    let r = call(&app, "GET", "/api/objects/auth/alice", None, None).await;
+    let r = call(&app, "GET", "/api/objects/auth/alice", Some(ADMIN), None).await;
     assert_eq!(r.status, 504, "{}", r.text);
     assert!(
         r.json()["message"]
@@ -71,7 +71,7 @@ async fn wrong_ari_credentials_are_a_502_without_a_browser_prompt() {
         &app,
         "PUT",
         "/api/objects/domain_alias/x",
-        None,
+        Some(ADMIN),
         Some(r#"{"fields":[{"attribute":"domain","value":"d"}]}"#),
     )
     .await;
@@ -116,7 +116,14 @@ async fn connections_closed_by_asterisk_are_not_reused() {
             "asterisk",
         ));
         for _ in 0..3 {
-            let r = call(&app, "GET", "/api/objects/domain_alias/d", None, None).await;
+            let r = call(
+                &app,
+                "GET",
+                "/api/objects/domain_alias/d",
+                Some(ADMIN),
+                None,
+            )
+            .await;
             assert_eq!(r.status, 200, "say_close={say_close}: {}", r.text);
             assert_eq!(r.json()["fields"][0]["value"], "example.com");
         }

@@ -3,6 +3,7 @@
 //! Everything here is pure and synchronous, so the same rules run as the user types and again on the
 //! server before anything is forwarded to Asterisk.
 
+pub mod account;
 pub mod api;
 pub mod body;
 pub mod catalog;

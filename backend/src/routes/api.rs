@@ -9,9 +9,10 @@ use model::validate::Finding;
 use model::{Field, ObjectId, ObjectType, secret};
 
 use crate::AppState;
-use crate::audit::Who;
+use crate::auth::Principal;
 use crate::error::AppError;
 use crate::objects::{self, object_type};
+use model::account::Role;
 
 fn view(
     ty: ObjectType,
@@ -60,10 +61,12 @@ pub async fn put_object(
     State(st): State<AppState>,
     Path((ty, id)): Path<(String, String)>,
     Query(q): Query<PutQuery>,
+    p: Principal,
     req: Request,
 ) -> Result<Json<ObjectView>, AppError> {
+    p.require(Role::Operator)?;
     let (ty, id) = target(&ty, id)?;
-    let who = Who::new("panel", &req);
+    let who = p.who();
     let body = objects::put_body(req).await?;
     let (fields, warnings) = if q.replace {
         objects::replace(&st, ty, &id, &body, &who).await?
@@ -77,10 +80,11 @@ pub async fn put_object(
 pub async fn delete_object(
     State(st): State<AppState>,
     Path((ty, id)): Path<(String, String)>,
-    req: Request,
+    p: Principal,
 ) -> Result<impl IntoResponse, AppError> {
+    p.require(Role::Operator)?;
     let (ty, id) = target(&ty, id)?;
-    objects::delete(&st, ty, &id, &Who::new("panel", &req)).await?;
+    objects::delete(&st, ty, &id, &p.who()).await?;
     tracing::info!(%ty, %id, "object deleted");
     Ok(StatusCode::NO_CONTENT)
 }

@@ -2,17 +2,16 @@
 //! existing push-configuration scripts work by changing host and credentials only. It is not a proxy:
 //! only that path, only res_pjsip and known types, only checked bodies reach Asterisk.
 
-use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use base64::Engine;
 use model::{CONFIG_CLASS, ObjectId, secret};
 
 use crate::AppState;
-use crate::audit::Who;
+use crate::auth::guard::{self, Door};
 use crate::error::AppError;
 use crate::objects::{self, object_type};
+use model::account::Role;
 
 const ALLOW: &str = "OPTIONS,GET,PUT,DELETE";
 const PREFIX: &str = "/ari/asterisk/config/dynamic/";
@@ -25,7 +24,9 @@ pub async fn handle(State(st): State<AppState>, req: Request) -> Response {
 }
 
 async fn door(st: &AppState, req: Request) -> Result<Response, AppError> {
-    authenticate(st, &req)?;
+    let (parts, body) = req.into_parts();
+    let p = guard::authenticate(&st.auth, &parts, Door::Ari).await?;
+    let req = Request::from_parts(parts, body);
     let path = req.uri().path().to_string();
     if path.len() > 1 && path.ends_with('/') {
         let fixed = path.trim_end_matches('/');
@@ -46,7 +47,10 @@ async fn door(st: &AppState, req: Request) -> Result<Response, AppError> {
         );
     };
     let method = req.method().clone();
-    let who = Who::new("ari-door", &req);
+    let who = p.who();
+    if matches!(method, Method::PUT | Method::DELETE) {
+        p.require(Role::Operator)?;
+    }
     if method == Method::OPTIONS {
         return Ok(with_allow(StatusCode::NO_CONTENT.into_response()));
     }
@@ -87,50 +91,7 @@ fn with_allow(mut r: Response) -> Response {
     r
 }
 
-/// `admin` with the configured password, by Basic auth or `?api_key=admin:password` as ARI allows.
-fn authenticate(st: &AppState, req: &Request<Body>) -> Result<(), AppError> {
-    let Some(expected) = &st.admin_password else {
-        return Err(
-            AppError::new(StatusCode::UNAUTHORIZED, "Authentication required").hint(
-                "The ARI-shaped door is off: start Conjure with CONJURE_ADMIN_PASSWORD to use it.",
-            ),
-        );
-    };
-    // Fast path: the header exactly as a client builds it, compared without early exit.
-    if let Some(h) = req.headers().get(header::AUTHORIZATION)
-        && constant_eq(h.as_bytes(), st.admin_basic.as_bytes())
-    {
-        return Ok(());
-    }
-    let given = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|h| h.to_str().ok())
-        .and_then(|h| h.strip_prefix("Basic "))
-        .and_then(|b| {
-            base64::engine::general_purpose::STANDARD
-                .decode(b.trim())
-                .ok()
-        })
-        .and_then(|b| String::from_utf8(b).ok())
-        .or_else(|| {
-            let q = req.uri().query()?;
-            let key = q.split('&').find_map(|kv| kv.strip_prefix("api_key="))?;
-            String::from_utf8(model::id::decode_legacy(key)).ok()
-        });
-    let ok = given
-        .as_deref()
-        .and_then(|g| g.split_once(':'))
-        .is_some_and(|(u, p)| u == "admin" && constant_eq(p.as_bytes(), expected.0.as_bytes()));
-    if ok {
-        return Ok(());
-    }
-    let mut e = AppError::new(StatusCode::UNAUTHORIZED, "Authentication required");
-    e.body.hint = Some("Use the user admin and Conjure's admin password.".into());
-    Err(e)
-}
-
 /// Compares without stopping at the first difference, so timing does not reveal the password.
-fn constant_eq(a: &[u8], b: &[u8]) -> bool {
+pub fn constant_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

@@ -2,15 +2,12 @@
 //! WebAssembly compilation, and the one inline module script trunk writes into index.html (by its hash,
 //! computed from the built file at start-up, so a rebuilt panel needs no configuration).
 
-use std::path::Path;
-
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
-/// The CSP for the panel served from `dist`, framable only by `frame_ancestors` (none when empty).
-pub fn content_security_policy(dist: &Path, frame_ancestors: &[String]) -> String {
-    let index = std::fs::read_to_string(dist.join("index.html")).unwrap_or_default();
-    let hashes: String = inline_scripts(&index)
+/// The CSP for the panel whose index.html is `index`, framable only by `frame_ancestors` (none when empty).
+pub fn content_security_policy(index: &str, frame_ancestors: &[String]) -> String {
+    let hashes: String = inline_scripts(index)
         .map(|body| {
             format!(
                 " 'sha256-{}'",

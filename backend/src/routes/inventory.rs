@@ -10,11 +10,13 @@ use model::api::{InventoryPage, ListQuery};
 use model::{ObjectId, ObjectType};
 
 use crate::AppState;
+use crate::auth::Principal;
 use crate::error::AppError;
 use crate::objects::{self, object_type};
+use model::account::Role;
 
 fn db(e: crate::store::StoreError) -> AppError {
-    AppError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
+    e.into()
 }
 
 /// `{type: count}` for the navigation.
@@ -69,19 +71,13 @@ async fn unmanaged(st: &AppState) -> Result<Vec<String>, AppError> {
 pub async fn adopt(
     State(st): State<AppState>,
     Path((ty, id)): Path<(String, String)>,
-    req: axum::extract::Request,
+    p: Principal,
 ) -> Result<StatusCode, AppError> {
+    p.require(Role::Operator)?;
     let ty = object_type(&ty)?;
     let id = ObjectId::new(id).map_err(AppError::bad_id)?;
     let fields = objects::read(&st, ty, &id).await?;
-    objects::adopt(
-        &st,
-        ty,
-        &id,
-        &fields,
-        &crate::audit::Who::new("panel", &req),
-    )
-    .await?;
+    objects::adopt(&st, ty, &id, &fields, &p.who()).await?;
     tracing::info!(%ty, %id, "object adopted");
     Ok(StatusCode::NO_CONTENT)
 }

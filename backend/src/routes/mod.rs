@@ -1,29 +1,34 @@
-//! The router: `/api` for the panel, `/ari/...` for scripts, `/healthz`, and the SPA for everything else.
+//! The router: `/api` for the panel, `/ari/...` for scripts, `/healthz`, and the SPA for everything else,
+//! all under the base path when one is set.
 
+pub mod accounts;
 pub mod api;
 pub mod ari_door;
 pub mod audit;
 pub mod headers;
 pub mod inventory;
+pub mod session;
+pub mod spa;
+
+use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue, header};
-use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use tower::ServiceExt;
-use tower_http::services::{ServeDir, ServeFile};
+use axum::response::{Redirect, Response};
+use axum::routing::{get, patch, post};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::AppState;
+use crate::auth::guard::require_principal;
 
 pub fn app(mut state: AppState) -> Router {
-    state.csp = HeaderValue::from_str(&headers::content_security_policy(
+    state.index = Arc::new(spa::Index::load(
         &state.dist,
+        &state.base_path,
         &state.frame_ancestors,
-    ))
-    .expect("the CSP is ASCII");
-    let api = Router::new()
+    ));
+    let guarded = Router::new()
         .route(
             "/objects/{type}/{id}",
             get(api::get_object)
@@ -35,21 +40,44 @@ pub fn app(mut state: AppState) -> Router {
         .route("/audit.csv", get(audit::csv))
         .route("/inventory", get(inventory::counts))
         .route("/inventory/{type}", get(inventory::list))
+        .route("/inventory/{type}/{id}/adopt", post(inventory::adopt))
+        .route("/session", get(session::current))
+        .route("/logout", post(session::logout))
+        .route("/password", post(session::change_password))
+        .route("/users", get(accounts::users).post(accounts::add_user))
+        .route("/users/{name}", patch(accounts::change_user))
+        .route("/tokens", get(accounts::tokens).post(accounts::add_token))
         .route(
-            "/inventory/{type}/{id}/adopt",
-            axum::routing::post(inventory::adopt),
+            "/tokens/{id}",
+            axum::routing::delete(accounts::revoke_token),
         )
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            require_principal,
+        ));
+    let api = guarded
+        .route("/login", post(session::login))
         .fallback(api::not_found)
         // Answers about a phone system's configuration are never cached by browsers or proxies.
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ));
-    Router::new()
+    let base = state.base_path.clone();
+    let inner = Router::new()
         .nest("/api", api)
         .route("/healthz", get(|| async { "ok" }))
         .fallback(dispatch)
-        .with_state(state)
+        .with_state(state);
+    let routed = if base.is_empty() {
+        inner
+    } else {
+        let to = format!("{base}/");
+        Router::new()
+            .route("/", get(move || async move { Redirect::to(&to) }))
+            .nest(&base, inner)
+    };
+    routed
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -60,8 +88,7 @@ pub fn app(mut state: AppState) -> Router {
         ))
 }
 
-/// `/ari/...` (any case, as Asterisk matches it) goes to the ARI door; everything else is the SPA, whose
-/// deep links fall back to index.html.
+/// `/ari/...` (any case, as Asterisk matches it) goes to the ARI door; everything else is the SPA.
 async fn dispatch(State(st): State<AppState>, req: Request) -> Response {
     let path = req.uri().path();
     if path.len() >= 4
@@ -70,25 +97,5 @@ async fn dispatch(State(st): State<AppState>, req: Request) -> Response {
     {
         return ari_door::handle(State(st), req).await;
     }
-    let index = st.dist.join("index.html");
-    let mut resp = if !index.exists() {
-        (
-            axum::http::StatusCode::SERVICE_UNAVAILABLE,
-            "The panel is not built: run `cargo xtask run`, which builds it with trunk.",
-        )
-            .into_response()
-    } else {
-        let spa = ServeDir::new(&st.dist)
-            .precompressed_br()
-            .fallback(ServeFile::new(index));
-        match spa.oneshot(req).await {
-            Ok(r) => r.into_response(),
-            Err(e) => match e {},
-        }
-    };
-    // The policy matters where a browser renders or runs something: the panel's files. JSON answers of
-    // the API and the ARI door go without it (it measured 20% of the door's throughput).
-    resp.headers_mut()
-        .insert(header::CONTENT_SECURITY_POLICY, st.csp.clone());
-    resp
+    spa::serve(&st.dist, &st.index, req).await
 }

@@ -33,6 +33,25 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX audit_by_object ON audit (type, object_id, seq);
     CREATE INDEX audit_by_actor ON audit (actor, seq);
     CREATE INDEX audit_by_time ON audit (at);",
+    // 3: panel users (argon2 hashes) and API tokens (SHA-256 of a random value: nothing to brute-force).
+    "CREATE TABLE users (
+        name       TEXT PRIMARY KEY,
+        hash       TEXT NOT NULL,
+        role       TEXT NOT NULL,
+        disabled   INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+        last_login TEXT
+    );
+    CREATE TABLE tokens (
+        id         INTEGER PRIMARY KEY,
+        name       TEXT NOT NULL,
+        role       TEXT NOT NULL,
+        hash       TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+        created_by TEXT NOT NULL,
+        last_used  TEXT,
+        revoked_at TEXT
+    );",
 ];
 
 pub fn run(conn: &mut Connection) -> rusqlite::Result<()> {

@@ -8,7 +8,10 @@
 //! queued up in a single transaction (group commit).
 //! Secrets are not stored: the inventory keeps which are set, and Asterisk keeps their values.
 
+mod accounts;
 mod migrations;
+
+pub use accounts::{TokenRow, UserRow};
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};

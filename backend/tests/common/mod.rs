@@ -53,6 +53,25 @@ pub fn router(target: AriTarget) -> axum::Router {
     ))
 }
 
+/// A pseudo-header for [`send`]: the client's socket address.
+pub const PEER: &str = "x-test-peer";
+
+/// Conjure in front of a fresh simulator, its state adjusted by `f` (settings, base path, dist).
+pub async fn app_with(
+    dist: &str,
+    f: impl FnOnce(AppState) -> AppState,
+) -> (axum::Router, Arc<Sim>) {
+    let (sim, base) = sim().await;
+    let state = AppState::new(
+        AriClient::new(target(&base, "asterisk", "asterisk")),
+        Mode::Asterisk,
+        Some(Secret(ADMIN.into())),
+        dist.into(),
+        conjure::store::Store::in_memory().unwrap(),
+    );
+    (conjure::app(f(state)), sim)
+}
+
 pub async fn harness() -> Harness {
     let (sim, sim_base) = sim().await;
     Harness {
@@ -74,6 +93,17 @@ impl Answer {
     }
 }
 
+/// How a test request authenticates.
+#[derive(Clone, Copy)]
+pub enum As<'a> {
+    Nobody,
+    Basic(&'a str, &'a str),
+    Bearer(&'a str),
+    /// A session cookie, and the CSRF token to echo (if any).
+    Session(&'a str, Option<&'a str>),
+}
+
+/// `auth`: the admin's password, sent as Basic.
 pub async fn call(
     app: &axum::Router,
     method: &str,
@@ -81,19 +111,45 @@ pub async fn call(
     auth: Option<&str>,
     body: Option<&str>,
 ) -> Answer {
+    let who = auth.map_or(As::Nobody, |pw| As::Basic("admin", pw));
+    send(app, method, uri, who, body, &[]).await
+}
+
+pub async fn send(
+    app: &axum::Router,
+    method: &str,
+    uri: &str,
+    who: As<'_>,
+    body: Option<&str>,
+    headers: &[(&str, &str)],
+) -> Answer {
+    use base64::Engine;
     let mut req = Request::builder().method(method).uri(uri);
-    if let Some(pw) = auth {
-        use base64::Engine;
-        req = req.header(
-            "authorization",
-            format!(
-                "Basic {}",
-                base64::engine::general_purpose::STANDARD.encode(format!("admin:{pw}"))
-            ),
-        );
+    match who {
+        As::Nobody => {}
+        As::Basic(user, pw) => {
+            let pair = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{pw}"));
+            req = req.header("authorization", format!("Basic {pair}"));
+        }
+        As::Bearer(t) => req = req.header("authorization", format!("Bearer {t}")),
+        As::Session(cookie, csrf) => {
+            req = req.header("cookie", format!("conjure_session={cookie}"));
+            if let Some(c) = csrf {
+                req = req.header("x-conjure-csrf", c);
+            }
+        }
     }
     if body.is_some() {
         req = req.header("content-type", "application/json");
+    }
+    for (k, v) in headers {
+        // Not a header: the peer address, as axum's ConnectInfo gives it on a real socket.
+        if *k == PEER {
+            let addr: std::net::SocketAddr = v.parse().unwrap();
+            req = req.extension(axum::extract::ConnectInfo(addr));
+        } else {
+            req = req.header(*k, *v);
+        }
     }
     let req = req
         .body(body.map(|b| Body::from(b.to_string())).unwrap_or_default())

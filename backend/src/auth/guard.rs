@@ -1,0 +1,198 @@
+//! Reading credentials off a request, the middleware that demands them on `/api`, protection against
+//! cross-site requests, and the session cookie.
+
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+
+use super::{Auth, Principal};
+use crate::AppState;
+use crate::error::AppError;
+
+pub const COOKIE: &str = "conjure_session";
+/// The panel sends its session's CSRF token in this header on every state-changing request. A page on
+/// another site cannot: custom headers need a CORS preflight that Conjure never grants.
+pub const CSRF_HEADER: &str = "x-conjure-csrf";
+
+/// Which ways of signing in a route accepts.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Door {
+    /// `/api`: session cookie, token, Basic, a trusted portal header.
+    Panel,
+    /// `/ari/...`: what ARI clients send (Basic, `?api_key=user:password`), and tokens.
+    Ari,
+}
+
+fn peer(parts: &Parts) -> Option<IpAddr> {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip())
+}
+
+fn from_trusted_proxy(auth: &Auth, parts: &Parts) -> bool {
+    peer(parts).is_some_and(|p| auth.settings().trusted_proxies.contains(&p))
+}
+
+/// The client's address for the audit log: the peer, or what a trusted proxy says in `X-Forwarded-For`.
+pub fn client_address(auth: &Auth, parts: &Parts) -> String {
+    let forwarded = from_trusted_proxy(auth, parts)
+        .then(|| parts.headers.get("x-forwarded-for")?.to_str().ok())
+        .flatten()
+        .and_then(|v| v.rsplit(',').next())
+        .map(|v| v.trim().to_string())
+        .filter(|v| v.parse::<IpAddr>().is_ok());
+    forwarded
+        .or_else(|| peer(parts).map(|p| p.to_string()))
+        .unwrap_or_default()
+}
+
+fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|kv| kv.trim().strip_prefix(name)?.strip_prefix('='))
+}
+
+fn unsafe_method(m: &Method) -> bool {
+    !matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+fn not_signed_in(door: Door) -> AppError {
+    match door {
+        Door::Ari => AppError::new(StatusCode::UNAUTHORIZED, "Authentication required")
+            .hint("Use a Conjure user's name and password (Basic or ?api_key=user:password), or an API token."),
+        Door::Panel => AppError::new(StatusCode::UNAUTHORIZED, "You are not signed in.")
+            .hint("Sign in, or send an API token as 'Authorization: Bearer <token>'."),
+    }
+}
+
+/// A page on another site sent this state-changing request with the user's browser.
+fn cross_site() -> AppError {
+    AppError::new(
+        StatusCode::FORBIDDEN,
+        "This change did not come from Conjure's own page, so it was refused.",
+    )
+    .hint("Reload the panel and try again. Scripts should use an API token.")
+}
+
+/// Who sent this request, by the credentials `door` accepts.
+pub async fn authenticate(auth: &Auth, parts: &Parts, door: Door) -> Result<Principal, AppError> {
+    let address = client_address(auth, parts);
+    if let Some(h) = parts.headers.get(header::AUTHORIZATION) {
+        let h = h.to_str().unwrap_or_default();
+        if let Some(token) = h.strip_prefix("Bearer ") {
+            return auth.token(token.trim(), &address);
+        }
+        let pair = h
+            .strip_prefix("Basic ")
+            .and_then(|b| {
+                base64::engine::general_purpose::STANDARD
+                    .decode(b.trim())
+                    .ok()
+            })
+            .and_then(|b| String::from_utf8(b).ok());
+        let Some((user, password)) = pair.as_deref().and_then(|p| p.split_once(':')) else {
+            return Err(AppError::new(
+                StatusCode::UNAUTHORIZED,
+                "The Authorization header is neither 'Basic user:password' nor 'Bearer <token>'.",
+            ));
+        };
+        return auth.basic(user, password, &address).await;
+    }
+    if door == Door::Ari {
+        let key = parts
+            .uri
+            .query()
+            .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("api_key=")))
+            .and_then(|k| String::from_utf8(model::id::decode_legacy(k)).ok());
+        return match key.as_deref().and_then(|k| k.split_once(':')) {
+            Some((user, password)) => auth.basic(user, password, &address).await,
+            None => Err(not_signed_in(door)),
+        };
+    }
+    let browser_cross_site = parts
+        .headers
+        .get("sec-fetch-site")
+        .is_some_and(|v| v.as_bytes() == b"cross-site");
+    let changes = unsafe_method(&parts.method);
+    if let Some(name) = &auth.settings().trusted_user_header
+        && let Some(user) = parts.headers.get(name)
+        && from_trusted_proxy(auth, parts)
+    {
+        // The portal's proxy signs its own users in; only the custom header proves the request was
+        // written by the panel's script and not by a form on another site.
+        if changes && (browser_cross_site || !parts.headers.contains_key(CSRF_HEADER)) {
+            return Err(cross_site());
+        }
+        return auth.trusted(user.to_str().unwrap_or_default(), &address);
+    }
+    let Some(id) = cookie(parts, COOKIE) else {
+        return Err(not_signed_in(door));
+    };
+    let (principal, csrf) = auth.session(id, &address)?;
+    if changes {
+        let sent = parts
+            .headers
+            .get(CSRF_HEADER)
+            .map(|v| v.as_bytes())
+            .unwrap_or_default();
+        if browser_cross_site || !crate::routes::ari_door::constant_eq(sent, csrf.as_bytes()) {
+            return Err(cross_site());
+        }
+    }
+    Ok(principal)
+}
+
+/// Middleware for `/api`: no principal, no answer.
+pub async fn require_principal(State(st): State<AppState>, req: Request, next: Next) -> Response {
+    let (mut parts, body) = req.into_parts();
+    match authenticate(&st.auth, &parts, Door::Panel).await {
+        Ok(p) => {
+            parts.extensions.insert(p);
+            next.run(Request::from_parts(parts, body)).await
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Principal {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Principal>()
+            .cloned()
+            .ok_or_else(|| not_signed_in(Door::Panel))
+    }
+}
+
+/// `Set-Cookie` for a new session, or (with `None`) one that removes it.
+pub fn session_cookie(auth: &Auth, parts: &Parts, id: Option<&str>) -> HeaderValue {
+    let s = auth.settings();
+    let https = s.secure_cookies
+        || (from_trusted_proxy(auth, parts)
+            && parts
+                .headers
+                .get("x-forwarded-proto")
+                .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https")));
+    let (value, age) = match id {
+        Some(id) => (id, s.absolute.as_secs()),
+        None => ("", 0),
+    };
+    let secure = if https { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{COOKIE}={value}; Path={}; HttpOnly; SameSite=Strict; Max-Age={age}{secure}",
+        s.cookie_path
+    ))
+    .expect("cookie values are URL-safe base64 and the path is checked at start")
+}

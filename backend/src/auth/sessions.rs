@@ -1,0 +1,118 @@
+//! Signed-in browser sessions, kept in memory: a restart signs everyone out, which for a panel that
+//! reconfigures a phone system is a fair price for keeping no session secret on disk.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+pub struct Session {
+    pub user: String,
+    /// Echoed by the panel in `X-Conjure-Csrf` on every state-changing request.
+    pub csrf: String,
+    created: Instant,
+    seen: Instant,
+}
+
+#[derive(Default)]
+pub struct Sessions {
+    by_id: HashMap<String, Session>,
+}
+
+/// Why a session cookie no longer works.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Ended {
+    Unknown,
+    Idle,
+    TooOld,
+}
+
+impl Sessions {
+    pub fn open(
+        &mut self,
+        id: String,
+        user: &str,
+        csrf: String,
+        now: Instant,
+        limits: (Duration, Duration),
+    ) {
+        if self.by_id.len() >= 10_000 {
+            self.by_id.retain(|_, s| s.alive(now, limits).is_ok());
+        }
+        self.by_id.insert(
+            id,
+            Session {
+                user: user.to_string(),
+                csrf,
+                created: now,
+                seen: now,
+            },
+        );
+    }
+
+    /// The session behind `id`, marked as used now; ended sessions are removed.
+    pub fn touch(
+        &mut self,
+        id: &str,
+        now: Instant,
+        limits: (Duration, Duration),
+    ) -> Result<&Session, Ended> {
+        let alive = self.by_id.get(id).ok_or(Ended::Unknown)?.alive(now, limits);
+        if let Err(e) = alive {
+            self.by_id.remove(id);
+            return Err(e);
+        }
+        let s = self.by_id.get_mut(id).expect("checked above");
+        s.seen = now;
+        Ok(s)
+    }
+
+    pub fn close(&mut self, id: &str) {
+        self.by_id.remove(id);
+    }
+
+    /// Ends every session of `user` except `keep` (after a password change or reset).
+    pub fn close_user(&mut self, user: &str, keep: Option<&str>) {
+        self.by_id
+            .retain(|id, s| s.user != user || Some(id.as_str()) == keep);
+    }
+}
+
+impl Session {
+    fn alive(&self, now: Instant, (idle, absolute): (Duration, Duration)) -> Result<(), Ended> {
+        if now.duration_since(self.created) >= absolute {
+            Err(Ended::TooOld)
+        } else if now.duration_since(self.seen) >= idle {
+            Err(Ended::Idle)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn idle_and_absolute_expiry() {
+        let limits = (Duration::from_secs(60), Duration::from_secs(150));
+        let t0 = Instant::now();
+        let mut s = Sessions::default();
+        s.open("a".into(), "anna", "c".into(), t0, limits);
+        assert!(s.touch("a", t0 + Duration::from_secs(50), limits).is_ok());
+        assert!(s.touch("a", t0 + Duration::from_secs(100), limits).is_ok());
+        assert_eq!(
+            s.touch("a", t0 + Duration::from_secs(151), limits).err(),
+            Some(Ended::TooOld)
+        );
+        assert_eq!(s.touch("a", t0, limits).err(), Some(Ended::Unknown));
+        s.open("b".into(), "anna", "c".into(), t0, limits);
+        assert_eq!(
+            s.touch("b", t0 + Duration::from_secs(61), limits).err(),
+            Some(Ended::Idle)
+        );
+        s.open("c".into(), "anna", "c".into(), t0, limits);
+        s.open("d".into(), "anna", "c".into(), t0, limits);
+        s.close_user("anna", Some("d"));
+        assert!(s.touch("c", t0, limits).is_err() && s.touch("d", t0, limits).is_ok());
+    }
+}

@@ -1,0 +1,110 @@
+//! The panel's files. index.html is read once at start, rewritten for the base path (trunk writes
+//! root-absolute asset URLs) and served from memory with a CSP that allows its one inline script by hash.
+
+use std::path::Path;
+
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use tower::ServiceExt;
+use tower_http::services::ServeDir;
+
+use super::headers;
+
+#[derive(Default)]
+pub struct Index {
+    /// `None` when the panel is not built.
+    pub html: Option<bytes::Bytes>,
+    pub csp: Option<HeaderValue>,
+}
+
+impl Index {
+    pub fn load(dist: &Path, base: &str, frame_ancestors: &[String]) -> Index {
+        let html = std::fs::read_to_string(dist.join("index.html"))
+            .ok()
+            .map(|h| with_base(&h, base));
+        let csp =
+            headers::content_security_policy(html.as_deref().unwrap_or_default(), frame_ancestors);
+        Index {
+            html: html.map(Into::into),
+            csp: Some(HeaderValue::from_str(&csp).expect("the CSP is ASCII")),
+        }
+    }
+}
+
+/// Prefixes trunk's root-absolute URLs with `base` and tells the app its base in a meta element.
+pub fn with_base(html: &str, base: &str) -> String {
+    let meta = format!(r#"<meta name="conjure-base" content="{base}">"#);
+    let html = html.replacen("<head>", &format!("<head>\n    {meta}"), 1);
+    if base.is_empty() {
+        return html;
+    }
+    html.replace(r#"href="/"#, &format!(r#"href="{base}/"#))
+        .replace("from '/", &format!("from '{base}/"))
+        .replace("module_or_path: '/", &format!("module_or_path: '{base}/"))
+}
+
+/// An asset from `dist` (brotli when the browser takes it), or index.html for the app's own routes.
+pub async fn serve(dist: &Path, index: &Index, req: Request) -> Response {
+    let csp = index
+        .csp
+        .clone()
+        .unwrap_or(HeaderValue::from_static("default-src 'none'"));
+    let Some(html) = &index.html else {
+        let mut r = (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "The panel is not built: run `cargo xtask run`, which builds it with trunk.",
+        )
+            .into_response();
+        r.headers_mut().insert(header::CONTENT_SECURITY_POLICY, csp);
+        return r;
+    };
+    let path = req.uri().path();
+    let from_disk = if path == "/" || path.ends_with("/index.html") {
+        None
+    } else {
+        // Deep links (`/objects/identify/203.0.113.5`) are not files: they get the index.
+        match ServeDir::new(dist).precompressed_br().oneshot(req).await {
+            Ok(r) if r.status() != StatusCode::NOT_FOUND => Some(r.into_response()),
+            _ => None,
+        }
+    };
+    let mut resp = from_disk.unwrap_or_else(|| {
+        let mut r = Response::new(Body::from(html.clone()));
+        r.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        );
+        // The index names the hashed assets of one build; it must be fetched anew after an upgrade.
+        r.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        r
+    });
+    // The policy matters where a browser renders or runs something: the panel's files. JSON answers of
+    // the API and the ARI door go without it (it measured 20% of the door's throughput).
+    resp.headers_mut()
+        .insert(header::CONTENT_SECURITY_POLICY, csp);
+    resp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_prefixes_every_trunk_url() {
+        let html = "<head><link rel=\"stylesheet\" href=\"/main.css\"/><script type=\"module\">import init from '/f.js';\n\
+                    await init({ module_or_path: '/f_bg.wasm' });</script><link rel=\"modulepreload\" href=\"/f.js\"></head>";
+        let out = with_base(html, "/conjure");
+        assert!(out.contains(r#"<meta name="conjure-base" content="/conjure">"#));
+        assert!(
+            out.contains(r#"href="/conjure/main.css""#) && out.contains(r#"href="/conjure/f.js""#)
+        );
+        assert!(
+            out.contains("from '/conjure/f.js'")
+                && out.contains("module_or_path: '/conjure/f_bg.wasm'")
+        );
+        assert!(!with_base(html, "").contains("/conjure"));
+    }
+}
