@@ -151,7 +151,7 @@ impl IntoResponse for AppError {
         if let Some(wait) = self.retry_after {
             resp.headers_mut().insert(
                 header::RETRY_AFTER,
-                HeaderValue::from(wait.as_secs().max(1)),
+                HeaderValue::from(crate::auth::throttle::whole_seconds(wait)),
             );
         }
         resp

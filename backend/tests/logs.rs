@@ -5,7 +5,7 @@ mod common;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use common::{ADMIN, call, sim, target};
+use common::{ADMIN, As, call, send, sim, target};
 
 #[derive(Clone, Default)]
 struct Capture(Arc<Mutex<Vec<u8>>>);
@@ -60,6 +60,52 @@ async fn trace_logs_hold_no_secrets() {
         .status,
         200
     );
+    // Accounts: a sign-in, a wrong one, a new user with a generated password, a token.
+    let login = serde_json::json!({"user": "admin", "password": ADMIN}).to_string();
+    assert_eq!(
+        send(&app, "POST", "/api/login", As::Nobody, Some(&login), &[])
+            .await
+            .status,
+        200
+    );
+    let wrong_login = r#"{"user":"admin","password":"wrong-login-pw-77"}"#;
+    assert_eq!(
+        send(
+            &app,
+            "POST",
+            "/api/login",
+            As::Nobody,
+            Some(wrong_login),
+            &[]
+        )
+        .await
+        .status,
+        401
+    );
+    let user = call(
+        &app,
+        "POST",
+        "/api/users",
+        Some(ADMIN),
+        Some(r#"{"name":"u1","role":"viewer"}"#),
+    )
+    .await;
+    let generated = user.json()["password"].as_str().unwrap().to_string();
+    let token = call(
+        &app,
+        "POST",
+        "/api/tokens",
+        Some(ADMIN),
+        Some(r#"{"name":"t1","role":"viewer"}"#),
+    )
+    .await;
+    let token = token.json()["value"].as_str().unwrap().to_string();
+    assert_eq!(
+        send(&app, "GET", "/api/session", As::Bearer(&token), None, &[])
+            .await
+            .status,
+        200
+    );
     // A failure path logs too (5xx): Asterisk refusing a wrong ARI password.
     let wrong = common::router(target(&base, "asterisk", "wrong-ari-pw-5678"));
     assert_eq!(
@@ -71,7 +117,9 @@ async fn trace_logs_hold_no_secrets() {
 
     let logs = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
     assert!(
-        logs.contains("object saved"),
+        logs.contains("object saved")
+            && logs.contains("wrong password")
+            && logs.contains("token created"),
         "the test must see Conjure's logs: {logs}"
     );
     for secret in [
@@ -79,6 +127,9 @@ async fn trace_logs_hold_no_secrets() {
         common::ADMIN,
         "wrong-ari-pw-5678",
         "YXN0ZXJpc2s6",
+        "wrong-login-pw-77",
+        &generated,
+        &token,
     ] {
         assert!(!logs.contains(secret), "'{secret}' is in the logs:\n{logs}");
     }

@@ -64,12 +64,17 @@ impl Throttle {
 
 /// "30 seconds", "4 minutes": how a person reads a wait.
 pub fn human(d: Duration) -> String {
-    let s = d.as_secs().max(1);
+    let s = whole_seconds(d);
     if s < 90 {
         format!("{s} seconds")
     } else {
         format!("{} minutes", s.div_ceil(60))
     }
+}
+
+/// Rounded up, so a wait is never announced shorter than it is.
+pub fn whole_seconds(d: Duration) -> u64 {
+    d.as_millis().div_ceil(1000).max(1) as u64
 }
 
 #[cfg(test)]

@@ -64,6 +64,7 @@ pub fn app(mut state: AppState) -> Router {
             HeaderValue::from_static("no-store"),
         ));
     let base = state.base_path.clone();
+    let for_index = state.clone();
     let inner = Router::new()
         .nest("/api", api)
         .route("/healthz", get(|| async { "ok" }))
@@ -75,6 +76,13 @@ pub fn app(mut state: AppState) -> Router {
         let to = format!("{base}/");
         Router::new()
             .route("/", get(move || async move { Redirect::to(&to) }))
+            // Nesting does not route the prefix's own trailing slash.
+            .route(
+                &format!("{base}/"),
+                get(move |req: Request| async move {
+                    spa::serve(&for_index.dist, &for_index.index, req).await
+                }),
+            )
             .nest(&base, inner)
     };
     routed
