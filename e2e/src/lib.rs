@@ -14,7 +14,7 @@ use model::api::Mode;
 
 pub mod page;
 
-/// The admin password of the ARI-shaped door in these tests.
+/// The password of the first user, `admin`, in these tests.
 pub const ADMIN: &str = "e2e-admin";
 
 /// The workspace root (where `dist/` is built).
@@ -35,11 +35,16 @@ pub struct Stack {
 }
 
 pub async fn stack(mode: Mode) -> Stack {
-    stack_framable_by(mode, Vec::new()).await
+    stack_with(mode, |s| s).await
 }
 
 /// A stack whose panel the given origins may show in a frame.
 pub async fn stack_framable_by(mode: Mode, frame_ancestors: Vec<String>) -> Stack {
+    stack_with(mode, |s| s.with_frame_ancestors(frame_ancestors)).await
+}
+
+/// A stack whose state `f` adjusts (frame ancestors, base path). `Stack::conjure` includes the base path.
+pub async fn stack_with(mode: Mode, f: impl FnOnce(AppState) -> AppState) -> Stack {
     let dist = root().join("dist");
     assert!(
         dist.join("index.html").exists(),
@@ -63,10 +68,10 @@ pub async fn stack_framable_by(mode: Mode, frame_ancestors: Vec<String>) -> Stac
         Some(Secret(ADMIN.into())),
         dist,
         store.clone(),
-    )
-    .with_frame_ancestors(frame_ancestors);
+    );
+    let state = f(state);
     let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let conjure = format!("http://{}", l.local_addr().unwrap());
+    let conjure = format!("http://{}{}", l.local_addr().unwrap(), state.base_path);
     tokio::spawn(conjure::serve(l, state, std::future::pending()));
     Stack {
         sim,
@@ -130,6 +135,22 @@ pub async fn browser() -> Driver {
         client,
         _profile: profile,
     }
+}
+
+/// Signs `user` in on the panel at `base` through the sign-in page.
+pub async fn sign_in(c: &Client, base: &str, user: &str, password: &str) {
+    c.goto(&format!("{base}/")).await.unwrap();
+    page::type_into(c, "login-user", user).await;
+    page::type_into(c, "login-password", password).await;
+    page::click(c, "login-submit").await;
+    page::text_of(c, "sign-out").await;
+}
+
+/// A browser with `admin` signed in to `stack`.
+pub async fn signed_in(stack: &Stack) -> Driver {
+    let d = browser().await;
+    sign_in(&d.client, &stack.conjure, "admin", ADMIN).await;
+    d
 }
 
 /// Where screenshots go (ignored by git; CI keeps them as artefacts of the run).

@@ -2,14 +2,14 @@
 //! password typed in the form never shows.
 
 use e2e::page::{click, css, type_into, wait_for_text};
-use e2e::{browser, stack};
+use e2e::stack;
 use fantoccini::Locator;
 use model::api::Mode;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn changes_show_up_in_the_audit_page() {
     let stack = stack(Mode::Asterisk).await;
-    let driver = browser().await;
+    let driver = e2e::signed_in(&stack).await;
     let c = &driver.client;
     c.goto(&format!("{}/objects/auth/alice", stack.conjure))
         .await

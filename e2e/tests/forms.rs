@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use e2e::page::{click, css, type_into, wait_for_text};
-use e2e::{artifacts, browser, stack};
+use e2e::{artifacts, stack};
 use fantoccini::{Client, Locator};
 use model::api::Mode;
 
@@ -44,7 +44,7 @@ async fn save(c: &Client) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn codecs_are_exactly_what_the_form_shows_in_its_order() {
     let stack = stack(Mode::Asterisk).await;
-    let driver = browser().await;
+    let driver = e2e::signed_in(&stack).await;
     let c = &driver.client;
     c.goto(&format!("{}/objects/endpoint/ep1", stack.conjure))
         .await
@@ -98,7 +98,7 @@ async fn codecs_are_exactly_what_the_form_shows_in_its_order() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn removing_an_identify_match_recreates_it_after_confirmation() {
     let stack = stack(Mode::Asterisk).await;
-    let driver = browser().await;
+    let driver = e2e::signed_in(&stack).await;
     let c = &driver.client;
     stack
         .store
@@ -152,7 +152,7 @@ async fn removing_an_identify_match_recreates_it_after_confirmation() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_invalid_value_is_flagged_at_its_field_and_nothing_is_sent() {
     let stack = stack(Mode::Asterisk).await;
-    let driver = browser().await;
+    let driver = e2e::signed_in(&stack).await;
     let c = &driver.client;
     c.goto(&format!("{}/objects/aor/desk", stack.conjure))
         .await
@@ -191,7 +191,7 @@ async fn an_invalid_value_is_flagged_at_its_field_and_nothing_is_sent() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_trap_is_explained_before_saving() {
     let stack = stack(Mode::Asterisk).await;
-    let driver = browser().await;
+    let driver = e2e::signed_in(&stack).await;
     let c = &driver.client;
     c.goto(&format!("{}/objects/endpoint/trap", stack.conjure))
         .await

@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use e2e::{browser, stack};
+use e2e::stack;
 use fantoccini::Locator;
 use model::ObjectType;
 use model::api::Mode;
@@ -49,7 +49,7 @@ async fn inventory_with_ten_thousand_objects() {
     let median = times[times.len() / 2];
     let p95 = times[times.len() * 95 / 100];
 
-    let driver = browser().await;
+    let driver = e2e::signed_in(&stack).await;
     let c = &driver.client;
     let mut renders = Vec::new();
     for _ in 0..5 {

@@ -1,7 +1,7 @@
 //! The object browser in headless Chromium: list, search, sort, page; adopt an unmanaged endpoint.
 
 use e2e::page::{click, css, wait_for_text};
-use e2e::{browser, stack};
+use e2e::stack;
 use fantoccini::{Client, Locator};
 use model::ObjectType;
 use model::api::Mode;
@@ -31,7 +31,7 @@ async fn browse_search_sort_page_and_adopt() {
             .await
             .unwrap();
     }
-    let driver = browser().await;
+    let driver = e2e::signed_in(&stack).await;
     let c = &driver.client;
     c.goto(&format!("{}/objects/aor", stack.conjure))
         .await

@@ -2,7 +2,7 @@
 //! is created with a username and password, shows its fields but never its password, and is deleted.
 
 use e2e::page::{click, text_of, wait_for_text};
-use e2e::{artifacts, browser, stack};
+use e2e::{artifacts, stack};
 use fantoccini::Locator;
 use model::api::Mode;
 
@@ -22,7 +22,7 @@ async fn sim_get(stack: &e2e::Stack, path: &str) -> (u16, String) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn auth_alice_walk_through_in_chromium() {
     let stack = stack(Mode::Demo).await;
-    let driver = browser().await;
+    let driver = e2e::signed_in(&stack).await;
     let c = &driver.client;
 
     c.goto(&format!("{}/objects/auth/alice", stack.conjure))
@@ -123,7 +123,7 @@ async fn auth_alice_walk_through_in_chromium() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_missing_password_is_explained_before_anything_is_sent() {
     let stack = stack(Mode::Asterisk).await;
-    let driver = browser().await;
+    let driver = e2e::signed_in(&stack).await;
     let c = &driver.client;
     c.goto(&format!("{}/objects/auth/bob", stack.conjure))
         .await
@@ -150,7 +150,7 @@ async fn a_missing_password_is_explained_before_anything_is_sent() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_id_with_slash_space_and_percent_reaches_asterisk_intact() {
     let stack = stack(Mode::Asterisk).await;
-    let driver = browser().await;
+    let driver = e2e::signed_in(&stack).await;
     let c = &driver.client;
     c.goto(&format!("{}/objects/domain_alias", stack.conjure))
         .await

@@ -1,11 +1,43 @@
 //! The typed client to Conjure's `/api`. The browser only ever talks to Conjure, never to Asterisk.
 
-use gloo_net::http::{Request, Response};
+use std::cell::RefCell;
+
+use gloo_net::http::{Method, RequestBuilder};
+use model::account::{
+    CreatedToken, Issued, Login, Me, NewToken, NewUser, PasswordChange, TokenView, UserChange,
+    UserView,
+};
 use model::api::{ApiError, AuditEntry, InventoryPage, ListQuery, ObjectView, SortKey, Status};
 use model::{Field, ObjectType, id::encode_segment};
 use serde::de::DeserializeOwned;
 
-fn object_url(ty: ObjectType, id: &str) -> String {
+thread_local! {
+    static BASE: String = leptos::prelude::document()
+        .query_selector("meta[name=conjure-base]")
+        .ok()
+        .flatten()
+        .and_then(|m| m.get_attribute("content"))
+        .unwrap_or_default();
+    static CSRF: RefCell<String> = const { RefCell::new(String::new()) };
+    static SIGNED_OUT: RefCell<Option<Box<dyn Fn()>>> = const { RefCell::new(None) };
+}
+
+/// Where the backend serves the app (`--base-path`), from the meta element it writes into index.html.
+pub fn base() -> String {
+    BASE.with(Clone::clone)
+}
+
+/// A URL of Conjure's own, under the base path.
+pub fn url(path: &str) -> String {
+    format!("{}{path}", base())
+}
+
+/// Called when the backend answers 401: the session ended, show the sign-in page.
+pub fn on_signed_out(f: impl Fn() + 'static) {
+    SIGNED_OUT.with(|s| *s.borrow_mut() = Some(Box::new(f)));
+}
+
+fn object_path(ty: ObjectType, id: &str) -> String {
     format!("/api/objects/{}/{}", ty.as_str(), encode_segment(id))
 }
 
@@ -15,42 +47,66 @@ fn network(e: gloo_net::Error) -> ApiError {
     )
 }
 
-async fn error_of(resp: Response) -> ApiError {
+/// One request to the backend. Not generic, so the browser code for sending and reading is there once.
+/// State-changing requests carry the session's CSRF token (any value when a portal signed us in).
+/// Answers other than 2xx become the backend's `ApiError` (with `asterisk_status` for Asterisk's own).
+async fn call(method: Method, path: &str, body: Option<String>) -> Result<String, ApiError> {
+    let mut req = RequestBuilder::new(&url(path)).method(method.clone());
+    if method != Method::GET {
+        let token = CSRF.with(|c| c.borrow().clone());
+        req = req.header(
+            "X-Conjure-Csrf",
+            if token.is_empty() { "1" } else { &token },
+        );
+    }
+    let sent = match body {
+        Some(b) => {
+            req.header("Content-Type", "application/json")
+                .body(b)
+                .map_err(network)?
+                .send()
+                .await
+        }
+        None => req.send().await,
+    };
+    let resp = sent.map_err(network)?;
     let status = resp.status();
-    resp.json::<ApiError>().await.unwrap_or_else(|_| {
+    let text = resp.text().await.unwrap_or_default();
+    if resp.ok() {
+        return Ok(text);
+    }
+    if status == 401 {
+        SIGNED_OUT.with(|s| s.borrow().as_ref().map(|f| f()));
+    }
+    Err(serde_json::from_str::<ApiError>(&text).unwrap_or_else(|_| {
         ApiError::new(format!(
             "Conjure's server answered {status} {}",
             resp.status_text()
         ))
-    })
+    }))
 }
 
-async fn json<T: DeserializeOwned>(resp: Response) -> Result<T, ApiError> {
-    if resp.ok() {
-        resp.json::<T>()
-            .await
-            .map_err(|e| ApiError::new(format!("unexpected answer from Conjure's server: {e}")))
-    } else {
-        Err(error_of(resp).await)
-    }
+fn parse<T: DeserializeOwned>(text: String) -> Result<T, ApiError> {
+    serde_json::from_str(&text)
+        .map_err(|e| ApiError::new(format!("unexpected answer from Conjure's server: {e}")))
+}
+
+fn to_json(v: &impl serde::Serialize) -> Option<String> {
+    Some(serde_json::to_string(v).expect("requests serialise"))
+}
+
+async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+    parse(call(Method::GET, path, None).await?)
 }
 
 /// `Ok(None)` when the object does not exist on Asterisk.
 pub async fn get_object(ty: ObjectType, id: &str) -> Result<Option<ObjectView>, ApiError> {
-    let resp = Request::get(&object_url(ty, id))
-        .send()
-        .await
-        .map_err(network)?;
-    if resp.status() == 404 {
-        let err = error_of(resp).await;
-        // A 404 from Asterisk means "no such object"; any other 404 is a real error.
-        return if err.asterisk_status == Some(404) {
-            Ok(None)
-        } else {
-            Err(err)
-        };
+    match get(&object_path(ty, id)).await {
+        Ok(v) => Ok(Some(v)),
+        // A 404 from Asterisk means "no such object"; any other error is a real one.
+        Err(e) if e.asterisk_status == Some(404) => Ok(None),
+        Err(e) => Err(e),
     }
-    json(resp).await.map(Some)
 }
 
 /// `replace`: delete and create again (to remove entries of identify `match` or aor `contact`).
@@ -60,37 +116,22 @@ pub async fn put_object(
     fields: Vec<Field>,
     replace: bool,
 ) -> Result<ObjectView, ApiError> {
-    let body = model::api::SaveRequest { fields };
-    let url = if replace {
-        format!("{}?replace=true", object_url(ty, id))
-    } else {
-        object_url(ty, id)
-    };
-    let req = Request::put(&url).json(&body).map_err(network)?;
-    json(req.send().await.map_err(network)?).await
-}
-
-/// For answers without a body (204).
-async fn empty(resp: Response) -> Result<(), ApiError> {
-    if resp.ok() {
-        Ok(())
-    } else {
-        Err(error_of(resp).await)
+    let mut path = object_path(ty, id);
+    if replace {
+        path.push_str("?replace=true");
     }
+    let body = to_json(&model::api::SaveRequest { fields });
+    parse(call(Method::PUT, &path, body).await?)
 }
 
 pub async fn delete_object(ty: ObjectType, id: &str) -> Result<(), ApiError> {
-    empty(
-        Request::delete(&object_url(ty, id))
-            .send()
-            .await
-            .map_err(network)?,
-    )
-    .await
+    call(Method::DELETE, &object_path(ty, id), None)
+        .await
+        .map(drop)
 }
 
 pub async fn status() -> Result<Status, ApiError> {
-    json(Request::get("/api/status").send().await.map_err(network)?).await
+    get("/api/status").await
 }
 
 pub async fn inventory(ty: ObjectType, q: &ListQuery) -> Result<InventoryPage, ApiError> {
@@ -98,33 +139,83 @@ pub async fn inventory(ty: ObjectType, q: &ListQuery) -> Result<InventoryPage, A
         SortKey::Id => "id",
         SortKey::Updated => "updated",
     };
-    let url = format!(
+    get(&format!(
         "/api/inventory/{}?search={}&sort={sort}&descending={}&page={}&per_page={}",
         ty.as_str(),
         encode_segment(&q.search),
         q.descending,
         q.page,
         q.per_page
-    );
-    json(Request::get(&url).send().await.map_err(network)?).await
+    ))
+    .await
 }
 
 pub async fn adopt(ty: ObjectType, id: &str) -> Result<(), ApiError> {
-    let url = format!(
+    let path = format!(
         "/api/inventory/{}/{}/adopt",
         ty.as_str(),
         encode_segment(id)
     );
-    empty(Request::post(&url).send().await.map_err(network)?).await
+    call(Method::POST, &path, None).await.map(drop)
 }
 
 /// `qs` is the filters' query string.
 pub async fn audit(qs: &str) -> Result<Vec<AuditEntry>, ApiError> {
-    json(
-        Request::get(&format!("/api/audit?{qs}"))
-            .send()
-            .await
-            .map_err(network)?,
-    )
-    .await
+    get(&format!("/api/audit?{qs}")).await
+}
+
+fn remember(me: Me) -> Me {
+    CSRF.with(|c| *c.borrow_mut() = me.csrf.clone());
+    me
+}
+
+/// Who is signed in; `Ok(None)` when nobody is.
+pub async fn session() -> Result<Option<Me>, ApiError> {
+    match get::<Me>("/api/session").await {
+        Ok(me) => Ok(Some(remember(me))),
+        Err(_) => Ok(None),
+    }
+}
+
+pub async fn login(user: String, password: String) -> Result<Me, ApiError> {
+    let body = to_json(&Login { user, password });
+    parse(call(Method::POST, "/api/login", body).await?).map(remember)
+}
+
+pub async fn logout() -> Result<(), ApiError> {
+    let r = call(Method::POST, "/api/logout", None).await.map(drop);
+    CSRF.with(|c| c.borrow_mut().clear());
+    r
+}
+
+pub async fn change_password(current: String, new: String) -> Result<(), ApiError> {
+    let body = to_json(&PasswordChange { current, new });
+    call(Method::POST, "/api/password", body).await.map(drop)
+}
+
+pub async fn users() -> Result<Vec<UserView>, ApiError> {
+    get("/api/users").await
+}
+
+pub async fn add_user(new: NewUser) -> Result<Issued, ApiError> {
+    parse(call(Method::POST, "/api/users", to_json(&new)).await?)
+}
+
+pub async fn change_user(name: &str, change: UserChange) -> Result<Issued, ApiError> {
+    let path = format!("/api/users/{}", encode_segment(name));
+    parse(call(Method::PATCH, &path, to_json(&change)).await?)
+}
+
+pub async fn tokens() -> Result<Vec<TokenView>, ApiError> {
+    get("/api/tokens").await
+}
+
+pub async fn add_token(new: NewToken) -> Result<CreatedToken, ApiError> {
+    parse(call(Method::POST, "/api/tokens", to_json(&new)).await?)
+}
+
+pub async fn revoke_token(id: i64) -> Result<(), ApiError> {
+    call(Method::DELETE, &format!("/api/tokens/{id}"), None)
+        .await
+        .map(drop)
 }

@@ -1,14 +1,19 @@
 //! The shell: left navigation by object type, a top bar with Asterisk's state, and the routes.
 
 use leptos::prelude::*;
-use leptos_router::components::{A, Route, Router, Routes};
-use leptos_router::path;
+use leptos::task::spawn_local;
+use leptos_router::components::{A, Router};
+use leptos_router::hooks::use_location;
+use model::account::Me;
 use model::{ObjectType, Writability};
 
+use crate::api;
 use crate::components::status_bar::StatusBar;
 use crate::pages::{
-    audit::AuditPage, home::Home, not_found::NotFound, object::ObjectPage, type_page::TypePage,
+    account::AccountPage, audit::AuditPage, home::Home, login::Login, not_found::NotFound,
+    object::ObjectPage, tokens::TokensPage, type_page::TypePage, users::UsersPage,
 };
+use crate::session::Session;
 
 /// `?compact` in the address the panel is opened with: no navigation or top bar, for a portal that embeds
 /// one page in an iframe. Read once, so it holds while the person moves around inside the frame.
@@ -22,13 +27,41 @@ fn compact() -> bool {
 
 #[component]
 pub fn App() -> impl IntoView {
-    let compact = compact();
+    let me = RwSignal::new(None::<Me>);
+    let checked = RwSignal::new(false);
+    let session = Session(me);
+    provide_context(session);
+    api::on_signed_out(move || {
+        if me.with_untracked(Option::is_some) {
+            me.set(None)
+        }
+    });
+    // A memo notifies only when the answer changes, so a new sign-in of the same state keeps the page.
+    let signed_in = Memo::new(move |_| me.with(Option::is_some));
+    spawn_local(async move {
+        me.set(api::session().await.ok().flatten());
+        checked.set(true);
+    });
     view! {
-        <Router>
+        <Router base=api::base()>
+            {move || match (checked.get(), signed_in.get()) {
+                (false, _) => ().into_any(),
+                (true, false) => Login().into_any(),
+                (true, true) => Shell().into_any(),
+            }}
+        </Router>
+    }
+}
+
+#[component]
+fn Shell() -> impl IntoView {
+    let compact = compact();
+    let session = crate::session::use_session();
+    view! {
             <div class="shell" class:compact=compact>
                 <Show when=move || !compact>
                 <nav class="sidebar" aria-label="Object types">
-                    <A href="/" attr:class="brand">"Conjure"</A>
+                    <a href=api::url("/") class="brand">"Conjure"</a>
                     <h2>"PJSIP objects"</h2>
                     <ul>
                         {ObjectType::ALL
@@ -36,13 +69,21 @@ pub fn App() -> impl IntoView {
                             .filter(|t| t.writability() != Writability::Unrenderable)
                             .map(|t| {
                                 let href = format!("/objects/{}", t.as_str());
-                                view! { <li><A href=href>{t.label()}</A></li> }
+                                view! { <li>{link(href, t.label().to_string())}</li> }
                             })
                             .collect_view()}
                     </ul>
                     <h2>"History"</h2>
                     <ul>
-                        <li><A href="/audit">"Audit log"</A></li>
+                        <li>{link("/audit".into(), "Audit log".into())}</li>
+                    </ul>
+                    <h2>"Panel"</h2>
+                    <ul>
+                        <Show when=move || session.is_admin()>
+                            <li>{link("/users".into(), "Users".into())}</li>
+                            <li>{link("/tokens".into(), "API tokens".into())}</li>
+                        </Show>
+                        <li>{link("/account".into(), "Your account".into())}</li>
                     </ul>
                 </nav>
                 </Show>
@@ -51,15 +92,69 @@ pub fn App() -> impl IntoView {
                         <StatusBar/>
                     </Show>
                     <main>
-                        <Routes fallback=|| view! { <NotFound/> }>
-                            <Route path=path!("/") view=Home/>
-                            <Route path=path!("/audit") view=AuditPage/>
-                            <Route path=path!("/objects/:type") view=TypePage/>
-                            <Route path=path!("/objects/:type/:id") view=ObjectPage/>
-                        </Routes>
+                        <Pages/>
                     </main>
                 </div>
             </div>
-        </Router>
+    }
+}
+
+/// A link inside the panel (under the base path, marked `aria-current` when open). One function, so the
+/// router's link component is compiled once, not once per call site.
+pub fn link(href: String, label: String) -> AnyView {
+    view! { <A href=href>{label}</A> }.into_any()
+}
+
+/// The address's path below the base path, split at `/` (still percent-encoded).
+pub fn segments(pathname: &str) -> Vec<String> {
+    let base = api::base();
+    let path = pathname.strip_prefix(base.as_str()).unwrap_or(pathname);
+    path.trim_matches('/')
+        .split('/')
+        .map(str::to_string)
+        .collect()
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Page {
+    Home,
+    Audit,
+    Account,
+    Users,
+    Tokens,
+    Type,
+    Object,
+    NotFound,
+}
+
+/// Chooses the page by the path. One type-erased match instead of the router's typed route tree: with
+/// nine pages that tree was the largest single piece of the bundle. The object and type pages read their
+/// own parameters from the path, so moving between objects keeps the page and reloads its data.
+#[component]
+fn Pages() -> impl IntoView {
+    let location = use_location();
+    let page = Memo::new(move |_| {
+        let segs = segments(&location.pathname.get());
+        let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
+        match segs.as_slice() {
+            [""] => Page::Home,
+            ["audit"] => Page::Audit,
+            ["account"] => Page::Account,
+            ["users"] => Page::Users,
+            ["tokens"] => Page::Tokens,
+            ["objects", t] if !t.is_empty() => Page::Type,
+            ["objects", t, id] if !t.is_empty() && !id.is_empty() => Page::Object,
+            _ => Page::NotFound,
+        }
+    });
+    move || match page.get() {
+        Page::Home => Home().into_any(),
+        Page::Audit => AuditPage().into_any(),
+        Page::Account => AccountPage().into_any(),
+        Page::Users => UsersPage().into_any(),
+        Page::Tokens => TokensPage().into_any(),
+        Page::Type => TypePage().into_any(),
+        Page::Object => ObjectPage().into_any(),
+        Page::NotFound => NotFound().into_any(),
     }
 }

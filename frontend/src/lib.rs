@@ -5,6 +5,7 @@ mod app;
 mod components;
 pub mod form;
 mod pages;
+mod session;
 
 pub use app::App;
 

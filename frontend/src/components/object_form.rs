@@ -95,6 +95,7 @@ pub fn ObjectForm(
 ) -> impl IntoView {
     let ty = object_type;
     let creating = view.is_none();
+    let can_edit = crate::session::use_session().can_edit();
     let start = starter(ty, &id);
     let start: Vec<(&str, &str)> = start.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let initial = values_of(ty, view.as_ref(), &start);
@@ -248,9 +249,11 @@ pub fn ObjectForm(
                 }).collect_view()}
             </details>
             {move || problem.get().map(|e| view! { <ErrorBox error=e/> })}
-            <div class="actions">
-                <button type="submit" class="primary" data-testid="save">{if creating { "Create" } else { "Review changes" }}</button>
-            </div>
+            <Show when=move || can_edit fallback=|| view! { <p class="muted" data-testid="read-only">"Your role can read the configuration, not change it."</p> }>
+                <div class="actions">
+                    <button type="submit" class="primary" data-testid="save">{if creating { "Create" } else { "Review changes" }}</button>
+                </div>
+            </Show>
         </form>
         {move || pending.get().map(|p| view! {
             <DiffDialog plan=p cautions=cautions.get() on_confirm=confirm on_cancel=Callback::new(move |()| pending.set(None)) saving=saving.into()/>

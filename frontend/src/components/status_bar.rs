@@ -4,12 +4,24 @@ use leptos::prelude::*;
 use model::api::Mode;
 
 use crate::api;
+use crate::session::use_session;
 
 #[component]
 pub fn StatusBar() -> impl IntoView {
     let status = LocalResource::new(api::status);
+    let session = use_session();
+    let sign_out = move |_| {
+        leptos::task::spawn_local(async move {
+            let _ = api::logout().await;
+            session.0.set(None);
+        })
+    };
     view! {
         <header class="topbar">
+            <span class="who">
+                {move || session.0.get().map(|m| format!("{} · {}", m.user, m.role))}
+                " " <button type="button" class="link" on:click=sign_out data-testid="sign-out">"Sign out"</button>
+            </span>
             {move || match status.get() {
                 None => view! { <span class="muted">"Checking Asterisk…"</span> }.into_any(),
                 Some(Err(e)) => view! { <span class="state bad" data-testid="asterisk-state">{e.message}</span> }.into_any(),

@@ -57,7 +57,7 @@ pub fn AuditPage() -> impl IntoView {
                 <label>"Id"<input type="text" bind:value=id data-testid="audit-id"/></label>
                 <label>"From"<input type="text" bind:value=since placeholder="2026-11-26T00:00" data-testid="audit-since"/></label>
                 <label>"Until"<input type="text" bind:value=until placeholder="2026-11-27" data-testid="audit-until"/></label>
-                <a href=move || format!("/api/audit.csv?{}", query_string(&query.get())) download="conjure-audit.csv" data-testid="audit-csv">"Download CSV"</a>
+                <a href=move || api::url(&format!("/api/audit.csv?{}", query_string(&query.get()))) download="conjure-audit.csv" data-testid="audit-csv">"Download CSV"</a>
             </div>
             {move || match entries.get() {
                 None => view! { <p class="muted">"Loading…"</p> }.into_any(),

@@ -1,5 +1,9 @@
+pub mod account;
 pub mod audit;
 pub mod home;
+pub mod login;
 pub mod not_found;
 pub mod object;
+pub mod tokens;
 pub mod type_page;
+pub mod users;

@@ -1,12 +1,11 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 #[component]
 pub fn NotFound() -> impl IntoView {
     view! {
         <section>
             <h1>"Page not found"</h1>
-            <p>"There is no such page in Conjure. " <A href="/">"Go to the start page"</A></p>
+            <p>"There is no such page in Conjure. " {crate::app::link("/".into(), "Go to the start page".into())}</p>
         </section>
     }
 }

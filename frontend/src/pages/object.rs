@@ -24,8 +24,10 @@ pub fn ObjectPage() -> impl IntoView {
     // The raw path, not the router's params: the router applies decodeURI, which leaves `%2F` and `%23` but
     // decodes `%25`, so ids with `/`, `#` or `%` would come out wrong.
     let location = use_location();
+    let session = crate::session::use_session();
     let target = Memo::new(move |_| {
         let path = location.pathname.get();
+        let path = path.strip_prefix(&api::base()).unwrap_or(&path);
         let mut parts = path.trim_start_matches('/').splitn(3, '/').skip(1);
         let ty = parts.next().unwrap_or_default().to_string();
         let raw_id = parts.next().unwrap_or_default();
@@ -128,7 +130,7 @@ pub fn ObjectPage() -> impl IntoView {
             view! {
                 <div data-testid="not-found">
                     <p>{format!("{ty} '{id}' does not exist on Asterisk.")}</p>
-                    <Show when=move || !creating.get() && ty.can_put()>
+                    <Show when=move || !creating.get() && ty.can_put() && session.can_edit()>
                         <button class="primary" on:click=move |_| creating.set(true) data-testid="create">"Create it"</button>
                     </Show>
                 </div>
@@ -143,7 +145,7 @@ pub fn ObjectPage() -> impl IntoView {
             view! {
                 <div class="object-actions">
                     {ty.write_refusal().map(|why| view! { <p class="notice">{why}</p> })}
-                    <Show when=move || ty.can_delete()>
+                    <Show when=move || ty.can_delete() && session.can_edit()>
                         <button class="danger" on:click=move |_| confirming.set(true) data-testid="delete">"Delete"</button>
                     </Show>
                 </div>

@@ -3,8 +3,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::use_location;
 use model::ObjectType;
 use model::api::{ListQuery, SortKey};
 use model::id::encode_segment;
@@ -17,9 +16,15 @@ const PER_PAGE: u32 = 50;
 
 #[component]
 pub fn TypePage() -> impl IntoView {
-    let params = use_params_map();
+    let location = use_location();
+    let name = Memo::new(move |_| {
+        crate::app::segments(&location.pathname.get())
+            .get(1)
+            .cloned()
+            .unwrap_or_default()
+    });
     move || {
-        let name = params.read().get("type").unwrap_or_default();
+        let name = name.get();
         match ObjectType::parse(&name) {
             None => view! { <section><h1>"Unknown type"</h1><p>{format!("Conjure does not know the type '{name}'.")}</p></section> }.into_any(),
             Some(ty) => view! { <TypeList ty=ty/> }.into_any(),
@@ -46,6 +51,7 @@ fn TypeList(ty: ObjectType) -> impl IntoView {
         async move { api::inventory(ty, &q).await }
     });
     let adopt_error = RwSignal::new(None);
+    let can_edit = crate::session::use_session().can_edit();
     let adopt = move |id: String| {
         spawn_local(async move {
             match api::adopt(ty, &id).await {
@@ -89,7 +95,7 @@ fn TypeList(ty: ObjectType) -> impl IntoView {
                             <tbody>
                                 {p.items.into_iter().map(|i| {
                                     let href = format!("/objects/{}/{}", ty.as_str(), encode_segment(&i.id));
-                                    view! { <tr data-testid="inventory-row"><td><A href=href>{i.id}</A></td><td>{i.updated_at}</td><td>{i.updated_by}</td></tr> }
+                                    view! { <tr data-testid="inventory-row"><td>{crate::app::link(href, i.id)}</td><td>{i.updated_at}</td><td>{i.updated_by}</td></tr> }
                                 }).collect_view()}
                             </tbody>
                         </table>
@@ -107,7 +113,9 @@ fn TypeList(ty: ObjectType) -> impl IntoView {
                                     view! {
                                         <li>
                                             <code>{id.clone()}</code>" "
-                                            <button type="button" on:click=move |_| adopt(adopt_id.clone()) data-testid=format!("adopt-{id}")>"Adopt"</button>
+                                            <Show when=move || can_edit>
+                                                <button type="button" on:click={let adopt_id = adopt_id.clone(); move |_| adopt(adopt_id.clone())} data-testid=format!("adopt-{id}")>"Adopt"</button>
+                                            </Show>
                                         </li>
                                     }
                                 }).collect_view()}
