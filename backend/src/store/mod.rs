@@ -24,6 +24,10 @@ use rusqlite::{Connection, OptionalExtension, params};
 #[derive(Clone)]
 pub struct Store {
     conn: Arc<Mutex<Connection>>,
+    /// A second connection for the point read every save makes (the audit's "before"): under WAL it reads
+    /// while the writer commits, and it is used on the calling task, without a hand-off to a blocking thread.
+    /// An in-memory database cannot be opened twice, so there it is the main connection.
+    reader: Arc<Mutex<Connection>>,
     writes: std::sync::mpsc::Sender<Job>,
 }
 
@@ -90,7 +94,16 @@ pub struct StoreError(#[from] rusqlite::Error);
 impl Store {
     /// Opens (creating if needed) the database in `dir` and brings its schema up to date.
     pub fn open(dir: &Path) -> Result<Self, StoreError> {
-        Self::init(Connection::open(dir.join("conjure.sqlite3"))?)
+        let path = dir.join("conjure.sqlite3");
+        let store = Self::init(Connection::open(&path)?)?;
+        let reader = Connection::open_with_flags(
+            &path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        Ok(Store {
+            reader: Arc::new(Mutex::new(reader)),
+            ..store
+        })
     }
 
     /// A private in-memory database, for tests.
@@ -104,13 +117,18 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         migrations::run(&mut conn)?;
         let conn = Arc::new(Mutex::new(conn));
+        let reader = conn.clone();
         let (writes, jobs) = std::sync::mpsc::channel();
         let for_writer = conn.clone();
         std::thread::Builder::new()
             .name("conjure-db-writer".into())
             .spawn(move || writer(for_writer, jobs))
             .expect("cannot start the database writer thread");
-        Ok(Store { conn, writes })
+        Ok(Store {
+            conn,
+            reader,
+            writes,
+        })
     }
 
     /// Queues statements that belong together and waits until they are committed.
@@ -190,18 +208,14 @@ impl Store {
     }
 
     /// The fields recorded for an object (its state before a change, for the audit's diff).
+    /// A primary-key read takes microseconds, so it runs on the calling task.
     pub async fn fields(&self, ty: ObjectType, id: &str) -> Result<Option<Vec<Field>>, StoreError> {
-        let id = id.to_string();
-        self.with(move |c| {
-            c.query_row(
-                "SELECT fields FROM objects WHERE type = ?1 AND id = ?2",
-                params![ty.as_str(), id],
-                |r| r.get::<_, String>(0),
-            )
-            .optional()
-            .map(|f| f.map(|f| serde_json::from_str(&f).unwrap_or_default()))
-        })
-        .await
+        let c = self.reader.lock().unwrap_or_else(|p| p.into_inner());
+        let found = c
+            .prepare_cached("SELECT fields FROM objects WHERE type = ?1 AND id = ?2")?
+            .query_row(params![ty.as_str(), id], |r| r.get::<_, String>(0))
+            .optional()?;
+        Ok(found.map(|f| serde_json::from_str(&f).unwrap_or_default()))
     }
 
     /// Audit entries, newest first, filtered.
