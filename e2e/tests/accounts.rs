@@ -150,3 +150,53 @@ async fn each_role_sees_and_does_only_what_it_may() {
     wait_for_text(c, "error", "Wait").await;
     driver.client.clone().close().await.unwrap();
 }
+
+/// A page on another origin posts forms to Conjure while the admin is signed in: the browser sends the
+/// session cookie (both are on 127.0.0.1, the same site), but without the panel's CSRF header nothing
+/// changes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cross_site_forms_change_nothing() {
+    let stack = stack(Mode::Asterisk).await;
+    let driver = e2e::signed_in(&stack).await;
+    let c = &driver.client;
+    let page = r#"<!doctype html><html><body>
+        <form id="f" method="post" enctype="text/plain"><input name='{"name":"evil","role":"admin","password":"evil-password-1","x":"' value='"}'></form>
+        <script>const f = document.getElementById('f'); f.action = new URLSearchParams(location.search).get('to'); f.submit();</script>
+        </body></html>"#;
+    let evil = e2e::portal(page.to_string()).await;
+    for target in ["/api/users", "/api/tokens", "/api/login"] {
+        c.goto(&format!("{evil}/?to={}{target}", stack.conjure))
+            .await
+            .unwrap();
+        let mut body = String::new();
+        for _ in 0..50 {
+            body = c
+                .find(Locator::Css("body"))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap_or_default();
+            if body.contains("message") {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert!(
+            body.contains("did not come from Conjure's own page")
+                || body.contains("Send the request as JSON"),
+            "{target}: {body}"
+        );
+    }
+    let users = reqwest::Client::new()
+        .get(format!("{}/api/users", stack.conjure))
+        .basic_auth("admin", Some(ADMIN))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!users.contains("evil"), "{users}");
+    driver.client.clone().close().await.unwrap();
+}

@@ -40,7 +40,12 @@ async fn inventory_with_ten_thousand_objects() {
             _ => format!("{}/api/inventory/auth?page=200", stack.conjure),
         };
         let t = Instant::now();
-        let r = http.get(&url).send().await.unwrap();
+        let r = http
+            .get(&url)
+            .basic_auth("admin", Some(e2e::ADMIN))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 200);
         r.bytes().await.unwrap();
         times.push(t.elapsed());

@@ -151,6 +151,9 @@ struct Inner {
     token_written: Mutex<HashMap<i64, Instant>>,
     /// Verified against when the user does not exist, so the answer takes as long either way.
     dummy_hash: String,
+    /// Argon2 takes 19 MB and tens of milliseconds per check by design; a burst of sign-ins waits here
+    /// instead of taking all memory and every core.
+    hashing: tokio::sync::Semaphore,
 }
 
 /// What a new session hands the browser.
@@ -240,6 +243,9 @@ impl Auth {
             throttle: Mutex::default(),
             token_written: Mutex::default(),
             dummy_hash: password::hash(&password::generate()),
+            hashing: tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get()),
+            ),
         })))
     }
 
@@ -318,6 +324,17 @@ impl Auth {
         address: &str,
     ) -> Result<(), AppError> {
         self.throttled(user, address)?;
+        let _permit = self
+            .0
+            .hashing
+            .acquire()
+            .await
+            .expect("the semaphore is never closed");
+        self.verify(user, password, address).await
+    }
+
+    /// Argon2 and the throttle's bookkeeping; the caller holds a hashing permit.
+    async fn verify(&self, user: &str, password: &str, address: &str) -> Result<(), AppError> {
         let hash = self
             .user(user)
             .map_or_else(|| self.0.dummy_hash.clone(), |u| u.hash);
@@ -356,9 +373,19 @@ impl Auth {
             .chain_update(password.as_bytes())
             .finalize()
             .into();
-        let known = lock(&self.0.verified).get(&key).is_some_and(|u| u == user);
-        if !known {
-            self.check_password(user, password, address).await?;
+        let known = || lock(&self.0.verified).get(&key).is_some_and(|u| u == user);
+        if !known() {
+            // The first requests of a script arrive together: one runs argon2, the others wait for a
+            // hashing slot and then find the credentials remembered.
+            let _permit = self
+                .0
+                .hashing
+                .acquire()
+                .await
+                .expect("the semaphore is never closed");
+            if !known() {
+                self.verify(user, password, address).await?;
+            }
             let mut v = lock(&self.0.verified);
             if v.len() > 10_000 {
                 v.clear();

@@ -96,6 +96,29 @@ impl Store {
     pub fn open(dir: &Path) -> Result<Self, StoreError> {
         let path = dir.join("conjure.sqlite3");
         let store = Self::init(Connection::open(&path)?)?;
+        // Checkpoints (copying the WAL into the database, with an fsync) run on their own thread, so a
+        // save never waits for one; the writer's own automatic checkpoints are off.
+        store
+            .conn
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .pragma_update(None, "wal_autocheckpoint", 0)?;
+        let checkpointer = Connection::open(&path)?;
+        let alive = Arc::downgrade(&store.conn);
+        std::thread::Builder::new()
+            .name("conjure-db-checkpoint".into())
+            .spawn(move || {
+                // Until the store and its writer are gone.
+                while alive.strong_count() > 0 {
+                    std::thread::sleep(std::time::Duration::from_millis(500));
+                    if let Err(e) =
+                        checkpointer.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
+                    {
+                        tracing::warn!(%e, "database checkpoint failed");
+                    }
+                }
+            })
+            .expect("cannot start the database checkpoint thread");
         let reader = Connection::open_with_flags(
             &path,
             rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
