@@ -77,6 +77,9 @@ pub struct Cli {
     /// is not a --trusted-proxy sending X-Forwarded-Proto).
     #[arg(long, env = "CONJURE_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// How many rows of a phone-user import go to Asterisk at once.
+    #[arg(long, env = "CONJURE_PROVISION_CONCURRENCY", default_value_t = 8)]
+    pub provision_concurrency: usize,
     /// How long one ARI request may take, in milliseconds, before Conjure answers 504.
     #[arg(long, env = "CONJURE_ARI_TIMEOUT_MS", default_value_t = 5000)]
     pub ari_timeout_ms: u64,

@@ -8,6 +8,7 @@ pub mod config;
 pub mod demo;
 pub mod error;
 pub mod objects;
+pub mod provision;
 pub mod routes;
 pub mod store;
 
@@ -35,6 +36,10 @@ pub struct AppState {
     pub frame_ancestors: Vec<String>,
     /// Where the whole app lives, e.g. `/conjure`; empty for the root.
     pub base_path: String,
+    /// Imports of phone users running or finished in this process.
+    pub jobs: Arc<provision::jobs::Jobs>,
+    /// How many rows of an import go to Asterisk at once.
+    pub provision_concurrency: usize,
     /// The panel's index.html with the base path applied and its CSP, computed by [`app`] from `dist`.
     pub index: Arc<routes::spa::Index>,
 }
@@ -50,6 +55,7 @@ impl AppState {
     ) -> Self {
         let auth = auth::Auth::start(&store, admin_password.as_ref(), auth::Settings::default())
             .expect("Conjure's database cannot be read");
+        provision::templates::ensure_builtin(&store).expect("Conjure's database cannot be written");
         AppState {
             ari,
             mode,
@@ -58,6 +64,8 @@ impl AppState {
             auth,
             frame_ancestors: Vec::new(),
             base_path: String::new(),
+            jobs: Arc::default(),
+            provision_concurrency: 8,
             index: Arc::default(),
         }
     }

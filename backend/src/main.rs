@@ -57,6 +57,11 @@ async fn main() -> anyhow::Result<()> {
     .with_frame_ancestors(cli.frame_ancestors.clone())
     .with_auth_settings(auth_settings)
     .with_base_path(&base_path);
+    let state = AppState {
+        provision_concurrency: cli.provision_concurrency.max(1),
+        ..state
+    };
+    conjure::provision::recover(&state).await;
     let listener = tokio::net::TcpListener::bind(cli.listen)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", cli.listen))?;

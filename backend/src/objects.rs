@@ -258,7 +258,7 @@ pub async fn replace(
     }
 }
 
-async fn exists(st: &AppState, ty: ObjectType, id: &ObjectId) -> Result<bool, AppError> {
+pub async fn exists(st: &AppState, ty: ObjectType, id: &ObjectId) -> Result<bool, AppError> {
     let up = st.ari.get_object(ty, id).await.map_err(AppError::ari)?;
     match up.status {
         200 | 500 => Ok(true),

@@ -14,7 +14,7 @@ async fn everything_lives_under_the_base_path() {
     std::fs::create_dir_all(&dist).unwrap();
     std::fs::write(dist.join("index.html"), TRUNK_INDEX).unwrap();
     std::fs::write(dist.join("main-1.css"), "body{}").unwrap();
-    let (app, _sim) = app_with(dist.to_str().unwrap(), |s| {
+    let (app, _sim, _) = app_with(dist.to_str().unwrap(), |s| {
         s.with_base_path("/pbx/conjure/")
     })
     .await;
@@ -106,7 +106,7 @@ async fn everything_lives_under_the_base_path() {
 
 #[tokio::test]
 async fn a_portal_proxy_may_vouch_for_its_users() {
-    let (app, _sim) = app_with("/nonexistent", |s| {
+    let (app, _sim, _) = app_with("/nonexistent", |s| {
         s.with_auth_settings(conjure::auth::Settings {
             trusted_user_header: Some(axum::http::HeaderName::from_static("x-remote-user")),
             trusted_proxies: vec!["10.0.0.5".parse().unwrap()],

@@ -157,7 +157,7 @@ async fn sign_in_refuses_forms_and_other_sites() {
 
 #[tokio::test]
 async fn sessions_end_when_idle_and_cookies_can_be_secure() {
-    let (app, _sim) = app_with("/nonexistent", |s| {
+    let (app, _sim, _) = app_with("/nonexistent", |s| {
         s.with_auth_settings(conjure::auth::Settings {
             idle: Duration::from_millis(600),
             secure_cookies: true,
@@ -259,7 +259,7 @@ async fn twenty_wrong_passwords_in_a_row() {
         429
     );
     // Another account is not locked by admin's failures...
-    let (app2, _sim) = app_with("/nonexistent", |s| s).await;
+    let (app2, _sim, _) = app_with("/nonexistent", |s| s).await;
     let spray = |user: usize| {
         serde_json::json!({"user": format!("u{user}"), "password": "guess-guess"}).to_string()
     };

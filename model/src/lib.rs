@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod codecs;
 pub mod id;
 pub mod object_type;
+pub mod provision;
 pub mod secret;
 pub mod validate;
 

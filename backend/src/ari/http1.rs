@@ -184,7 +184,11 @@ async fn exchange(conn: &mut TcpStream, req: &[u8]) -> Result<(RawResponse, bool
             return Err(malformed("chunked answers are not expected from Asterisk"));
         }
     }
+    // 204, 304 and 1xx answers have no body whatever the headers say (RFC 9112, 6.3); a proxy in front
+    // of Asterisk may send a 204 without Content-Length.
+    let bodiless = status == 204 || status == 304 || (100..200).contains(&status);
     let length = match length {
+        _ if bodiless => 0,
         Some(l) if l <= MAX_RESPONSE => l,
         Some(_) => return Err(malformed("answer too large")),
         // Without a length the body runs to the end of the connection.

@@ -7,6 +7,7 @@ pub mod ari_door;
 pub mod audit;
 pub mod headers;
 pub mod inventory;
+pub mod phone_users;
 pub mod session;
 pub mod spa;
 
@@ -51,6 +52,27 @@ pub fn app(mut state: AppState) -> Router {
             "/tokens/{id}",
             axum::routing::delete(accounts::revoke_token),
         )
+        .route(
+            "/phone-users",
+            get(phone_users::list).post(phone_users::create),
+        )
+        .route("/phone-users.csv", get(phone_users::export))
+        .route(
+            "/phone-users/{ext}",
+            get(phone_users::get)
+                .patch(phone_users::change)
+                .delete(phone_users::delete),
+        )
+        .route("/templates", get(phone_users::list_templates))
+        .route(
+            "/templates/{name}",
+            axum::routing::put(phone_users::save_template).delete(phone_users::delete_template),
+        )
+        .route("/imports", post(phone_users::start_import))
+        .route("/imports/{id}", get(phone_users::progress))
+        .route("/imports/{id}/events", get(phone_users::events))
+        .route("/imports/{id}/cancel", post(phone_users::cancel))
+        .route("/imports/{id}/results.csv", get(phone_users::results))
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             require_principal,

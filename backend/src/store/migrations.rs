@@ -52,6 +52,24 @@ const MIGRATIONS: &[&str] = &[
         last_used  TEXT,
         revoked_at TEXT
     );",
+    // 4: phone users (an auth, an aor and an endpoint of one id) and the templates they are made from.
+    // `state` is `creating` from before the first object is pushed until the last one is: a user left in
+    // that state by a crash is removed at the next start, so no auth outlives its endpoint.
+    "CREATE TABLE templates (
+        name        TEXT PRIMARY KEY,
+        description TEXT NOT NULL,
+        fields      TEXT NOT NULL,            -- JSON {auth, aor, endpoint}: lists of {attribute, value}
+        builtin     INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE phone_users (
+        extension  TEXT PRIMARY KEY,
+        name       TEXT NOT NULL,
+        template   TEXT NOT NULL,
+        voicemail  TEXT NOT NULL DEFAULT '',
+        state      TEXT NOT NULL,
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+        created_by TEXT NOT NULL
+    );",
 ];
 
 pub fn run(conn: &mut Connection) -> rusqlite::Result<()> {

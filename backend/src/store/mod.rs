@@ -10,6 +10,7 @@
 
 mod accounts;
 mod migrations;
+mod provision;
 
 pub use accounts::{TokenRow, UserRow};
 

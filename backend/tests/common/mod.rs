@@ -60,7 +60,7 @@ pub const PEER: &str = "x-test-peer";
 pub async fn app_with(
     dist: &str,
     f: impl FnOnce(AppState) -> AppState,
-) -> (axum::Router, Arc<Sim>) {
+) -> (axum::Router, Arc<Sim>, String) {
     let (sim, base) = sim().await;
     let state = AppState::new(
         AriClient::new(target(&base, "asterisk", "asterisk")),
@@ -69,7 +69,7 @@ pub async fn app_with(
         dist.into(),
         conjure::store::Store::in_memory().unwrap(),
     );
-    (conjure::app(f(state)), sim)
+    (conjure::app(f(state)), sim, base)
 }
 
 pub async fn harness() -> Harness {

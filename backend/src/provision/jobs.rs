@@ -1,0 +1,324 @@
+//! Checking an import against Asterisk and applying it: rows go to Asterisk with bounded concurrency, the
+//! progress is published for server-sent events, a cancel stops before the next row, and every row's
+//! outcome can be downloaded.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use model::provision::{ImportCheck, ImportProgress, NewPhoneUser, RowIssue, Template};
+use tokio::sync::watch;
+
+use super::import::Parsed;
+use crate::AppState;
+use crate::audit::Who;
+
+/// What happened to one row.
+#[derive(Debug, Clone)]
+pub struct RowResult {
+    pub line: usize,
+    pub extension: String,
+    /// `created`, `skipped`, `failed` or `not attempted`.
+    pub result: &'static str,
+    pub message: String,
+    /// Only a password Conjure generated: this download is the one place it is shown.
+    pub password: Option<String>,
+}
+
+pub struct Job {
+    pub progress: watch::Sender<ImportProgress>,
+    cancel: AtomicBool,
+    pub results: Mutex<Vec<RowResult>>,
+}
+
+/// Imports in this process (kept until restart; the newest 20).
+#[derive(Default)]
+pub struct Jobs {
+    next: AtomicU64,
+    jobs: Mutex<VecDeque<(u64, Arc<Job>)>>,
+}
+
+impl Jobs {
+    pub fn get(&self, id: u64) -> Option<Arc<Job>> {
+        let jobs = self.jobs.lock().unwrap_or_else(|p| p.into_inner());
+        jobs.iter().find(|(i, _)| *i == id).map(|(_, j)| j.clone())
+    }
+
+    fn add(&self, total: usize) -> (u64, Arc<Job>) {
+        let id = self.next.fetch_add(1, Ordering::Relaxed) + 1;
+        let job = Arc::new(Job {
+            progress: watch::Sender::new(ImportProgress {
+                id,
+                total,
+                ..Default::default()
+            }),
+            cancel: AtomicBool::new(false),
+            results: Mutex::default(),
+        });
+        let mut jobs = self.jobs.lock().unwrap_or_else(|p| p.into_inner());
+        if jobs.len() >= 20 {
+            jobs.pop_front();
+        }
+        jobs.push_back((id, job.clone()));
+        (id, job)
+    }
+}
+
+impl Job {
+    pub fn cancel(&self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+}
+
+/// How a valid row stands against Asterisk and earlier imports.
+enum Standing {
+    Free,
+    /// This row's user exists exactly as the row says: an earlier run made it.
+    Done,
+    Taken(String),
+}
+
+async fn standing(st: &AppState, u: &NewPhoneUser) -> Result<Standing, String> {
+    if let Ok(Some(existing)) = st.store.phone_user(&u.extension).await {
+        return Ok(if existing.name == u.name.trim() {
+            Standing::Done
+        } else {
+            Standing::Taken(format!(
+                "The phone user {} exists already, named '{}'.",
+                u.extension, existing.name
+            ))
+        });
+    }
+    match super::taken(st, &u.extension).await {
+        Ok(None) => Ok(Standing::Free),
+        Ok(Some(why)) => Ok(Standing::Taken(why)),
+        Err(e) => Err(e.body.message),
+    }
+}
+
+/// Runs `f` over `items` with at most `limit` at a time, in no particular order.
+async fn bounded<T: Send + 'static, R: Send + 'static, F, Fut>(
+    items: Vec<T>,
+    limit: usize,
+    f: F,
+) -> Vec<R>
+where
+    F: Fn(T) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Option<R>> + Send,
+{
+    let queue = Arc::new(Mutex::new(VecDeque::from(items)));
+    let f = Arc::new(f);
+    let mut workers = tokio::task::JoinSet::new();
+    for _ in 0..limit.max(1) {
+        let (queue, f) = (queue.clone(), f.clone());
+        workers.spawn(async move {
+            let mut out = Vec::new();
+            loop {
+                let next = queue.lock().unwrap_or_else(|p| p.into_inner()).pop_front();
+                let Some(item) = next else { break };
+                if let Some(r) = f(item).await {
+                    out.push(r);
+                }
+            }
+            out
+        });
+    }
+    let mut all = Vec::new();
+    while let Some(r) = workers.join_next().await {
+        all.extend(r.expect("an import worker panicked"));
+    }
+    all
+}
+
+/// The dry run: every row checked against the rules (already done by the parser) and against Asterisk.
+pub async fn check(st: &AppState, parsed: Parsed) -> ImportCheck {
+    let st2 = st.clone();
+    let outcomes = bounded(
+        parsed.rows,
+        st.provision_concurrency,
+        move |(line, u): (usize, NewPhoneUser)| {
+            let st = st2.clone();
+            async move { Some((line, u.extension.clone(), standing(&st, &u).await)) }
+        },
+    )
+    .await;
+    let mut report = ImportCheck {
+        rows: parsed.total,
+        notes: parsed.notes,
+        errors: parsed.errors,
+        ..Default::default()
+    };
+    for (line, ext, s) in outcomes {
+        match s {
+            Ok(Standing::Free) => report.ready += 1,
+            Ok(Standing::Done) => report.done_before += 1,
+            Ok(Standing::Taken(why)) => report.errors.push(RowIssue {
+                line,
+                column: Some("extension".into()),
+                message: why,
+            }),
+            Err(e) => report.errors.push(RowIssue {
+                line,
+                column: None,
+                message: format!("Cannot check {ext}: {e}"),
+            }),
+        }
+    }
+    report.errors.sort_by_key(|e| e.line);
+    report
+}
+
+/// Starts applying a file; the rows the parser refused are reported as failed right away.
+pub fn apply(st: &AppState, parsed: Parsed, who: Who) -> u64 {
+    let (id, job) = st.jobs.add(parsed.total);
+    let refused: Vec<RowResult> = parsed
+        .errors
+        .iter()
+        .map(|e| RowResult {
+            line: e.line,
+            extension: String::new(),
+            result: "failed",
+            message: match &e.column {
+                Some(c) => format!("{c}: {}", e.message),
+                None => e.message.clone(),
+            },
+            password: None,
+        })
+        .collect();
+    job.progress.send_modify(|p| p.failed = refused.len());
+    job.results
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .extend(refused);
+    let st = st.clone();
+    tokio::spawn(async move {
+        let templates: HashMap<String, Template> = match st.store.templates().await {
+            Ok(t) => t.into_iter().map(|t| (t.name.clone(), t)).collect(),
+            Err(e) => {
+                tracing::error!(%e, "import cannot read the templates");
+                HashMap::new()
+            }
+        };
+        let (st2, job2, templates) = (st.clone(), job.clone(), Arc::new(templates));
+        bounded(
+            parsed.rows,
+            st.provision_concurrency,
+            move |(line, u): (usize, NewPhoneUser)| {
+                let (st, job, templates, who) =
+                    (st2.clone(), job2.clone(), templates.clone(), who.clone());
+                async move {
+                    let r = row(&st, &job, &templates, line, u, &who).await;
+                    job.progress.send_modify(|p| match r.result {
+                        "created" => p.created += 1,
+                        "skipped" | "not attempted" => p.skipped += 1,
+                        _ => p.failed += 1,
+                    });
+                    job.results
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .push(r);
+                    None::<()>
+                }
+            },
+        )
+        .await;
+        job.results
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .sort_by_key(|r| r.line);
+        let cancelled = job.cancel.load(Ordering::Relaxed);
+        job.progress.send_modify(|p| {
+            p.finished = true;
+            p.cancelled = cancelled;
+        });
+        let p = job.progress.borrow().clone();
+        tracing::info!(
+            id,
+            created = p.created,
+            skipped = p.skipped,
+            failed = p.failed,
+            cancelled,
+            "import finished"
+        );
+    });
+    id
+}
+
+async fn row(
+    st: &AppState,
+    job: &Job,
+    templates: &HashMap<String, Template>,
+    line: usize,
+    u: NewPhoneUser,
+    who: &Who,
+) -> RowResult {
+    let mut r = RowResult {
+        line,
+        extension: u.extension.clone(),
+        result: "failed",
+        message: String::new(),
+        password: None,
+    };
+    if job.cancel.load(Ordering::Relaxed) {
+        r.result = "not attempted";
+        r.message = "The import was cancelled before this row.".into();
+        return r;
+    }
+    match standing(st, &u).await {
+        Ok(Standing::Free) => {}
+        Ok(Standing::Done) => {
+            r.result = "skipped";
+            r.message = "Already done by an earlier import.".into();
+            return r;
+        }
+        Ok(Standing::Taken(why)) => {
+            r.message = why;
+            return r;
+        }
+        Err(e) => {
+            r.message = e;
+            return r;
+        }
+    }
+    let name = if u.template.is_empty() {
+        super::templates::DEFAULT
+    } else {
+        &u.template
+    };
+    let Some(t) = templates.get(name) else {
+        r.message = format!("There is no template '{name}'.");
+        return r;
+    };
+    match super::create_checked(st, &u, t, who).await {
+        Ok(setup) => {
+            r.result = "created";
+            r.message = "Created auth, aor and endpoint.".into();
+            r.password = setup.password;
+        }
+        Err(e) => r.message = e.body.message,
+    }
+    r
+}
+
+/// The per-row results as CSV (what a person opens in a spreadsheet).
+pub fn results_csv(job: &Job) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record([
+        "line",
+        "extension",
+        "result",
+        "message",
+        "generated password",
+    ]);
+    for r in job.results.lock().unwrap_or_else(|p| p.into_inner()).iter() {
+        let line = r.line.to_string();
+        let _ = w.write_record([
+            line.as_str(),
+            &r.extension,
+            r.result,
+            &r.message,
+            r.password.as_deref().unwrap_or(""),
+        ]);
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}

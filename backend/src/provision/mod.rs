@@ -1,0 +1,299 @@
+//! Phone users for people who should not need to know SIP: one user is an auth, an aor and an endpoint of
+//! the same id, created in that order and removed in the reverse order, never left half made.
+
+pub mod import;
+pub mod rules;
+pub mod templates;
+
+use axum::http::StatusCode;
+use model::provision::{NewPhoneUser, PhoneSetup, PhoneUser, Template};
+use model::{Field, ObjectId, ObjectType, PutBody};
+
+use crate::AppState;
+use crate::audit::Who;
+use crate::auth::password;
+use crate::error::AppError;
+use crate::objects;
+
+const ORDER: [(ObjectType, &str); 3] = [
+    (ObjectType::Auth, "auth"),
+    (ObjectType::Aor, "aor"),
+    (ObjectType::Endpoint, "endpoint"),
+];
+
+fn id(ext: &str) -> ObjectId {
+    ObjectId::new(ext.to_string()).expect("extensions are checked first")
+}
+
+/// Which of a user's three objects Asterisk already has, if any.
+pub async fn taken(st: &AppState, ext: &str) -> Result<Option<String>, AppError> {
+    for (ty, label) in ORDER.iter().rev() {
+        if objects::exists(st, *ty, &id(ext)).await? {
+            return Ok(Some(format!(
+                "Asterisk already has an {label} named {ext}."
+            )));
+        }
+    }
+    Ok(None)
+}
+
+/// A user's template, or the default one.
+async fn template(st: &AppState, name: &str) -> Result<Template, AppError> {
+    let all = st.store.templates().await?;
+    let wanted = if name.is_empty() {
+        templates::DEFAULT
+    } else {
+        name
+    };
+    all.into_iter().find(|t| t.name == wanted).ok_or_else(|| {
+        AppError::new(
+            StatusCode::BAD_REQUEST,
+            format!("There is no template '{wanted}'."),
+        )
+        .field(3)
+    })
+}
+
+/// Creates a user: auth, then aor, then endpoint. If a step fails, what was made is removed again and the
+/// error says which step failed and why.
+pub async fn create(st: &AppState, new: &NewPhoneUser, who: &Who) -> Result<PhoneSetup, AppError> {
+    let names: Vec<String> = st
+        .store
+        .templates()
+        .await?
+        .into_iter()
+        .map(|t| t.name)
+        .collect();
+    if let Some((col, msg)) = rules::check(new, &names).into_iter().next() {
+        return Err(AppError::new(StatusCode::BAD_REQUEST, msg).field(col));
+    }
+    let t = template(st, &new.template).await?;
+    if let Some(why) = taken(st, &new.extension).await? {
+        return Err(AppError::new(StatusCode::CONFLICT, why)
+            .hint("Choose another extension, or open the existing objects in the object browser.")
+            .field(0));
+    }
+    create_checked(st, new, &t, who).await
+}
+
+/// [`create`] once the row is known to be valid and free (the import checks many rows at once).
+pub async fn create_checked(
+    st: &AppState,
+    new: &NewPhoneUser,
+    t: &Template,
+    who: &Who,
+) -> Result<PhoneSetup, AppError> {
+    let generated = new.password.is_empty();
+    let pw = if generated {
+        password::generate()
+    } else {
+        new.password.clone()
+    };
+    let user = PhoneUser {
+        extension: new.extension.clone(),
+        name: new.name.trim().to_string(),
+        template: t.name.clone(),
+        voicemail: rules::voicemail(&new.voicemail).unwrap_or_default(),
+        created_at: String::new(),
+        created_by: who.actor.clone(),
+    };
+    if !st.store.begin_phone_user(&user).await? {
+        return Err(AppError::new(
+            StatusCode::CONFLICT,
+            format!("There is already a phone user {}.", new.extension),
+        )
+        .field(0));
+    }
+    let bodies = rules::objects(new, &pw, &t.fields);
+    let ext = id(&new.extension);
+    for (step, ((ty, label), fields)) in ORDER.iter().zip(bodies).enumerate() {
+        let body = PutBody {
+            fields: Some(fields),
+        };
+        if let Err(e) = objects::write(st, *ty, &ext, &body, who).await {
+            let undo = undo(st, &new.extension, step, who).await;
+            let mut err = AppError::new(
+                e.status,
+                format!(
+                    "Step {} of 3, creating the {label} {}, failed: {} {undo}",
+                    step + 1,
+                    new.extension,
+                    e.body.message
+                ),
+            );
+            err.body.hint = e.body.hint;
+            err.body.asterisk_status = e.body.asterisk_status;
+            return Err(err);
+        }
+    }
+    st.store.finish_phone_user(&new.extension).await?;
+    Ok(setup(st, user, generated.then_some(pw), &t.fields.endpoint))
+}
+
+/// Removes the first `made` objects (in reverse) and the claim on the extension; says how that went.
+async fn undo(st: &AppState, ext: &str, made: usize, who: &Who) -> String {
+    let mut left = Vec::new();
+    for (ty, label) in ORDER[..made].iter().rev() {
+        if let Err(e) = objects::delete(st, *ty, &id(ext), who).await
+            && e.body.asterisk_status != Some(404)
+        {
+            left.push(format!("the {label} {ext} ({})", e.body.message));
+        }
+    }
+    if left.is_empty() {
+        let _ = st.store.forget_phone_user(ext).await;
+        if made == 0 {
+            "Nothing was created.".into()
+        } else {
+            "What was created before it was removed again.".into()
+        }
+    } else {
+        tracing::error!(ext, ?left, "a phone user could not be rolled back");
+        format!(
+            "Removing what was created failed too; delete {} in the object browser.",
+            left.join(" and ")
+        )
+    }
+}
+
+/// What the phone needs: Asterisk's host and the transport.
+fn setup(
+    st: &AppState,
+    user: PhoneUser,
+    password: Option<String>,
+    endpoint: &[Field],
+) -> PhoneSetup {
+    let host = st.ari.base().trim_start_matches("http://");
+    let host = host
+        .rsplit_once(':')
+        .map_or(host, |(h, _)| h)
+        .trim_matches(['[', ']'])
+        .to_string();
+    let webrtc = endpoint
+        .iter()
+        .any(|f| f.attribute == "webrtc" && f.value == "yes");
+    PhoneSetup {
+        username: user.extension.clone(),
+        user,
+        password,
+        server: host,
+        transport: if webrtc {
+            "WSS (WebRTC)".into()
+        } else {
+            "UDP, port 5060".into()
+        },
+    }
+}
+
+/// Deletes a user: endpoint, then aor, then auth. An object already gone counts as deleted.
+pub async fn delete(st: &AppState, ext: &str, who: &Who) -> Result<(), AppError> {
+    if st.store.phone_user(ext).await?.is_none() {
+        return Err(AppError::new(
+            StatusCode::NOT_FOUND,
+            format!("There is no phone user {ext}."),
+        ));
+    }
+    for (ty, label) in ORDER.iter().rev() {
+        match objects::delete(st, *ty, &id(ext), who).await {
+            Ok(()) => {}
+            Err(e) if e.body.asterisk_status == Some(404) => {}
+            Err(e) => {
+                return Err(AppError::new(
+                    e.status,
+                    format!("Deleting the {label} {ext} failed: {}", e.body.message),
+                )
+                .hint("The objects deleted so far stay deleted; try again."));
+            }
+        }
+    }
+    st.store.forget_phone_user(ext).await?;
+    Ok(())
+}
+
+/// Changes the name (caller ID) or the template, or resets the password (returned once).
+pub async fn change(
+    st: &AppState,
+    ext: &str,
+    c: &model::provision::PhoneUserChange,
+    who: &Who,
+) -> Result<PhoneSetup, AppError> {
+    let Some(mut user) = st.store.phone_user(ext).await? else {
+        return Err(AppError::new(
+            StatusCode::NOT_FOUND,
+            format!("There is no phone user {ext}."),
+        ));
+    };
+    if let Some(n) = &c.name {
+        rules::name(n).map_err(|m| AppError::new(StatusCode::BAD_REQUEST, m).field(1))?;
+        user.name = n.trim().to_string();
+    }
+    let t = template(st, c.template.as_deref().unwrap_or(&user.template)).await?;
+    let mut endpoint = Vec::new();
+    let mut aor = Vec::new();
+    if c.template.as_ref().is_some_and(|n| *n != user.template) {
+        endpoint = t.fields.endpoint.clone();
+        aor = t.fields.aor.clone();
+        user.template = t.name.clone();
+    }
+    if c.name.is_some() || !endpoint.is_empty() {
+        endpoint.push(Field::new("callerid", format!("\"{}\" <{ext}>", user.name)));
+        objects::write(
+            st,
+            ObjectType::Endpoint,
+            &id(ext),
+            &PutBody {
+                fields: Some(endpoint),
+            },
+            who,
+        )
+        .await?;
+    }
+    if !aor.is_empty() {
+        objects::write(
+            st,
+            ObjectType::Aor,
+            &id(ext),
+            &PutBody { fields: Some(aor) },
+            who,
+        )
+        .await?;
+    }
+    let password = if c.reset_password {
+        let pw = password::generate();
+        let fields = vec![Field::new("password", pw.clone())];
+        objects::write(
+            st,
+            ObjectType::Auth,
+            &id(ext),
+            &PutBody {
+                fields: Some(fields),
+            },
+            who,
+        )
+        .await?;
+        Some(pw)
+    } else {
+        None
+    };
+    st.store
+        .update_phone_user(ext, &user.name, &user.template)
+        .await?;
+    Ok(setup(st, user, password, &t.fields.endpoint))
+}
+
+/// At start: users a crash left half made lose what they had, so no auth outlives its endpoint.
+pub async fn recover(st: &AppState) {
+    let who = Who {
+        actor: "conjure (recovery)".into(),
+        address: String::new(),
+    };
+    let Ok(unfinished) = st.store.unfinished_phone_users().await else {
+        return;
+    };
+    for ext in unfinished {
+        let note = undo(st, &ext, 3, &who).await;
+        tracing::warn!(ext, note, "removed a phone user left half made by a crash");
+    }
+}
+
+pub mod jobs;

@@ -1,0 +1,321 @@
+//! `/api/phone-users`, `/api/templates` and `/api/imports`: provisioning for people who think in
+//! extensions and names, not in SIP objects.
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::Json;
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{StatusCode, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use model::ObjectType;
+use model::account::Role;
+use model::provision::{
+    ImportCheck, ImportProgress, NewPhoneUser, PhoneSetup, PhoneUser, PhoneUserChange, Template,
+};
+
+use super::session::json_body;
+use crate::AppState;
+use crate::auth::Principal;
+use crate::error::AppError;
+use crate::provision::{self, import, jobs, templates};
+
+#[derive(serde::Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    search: String,
+    #[serde(default)]
+    page: u32,
+}
+
+#[derive(serde::Serialize)]
+pub struct Page {
+    total: u64,
+    items: Vec<PhoneUser>,
+}
+
+pub async fn list(
+    State(st): State<AppState>,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<Page>, AppError> {
+    let (total, items) = st
+        .store
+        .phone_users(&q.search, 100, q.page.saturating_sub(1) * 100)
+        .await?;
+    Ok(Json(Page { total, items }))
+}
+
+pub async fn create(
+    State(st): State<AppState>,
+    p: Principal,
+    req: Request,
+) -> Result<(StatusCode, Json<PhoneSetup>), AppError> {
+    p.require(Role::Operator)?;
+    let new: NewPhoneUser = json_body(req).await?;
+    let setup = provision::create(&st, &new, &p.who()).await?;
+    tracing::info!(ext = %new.extension, by = %p.actor(), "phone user created");
+    Ok((StatusCode::CREATED, Json(setup)))
+}
+
+pub async fn get(
+    State(st): State<AppState>,
+    Path(ext): Path<String>,
+) -> Result<Json<PhoneUser>, AppError> {
+    st.store.phone_user(&ext).await?.map(Json).ok_or_else(|| {
+        AppError::new(
+            StatusCode::NOT_FOUND,
+            format!("There is no phone user {ext}."),
+        )
+    })
+}
+
+pub async fn change(
+    State(st): State<AppState>,
+    p: Principal,
+    Path(ext): Path<String>,
+    req: Request,
+) -> Result<Json<PhoneSetup>, AppError> {
+    p.require(Role::Operator)?;
+    let c: PhoneUserChange = json_body(req).await?;
+    Ok(Json(provision::change(&st, &ext, &c, &p.who()).await?))
+}
+
+pub async fn delete(
+    State(st): State<AppState>,
+    p: Principal,
+    Path(ext): Path<String>,
+) -> Result<StatusCode, AppError> {
+    p.require(Role::Operator)?;
+    provision::delete(&st, &ext, &p.who()).await?;
+    tracing::info!(%ext, by = %p.actor(), "phone user deleted");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(serde::Deserialize)]
+pub struct ExportQuery {
+    #[serde(default)]
+    passwords: bool,
+}
+
+/// Phone users as CSV, in the import's columns. Passwords only when an admin asks for them explicitly;
+/// Conjure does not keep them, so they are read from Asterisk.
+pub async fn export(
+    State(st): State<AppState>,
+    p: Principal,
+    Query(q): Query<ExportQuery>,
+) -> Result<Response, AppError> {
+    if q.passwords {
+        p.require(Role::Admin)?;
+        tracing::warn!(by = %p.actor(), "phone users exported with their passwords");
+    }
+    let (_, users) = st.store.phone_users("", u32::MAX, 0).await?;
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut head = vec!["extension", "name", "template", "voicemail"];
+    if q.passwords {
+        head.push("password");
+    }
+    let _ = w.write_record(&head);
+    for u in users {
+        let mut row = vec![u.extension.clone(), u.name, u.template, u.voicemail];
+        if q.passwords {
+            let id = model::ObjectId::new(u.extension).expect("stored extensions are valid ids");
+            let fields = crate::objects::read(&st, ObjectType::Auth, &id).await?;
+            row.push(
+                fields
+                    .into_iter()
+                    .find(|f| f.attribute == "password")
+                    .map(|f| f.value)
+                    .unwrap_or_default(),
+            );
+        }
+        let _ = w.write_record(&row);
+    }
+    let body = w.into_inner().unwrap_or_default();
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"phone-users.csv\"",
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+pub async fn list_templates(State(st): State<AppState>) -> Result<Json<Vec<Template>>, AppError> {
+    Ok(Json(st.store.templates().await?))
+}
+
+pub async fn save_template(
+    State(st): State<AppState>,
+    p: Principal,
+    Path(name): Path<String>,
+    req: Request,
+) -> Result<Json<Template>, AppError> {
+    p.require(Role::Admin)?;
+    let mut t: Template = json_body(req).await?;
+    t.name = name;
+    templates::check(&t)?;
+    t.builtin = templates::builtin().iter().any(|b| b.name == t.name);
+    st.store.save_template(&t).await?;
+    tracing::info!(template = %t.name, by = %p.actor(), "template saved");
+    Ok(Json(t))
+}
+
+pub async fn delete_template(
+    State(st): State<AppState>,
+    p: Principal,
+    Path(name): Path<String>,
+) -> Result<StatusCode, AppError> {
+    p.require(Role::Admin)?;
+    let users = st.store.template_in_use(&name).await?;
+    if users > 0 {
+        return Err(AppError::new(
+            StatusCode::CONFLICT,
+            format!("{users} phone users were made from '{name}'; it stays."),
+        ));
+    }
+    if !st.store.delete_template(&name).await? {
+        return Err(AppError::new(
+            StatusCode::CONFLICT,
+            format!("'{name}' does not exist or is built in."),
+        ));
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(serde::Deserialize)]
+pub struct ImportQuery {
+    #[serde(default)]
+    dry_run: bool,
+}
+
+#[derive(serde::Serialize)]
+pub struct Started {
+    check: ImportCheck,
+    progress: ImportProgress,
+}
+
+/// `POST /api/imports[?dry_run=true]` with the file as the body.
+pub async fn start_import(
+    State(st): State<AppState>,
+    p: Principal,
+    Query(q): Query<ImportQuery>,
+    req: Request,
+) -> Result<Response, AppError> {
+    p.require(Role::Operator)?;
+    let bytes = axum::body::to_bytes(req.into_body(), import::MAX_BYTES)
+        .await
+        .map_err(|_| {
+            AppError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!(
+                    "The file is larger than {} MB; split it. Nothing was imported.",
+                    import::MAX_BYTES / 1024 / 1024
+                ),
+            )
+        })?;
+    let templates: Vec<String> = st
+        .store
+        .templates()
+        .await?
+        .into_iter()
+        .map(|t| t.name)
+        .collect();
+    let parsed = import::parse(&import::decode(&bytes)?, &templates)?;
+    if q.dry_run {
+        return Ok(Json(jobs::check(&st, parsed).await).into_response());
+    }
+    let check = ImportCheck {
+        rows: parsed.total,
+        ready: parsed.rows.len(),
+        errors: parsed.errors.clone(),
+        notes: parsed.notes.clone(),
+        done_before: 0,
+    };
+    let id = jobs::apply(&st, parsed, p.who());
+    tracing::info!(id, rows = check.rows, by = %p.actor(), "import started");
+    let progress = st
+        .jobs
+        .get(id)
+        .map(|j| j.progress.borrow().clone())
+        .unwrap_or_default();
+    Ok((StatusCode::ACCEPTED, Json(Started { check, progress })).into_response())
+}
+
+fn job(st: &AppState, id: u64) -> Result<std::sync::Arc<jobs::Job>, AppError> {
+    st.jobs.get(id).ok_or_else(|| {
+        AppError::new(
+            StatusCode::NOT_FOUND,
+            format!("There is no import {id} (imports are kept until Conjure restarts)."),
+        )
+    })
+}
+
+pub async fn progress(
+    State(st): State<AppState>,
+    Path(id): Path<u64>,
+) -> Result<Json<ImportProgress>, AppError> {
+    Ok(Json(job(&st, id)?.progress.borrow().clone()))
+}
+
+/// Server-sent events: the progress after every row (coalesced), ending with the finished state.
+pub async fn events(State(st): State<AppState>, Path(id): Path<u64>) -> Result<Response, AppError> {
+    let rx = job(&st, id)?.progress.subscribe();
+    let stream = futures_util::stream::unfold((rx, false), |(mut rx, done)| async move {
+        if done {
+            return None;
+        }
+        let now = rx.borrow_and_update().clone();
+        let finished = now.finished;
+        let event = Event::default()
+            .json_data(&now)
+            .expect("progress serialises");
+        if !finished {
+            // Wait for the next change; at most ten events a second reach the browser.
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            if rx.changed().await.is_err() {
+                return Some((Ok::<_, Infallible>(event), (rx, true)));
+            }
+        }
+        Some((Ok(event), (rx, finished)))
+    });
+    Ok(Sse::new(stream)
+        .keep_alive(KeepAlive::default())
+        .into_response())
+}
+
+pub async fn cancel(
+    State(st): State<AppState>,
+    p: Principal,
+    Path(id): Path<u64>,
+) -> Result<StatusCode, AppError> {
+    p.require(Role::Operator)?;
+    job(&st, id)?.cancel();
+    tracing::info!(id, by = %p.actor(), "import cancelled");
+    Ok(StatusCode::ACCEPTED)
+}
+
+pub async fn results(
+    State(st): State<AppState>,
+    p: Principal,
+    Path(id): Path<u64>,
+) -> Result<Response, AppError> {
+    // The file holds the passwords Conjure generated.
+    p.require(Role::Operator)?;
+    let body = jobs::results_csv(&*job(&st, id)?);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"import-results.csv\"",
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}

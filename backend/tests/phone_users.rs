@@ -1,0 +1,519 @@
+//! Phone users: one form makes an auth, an aor and an endpoint, or nothing; delete, change; the CSV import
+//! with its dry run, progress, cancel, results, re-runs; crash recovery.
+
+mod common;
+
+use std::time::Duration;
+
+use axum::extract::Request;
+use axum::response::IntoResponse;
+use common::{ADMIN, As, app_with, call, harness, send};
+use tower::ServiceExt;
+
+fn basic() -> String {
+    use base64::Engine;
+    format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("admin:{ADMIN}"))
+    )
+}
+
+async fn on_sim(base: &str, path: &str) -> (u16, String) {
+    let r = reqwest::Client::new()
+        .get(format!(
+            "{base}/ari/asterisk/config/dynamic/res_pjsip/{path}"
+        ))
+        .basic_auth("asterisk", Some("asterisk"))
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn one_form_makes_auth_aor_and_endpoint() {
+    let h = harness().await;
+    let r = call(
+        &h.app,
+        "POST",
+        "/api/phone-users",
+        Some(ADMIN),
+        Some(r#"{"extension":"2041","name":"Anna Berg","voicemail":"2041"}"#),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let setup = r.json();
+    let password = setup["password"].as_str().unwrap().to_string();
+    assert_eq!(password.len(), 20);
+    assert_eq!(
+        (setup["username"].as_str(), setup["server"].as_str()),
+        (Some("2041"), Some("127.0.0.1"))
+    );
+    let (s, ep) = on_sim(&h.sim_base, "endpoint/2041").await;
+    assert_eq!(s, 200);
+    for needle in [
+        r#""auth","value":"2041""#,
+        r#""aors","value":"2041""#,
+        "Anna Berg",
+        "2041@default",
+        "g722",
+    ] {
+        assert!(ep.contains(needle), "{needle} in {ep}");
+    }
+    let (_, auth) = on_sim(&h.sim_base, "auth/2041").await;
+    assert!(
+        auth.contains(&password),
+        "the phone's password is on Asterisk"
+    );
+    assert_eq!(on_sim(&h.sim_base, "aor/2041").await.0, 200);
+    let audit = call(&h.app, "GET", "/api/audit", Some(ADMIN), None).await;
+    assert_eq!(audit.json().as_array().unwrap().len(), 3);
+    assert!(!audit.text.contains(&password));
+    let list = call(
+        &h.app,
+        "GET",
+        "/api/phone-users?search=berg",
+        Some(ADMIN),
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(list["total"], 1);
+    assert_eq!(list["items"][0]["template"], "desk-phone");
+
+    // Asterisk has it already: refused before anything is pushed.
+    let again = call(
+        &h.app,
+        "POST",
+        "/api/phone-users",
+        Some(ADMIN),
+        Some(r#"{"extension":"2041","name":"Bo"}"#),
+    )
+    .await;
+    assert_eq!(again.status, 409);
+    assert!(
+        again.json()["message"]
+            .as_str()
+            .unwrap()
+            .contains("already has an endpoint named 2041")
+    );
+    let bad = call(
+        &h.app,
+        "POST",
+        "/api/phone-users",
+        Some(ADMIN),
+        Some(r#"{"extension":"2043","name":"Cy","password":"short"}"#),
+    )
+    .await;
+    assert_eq!(
+        (bad.status.as_u16(), bad.json()["field_index"].as_u64()),
+        (400, Some(2))
+    );
+
+    // Change the name, reset the password, delete.
+    let r = call(
+        &h.app,
+        "PATCH",
+        "/api/phone-users/2041",
+        Some(ADMIN),
+        Some(r#"{"name":"Anna Lind","reset_password":true}"#),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let new_pw = r.json()["password"].as_str().unwrap().to_string();
+    assert!(
+        on_sim(&h.sim_base, "endpoint/2041")
+            .await
+            .1
+            .contains("Anna Lind")
+    );
+    assert!(on_sim(&h.sim_base, "auth/2041").await.1.contains(&new_pw));
+    assert_eq!(
+        call(&h.app, "DELETE", "/api/phone-users/2041", Some(ADMIN), None)
+            .await
+            .status,
+        204
+    );
+    for ty in ["auth", "aor", "endpoint"] {
+        assert_eq!(
+            on_sim(&h.sim_base, &format!("{ty}/2041")).await.0,
+            404,
+            "{ty}"
+        );
+    }
+    assert_eq!(
+        call(&h.app, "GET", "/api/phone-users", Some(ADMIN), None)
+            .await
+            .json()["total"],
+        0
+    );
+}
+
+/// Between Conjure and the simulator: refuses every endpoint PUT, as an Asterisk without a writable
+/// endpoint backend would.
+async fn refusing_endpoints(sim_base: String) -> String {
+    let proxy = axum::Router::new().fallback(move |req: Request| {
+        let sim_base = sim_base.clone();
+        async move {
+            let (parts, body) = req.into_parts();
+            if parts.method == "PUT" && parts.uri.path().contains("/res_pjsip/endpoint/") {
+                let msg = r#"{"message":"Cannot create sorcery objects of type 'endpoint'"}"#;
+                return (
+                    axum::http::StatusCode::FORBIDDEN,
+                    [("content-type", "application/json")],
+                    msg,
+                )
+                    .into_response();
+            }
+            let body = axum::body::to_bytes(body, 1 << 20).await.unwrap();
+            let mut fwd = reqwest::Client::new()
+                .request(parts.method.clone(), format!("{sim_base}{}", parts.uri));
+            for k in ["authorization", "content-type"] {
+                if let Some(v) = parts.headers.get(k) {
+                    fwd = fwd.header(k, v);
+                }
+            }
+            let r = fwd.body(body).send().await.unwrap();
+            let status = r.status();
+            (status, r.bytes().await.unwrap()).into_response()
+        }
+    });
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", l.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(l, proxy).await });
+    base
+}
+
+#[tokio::test]
+async fn a_failed_step_leaves_nothing_behind() {
+    let (sim, sim_base) = common::sim().await;
+    let proxy = refusing_endpoints(sim_base.clone()).await;
+    let app = common::router(common::target(&proxy, "asterisk", "asterisk"));
+    let r = call(
+        &app,
+        "POST",
+        "/api/phone-users",
+        Some(ADMIN),
+        Some(r#"{"extension":"2050","name":"Dora"}"#),
+    )
+    .await;
+    assert_eq!(r.status, 403, "{}", r.text);
+    let msg = r.json()["message"].as_str().unwrap().to_string();
+    assert!(
+        msg.starts_with(
+            "Step 3 of 3, creating the endpoint 2050, failed: Cannot create sorcery objects"
+        ),
+        "{msg}"
+    );
+    assert!(msg.contains("removed again"), "{msg}");
+    assert!(r.json()["hint"].as_str().unwrap().contains("sorcery.conf"));
+    for ty in ["auth", "aor", "endpoint"] {
+        assert_eq!(
+            on_sim(&sim_base, &format!("{ty}/2050")).await.0,
+            404,
+            "{ty} is left behind"
+        );
+    }
+    assert_eq!(
+        call(&app, "GET", "/api/phone-users", Some(ADMIN), None)
+            .await
+            .json()["total"],
+        0
+    );
+    drop(sim);
+}
+
+const FIVE_ROWS: &str = "extension;name;password\n3001;Ann;\n3002;Bob;too-short\n3003;Cid;\n3001;Ann twice;\n3005;Eve;\n";
+
+#[tokio::test]
+async fn import_dry_run_then_apply_then_again() {
+    let h = harness().await;
+    let dry = send(
+        &h.app,
+        "POST",
+        "/api/imports?dry_run=true",
+        As::Basic("admin", ADMIN),
+        Some(FIVE_ROWS),
+        &[],
+    )
+    .await;
+    assert_eq!(dry.status, 200, "{}", dry.text);
+    let check = dry.json();
+    assert_eq!(
+        (check["rows"].as_u64(), check["ready"].as_u64()),
+        (Some(5), Some(3))
+    );
+    let errors: Vec<(u64, String)> = check["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["line"].as_u64().unwrap(),
+                e["column"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        errors,
+        [(3, "password".to_string()), (5, "extension".to_string())]
+    );
+    assert_eq!(
+        on_sim(&h.sim_base, "auth/3001").await.0,
+        404,
+        "a dry run changes nothing"
+    );
+
+    let started = send(
+        &h.app,
+        "POST",
+        "/api/imports",
+        As::Basic("admin", ADMIN),
+        Some(FIVE_ROWS),
+        &[],
+    )
+    .await;
+    assert_eq!(started.status, 202, "{}", started.text);
+    let id = started.json()["progress"]["id"].as_u64().unwrap();
+    let events = call(
+        &h.app,
+        "GET",
+        &format!("/api/imports/{id}/events"),
+        Some(ADMIN),
+        None,
+    )
+    .await;
+    assert!(
+        events.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/event-stream")
+    );
+    let last = events
+        .text
+        .lines()
+        .rev()
+        .find(|l| l.starts_with("data:"))
+        .unwrap();
+    let last: serde_json::Value = serde_json::from_str(last.trim_start_matches("data:")).unwrap();
+    assert_eq!(
+        (
+            last["created"].as_u64(),
+            last["failed"].as_u64(),
+            last["finished"].as_bool()
+        ),
+        (Some(3), Some(2), Some(true))
+    );
+    for ext in ["3001", "3003", "3005"] {
+        for ty in ["auth", "aor", "endpoint"] {
+            assert_eq!(
+                on_sim(&h.sim_base, &format!("{ty}/{ext}")).await.0,
+                200,
+                "{ty}/{ext}"
+            );
+        }
+    }
+    let results = call(
+        &h.app,
+        "GET",
+        &format!("/api/imports/{id}/results.csv"),
+        Some(ADMIN),
+        None,
+    )
+    .await;
+    let lines: Vec<&str> = results.text.lines().collect();
+    assert_eq!(lines.len(), 6, "{}", results.text);
+    assert!(
+        lines[1].starts_with("2,3001,created,") && lines[1].rsplit(',').next().unwrap().len() == 20,
+        "{}",
+        lines[1]
+    );
+    assert!(lines[2].starts_with("3,,failed,password:"), "{}", lines[2]);
+
+    // The same file again: the done rows are skipped, nothing is created twice.
+    let again = send(
+        &h.app,
+        "POST",
+        "/api/imports",
+        As::Basic("admin", ADMIN),
+        Some(FIVE_ROWS),
+        &[],
+    )
+    .await;
+    let id2 = again.json()["progress"]["id"].as_u64().unwrap();
+    let p = wait_finished(&h.app, id2).await;
+    assert_eq!(
+        (p["created"].as_u64(), p["skipped"].as_u64()),
+        (Some(0), Some(3))
+    );
+
+    let export = call(&h.app, "GET", "/api/phone-users.csv", Some(ADMIN), None).await;
+    assert_eq!(
+        export.text.lines().next(),
+        Some("extension,name,template,voicemail")
+    );
+    assert_eq!(export.text.lines().count(), 4);
+    let with = call(
+        &h.app,
+        "GET",
+        "/api/phone-users.csv?passwords=true",
+        Some(ADMIN),
+        None,
+    )
+    .await;
+    assert!(with.text.lines().next().unwrap().ends_with(",password"));
+    assert_eq!(
+        with.text
+            .lines()
+            .nth(1)
+            .unwrap()
+            .rsplit(',')
+            .next()
+            .unwrap()
+            .len(),
+        20
+    );
+}
+
+async fn wait_finished(app: &axum::Router, id: u64) -> serde_json::Value {
+    for _ in 0..200 {
+        let p = call(app, "GET", &format!("/api/imports/{id}"), Some(ADMIN), None)
+            .await
+            .json();
+        if p["finished"] == true {
+            return p;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("import {id} did not finish");
+}
+
+#[tokio::test]
+async fn a_cancelled_import_leaves_only_whole_users() {
+    let (app, _sim, sim_base) = app_with("/nonexistent", |mut s| {
+        s.provision_concurrency = 2;
+        s
+    })
+    .await;
+    let mut file = String::from("extension,name\n");
+    for i in 0..400 {
+        file.push_str(&format!("{},User {i}\n", 5000 + i));
+    }
+    let started = call(&app, "POST", "/api/imports", Some(ADMIN), Some(&file)).await;
+    let id = started.json()["progress"]["id"].as_u64().unwrap();
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    assert_eq!(
+        call(
+            &app,
+            "POST",
+            &format!("/api/imports/{id}/cancel"),
+            Some(ADMIN),
+            None
+        )
+        .await
+        .status,
+        202
+    );
+    let p = wait_finished(&app, id).await;
+    let created = p["created"].as_u64().unwrap();
+    assert!(
+        p["cancelled"] == true && created > 0 && created < 400,
+        "{p}"
+    );
+    assert_eq!(p["skipped"].as_u64().unwrap() + created, 400);
+    // Every user is whole: as many auths as endpoints on Asterisk.
+    for ty in ["auth", "aor", "endpoint"] {
+        let mut n = 0;
+        for i in 0..400 {
+            if on_sim(&sim_base, &format!("{ty}/{}", 5000 + i)).await.0 == 200 {
+                n += 1;
+            }
+        }
+        assert_eq!(n, created, "{ty}s on Asterisk");
+    }
+}
+
+#[tokio::test]
+async fn files_that_cannot_be_imported_say_why_and_change_nothing() {
+    let h = harness().await;
+    let cases: [(&str, &str); 3] = [
+        ("ext;password\n2041;x\n", "no column 'name'"),
+        ("", "empty"),
+        ("\u{feff}extension,name\n\n\n", "no rows"),
+    ];
+    for (body, needle) in cases {
+        let r = send(
+            &h.app,
+            "POST",
+            "/api/imports?dry_run=true",
+            As::Basic("admin", ADMIN),
+            Some(body),
+            &[],
+        )
+        .await;
+        assert_eq!(r.status, 400, "{needle}: {}", r.text);
+        assert!(r.text.contains(needle), "{needle}: {}", r.text);
+    }
+    // Latin-1 bytes, as a spreadsheet in another encoding writes them.
+    let r = h
+        .app
+        .clone()
+        .oneshot(
+            axum::http::Request::post("/api/imports?dry_run=true")
+                .header("authorization", basic())
+                .body(axum::body::Body::from(
+                    &b"extension,name\n2041,J\xf6rg\n"[..],
+                ))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let text = axum::body::to_bytes(r.into_body(), 1 << 16).await.unwrap();
+    assert!(String::from_utf8_lossy(&text).contains("Line 2 is not UTF-8"));
+    let big = "x".repeat(9 * 1024 * 1024);
+    let r = call(&h.app, "POST", "/api/imports", Some(ADMIN), Some(&big)).await;
+    assert_eq!(r.status, 413);
+    assert_eq!(
+        call(&h.app, "GET", "/api/phone-users", Some(ADMIN), None)
+            .await
+            .json()["total"],
+        0
+    );
+}
+
+#[tokio::test]
+async fn a_user_half_made_by_a_crash_is_removed_at_start() {
+    let (sim, sim_base) = common::sim().await;
+    let store = conjure::store::Store::in_memory().unwrap();
+    let state = conjure::AppState::new(
+        conjure::ari::AriClient::new(common::target(&sim_base, "asterisk", "asterisk")),
+        model::api::Mode::Asterisk,
+        Some(conjure::Secret(ADMIN.into())),
+        "/nonexistent".into(),
+        store.clone(),
+    );
+    // As if Conjure died after pushing the auth: the claim is there, the endpoint is not.
+    let user = model::provision::PhoneUser {
+        extension: "2060".into(),
+        name: "Half".into(),
+        template: "desk-phone".into(),
+        voicemail: String::new(),
+        created_at: String::new(),
+        created_by: "admin".into(),
+    };
+    assert!(store.begin_phone_user(&user).await.unwrap());
+    let put = reqwest::Client::new()
+        .put(format!("{sim_base}/ari/asterisk/config/dynamic/res_pjsip/auth/2060"))
+        .basic_auth("asterisk", Some("asterisk"))
+        .header("content-type", "application/json")
+        .body(r#"{"fields":[{"attribute":"username","value":"2060"},{"attribute":"password","value":"half-made-pw"}]}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(put.status(), 200, "{:?}", put.text().await);
+    drop(sim);
+    conjure::provision::recover(&state).await;
+    assert_eq!(on_sim(&sim_base, "auth/2060").await.0, 404);
+    assert!(store.unfinished_phone_users().await.unwrap().is_empty());
+}

@@ -1,0 +1,118 @@
+//! Phone users: the auth, aor and endpoint that make one SIP phone user, the templates they are made
+//! from, and the CSV import, as the API exchanges them.
+
+use serde::{Deserialize, Serialize};
+
+use crate::Field;
+
+/// Option values per type that a template gives every user made from it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TemplateFields {
+    pub auth: Vec<Field>,
+    pub aor: Vec<Field>,
+    pub endpoint: Vec<Field>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Template {
+    pub name: String,
+    pub description: String,
+    pub fields: TemplateFields,
+    /// Shipped with Conjure (editable, not deletable).
+    #[serde(default)]
+    pub builtin: bool,
+}
+
+/// `POST /api/phone-users`: what a receptionist types.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewPhoneUser {
+    /// The extension, also the SIP user name and the id of the auth, aor and endpoint.
+    pub extension: String,
+    /// Shown as caller ID.
+    pub name: String,
+    /// Empty: Conjure generates a strong one.
+    #[serde(default)]
+    pub password: String,
+    /// Empty: the default template.
+    #[serde(default)]
+    pub template: String,
+    /// A voicemail box (`2041@default`); empty for none.
+    #[serde(default)]
+    pub voicemail: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhoneUser {
+    pub extension: String,
+    pub name: String,
+    pub template: String,
+    pub voicemail: String,
+    pub created_at: String,
+    pub created_by: String,
+}
+
+/// What a phone needs to register, shown once after creating the user or resetting the password.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhoneSetup {
+    pub user: PhoneUser,
+    pub username: String,
+    /// Only when Conjure generated it (or an admin reset it); otherwise the person who typed it knows it.
+    pub password: Option<String>,
+    /// The SIP server: the host of Asterisk as Conjure reaches it.
+    pub server: String,
+    pub transport: String,
+}
+
+/// `PATCH /api/phone-users/{ext}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhoneUserChange {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub template: Option<String>,
+    #[serde(default)]
+    pub reset_password: bool,
+}
+
+/// One problem of an import file, where a person can find it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowIssue {
+    /// 1-based line in the file (the header is line 1).
+    pub line: usize,
+    /// The column's header, when the problem is in one cell.
+    pub column: Option<String>,
+    pub message: String,
+}
+
+/// The dry run: what applying the file would do.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportCheck {
+    /// Data rows (blank lines not counted).
+    pub rows: usize,
+    /// Rows that would create a user.
+    pub ready: usize,
+    /// Rows whose user exists already exactly as the row says (done by an earlier run).
+    pub done_before: usize,
+    pub errors: Vec<RowIssue>,
+    /// Things that do not stop the import (unknown columns, …).
+    pub notes: Vec<String>,
+}
+
+/// The state of an import being applied, sent as server-sent events.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportProgress {
+    pub id: u64,
+    pub total: usize,
+    pub created: usize,
+    pub skipped: usize,
+    pub failed: usize,
+    /// Finished, cancelled or refused as a whole.
+    pub finished: bool,
+    pub cancelled: bool,
+}
+
+impl ImportProgress {
+    pub fn processed(&self) -> usize {
+        self.created + self.skipped + self.failed
+    }
+}
