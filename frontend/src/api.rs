@@ -8,6 +8,9 @@ use model::account::{
     UserView,
 };
 use model::api::{ApiError, AuditEntry, InventoryPage, ListQuery, ObjectView, SortKey, Status};
+use model::provision::{
+    ImportCheck, ImportStarted, NewPhoneUser, PhoneSetup, PhoneUserChange, PhoneUserPage, Template,
+};
 use model::{Field, ObjectType, id::encode_segment};
 use serde::de::DeserializeOwned;
 
@@ -51,6 +54,20 @@ fn network(e: gloo_net::Error) -> ApiError {
 /// State-changing requests carry the session's CSRF token (any value when a portal signed us in).
 /// Answers other than 2xx become the backend's `ApiError` (with `asterisk_status` for Asterisk's own).
 async fn call(method: Method, path: &str, body: Option<String>) -> Result<String, ApiError> {
+    call_with(
+        method,
+        path,
+        body.map(|b| (wasm_bindgen::JsValue::from(b), "application/json")),
+    )
+    .await
+}
+
+/// [`call`] with any body `fetch` takes (a file as it is, so the backend sees the bytes the user chose).
+async fn call_with(
+    method: Method,
+    path: &str,
+    body: Option<(wasm_bindgen::JsValue, &str)>,
+) -> Result<String, ApiError> {
     let mut req = RequestBuilder::new(&url(path)).method(method.clone());
     if method != Method::GET {
         let token = CSRF.with(|c| c.borrow().clone());
@@ -60,8 +77,8 @@ async fn call(method: Method, path: &str, body: Option<String>) -> Result<String
         );
     }
     let sent = match body {
-        Some(b) => {
-            req.header("Content-Type", "application/json")
+        Some((b, kind)) => {
+            req.header("Content-Type", kind)
                 .body(b)
                 .map_err(network)?
                 .send()
@@ -216,6 +233,69 @@ pub async fn add_token(new: NewToken) -> Result<CreatedToken, ApiError> {
 
 pub async fn revoke_token(id: i64) -> Result<(), ApiError> {
     call(Method::DELETE, &format!("/api/tokens/{id}"), None)
+        .await
+        .map(drop)
+}
+
+pub async fn phone_users(search: &str) -> Result<PhoneUserPage, ApiError> {
+    get(&format!(
+        "/api/phone-users?search={}",
+        encode_segment(search)
+    ))
+    .await
+}
+
+pub async fn create_phone_user(new: &NewPhoneUser) -> Result<PhoneSetup, ApiError> {
+    parse(call(Method::POST, "/api/phone-users", to_json(new)).await?)
+}
+
+pub async fn change_phone_user(
+    ext: &str,
+    change: &PhoneUserChange,
+) -> Result<PhoneSetup, ApiError> {
+    let path = format!("/api/phone-users/{}", encode_segment(ext));
+    parse(call(Method::PATCH, &path, to_json(change)).await?)
+}
+
+pub async fn delete_phone_user(ext: &str) -> Result<(), ApiError> {
+    let path = format!("/api/phone-users/{}", encode_segment(ext));
+    call(Method::DELETE, &path, None).await.map(drop)
+}
+
+pub async fn templates() -> Result<Vec<Template>, ApiError> {
+    get("/api/templates").await
+}
+
+pub async fn save_template(t: &Template) -> Result<Template, ApiError> {
+    let path = format!("/api/templates/{}", encode_segment(&t.name));
+    parse(call(Method::PUT, &path, to_json(t)).await?)
+}
+
+/// Sends the file for a dry run.
+pub async fn check_import(file: &web_sys::File) -> Result<ImportCheck, ApiError> {
+    parse(
+        call_with(
+            Method::POST,
+            "/api/imports?dry_run=true",
+            Some((wasm_bindgen::JsValue::from(file.clone()), "text/csv")),
+        )
+        .await?,
+    )
+}
+
+pub async fn start_import(file: &web_sys::File) -> Result<ImportStarted, ApiError> {
+    parse(
+        call_with(
+            Method::POST,
+            "/api/imports",
+            Some((wasm_bindgen::JsValue::from(file.clone()), "text/csv")),
+        )
+        .await?,
+    )
+}
+
+pub async fn cancel_import(id: u64) -> Result<(), ApiError> {
+    call(Method::POST, &format!("/api/imports/{id}/cancel"), None)
         .await
         .map(drop)
 }

@@ -2,16 +2,16 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::{A, Router};
-use leptos_router::hooks::use_location;
 use model::account::Me;
 use model::{ObjectType, Writability};
 
 use crate::api;
 use crate::components::status_bar::StatusBar;
 use crate::pages::{
-    account::AccountPage, audit::AuditPage, home::Home, login::Login, not_found::NotFound,
-    object::ObjectPage, tokens::TokensPage, type_page::TypePage, users::UsersPage,
+    account::AccountPage, audit::AuditPage, home::Home, import::ImportPage, login::Login,
+    new_phone_user::NewPhoneUserPage, not_found::NotFound, object::ObjectPage,
+    phone_users::PhoneUsersPage, templates::TemplatesPage, tokens::TokensPage, type_page::TypePage,
+    users::UsersPage,
 };
 use crate::session::Session;
 
@@ -38,18 +38,17 @@ pub fn App() -> impl IntoView {
     });
     // A memo notifies only when the answer changes, so a new sign-in of the same state keeps the page.
     let signed_in = Memo::new(move |_| me.with(Option::is_some));
+    crate::nav::init();
     spawn_local(async move {
         me.set(api::session().await.ok().flatten());
         checked.set(true);
     });
     view! {
-        <Router base=api::base()>
-            {move || match (checked.get(), signed_in.get()) {
-                (false, _) => ().into_any(),
-                (true, false) => Login().into_any(),
-                (true, true) => Shell().into_any(),
-            }}
-        </Router>
+        {move || match (checked.get(), signed_in.get()) {
+            (false, _) => ().into_any(),
+            (true, false) => Login().into_any(),
+            (true, true) => Shell().into_any(),
+        }}
     }
 }
 
@@ -62,6 +61,11 @@ fn Shell() -> impl IntoView {
                 <Show when=move || !compact>
                 <nav class="sidebar" aria-label="Object types">
                     <a href=api::url("/") class="brand">"Conjure"</a>
+                    <h2>"People"</h2>
+                    <ul>
+                        <li>{crate::nav::link("/phone-users".into(), "Phone users".into())}</li>
+                        <li>{crate::nav::link("/templates".into(), "Phone templates".into())}</li>
+                    </ul>
                     <h2>"PJSIP objects"</h2>
                     <ul>
                         {ObjectType::ALL
@@ -69,21 +73,21 @@ fn Shell() -> impl IntoView {
                             .filter(|t| t.writability() != Writability::Unrenderable)
                             .map(|t| {
                                 let href = format!("/objects/{}", t.as_str());
-                                view! { <li>{link(href, t.label().to_string())}</li> }
+                                view! { <li>{crate::nav::link(href, t.label().to_string())}</li> }
                             })
                             .collect_view()}
                     </ul>
                     <h2>"History"</h2>
                     <ul>
-                        <li>{link("/audit".into(), "Audit log".into())}</li>
+                        <li>{crate::nav::link("/audit".into(), "Audit log".into())}</li>
                     </ul>
                     <h2>"Panel"</h2>
                     <ul>
                         <Show when=move || session.is_admin()>
-                            <li>{link("/users".into(), "Users".into())}</li>
-                            <li>{link("/tokens".into(), "API tokens".into())}</li>
+                            <li>{crate::nav::link("/users".into(), "Users".into())}</li>
+                            <li>{crate::nav::link("/tokens".into(), "API tokens".into())}</li>
                         </Show>
-                        <li>{link("/account".into(), "Your account".into())}</li>
+                        <li>{crate::nav::link("/account".into(), "Your account".into())}</li>
                     </ul>
                 </nav>
                 </Show>
@@ -97,12 +101,6 @@ fn Shell() -> impl IntoView {
                 </div>
             </div>
     }
-}
-
-/// A link inside the panel (under the base path, marked `aria-current` when open). One function, so the
-/// router's link component is compiled once, not once per call site.
-pub fn link(href: String, label: String) -> AnyView {
-    view! { <A href=href>{label}</A> }.into_any()
 }
 
 /// The address's path below the base path, split at `/` (still percent-encoded).
@@ -122,19 +120,22 @@ enum Page {
     Account,
     Users,
     Tokens,
+    PhoneUsers,
+    NewPhoneUser,
+    Import,
+    Templates,
     Type,
     Object,
     NotFound,
 }
 
-/// Chooses the page by the path. One type-erased match instead of the router's typed route tree: with
-/// nine pages that tree was the largest single piece of the bundle. The object and type pages read their
+/// Chooses the page by the path: one type-erased match (a typed route tree was the largest single piece
+/// of the bundle). The object and type pages read their
 /// own parameters from the path, so moving between objects keeps the page and reloads its data.
 #[component]
 fn Pages() -> impl IntoView {
-    let location = use_location();
     let page = Memo::new(move |_| {
-        let segs = segments(&location.pathname.get());
+        let segs = segments(&crate::nav::path());
         let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
         match segs.as_slice() {
             [""] => Page::Home,
@@ -142,6 +143,10 @@ fn Pages() -> impl IntoView {
             ["account"] => Page::Account,
             ["users"] => Page::Users,
             ["tokens"] => Page::Tokens,
+            ["phone-users"] => Page::PhoneUsers,
+            ["phone-users", "new"] => Page::NewPhoneUser,
+            ["phone-users", "import"] => Page::Import,
+            ["templates"] => Page::Templates,
             ["objects", t] if !t.is_empty() => Page::Type,
             ["objects", t, id] if !t.is_empty() && !id.is_empty() => Page::Object,
             _ => Page::NotFound,
@@ -153,6 +158,10 @@ fn Pages() -> impl IntoView {
         Page::Account => AccountPage().into_any(),
         Page::Users => UsersPage().into_any(),
         Page::Tokens => TokensPage().into_any(),
+        Page::PhoneUsers => PhoneUsersPage().into_any(),
+        Page::NewPhoneUser => NewPhoneUserPage().into_any(),
+        Page::Import => ImportPage().into_any(),
+        Page::Templates => TemplatesPage().into_any(),
         Page::Type => TypePage().into_any(),
         Page::Object => ObjectPage().into_any(),
         Page::NotFound => NotFound().into_any(),

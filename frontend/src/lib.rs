@@ -4,6 +4,7 @@ pub mod api;
 mod app;
 mod components;
 pub mod form;
+mod nav;
 mod pages;
 mod session;
 

@@ -116,3 +116,17 @@ impl ImportProgress {
         self.created + self.skipped + self.failed
     }
 }
+
+/// `GET /api/phone-users`: one page of users (100 a page) and how many match.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhoneUserPage {
+    pub total: u64,
+    pub items: Vec<PhoneUser>,
+}
+
+/// The answer to starting an import: what was read, and the first progress.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportStarted {
+    pub check: ImportCheck,
+    pub progress: ImportProgress,
+}

@@ -12,7 +12,8 @@ use axum::response::{IntoResponse, Response};
 use model::ObjectType;
 use model::account::Role;
 use model::provision::{
-    ImportCheck, ImportProgress, NewPhoneUser, PhoneSetup, PhoneUser, PhoneUserChange, Template,
+    ImportCheck, ImportProgress, ImportStarted, NewPhoneUser, PhoneSetup, PhoneUser,
+    PhoneUserChange, PhoneUserPage, Template,
 };
 
 use super::session::json_body;
@@ -29,21 +30,15 @@ pub struct ListQuery {
     page: u32,
 }
 
-#[derive(serde::Serialize)]
-pub struct Page {
-    total: u64,
-    items: Vec<PhoneUser>,
-}
-
 pub async fn list(
     State(st): State<AppState>,
     Query(q): Query<ListQuery>,
-) -> Result<Json<Page>, AppError> {
+) -> Result<Json<PhoneUserPage>, AppError> {
     let (total, items) = st
         .store
         .phone_users(&q.search, 100, q.page.saturating_sub(1) * 100)
         .await?;
-    Ok(Json(Page { total, items }))
+    Ok(Json(PhoneUserPage { total, items }))
 }
 
 pub async fn create(
@@ -193,12 +188,6 @@ pub struct ImportQuery {
     dry_run: bool,
 }
 
-#[derive(serde::Serialize)]
-pub struct Started {
-    check: ImportCheck,
-    progress: ImportProgress,
-}
-
 /// `POST /api/imports[?dry_run=true]` with the file as the body.
 pub async fn start_import(
     State(st): State<AppState>,
@@ -243,7 +232,11 @@ pub async fn start_import(
         .get(id)
         .map(|j| j.progress.borrow().clone())
         .unwrap_or_default();
-    Ok((StatusCode::ACCEPTED, Json(Started { check, progress })).into_response())
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(ImportStarted { check, progress }),
+    )
+        .into_response())
 }
 
 fn job(st: &AppState, id: u64) -> Result<std::sync::Arc<jobs::Job>, AppError> {

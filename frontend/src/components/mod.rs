@@ -5,5 +5,6 @@ pub mod list_editor;
 pub mod object_form;
 pub mod open_object;
 pub mod option_input;
+pub mod phone_setup;
 pub mod role_select;
 pub mod status_bar;

@@ -1,7 +1,6 @@
 //! "Open an object by id": ARI has no list call, so a type and an id is how an object is found.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 use model::{ObjectId, ObjectType, id::encode_segment};
 
 #[component]
@@ -9,20 +8,16 @@ pub fn OpenObject(#[prop(optional)] fixed_type: Option<ObjectType>) -> impl Into
     let ty = RwSignal::new(fixed_type.unwrap_or(ObjectType::Auth).as_str().to_string());
     let id = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
-    let navigate = use_navigate();
     let open = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         match ObjectId::new(id.get_untracked()) {
             Ok(id) => {
                 error.set(None);
-                navigate(
-                    &format!(
-                        "/objects/{}/{}",
-                        ty.get_untracked(),
-                        encode_segment(id.as_str())
-                    ),
-                    Default::default(),
-                );
+                crate::nav::navigate(&format!(
+                    "/objects/{}/{}",
+                    ty.get_untracked(),
+                    encode_segment(id.as_str())
+                ));
             }
             Err(e) => error.set(Some(format!("Id: {e}"))),
         }

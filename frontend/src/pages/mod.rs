@@ -1,9 +1,13 @@
 pub mod account;
 pub mod audit;
 pub mod home;
+pub mod import;
 pub mod login;
+pub mod new_phone_user;
 pub mod not_found;
 pub mod object;
+pub mod phone_users;
+pub mod templates;
 pub mod tokens;
 pub mod type_page;
 pub mod users;

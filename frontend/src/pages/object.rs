@@ -3,7 +3,6 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_location;
 use model::api::{ApiError, ObjectView};
 use model::{ObjectId, ObjectType};
 
@@ -23,11 +22,9 @@ enum Loaded {
 pub fn ObjectPage() -> impl IntoView {
     // The raw path, not the router's params: the router applies decodeURI, which leaves `%2F` and `%23` but
     // decodes `%25`, so ids with `/`, `#` or `%` would come out wrong.
-    let location = use_location();
     let session = crate::session::use_session();
     let target = Memo::new(move |_| {
-        let path = location.pathname.get();
-        let path = path.strip_prefix(&api::base()).unwrap_or(&path);
+        let path = crate::nav::path();
         let mut parts = path.trim_start_matches('/').splitn(3, '/').skip(1);
         let ty = parts.next().unwrap_or_default().to_string();
         let raw_id = parts.next().unwrap_or_default();

@@ -3,7 +3,6 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_location;
 use model::ObjectType;
 use model::api::{ListQuery, SortKey};
 use model::id::encode_segment;
@@ -16,9 +15,8 @@ const PER_PAGE: u32 = 50;
 
 #[component]
 pub fn TypePage() -> impl IntoView {
-    let location = use_location();
     let name = Memo::new(move |_| {
-        crate::app::segments(&location.pathname.get())
+        crate::app::segments(&crate::nav::path())
             .get(1)
             .cloned()
             .unwrap_or_default()
@@ -95,7 +93,7 @@ fn TypeList(ty: ObjectType) -> impl IntoView {
                             <tbody>
                                 {p.items.into_iter().map(|i| {
                                     let href = format!("/objects/{}/{}", ty.as_str(), encode_segment(&i.id));
-                                    view! { <tr data-testid="inventory-row"><td>{crate::app::link(href, i.id)}</td><td>{i.updated_at}</td><td>{i.updated_by}</td></tr> }
+                                    view! { <tr data-testid="inventory-row"><td>{crate::nav::link(href, i.id)}</td><td>{i.updated_at}</td><td>{i.updated_by}</td></tr> }
                                 }).collect_view()}
                             </tbody>
                         </table>

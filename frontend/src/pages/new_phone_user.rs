@@ -1,0 +1,92 @@
+//! The "new phone user" wizard: extension, name, template, optional password and voicemail. Conjure makes
+//! the auth, the aor and the endpoint, or nothing, and shows what the phone needs.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use model::api::ApiError;
+use model::provision::{NewPhoneUser, PhoneSetup};
+
+use crate::api;
+use crate::components::error_box::ErrorBox;
+use crate::components::phone_setup::SetupCard;
+
+#[component]
+pub fn NewPhoneUserPage() -> impl IntoView {
+    let extension = RwSignal::new(String::new());
+    let name = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let template = RwSignal::new(String::new());
+    let voicemail = RwSignal::new(false);
+    let error = RwSignal::new(None::<ApiError>);
+    let busy = RwSignal::new(false);
+    let done = RwSignal::new(None::<PhoneSetup>);
+    let templates = LocalResource::new(api::templates);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let ext = extension.get_untracked();
+        let new = NewPhoneUser {
+            voicemail: if voicemail.get_untracked() {
+                ext.clone()
+            } else {
+                String::new()
+            },
+            extension: ext,
+            name: name.get_untracked(),
+            password: password.get_untracked(),
+            template: template.get_untracked(),
+        };
+        busy.set(true);
+        spawn_local(async move {
+            match api::create_phone_user(&new).await {
+                Ok(s) => {
+                    error.set(None);
+                    done.set(Some(s));
+                }
+                Err(e) => error.set(Some(e)),
+            }
+            busy.set(false);
+        });
+    };
+    let again = move |_| {
+        for s in [extension, name, password] {
+            s.set(String::new());
+        }
+        done.set(None);
+    };
+    move || {
+        match done.get() {
+        Some(s) => view! {
+            <section>
+                <h1>"Phone user ready"</h1>
+                <SetupCard setup=s/>
+                <p class="actions no-print">
+                    <button type="button" class="primary" on:click=again>"Add another"</button>
+                    {crate::nav::link("/phone-users".into(), "All phone users".into())}
+                </p>
+            </section>
+        }.into_any(),
+        None => view! {
+            <section>
+                <h1>"New phone user"</h1>
+                <p class="muted">"Conjure creates the user's SIP account (auth), where their phone registers (aor) and the phone line itself (endpoint). If a step fails, nothing is left behind."</p>
+                <form class="stacked-form" on:submit=submit data-testid="phone-user-form">
+                    <label>"Extension (also the SIP user name)" <input type="text" required inputmode="numeric" placeholder="2041" bind:value=extension data-testid="pu-extension"/></label>
+                    <label>"Name, shown to the people called" <input type="text" required placeholder="Anna Berg" bind:value=name data-testid="pu-name"/></label>
+                    <label>"Kind of phone"
+                        <select on:change=move |ev| template.set(event_target_value(&ev)) data-testid="pu-template">
+                            {move || templates.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|t| {
+                                let label = format!("{}: {}", t.name, t.description);
+                                view! { <option value=t.name>{label}</option> }
+                            }).collect_view()}
+                        </select>
+                    </label>
+                    <label>"Password (leave empty for a strong generated one)" <input type="password" autocomplete="new-password" bind:value=password data-testid="pu-password"/></label>
+                    <label class="inline"><input type="checkbox" bind:checked=voicemail data-testid="pu-voicemail"/>" Voicemail box with the same number"</label>
+                    {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
+                    <button type="submit" class="primary" disabled=busy data-testid="pu-create">"Create phone user"</button>
+                </form>
+            </section>
+        }.into_any(),
+    }
+    }
+}

@@ -1,0 +1,128 @@
+//! Phone users: one row per person (their endpoint, auth and aor), search, rename, template, new
+//! password, delete.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use model::api::ApiError;
+use model::provision::{PhoneSetup, PhoneUserChange, PhoneUserPage};
+
+use crate::api;
+use crate::components::error_box::ErrorBox;
+use crate::components::phone_setup::SetupCard;
+use crate::session::use_session;
+
+#[component]
+pub fn PhoneUsersPage() -> impl IntoView {
+    let can_edit = use_session().can_edit();
+    let search = RwSignal::new(String::new());
+    let reload = RwSignal::new(0u32);
+    let error = RwSignal::new(None::<ApiError>);
+    let shown = RwSignal::new(None::<PhoneSetup>);
+    let list = LocalResource::new(move || {
+        reload.track();
+        let s = search.get();
+        async move { api::phone_users(&s).await }
+    });
+    let templates = LocalResource::new(api::templates);
+    let act = move |r: Result<Option<PhoneSetup>, ApiError>| {
+        match r {
+            Ok(setup) => {
+                error.set(None);
+                shown.set(setup.filter(|s| s.password.is_some()));
+            }
+            Err(e) => error.set(Some(e)),
+        }
+        reload.update(|n| *n += 1);
+    };
+    let change = move |ext: String, c: PhoneUserChange| {
+        spawn_local(async move { act(api::change_phone_user(&ext, &c).await.map(Some)) })
+    };
+    let rename = move |ext: String, old: String| {
+        let Ok(Some(name)) =
+            window().prompt_with_message_and_default(&format!("New name for {ext}"), &old)
+        else {
+            return;
+        };
+        change(
+            ext,
+            PhoneUserChange {
+                name: Some(name),
+                ..Default::default()
+            },
+        );
+    };
+    let remove = move |ext: String| {
+        let sure = window()
+            .confirm_with_message(&format!(
+                "Delete phone user {ext}? Its phone stops working at once."
+            ))
+            .unwrap_or(false);
+        if sure {
+            spawn_local(async move { act(api::delete_phone_user(&ext).await.map(|()| None)) });
+        }
+    };
+    let template_names = move || {
+        templates
+            .get()
+            .and_then(Result::ok)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|t| t.name)
+            .collect::<Vec<_>>()
+    };
+    view! {
+        <section>
+            <h1>"Phone users"</h1>
+            <p class="actions">
+                <Show when=move || can_edit>
+                    <a href=api::url("/phone-users/new") class="button primary" data-testid="new-phone-user">"New phone user"</a>
+                    <a href=api::url("/phone-users/import") class="button">"Import a spreadsheet"</a>
+                </Show>
+                <a href=api::url("/api/phone-users.csv") download="phone-users.csv" class="button">"Export CSV"</a>
+            </p>
+            <input type="search" placeholder="Search by extension or name" aria-label="Search" data-testid="phone-user-search"
+                prop:value=move || search.get() on:input=move |ev| search.set(event_target_value(&ev))/>
+            {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
+            {move || shown.get().map(|s| view! { <SetupCard setup=s/> })}
+            {move || match list.get() {
+                None => view! { <p class="muted">"Loading…"</p> }.into_any(),
+                Some(Err(e)) => view! { <ErrorBox error=e/> }.into_any(),
+                Some(Ok(PhoneUserPage { total, items })) => {
+                    let names = template_names();
+                    view! {
+                        <p class="muted">{format!("{total} phone users")}</p>
+                        <table data-testid="phone-users">
+                            <thead><tr><th>"Extension"</th><th>"Name"</th><th>"Template"</th><th>"Created"</th><th></th></tr></thead>
+                            <tbody>
+                                {items.into_iter().map(|u| {
+                                    let (e1, e2, e3, e4) = (u.extension.clone(), u.extension.clone(), u.extension.clone(), u.extension.clone());
+                                    let old = u.name.clone();
+                                    let current = u.template.clone();
+                                    view! {
+                                        <tr data-testid=format!("phone-user-{}", u.extension)>
+                                            <td>{crate::nav::link(format!("/objects/endpoint/{}", model::id::encode_segment(&u.extension)), u.extension.clone())}</td>
+                                            <td>{u.name.clone()}</td>
+                                            <td>
+                                                <select disabled=!can_edit on:change=move |ev| change(e1.clone(), PhoneUserChange { template: Some(event_target_value(&ev)), ..Default::default() })>
+                                                    {names.iter().map(|n| view! { <option value=n.clone() selected=*n == current>{n.clone()}</option> }).collect_view()}
+                                                </select>
+                                            </td>
+                                            <td>{format!("{} by {}", u.created_at.get(..10).unwrap_or_default(), u.created_by)}</td>
+                                            <td>
+                                                <Show when=move || can_edit>
+                                                    <button type="button" on:click={let (e, o) = (e2.clone(), old.clone()); move |_| rename(e.clone(), o.clone())}>"Rename"</button>
+                                                    <button type="button" data-testid="new-password" on:click={let e = e3.clone(); move |_| change(e.clone(), PhoneUserChange { reset_password: true, ..Default::default() })}>"New password"</button>
+                                                    <button type="button" class="danger" data-testid="delete-phone-user" on:click={let e = e4.clone(); move |_| remove(e.clone())}>"Delete"</button>
+                                                </Show>
+                                            </td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any()
+                }
+            }}
+        </section>
+    }
+}

@@ -1,0 +1,89 @@
+//! Templates: the options every phone user made from them gets, one `option = value` per line for each of
+//! the three objects. Admins edit them; everyone can read them.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use model::Field;
+use model::api::ApiError;
+use model::provision::{Template, TemplateFields};
+
+use crate::api;
+use crate::components::error_box::ErrorBox;
+use crate::session::use_session;
+
+fn lines(fields: &[Field]) -> String {
+    fields
+        .iter()
+        .map(|f| format!("{} = {}\n", f.attribute, f.value))
+        .collect()
+}
+
+fn fields(text: &str) -> Vec<Field> {
+    text.lines()
+        .filter_map(|l| l.split_once('='))
+        .map(|(a, v)| Field::new(a.trim(), v.trim()))
+        .collect()
+}
+
+#[component]
+fn TemplateEditor(t: Template, can_edit: bool) -> impl IntoView {
+    let auth = RwSignal::new(lines(&t.fields.auth));
+    let aor = RwSignal::new(lines(&t.fields.aor));
+    let endpoint = RwSignal::new(lines(&t.fields.endpoint));
+    let description = RwSignal::new(t.description.clone());
+    let error = RwSignal::new(None::<ApiError>);
+    let saved = RwSignal::new(false);
+    let name = t.name.clone();
+    let save = move |_| {
+        let t = Template {
+            name: name.clone(),
+            description: description.get_untracked(),
+            fields: TemplateFields {
+                auth: fields(&auth.get_untracked()),
+                aor: fields(&aor.get_untracked()),
+                endpoint: fields(&endpoint.get_untracked()),
+            },
+            builtin: false,
+        };
+        spawn_local(async move {
+            let r = api::save_template(&t).await;
+            saved.set(r.is_ok());
+            error.set(r.err());
+        });
+    };
+    let tname = t.name.clone();
+    let area = move |label: &'static str, s: RwSignal<String>| {
+        view! {
+            <label>{label}<textarea rows="6" disabled=!can_edit bind:value=s data-testid=format!("tpl-{tname}-{label}")></textarea></label>
+        }
+    };
+    view! {
+        <article class="template" data-testid=format!("template-{}", t.name)>
+            <h2>{t.name.clone()}</h2>
+            <label>"Description" <input type="text" disabled=!can_edit bind:value=description/></label>
+            <div class="template-fields">{area("auth", auth)}{area("aor", aor)}{area("endpoint", endpoint)}</div>
+            {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
+            <Show when=move || can_edit>
+                <button type="button" class="primary" on:click=save.clone()>"Save template"</button>
+                <Show when=move || saved.get()><span class="muted" role="status">" Saved. New users get these options; existing users keep theirs until their template is set again."</span></Show>
+            </Show>
+        </article>
+    }
+}
+
+#[component]
+pub fn TemplatesPage() -> impl IntoView {
+    let can_edit = use_session().is_admin();
+    let templates = LocalResource::new(api::templates);
+    view! {
+        <section>
+            <h1>"Phone templates"</h1>
+            <p class="muted">"One option = value per line. The user's own options (username, password, auth, aors, callerid, mailboxes) are set by Conjure."</p>
+            {move || match templates.get() {
+                None => view! { <p class="muted">"Loading…"</p> }.into_any(),
+                Some(Err(e)) => view! { <ErrorBox error=e/> }.into_any(),
+                Some(Ok(list)) => list.into_iter().map(|t| view! { <TemplateEditor t=t can_edit=can_edit/> }).collect_view().into_any(),
+            }}
+        </section>
+    }
+}
