@@ -125,7 +125,12 @@ where
     }
     let mut all = Vec::new();
     while let Some(r) = workers.join_next().await {
-        all.extend(r.expect("an import worker panicked"));
+        match r {
+            Ok(rows) => all.extend(rows),
+            // Cancelled: the runtime is shutting down. A panic is a bug, reported where it happened.
+            Err(e) if e.is_panic() => tracing::error!("an import worker panicked"),
+            Err(_) => {}
+        }
     }
     all
 }
