@@ -44,7 +44,7 @@ fn wait_for(port: u16) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn kib(pid: u32, key: &str) -> u64 {
+pub fn kib(pid: u32, key: &str) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     status
         .lines()
@@ -255,6 +255,7 @@ pub fn run_all(root: &Path) -> anyhow::Result<()> {
     if br > 250 * 1024 {
         bail!("dist/ is {br} bytes brotli, over the 250 KB budget");
     }
+    crate::bench_import::run(sim_port, conjure_port, pid, &direct.1, &through.1)?;
     inventory_bench(root)
 }
 

@@ -7,6 +7,7 @@
 //! - `bench`: throughput through Conjure against straight to the simulator, memory, and the panel's size.
 
 mod bench;
+mod bench_import;
 mod catalog_gen;
 
 use std::path::{Path, PathBuf};
