@@ -62,8 +62,10 @@ async fn inventory_with_ten_thousand_objects() {
         c.goto(&format!("{}/objects/auth", stack.conjure))
             .await
             .unwrap();
+        // WebDriver's default polling (every 250 ms) would round the figure up to its period.
         c.wait()
             .at_most(Duration::from_secs(20))
+            .every(Duration::from_millis(5))
             .for_element(Locator::Css("[data-testid='inventory-row']"))
             .await
             .unwrap();
