@@ -11,7 +11,10 @@ use model::api::Mode;
 
 async fn on_sim(stack: &e2e::Stack, path: &str) -> u16 {
     reqwest::Client::new()
-        .get(format!("http://{}/ari/asterisk/config/dynamic/res_pjsip/{path}", stack.sim_addr))
+        .get(format!(
+            "http://{}/ari/asterisk/config/dynamic/res_pjsip/{path}",
+            stack.sim_addr
+        ))
         .basic_auth("asterisk", Some("asterisk"))
         .send()
         .await
@@ -34,36 +37,77 @@ async fn choose_file(c: &Client, name: &str, content: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wizard_then_spreadsheet_then_list() {
-    let stack = stack_with(Mode::Asterisk, |s| conjure::AppState { provision_concurrency: 1, ..s }).await;
+    let stack = stack_with(Mode::Asterisk, |s| conjure::AppState {
+        provision_concurrency: 1,
+        ..s
+    })
+    .await;
     let driver = e2e::signed_in(&stack).await;
     let c = &driver.client;
 
-    c.goto(&format!("{}/phone-users/new", stack.conjure)).await.unwrap();
+    c.goto(&format!("{}/phone-users/new", stack.conjure))
+        .await
+        .unwrap();
     type_into(c, "pu-extension", "2041").await;
     type_into(c, "pu-name", "Anna Berg").await;
     click(c, "pu-create").await;
     assert_eq!(text_of(c, "setup-username").await, "2041");
-    assert_eq!(text_of(c, "setup-password").await.len(), 20, "a generated password is shown once");
-    std::fs::write(artifacts().join("phone-user-ready.png"), c.screenshot().await.unwrap()).unwrap();
+    assert_eq!(
+        text_of(c, "setup-password").await.len(),
+        20,
+        "a generated password is shown once"
+    );
+    std::fs::write(
+        artifacts().join("phone-user-ready.png"),
+        c.screenshot().await.unwrap(),
+    )
+    .unwrap();
     for ty in ["auth", "aor", "endpoint"] {
         assert_eq!(on_sim(&stack, &format!("{ty}/2041")).await, 200, "{ty}");
     }
 
     // Five rows, two bad: a short password (line 3) and an extension twice (line 5).
-    c.goto(&format!("{}/phone-users/import", stack.conjure)).await.unwrap();
-    choose_file(c, "five.csv", "name;extension;password\nBo;3001;\nCy;3002;short\nDi;3003;\nBo again;3001;\nEd;3005;\n").await;
+    c.goto(&format!("{}/phone-users/import", stack.conjure))
+        .await
+        .unwrap();
+    choose_file(
+        c,
+        "five.csv",
+        "name;extension;password\nBo;3001;\nCy;3002;short\nDi;3003;\nBo again;3001;\nEd;3005;\n",
+    )
+    .await;
     click(c, "import-check").await;
     let report = wait_for_text(c, "import-report", "5 rows: 3 ready").await;
     assert!(report.contains("2 with problems"), "{report}");
     let errors = text_of(c, "import-errors").await;
-    assert!(errors.contains("3 password") && errors.contains("5 extension"), "{errors}");
-    assert_eq!(on_sim(&stack, "auth/3001").await, 404, "checking changes nothing");
+    assert!(
+        errors.contains("3 password") && errors.contains("5 extension"),
+        "{errors}"
+    );
+    assert_eq!(
+        on_sim(&stack, "auth/3001").await,
+        404,
+        "checking changes nothing"
+    );
     click(c, "import-apply").await;
-    wait_for_text(c, "import-status", "Finished. 100% · 3 created, 0 skipped, 2 failed of 5").await;
-    std::fs::write(artifacts().join("import-done.png"), c.screenshot().await.unwrap()).unwrap();
+    wait_for_text(
+        c,
+        "import-status",
+        "Finished. 100% · 3 created, 0 skipped, 2 failed of 5",
+    )
+    .await;
+    std::fs::write(
+        artifacts().join("import-done.png"),
+        c.screenshot().await.unwrap(),
+    )
+    .unwrap();
     for ext in ["3001", "3003", "3005"] {
         for ty in ["auth", "aor", "endpoint"] {
-            assert_eq!(on_sim(&stack, &format!("{ty}/{ext}")).await, 200, "{ty}/{ext}");
+            assert_eq!(
+                on_sim(&stack, &format!("{ty}/{ext}")).await,
+                200,
+                "{ty}/{ext}"
+            );
         }
     }
     assert_eq!(on_sim(&stack, "auth/3002").await, 404);
@@ -73,7 +117,9 @@ async fn wizard_then_spreadsheet_then_list() {
     for i in 0..300 {
         big.push_str(&format!("{},Person {i}\n", 4000 + i));
     }
-    c.goto(&format!("{}/phone-users/import", stack.conjure)).await.unwrap();
+    c.goto(&format!("{}/phone-users/import", stack.conjure))
+        .await
+        .unwrap();
     choose_file(c, "big.csv", &big).await;
     click(c, "import-check").await;
     wait_for_text(c, "import-report", "300 ready").await;
@@ -81,7 +127,13 @@ async fn wizard_then_spreadsheet_then_list() {
     let mut seen = std::collections::BTreeSet::new();
     for _ in 0..400 {
         if let Ok(bar) = c.find(Locator::Css(&css("import-bar"))).await {
-            let v: usize = bar.attr("value").await.unwrap().unwrap_or_default().parse().unwrap_or(0);
+            let v: usize = bar
+                .attr("value")
+                .await
+                .unwrap()
+                .unwrap_or_default()
+                .parse()
+                .unwrap_or(0);
             seen.insert(v);
             if v == 300 {
                 break;
@@ -89,19 +141,28 @@ async fn wizard_then_spreadsheet_then_list() {
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    assert!(seen.iter().filter(|v| **v > 0 && **v < 300).count() >= 2, "the bar moved through {seen:?}");
+    assert!(
+        seen.iter().filter(|v| **v > 0 && **v < 300).count() >= 2,
+        "the bar moved through {seen:?}"
+    );
     wait_for_text(c, "import-status", "300 created").await;
 
     // The list, and a delete (endpoint, aor, auth) after the browser's confirmation.
-    c.goto(&format!("{}/phone-users", stack.conjure)).await.unwrap();
-    type_into(c, "phone-user-search", "Anna").await;
-    wait_for_text(c, "phone-users", "Anna Berg").await;
-    c.find(Locator::Css(&format!("{} {}", css("phone-user-2041"), css("delete-phone-user"))))
-        .await
-        .unwrap()
-        .click()
+    c.goto(&format!("{}/phone-users", stack.conjure))
         .await
         .unwrap();
+    type_into(c, "phone-user-search", "Anna").await;
+    wait_for_text(c, "phone-users", "Anna Berg").await;
+    c.find(Locator::Css(&format!(
+        "{} {}",
+        css("phone-user-2041"),
+        css("delete-phone-user")
+    )))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
     c.accept_alert().await.unwrap();
     wait_for_text(c, "phone-users", "").await;
     for _ in 0..50 {

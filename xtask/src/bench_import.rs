@@ -11,7 +11,13 @@ pub const USERS: usize = 10_000;
 const CONCURRENCY: usize = 8;
 
 /// A keep-alive HTTP/1.1 exchange on `s`: returns the status and the body.
-fn exchange(s: &mut BufReader<TcpStream>, method: &str, path: &str, auth: &str, body: &str) -> anyhow::Result<(u16, String)> {
+fn exchange(
+    s: &mut BufReader<TcpStream>,
+    method: &str,
+    path: &str,
+    auth: &str,
+    body: &str,
+) -> anyhow::Result<(u16, String)> {
     let req = format!(
         "{method} {path} HTTP/1.1\r\nHost: bench\r\nAuthorization: {auth}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
         body.len()
@@ -19,7 +25,10 @@ fn exchange(s: &mut BufReader<TcpStream>, method: &str, path: &str, auth: &str, 
     s.get_mut().write_all(req.as_bytes())?;
     let mut line = String::new();
     s.read_line(&mut line)?;
-    let status: u16 = line.get(9..12).and_then(|c| c.parse().ok()).with_context(|| format!("bad status line {line:?}"))?;
+    let status: u16 = line
+        .get(9..12)
+        .and_then(|c| c.parse().ok())
+        .with_context(|| format!("bad status line {line:?}"))?;
     let mut length = 0;
     loop {
         line.clear();
@@ -47,14 +56,33 @@ fn bodies(id: &str) -> [(&'static str, String); 3] {
     let f = |pairs: &[(&str, &str)]| {
         let fields: Vec<String> = pairs
             .iter()
-            .map(|(a, v)| format!(r#"{{"attribute":"{a}","value":"{}"}}"#, v.replace('"', "\\\"")))
+            .map(|(a, v)| {
+                format!(
+                    r#"{{"attribute":"{a}","value":"{}"}}"#,
+                    v.replace('"', "\\\"")
+                )
+            })
             .collect();
         format!(r#"{{"fields":[{}]}}"#, fields.join(","))
     };
     let callerid = format!("\"Person {id}\" <{id}>");
     [
-        ("auth", f(&[("auth_type", "userpass"), ("username", id), ("password", "bench-password-123")])),
-        ("aor", f(&[("max_contacts", "1"), ("remove_existing", "yes"), ("qualify_frequency", "60")])),
+        (
+            "auth",
+            f(&[
+                ("auth_type", "userpass"),
+                ("username", id),
+                ("password", "bench-password-123"),
+            ]),
+        ),
+        (
+            "aor",
+            f(&[
+                ("max_contacts", "1"),
+                ("remove_existing", "yes"),
+                ("qualify_frequency", "60"),
+            ]),
+        ),
         (
             "endpoint",
             f(&[
@@ -114,7 +142,9 @@ fn through_conjure(port: u16, auth: &str) -> anyhow::Result<(f64, serde_json::Va
     if status != 202 {
         bail!("starting the import: {status} {text}");
     }
-    let id = serde_json::from_str::<serde_json::Value>(&text)?["progress"]["id"].as_u64().context("no import id")?;
+    let id = serde_json::from_str::<serde_json::Value>(&text)?["progress"]["id"]
+        .as_u64()
+        .context("no import id")?;
     loop {
         std::thread::sleep(Duration::from_millis(20));
         let (_, text) = exchange(&mut s, "GET", &format!("/api/imports/{id}"), auth, "")?;
@@ -128,7 +158,13 @@ fn through_conjure(port: u16, auth: &str) -> anyhow::Result<(f64, serde_json::Va
     }
 }
 
-pub fn run(sim_port: u16, conjure_port: u16, pid: u32, sim_auth: &str, conjure_auth: &str) -> anyhow::Result<()> {
+pub fn run(
+    sim_port: u16,
+    conjure_port: u16,
+    pid: u32,
+    sim_auth: &str,
+    conjure_auth: &str,
+) -> anyhow::Result<()> {
     // Peak memory from here on (Linux: writing 5 to clear_refs resets VmHWM).
     let _ = std::fs::write(format!("/proc/{pid}/clear_refs"), "5");
     let d = direct(sim_port, sim_auth)?;
@@ -137,9 +173,19 @@ pub fn run(sim_port: u16, conjure_port: u16, pid: u32, sim_auth: &str, conjure_a
         bail!("the import did not create every user: {progress}");
     }
     let objects = (USERS * 3) as f64;
-    println!("\nprovisioning {USERS} phone users ({} objects), {CONCURRENCY} at a time", USERS * 3);
-    println!("  direct to the simulator: {d:>6.2} s  {:>7.0} objects/s", objects / d);
-    println!("  import through Conjure:  {c:>6.2} s  {:>7.0} objects/s  ({:.2}x direct)", objects / c, d / c);
+    println!(
+        "\nprovisioning {USERS} phone users ({} objects), {CONCURRENCY} at a time",
+        USERS * 3
+    );
+    println!(
+        "  direct to the simulator: {d:>6.2} s  {:>7.0} objects/s",
+        objects / d
+    );
+    println!(
+        "  import through Conjure:  {c:>6.2} s  {:>7.0} objects/s  ({:.2}x direct)",
+        objects / c,
+        d / c
+    );
     println!(
         "  Conjure's peak RSS during the import: {:.1} MB",
         super::bench::kib(pid, "VmHWM:") as f64 / 1024.0

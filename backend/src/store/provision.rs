@@ -36,23 +36,32 @@ impl Store {
 
     /// Claims an extension before its objects are pushed; `false` if a phone user of that extension exists.
     pub async fn begin_phone_user(&self, u: &PhoneUser) -> Result<bool, StoreError> {
-        let exists = self.phone_user_any_state(&u.extension).await?;
-        if exists {
+        if self.phone_user_any_state(&u.extension).await? {
             return Ok(false);
         }
-        self.write(vec![(
-            "INSERT INTO phone_users (extension, name, template, voicemail, state, created_by)
-             VALUES (?1, ?2, ?3, ?4, 'creating', ?5)",
-            texts([
-                &u.extension,
-                &u.name,
-                &u.template,
-                &u.voicemail,
-                &u.created_by,
-            ]),
-        )])
-        .await?;
-        Ok(true)
+        let claimed = self
+            .write(vec![(
+                "INSERT INTO phone_users (extension, name, template, voicemail, state, created_by)
+                 VALUES (?1, ?2, ?3, ?4, 'creating', ?5)",
+                texts([
+                    &u.extension,
+                    &u.name,
+                    &u.template,
+                    &u.voicemail,
+                    &u.created_by,
+                ]),
+            )])
+            .await;
+        match claimed {
+            Ok(()) => Ok(true),
+            // Two requests for one extension at once: the second finds the first's claim.
+            Err(StoreError(rusqlite::Error::SqliteFailure(e, _)))
+                if e.code == rusqlite::ErrorCode::ConstraintViolation =>
+            {
+                Ok(false)
+            }
+            Err(e) => Err(e),
+        }
     }
 
     pub async fn finish_phone_user(&self, extension: &str) -> Result<(), StoreError> {
