@@ -81,6 +81,22 @@ pub async fn stack_with(mode: Mode, f: impl FnOnce(AppState) -> AppState) -> Sta
     }
 }
 
+impl Stack {
+    /// What the simulated Asterisk itself answers for `res_pjsip/{path}` (status, body), bypassing Conjure.
+    pub async fn on_asterisk(&self, path: &str) -> (u16, String) {
+        let r = reqwest::Client::new()
+            .get(format!(
+                "http://{}/ari/asterisk/config/dynamic/res_pjsip/{path}",
+                self.sim_addr
+            ))
+            .basic_auth("asterisk", Some("asterisk"))
+            .send()
+            .await
+            .unwrap();
+        (r.status().as_u16(), r.text().await.unwrap())
+    }
+}
+
 /// chromedriver, killed when dropped.
 pub struct Driver {
     child: Child,

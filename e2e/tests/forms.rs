@@ -9,19 +9,11 @@ use fantoccini::{Client, Locator};
 use model::api::Mode;
 
 async fn attribute(stack: &e2e::Stack, path: &str, attr: &str) -> Option<Vec<String>> {
-    let r = reqwest::Client::new()
-        .get(format!(
-            "http://{}/ari/asterisk/config/dynamic/res_pjsip/{path}",
-            stack.sim_addr
-        ))
-        .basic_auth("asterisk", Some("asterisk"))
-        .send()
-        .await
-        .unwrap();
-    if r.status() != 200 {
+    let (status, body) = stack.on_asterisk(path).await;
+    if status != 200 {
         return None;
     }
-    let fields: serde_json::Value = r.json().await.unwrap();
+    let fields: serde_json::Value = serde_json::from_str(&body).unwrap();
     Some(
         fields
             .as_array()

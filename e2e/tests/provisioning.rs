@@ -10,17 +10,7 @@ use fantoccini::{Client, Locator};
 use model::api::Mode;
 
 async fn on_sim(stack: &e2e::Stack, path: &str) -> u16 {
-    reqwest::Client::new()
-        .get(format!(
-            "http://{}/ari/asterisk/config/dynamic/res_pjsip/{path}",
-            stack.sim_addr
-        ))
-        .basic_auth("asterisk", Some("asterisk"))
-        .send()
-        .await
-        .unwrap()
-        .status()
-        .as_u16()
+    stack.on_asterisk(path).await.0
 }
 
 async fn choose_file(c: &Client, name: &str, content: &str) {

@@ -6,19 +6,6 @@ use e2e::{artifacts, stack};
 use fantoccini::Locator;
 use model::api::Mode;
 
-async fn sim_get(stack: &e2e::Stack, path: &str) -> (u16, String) {
-    let r = reqwest::Client::new()
-        .get(format!(
-            "http://{}/ari/asterisk/config/dynamic/res_pjsip/{path}",
-            stack.sim_addr
-        ))
-        .basic_auth("asterisk", Some("asterisk"))
-        .send()
-        .await
-        .unwrap();
-    (r.status().as_u16(), r.text().await.unwrap())
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn auth_alice_walk_through_in_chromium() {
     let stack = stack(Mode::Demo).await;
@@ -89,7 +76,7 @@ async fn auth_alice_walk_through_in_chromium() {
         !c.source().await.unwrap().contains("supersecret"),
         "the password reached the page"
     );
-    let (status, body) = sim_get(&stack, "auth/alice").await;
+    let (status, body) = stack.on_asterisk("auth/alice").await;
     assert_eq!(status, 200);
     assert!(
         body.contains("\"supersecret\""),
@@ -110,7 +97,7 @@ async fn auth_alice_walk_through_in_chromium() {
     click(c, "confirm-delete").await;
     wait_for_text(c, "notice", "Deleted auth 'alice' from Asterisk.").await;
     assert!(text_of(c, "not-found").await.contains("does not exist"));
-    assert_eq!(sim_get(&stack, "auth/alice").await.0, 404);
+    assert_eq!(stack.on_asterisk("auth/alice").await.0, 404);
     std::fs::write(
         artifacts().join("walkthrough-deleted.png"),
         c.screenshot().await.unwrap(),
@@ -143,7 +130,7 @@ async fn a_missing_password_is_explained_before_anything_is_sent() {
             .is_err(),
         "no demo banner against a real Asterisk"
     );
-    assert_eq!(sim_get(&stack, "auth/bob").await.0, 404);
+    assert_eq!(stack.on_asterisk("auth/bob").await.0, 404);
     driver.client.clone().close().await.unwrap();
 }
 
@@ -178,7 +165,7 @@ async fn an_id_with_slash_space_and_percent_reaches_asterisk_intact() {
     click(c, "save").await;
     click(c, "confirm-save").await;
     wait_for_text(c, "notice", "Saved domain_alias 'x/y 100%'").await;
-    let (status, body) = sim_get(&stack, "domain_alias/x%2Fy%20100%25").await;
+    let (status, body) = stack.on_asterisk("domain_alias/x%2Fy%20100%25").await;
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("example.com"));
     // A deep link to the same object loads it.

@@ -170,6 +170,8 @@ pub fn run_all(root: &Path) -> anyhow::Result<()> {
     );
     wait_for(sim_port)?;
     let data = root.join("target/bench-data");
+    // A fresh state each run: an earlier run's phone users would make the import skip every row.
+    let _ = std::fs::remove_dir_all(&data);
     let conjure = Server(
         Command::new(root.join("target/release/conjure"))
             .args([

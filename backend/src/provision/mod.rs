@@ -57,13 +57,7 @@ async fn template(st: &AppState, name: &str) -> Result<Template, AppError> {
 /// Creates a user: auth, then aor, then endpoint. If a step fails, what was made is removed again and the
 /// error says which step failed and why.
 pub async fn create(st: &AppState, new: &NewPhoneUser, who: &Who) -> Result<PhoneSetup, AppError> {
-    let names: Vec<String> = st
-        .store
-        .templates()
-        .await?
-        .into_iter()
-        .map(|t| t.name)
-        .collect();
+    let names = st.store.template_names().await?;
     if let Some((col, msg)) = rules::check(new, &names).into_iter().next() {
         return Err(AppError::new(StatusCode::BAD_REQUEST, msg).field(col));
     }

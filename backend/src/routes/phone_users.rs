@@ -207,13 +207,7 @@ pub async fn start_import(
                 ),
             )
         })?;
-    let templates: Vec<String> = st
-        .store
-        .templates()
-        .await?
-        .into_iter()
-        .map(|t| t.name)
-        .collect();
+    let templates = st.store.template_names().await?;
     let parsed = import::parse(&import::decode(&bytes)?, &templates)?;
     if q.dry_run {
         return Ok(Json(jobs::check(&st, parsed).await).into_response());

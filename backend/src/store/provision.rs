@@ -175,6 +175,15 @@ impl Store {
         .await
     }
 
+    pub async fn template_names(&self) -> Result<Vec<String>, StoreError> {
+        Ok(self
+            .templates()
+            .await?
+            .into_iter()
+            .map(|t| t.name)
+            .collect())
+    }
+
     /// Creates or replaces a template (a built-in one stays built-in).
     pub async fn save_template(&self, t: &Template) -> Result<(), StoreError> {
         let fields = serde_json::to_string(&t.fields).expect("fields serialise");
