@@ -106,6 +106,26 @@ async fn trace_logs_hold_no_secrets() {
             .status,
         200
     );
+    // A phone user with a generated SIP password, by form and by import.
+    let pu = call(
+        &app,
+        "POST",
+        "/api/phone-users",
+        Some(ADMIN),
+        Some(r#"{"extension":"2041","name":"Anna"}"#),
+    )
+    .await;
+    let sip_password = pu.json()["password"].as_str().unwrap().to_string();
+    let imported = call(
+        &app,
+        "POST",
+        "/api/imports",
+        Some(ADMIN),
+        Some("extension,name,password\n2042,Bo,import-pw-31337\n"),
+    )
+    .await;
+    assert_eq!(imported.status, 202);
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     // A failure path logs too (5xx): Asterisk refusing a wrong ARI password.
     let wrong = common::router(target(&base, "asterisk", "wrong-ari-pw-5678"));
     assert_eq!(
@@ -130,6 +150,8 @@ async fn trace_logs_hold_no_secrets() {
         "wrong-login-pw-77",
         &generated,
         &token,
+        &sip_password,
+        "import-pw-31337",
     ] {
         assert!(!logs.contains(secret), "'{secret}' is in the logs:\n{logs}");
     }

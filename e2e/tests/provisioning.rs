@@ -137,6 +137,18 @@ async fn wizard_then_spreadsheet_then_list() {
     );
     wait_for_text(c, "import-status", "300 created").await;
 
+    // An admin adds a template (a copy of the default one) and the wizard offers it.
+    c.goto(&format!("{}/templates", stack.conjure))
+        .await
+        .unwrap();
+    type_into(c, "new-template-name", "reception").await;
+    click(c, "add-template").await;
+    text_of(c, "template-reception").await;
+    c.goto(&format!("{}/phone-users/new", stack.conjure))
+        .await
+        .unwrap();
+    wait_for_text(c, "pu-template", "reception").await;
+
     // The list, and a delete (endpoint, aor, auth) after the browser's confirmation.
     c.goto(&format!("{}/phone-users", stack.conjure))
         .await

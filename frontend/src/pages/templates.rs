@@ -75,6 +75,32 @@ fn TemplateEditor(t: Template, can_edit: bool) -> impl IntoView {
 pub fn TemplatesPage() -> impl IntoView {
     let can_edit = use_session().is_admin();
     let templates = LocalResource::new(api::templates);
+    let new_name = RwSignal::new(String::new());
+    let add_error = RwSignal::new(None::<ApiError>);
+    // A new template starts as a copy of the default one, to edit below.
+    let add = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let base = templates
+            .get_untracked()
+            .and_then(Result::ok)
+            .and_then(|l| l.into_iter().next());
+        let t = Template {
+            name: new_name.get_untracked(),
+            description: "A copy of the default template.".into(),
+            fields: base.map(|b| b.fields).unwrap_or_default(),
+            builtin: false,
+        };
+        spawn_local(async move {
+            match api::save_template(&t).await {
+                Ok(_) => {
+                    add_error.set(None);
+                    new_name.set(String::new());
+                    templates.refetch();
+                }
+                Err(e) => add_error.set(Some(e)),
+            }
+        });
+    };
     view! {
         <section>
             <h1>"Phone templates"</h1>
@@ -84,6 +110,14 @@ pub fn TemplatesPage() -> impl IntoView {
                 Some(Err(e)) => view! { <ErrorBox error=e/> }.into_any(),
                 Some(Ok(list)) => list.into_iter().map(|t| view! { <TemplateEditor t=t can_edit=can_edit/> }).collect_view().into_any(),
             }}
+            <Show when=move || can_edit>
+                <h2>"New template"</h2>
+                <form class="inline-form" on:submit=add>
+                    <label>"Name" <input type="text" required placeholder="e.g. reception" bind:value=new_name data-testid="new-template-name"/></label>
+                    <button type="submit" class="primary" data-testid="add-template">"Add template"</button>
+                </form>
+                {move || add_error.get().map(|e| view! { <ErrorBox error=e/> })}
+            </Show>
         </section>
     }
 }
