@@ -126,7 +126,7 @@ pub fn ImportPage() -> impl IntoView {
                 }
             })}
             {move || progress.get().map(|p| {
-                let pct = if p.total == 0 { 100 } else { p.processed() * 100 / p.total };
+                let pct = (p.processed() * 100).checked_div(p.total).unwrap_or(100);
                 let status = if p.cancelled {
                     "Cancelled: the rows not started were left out."
                 } else if p.finished {
