@@ -5,6 +5,12 @@ use conjure::{AppState, Cli, ari::AriClient, demo};
 use model::api::Mode;
 use tracing_subscriber::EnvFilter;
 
+/// Every request allocates and frees hundreds of small strings (Asterisk renders an endpoint as 200+
+/// fields), where glibc's malloc took 30 % of an import's instructions (callgrind). Measured: imports
+/// 0.28x -> 0.31x of direct; idle RSS higher (35 MB against 11-28), peak lower.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
