@@ -131,11 +131,19 @@ mod tests {
 
     #[test]
     fn a_creation_records_the_request_not_every_default() {
-        let after: Vec<Field> = (0..200).map(|i| Field::new(format!("option_{i}"), "default")).collect();
-        let sent = [Field::new("option_7", "default"), Field::new("password", "x")];
+        let after: Vec<Field> = (0..200)
+            .map(|i| Field::new(format!("option_{i}"), "default"))
+            .collect();
+        let sent = [
+            Field::new("option_7", "default"),
+            Field::new("password", "x"),
+        ];
         let c = changes(&[], &after, &sent);
         assert_eq!(c.len(), 2);
-        assert_eq!((c[0].attribute.as_str(), c[0].after.as_str()), ("option_7", "default"));
+        assert_eq!(
+            (c[0].attribute.as_str(), c[0].after.as_str()),
+            ("option_7", "default")
+        );
         assert_eq!(c[1].after, "(changed)");
     }
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use axum::extract::Request;
 use axum::response::IntoResponse;
-use common::{ADMIN, As, app_with, call, harness, send};
+use common::{ADMIN, app_with, call, harness};
 use tower::ServiceExt;
 
 fn basic() -> String {
@@ -228,13 +228,12 @@ const FIVE_ROWS: &str = "extension;name;password\n3001;Ann;\n3002;Bob;too-short\
 #[tokio::test]
 async fn import_dry_run_then_apply_then_again() {
     let h = harness().await;
-    let dry = send(
+    let dry = call(
         &h.app,
         "POST",
         "/api/imports?dry_run=true",
-        As::Basic("admin", ADMIN),
+        Some(ADMIN),
         Some(FIVE_ROWS),
-        &[],
     )
     .await;
     assert_eq!(dry.status, 200, "{}", dry.text);
@@ -264,15 +263,7 @@ async fn import_dry_run_then_apply_then_again() {
         "a dry run changes nothing"
     );
 
-    let started = send(
-        &h.app,
-        "POST",
-        "/api/imports",
-        As::Basic("admin", ADMIN),
-        Some(FIVE_ROWS),
-        &[],
-    )
-    .await;
+    let started = call(&h.app, "POST", "/api/imports", Some(ADMIN), Some(FIVE_ROWS)).await;
     assert_eq!(started.status, 202, "{}", started.text);
     let id = started.json()["progress"]["id"].as_u64().unwrap();
     let events = call(
@@ -331,15 +322,7 @@ async fn import_dry_run_then_apply_then_again() {
     assert!(lines[2].starts_with("3,,failed,password:"), "{}", lines[2]);
 
     // The same file again: the done rows are skipped, nothing is created twice.
-    let again = send(
-        &h.app,
-        "POST",
-        "/api/imports",
-        As::Basic("admin", ADMIN),
-        Some(FIVE_ROWS),
-        &[],
-    )
-    .await;
+    let again = call(&h.app, "POST", "/api/imports", Some(ADMIN), Some(FIVE_ROWS)).await;
     let id2 = again.json()["progress"]["id"].as_u64().unwrap();
     let p = wait_finished(&h.app, id2).await;
     assert_eq!(
@@ -442,13 +425,12 @@ async fn files_that_cannot_be_imported_say_why_and_change_nothing() {
         ("\u{feff}extension,name\n\n\n", "no rows"),
     ];
     for (body, needle) in cases {
-        let r = send(
+        let r = call(
             &h.app,
             "POST",
             "/api/imports?dry_run=true",
-            As::Basic("admin", ADMIN),
+            Some(ADMIN),
             Some(body),
-            &[],
         )
         .await;
         assert_eq!(r.status, 400, "{needle}: {}", r.text);
