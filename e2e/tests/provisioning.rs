@@ -47,6 +47,8 @@ async fn wizard_then_spreadsheet_then_list() {
         20,
         "a generated password is shown once"
     );
+    click(c, "copy-setup").await;
+    wait_for_text(c, "copy-setup", "Copied").await;
     std::fs::write(
         artifacts().join("phone-user-ready.png"),
         c.screenshot().await.unwrap(),

@@ -13,10 +13,18 @@ pub fn SetupCard(setup: PhoneSetup) -> impl IntoView {
         "{} ({})\nSIP server: {}\nUser name: {}\nPassword: {password}\nTransport: {}\n",
         setup.user.name, setup.user.extension, setup.server, setup.username, setup.transport
     );
-    let copied = RwSignal::new(false);
+    let copied = RwSignal::new(None::<&'static str>);
     let copy = move |_| {
-        let _ = window().navigator().clipboard().write_text(&text);
-        copied.set(true);
+        // Browsers offer the clipboard only to https pages (and localhost); elsewhere it is undefined.
+        let navigator = window().navigator();
+        let available =
+            js_sys::Reflect::get(&navigator, &"clipboard".into()).is_ok_and(|c| !c.is_undefined());
+        copied.set(Some(if available {
+            let _ = navigator.clipboard().write_text(&text);
+            "Copied"
+        } else {
+            "This browser allows copying only on https pages: select the text and copy it"
+        }));
     };
     view! {
         <div class="setup-card" data-testid="phone-setup">
@@ -29,7 +37,7 @@ pub fn SetupCard(setup: PhoneSetup) -> impl IntoView {
             </dl>
             <p class="muted">"Conjure does not show a generated password again: copy or print it now."</p>
             <p class="actions no-print">
-                <button type="button" on:click=copy data-testid="copy-setup">{move || if copied.get() { "Copied" } else { "Copy" }}</button>
+                <button type="button" on:click=copy data-testid="copy-setup">{move || copied.get().unwrap_or("Copy")}</button>
                 <button type="button" on:click=|_| { let _ = window().print(); }>"Print"</button>
             </p>
         </div>
