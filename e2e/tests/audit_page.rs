@@ -60,3 +60,67 @@ async fn changes_show_up_in_the_audit_page() {
     assert_eq!(href, "/api/audit.csv?type=aor");
     driver.client.clone().close().await.unwrap();
 }
+
+async fn rows(c: &fantoccini::Client, expected: usize) -> usize {
+    let mut n = 0;
+    for _ in 0..50 {
+        n = c
+            .find_all(Locator::Css(&css("audit-row")))
+            .await
+            .unwrap()
+            .len();
+        if n == expected {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    n
+}
+
+/// After a day of edits: the newest 100 first, then older pages, and back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_log_is_read_page_by_page() {
+    let stack = stack(Mode::Asterisk).await;
+    for i in 0..230 {
+        let entry = model::api::AuditEntry {
+            seq: 0,
+            at: String::new(),
+            actor: if i % 2 == 0 {
+                "olga".into()
+            } else {
+                "token:billing".into()
+            },
+            address: "192.0.2.1".into(),
+            action: "put".into(),
+            object_type: model::ObjectType::Endpoint,
+            id: format!("{}", 2000 + i),
+            changes: vec![],
+            server: "http://pbx:8088".into(),
+            status: 200,
+            message: "saved".into(),
+        };
+        stack
+            .store
+            .change(conjure::store::Inventory::Keep, &entry)
+            .await
+            .unwrap();
+    }
+    let driver = e2e::signed_in(&stack).await;
+    let c = &driver.client;
+    c.goto(&format!("{}/audit", stack.conjure)).await.unwrap();
+    wait_for_text(c, "audit", "endpoint 2229").await;
+    assert_eq!(rows(c, 100).await, 100);
+    click(c, "audit-older").await;
+    wait_for_text(c, "audit-page", "Page 2").await;
+    wait_for_text(c, "audit", "endpoint 2129").await;
+    click(c, "audit-older").await;
+    wait_for_text(c, "audit", "endpoint 2000").await;
+    assert_eq!(rows(c, 30).await, 30);
+    click(c, "audit-newer").await;
+    wait_for_text(c, "audit-page", "Page 2").await;
+    // A filter starts again from the newest page.
+    type_into(c, "audit-actor", "olga").await;
+    wait_for_text(c, "audit-page", "Page 1").await;
+    assert_eq!(rows(c, 100).await, 100);
+    driver.client.clone().close().await.unwrap();
+}

@@ -159,7 +159,7 @@ pub struct InventoryPage {
 pub struct AuditEntry {
     pub seq: i64,
     pub at: String,
-    /// Who: `panel`, `ari-door`, `adopted`, later a user or a token.
+    /// Who: a user's name, `token:<name>`, or `conjure (recovery)` for what Conjure undid itself.
     pub actor: String,
     /// From where (client address), when known.
     pub address: String,

@@ -24,6 +24,8 @@ fn query_string(q: &AuditQuery) -> String {
     parts.join("&")
 }
 
+const PAGE: u32 = 100;
+
 #[component]
 pub fn AuditPage() -> impl IntoView {
     let actor = RwSignal::new(String::new());
@@ -31,6 +33,18 @@ pub fn AuditPage() -> impl IntoView {
     let id = RwSignal::new(String::new());
     let since = RwSignal::new(String::new());
     let until = RwSignal::new(String::new());
+    // Pages of older entries: the `before` cursors walked so far (empty: the newest page).
+    let cursors = RwSignal::new(Vec::<i64>::new());
+    Effect::new(move |_| {
+        (
+            actor.track(),
+            ty.track(),
+            id.track(),
+            since.track(),
+            until.track(),
+        );
+        cursors.set(Vec::new());
+    });
     let query = Memo::new(move |_| {
         let some = |s: String| Some(s).filter(|s| !s.is_empty());
         AuditQuery {
@@ -39,12 +53,17 @@ pub fn AuditPage() -> impl IntoView {
             id: some(id.get()),
             since: some(since.get()),
             until: some(until.get()),
-            before: None,
-            limit: 200,
+            before: cursors.with(|c| c.last().copied()),
+            limit: PAGE,
         }
     });
     let entries = LocalResource::new(move || {
-        let qs = query_string(&query.get());
+        let q = query.get();
+        // The page's own cursor and size go to the list, not to the CSV (which has everything that matches).
+        let mut qs = format!("{}&limit={}", query_string(&q), q.limit);
+        if let Some(b) = q.before {
+            qs.push_str(&format!("&before={b}"));
+        }
         async move { api::audit(&qs).await }
     });
     view! {
@@ -62,7 +81,15 @@ pub fn AuditPage() -> impl IntoView {
             {move || match entries.get() {
                 None => view! { <p class="muted">"Loading…"</p> }.into_any(),
                 Some(Err(e)) => view! { <ErrorBox error=e/> }.into_any(),
-                Some(Ok(list)) => view! {
+                Some(Ok(list)) => {
+                    let full = list.len() as u32 == PAGE;
+                    let last = list.last().map(|e| e.seq);
+                    view! {
+                    <div class="actions">
+                        <button type="button" disabled=move || cursors.with(Vec::is_empty) on:click=move |_| cursors.update(|c| { c.pop(); }) data-testid="audit-newer">"Newer"</button>
+                        <span class="muted" data-testid="audit-page">{move || format!("Page {}", cursors.with(Vec::len) + 1)}</span>
+                        <button type="button" disabled=!full on:click=move |_| if let Some(seq) = last { cursors.update(|c| c.push(seq)) } data-testid="audit-older">"Older"</button>
+                    </div>
                     <table data-testid="audit">
                         <thead><tr><th>"When"</th><th>"Who"</th><th>"What"</th><th>"Object"</th><th>"Changes"</th><th>"Asterisk"</th></tr></thead>
                         <tbody>
@@ -80,8 +107,9 @@ pub fn AuditPage() -> impl IntoView {
                             }).collect_view()}
                         </tbody>
                     </table>
+                    }
+                    .into_any()
                 }
-                .into_any(),
             }}
         </section>
     }
