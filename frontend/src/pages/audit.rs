@@ -36,13 +36,9 @@ pub fn AuditPage() -> impl IntoView {
     // Pages of older entries: the `before` cursors walked so far (empty: the newest page).
     let cursors = RwSignal::new(Vec::<i64>::new());
     Effect::new(move |_| {
-        (
-            actor.track(),
-            ty.track(),
-            id.track(),
-            since.track(),
-            until.track(),
-        );
+        for filter in [actor, ty, id, since, until] {
+            filter.track();
+        }
         cursors.set(Vec::new());
     });
     let query = Memo::new(move |_| {
