@@ -67,7 +67,12 @@ async fn main() -> anyhow::Result<()> {
         provision_concurrency: cli.provision_concurrency.max(1),
         ..state
     };
-    conjure::provision::recover(&state).await;
+    // In the background: with Asterisk down, undoing half-made users waits for timeouts, and the panel
+    // should be up meanwhile.
+    tokio::spawn({
+        let state = state.clone();
+        async move { conjure::provision::recover(&state).await }
+    });
     let listener = tokio::net::TcpListener::bind(cli.listen)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", cli.listen))?;
