@@ -76,12 +76,7 @@ async fn audited_put(
     who: &Who,
     action: &str,
 ) -> Result<Vec<Field>, AppError> {
-    let before = st
-        .store
-        .fields(ty, id.as_str())
-        .await
-        .map_err(db)?
-        .unwrap_or_default();
+    let before = st.store.fields(ty, id.as_str()).await?.unwrap_or_default();
     let sent = body.fields.as_deref().unwrap_or_default();
     match forward_put(st, ty, id, body).await {
         Ok(after) => {
@@ -159,10 +154,6 @@ fn entry(
     }
 }
 
-fn db(e: crate::store::StoreError) -> AppError {
-    e.into()
-}
-
 fn saved_but_not_recorded(e: crate::store::StoreError) -> AppError {
     AppError::new(
         StatusCode::INTERNAL_SERVER_ERROR,
@@ -195,7 +186,7 @@ pub async fn adopt(
             &entry,
         )
         .await
-        .map_err(db)
+        .map_err(AppError::from)
 }
 
 async fn forward_put(

@@ -84,6 +84,11 @@ fn cross_site() -> AppError {
     .hint("Reload the panel and try again. Scripts should use an API token.")
 }
 
+/// Compares without stopping at the first difference, so timing does not reveal the token.
+fn constant_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 /// Who sent this request, by the credentials `door` accepts.
 pub async fn authenticate(auth: &Auth, parts: &Parts, door: Door) -> Result<Principal, AppError> {
     let address = client_address(auth, parts);
@@ -145,7 +150,7 @@ pub async fn authenticate(auth: &Auth, parts: &Parts, door: Door) -> Result<Prin
             .get(CSRF_HEADER)
             .map(|v| v.as_bytes())
             .unwrap_or_default();
-        if browser_cross_site || !crate::routes::ari_door::constant_eq(sent, csrf.as_bytes()) {
+        if browser_cross_site || !constant_eq(sent, csrf.as_bytes()) {
             return Err(cross_site());
         }
     }

@@ -90,8 +90,3 @@ fn with_allow(mut r: Response) -> Response {
         .insert(header::ALLOW, HeaderValue::from_static(ALLOW));
     r
 }
-
-/// Compares without stopping at the first difference, so timing does not reveal the password.
-pub fn constant_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}

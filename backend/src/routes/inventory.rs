@@ -15,15 +15,9 @@ use crate::error::AppError;
 use crate::objects::{self, object_type};
 use model::account::Role;
 
-fn db(e: crate::store::StoreError) -> AppError {
-    e.into()
-}
-
 /// `{type: count}` for the navigation.
 pub async fn counts(State(st): State<AppState>) -> Result<Json<BTreeMap<String, u64>>, AppError> {
-    Ok(Json(
-        st.store.counts().await.map_err(db)?.into_iter().collect(),
-    ))
+    Ok(Json(st.store.counts().await?.into_iter().collect()))
 }
 
 pub async fn list(
@@ -34,7 +28,7 @@ pub async fn list(
     let ty = object_type(&ty)?;
     let search = q.search.to_lowercase();
     let first = q.page <= 1;
-    let mut page = st.store.list(ty, q).await.map_err(db)?;
+    let mut page = st.store.list(ty, q).await?;
     if ty == ObjectType::Endpoint && first {
         page.unmanaged = unmanaged(&st)
             .await?
@@ -59,11 +53,7 @@ async fn unmanaged(st: &AppState) -> Result<Vec<String>, AppError> {
         .filter_map(|e| e["resource"].as_str().map(str::to_string))
         .collect();
     ids.sort();
-    let known = st
-        .store
-        .known(ObjectType::Endpoint, ids.clone())
-        .await
-        .map_err(db)?;
+    let known = st.store.known(ObjectType::Endpoint, ids.clone()).await?;
     Ok(ids.into_iter().filter(|id| !known.contains(id)).collect())
 }
 
