@@ -80,8 +80,15 @@ pub struct Principal {
     pub role: Role,
     pub via: Via,
     pub address: String,
-    /// The session id, when signed in through the panel.
-    pub session: Option<String>,
+    /// The session, when signed in through the panel.
+    pub session: Option<SessionKeys>,
+}
+
+/// A panel session's cookie value and the CSRF token its state-changing requests must echo.
+#[derive(Debug, Clone)]
+pub struct SessionKeys {
+    pub id: String,
+    pub csrf: String,
 }
 
 impl Principal {
@@ -154,13 +161,6 @@ struct Inner {
     /// Argon2 takes 19 MB and tens of milliseconds per check by design; a burst of sign-ins waits here
     /// instead of taking all memory and every core.
     hashing: tokio::sync::Semaphore,
-}
-
-/// What a new session hands the browser.
-pub struct Opened {
-    pub id: String,
-    pub principal: Principal,
-    pub csrf: String,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -457,7 +457,7 @@ impl Auth {
     }
 
     /// The principal behind a session cookie, and the session's CSRF token.
-    pub fn session(&self, id: &str, address: &str) -> Result<(Principal, String), AppError> {
+    pub fn session(&self, id: &str, address: &str) -> Result<Principal, AppError> {
         let (user, csrf) = {
             let mut s = lock(&self.0.sessions);
             match s.touch(id, Instant::now(), self.limits()) {
@@ -475,8 +475,11 @@ impl Auth {
             }
         };
         let mut p = self.principal(&user, Via::Session, address)?;
-        p.session = Some(id.to_string());
-        Ok((p, csrf))
+        p.session = Some(SessionKeys {
+            id: id.to_string(),
+            csrf,
+        });
+        Ok(p)
     }
 
     /// Signs a user in: a new session.
@@ -485,7 +488,7 @@ impl Auth {
         user: &str,
         password: &str,
         address: &str,
-    ) -> Result<Opened, AppError> {
+    ) -> Result<Principal, AppError> {
         self.check_password(user, password, address).await?;
         let mut principal = self.principal(user, Via::Session, address)?;
         let id = password::random_text::<32>();
@@ -497,16 +500,15 @@ impl Auth {
             Instant::now(),
             self.limits(),
         );
-        principal.session = Some(id.clone());
+        principal.session = Some(SessionKeys {
+            id: id.clone(),
+            csrf: csrf.clone(),
+        });
         if let Err(e) = self.0.store.touch_login(user).await {
             tracing::warn!(%e, "cannot record the sign-in time");
         }
         tracing::info!(user, address, "signed in");
-        Ok(Opened {
-            id,
-            principal,
-            csrf,
-        })
+        Ok(principal)
     }
 
     pub fn logout(&self, session: &str) {
@@ -533,7 +535,8 @@ impl Auth {
             })?;
         password::check_new(&p.name, new)
             .map_err(|m| AppError::new(StatusCode::BAD_REQUEST, m).field(1))?;
-        self.set_password(&p.name, new, p.session.as_deref()).await
+        self.set_password(&p.name, new, p.session.as_ref().map(|s| s.id.as_str()))
+            .await
     }
 
     async fn set_password(

@@ -39,7 +39,11 @@ pub async fn taken(st: &AppState, ext: &str) -> Result<Option<String>, AppError>
 
 /// A user's template, or the default one.
 async fn template(st: &AppState, name: &str) -> Result<Template, AppError> {
-    let all = st.store.templates().await?;
+    pick(st.store.templates().await?, name)
+}
+
+/// `name`'s template out of `all`, or the default one for an empty name.
+fn pick(all: Vec<Template>, name: &str) -> Result<Template, AppError> {
     let wanted = if name.is_empty() {
         templates::DEFAULT
     } else {
@@ -57,11 +61,12 @@ async fn template(st: &AppState, name: &str) -> Result<Template, AppError> {
 /// Creates a user: auth, then aor, then endpoint. If a step fails, what was made is removed again and the
 /// error says which step failed and why.
 pub async fn create(st: &AppState, new: &NewPhoneUser, who: &Who) -> Result<PhoneSetup, AppError> {
-    let names = st.store.template_names().await?;
+    let all = st.store.templates().await?;
+    let names: Vec<String> = all.iter().map(|t| t.name.clone()).collect();
     if let Some((col, msg)) = rules::check(new, &names).into_iter().next() {
         return Err(AppError::new(StatusCode::BAD_REQUEST, msg).field(col));
     }
-    let t = template(st, &new.template).await?;
+    let t = pick(all, &new.template)?;
     if let Some(why) = taken(st, &new.extension).await? {
         return Err(AppError::new(StatusCode::CONFLICT, why)
             .hint("Choose another extension, or open the existing objects in the object browser.")

@@ -47,12 +47,16 @@ pub async fn json_body<T: serde::de::DeserializeOwned>(req: Request) -> Result<T
     })
 }
 
-fn me(p: &Principal, csrf: String) -> Me {
+fn me(p: &Principal) -> Me {
     Me {
         user: p.name.clone(),
         role: p.role,
         via: p.via.as_str().into(),
-        csrf,
+        csrf: p
+            .session
+            .as_ref()
+            .map(|s| s.csrf.clone())
+            .unwrap_or_default(),
     }
 }
 
@@ -75,31 +79,23 @@ pub async fn login(State(st): State<AppState>, req: Request) -> Result<Response,
         .auth
         .login(form.user.trim(), &form.password, &address)
         .await?;
-    let cookie = session_cookie(&st.auth, &parts, Some(&opened.id));
-    Ok((
-        [(header::SET_COOKIE, cookie)],
-        Json(me(&opened.principal, opened.csrf)),
-    )
-        .into_response())
+    let cookie = session_cookie(
+        &st.auth,
+        &parts,
+        opened.session.as_ref().map(|s| s.id.as_str()),
+    );
+    Ok(([(header::SET_COOKIE, cookie)], Json(me(&opened))).into_response())
 }
 
 /// `GET /api/session`: who is signed in, with the CSRF token the panel must echo.
-pub async fn current(State(st): State<AppState>, p: Principal) -> Json<Me> {
-    let csrf = match &p.session {
-        Some(id) => st
-            .auth
-            .session(id, &p.address)
-            .map(|(_, c)| c)
-            .unwrap_or_default(),
-        None => String::new(),
-    };
-    Json(me(&p, csrf))
+pub async fn current(p: Principal) -> Json<Me> {
+    Json(me(&p))
 }
 
 /// `POST /api/logout`.
 pub async fn logout(State(st): State<AppState>, p: Principal, req: Request) -> Response {
-    if let Some(id) = &p.session {
-        st.auth.logout(id);
+    if let Some(keys) = &p.session {
+        st.auth.logout(&keys.id);
         tracing::info!(user = %p.name, "signed out");
     }
     let (parts, _) = req.into_parts();

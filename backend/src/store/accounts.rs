@@ -27,6 +27,22 @@ fn role(s: String) -> Role {
     Role::parse(&s).unwrap_or(Role::Viewer)
 }
 
+const USERS: &str = "SELECT name, role, disabled, created_at, last_login, hash FROM users";
+const TOKENS: &str =
+    "SELECT id, name, role, created_at, created_by, last_used, revoked_at, hash FROM tokens";
+
+fn all_users(c: &rusqlite::Connection) -> rusqlite::Result<Vec<UserRow>> {
+    c.prepare(&format!("{USERS} ORDER BY name"))?
+        .query_map([], user_row)?
+        .collect()
+}
+
+fn all_tokens(c: &rusqlite::Connection) -> rusqlite::Result<Vec<TokenRow>> {
+    c.prepare(&format!("{TOKENS} ORDER BY id"))?
+        .query_map([], token_row)?
+        .collect()
+}
+
 fn user_row(r: &rusqlite::Row) -> rusqlite::Result<UserRow> {
     Ok(UserRow {
         view: UserView {
@@ -59,15 +75,7 @@ impl Store {
     /// Every user and token, at start (before the async runtime serves anything).
     pub fn accounts_blocking(&self) -> Result<(Vec<UserRow>, Vec<TokenRow>), StoreError> {
         let c = self.conn.lock().unwrap_or_else(|p| p.into_inner());
-        let users = c
-            .prepare("SELECT name, role, disabled, created_at, last_login, hash FROM users ORDER BY name")?
-            .query_map([], user_row)?
-            .collect::<rusqlite::Result<_>>()?;
-        let tokens = c
-            .prepare("SELECT id, name, role, created_at, created_by, last_used, revoked_at, hash FROM tokens ORDER BY id")?
-            .query_map([], token_row)?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok((users, tokens))
+        Ok((all_users(&c)?, all_tokens(&c)?))
     }
 
     pub fn add_user_blocking(&self, name: &str, role: Role, hash: &str) -> Result<(), StoreError> {
@@ -80,21 +88,14 @@ impl Store {
     }
 
     pub async fn users(&self) -> Result<Vec<UserRow>, StoreError> {
-        let store = self.clone();
-        tokio::task::spawn_blocking(move || store.accounts_blocking().map(|a| a.0))
-            .await
-            .expect("a database task panicked")
+        self.with(|c| all_users(c)).await
     }
 
     pub async fn user(&self, name: &str) -> Result<Option<UserRow>, StoreError> {
         let name = name.to_string();
         self.with(move |c| {
-            c.query_row(
-                "SELECT name, role, disabled, created_at, last_login, hash FROM users WHERE name = ?1",
-                [name],
-                user_row,
-            )
-            .optional()
+            c.query_row(&format!("{USERS} WHERE name = ?1"), [name], user_row)
+                .optional()
         })
         .await
     }
@@ -145,10 +146,7 @@ impl Store {
     }
 
     pub async fn tokens(&self) -> Result<Vec<TokenRow>, StoreError> {
-        let store = self.clone();
-        tokio::task::spawn_blocking(move || store.accounts_blocking().map(|a| a.1))
-            .await
-            .expect("a database task panicked")
+        self.with(|c| all_tokens(c)).await
     }
 
     pub async fn add_token(
