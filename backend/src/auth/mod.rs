@@ -12,7 +12,7 @@ pub mod throttle;
 
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
 use axum::http::{HeaderName, StatusCode};
@@ -157,7 +157,8 @@ struct Inner {
     /// When a token's `last_used` was last written, so a busy script costs one write a minute.
     token_written: Mutex<HashMap<i64, Instant>>,
     /// Verified against when the user does not exist, so the answer takes as long either way.
-    dummy_hash: String,
+    /// Made on first need, not at start (it costs an argon2 hash and its 19 MiB).
+    dummy_hash: std::sync::OnceLock<String>,
     /// Argon2 takes 19 MB and tens of milliseconds per check by design; a burst of sign-ins waits here
     /// instead of taking all memory and every core.
     hashing: tokio::sync::Semaphore,
@@ -242,7 +243,7 @@ impl Auth {
             sessions: Mutex::default(),
             throttle: Mutex::default(),
             token_written: Mutex::default(),
-            dummy_hash: password::hash(&password::generate()),
+            dummy_hash: std::sync::OnceLock::new(),
             hashing: tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
             ),
@@ -264,7 +265,7 @@ impl Auth {
         self.0
             .users
             .read()
-            .unwrap_or_else(|p| p.into_inner())
+            .unwrap_or_else(PoisonError::into_inner)
             .get(name)
             .cloned()
     }
@@ -335,13 +336,20 @@ impl Auth {
 
     /// Argon2 and the throttle's bookkeeping; the caller holds a hashing permit.
     async fn verify(&self, user: &str, password: &str, address: &str) -> Result<(), AppError> {
-        let hash = self
-            .user(user)
-            .map_or_else(|| self.0.dummy_hash.clone(), |u| u.hash);
+        let hash = self.user(user).map(|u| u.hash);
         let given = password.to_string();
-        let ok = tokio::task::spawn_blocking(move || password::verify(&given, &hash))
-            .await
-            .unwrap_or(false)
+        let auth = self.clone();
+        let ok = tokio::task::spawn_blocking(move || {
+            let hash = hash.unwrap_or_else(|| {
+                auth.0
+                    .dummy_hash
+                    .get_or_init(|| password::hash(&password::generate()))
+                    .clone()
+            });
+            password::verify(&given, &hash)
+        })
+        .await
+        .unwrap_or(false)
             && self.user(user).is_some();
         let mut t = lock(&self.0.throttle);
         let now = Instant::now();
@@ -400,7 +408,7 @@ impl Auth {
             .0
             .tokens
             .read()
-            .unwrap_or_else(|p| p.into_inner())
+            .unwrap_or_else(PoisonError::into_inner)
             .get(&token_hash(value))
             .cloned();
         let Some(t) = found else {
@@ -557,7 +565,7 @@ impl Auth {
             .0
             .users
             .write()
-            .unwrap_or_else(|p| p.into_inner())
+            .unwrap_or_else(PoisonError::into_inner)
             .get_mut(user)
         {
             u.hash = hash;
@@ -616,7 +624,7 @@ impl Auth {
         self.0
             .users
             .write()
-            .unwrap_or_else(|p| p.into_inner())
+            .unwrap_or_else(PoisonError::into_inner)
             .insert(
                 name.to_string(),
                 UserRec {
@@ -649,7 +657,7 @@ impl Auth {
                 .0
                 .users
                 .read()
-                .unwrap_or_else(|p| p.into_inner())
+                .unwrap_or_else(PoisonError::into_inner)
                 .values()
                 .filter(|u| u.role == Role::Admin && !u.disabled)
                 .count();
@@ -666,7 +674,7 @@ impl Auth {
             .0
             .users
             .write()
-            .unwrap_or_else(|p| p.into_inner())
+            .unwrap_or_else(PoisonError::into_inner)
             .get_mut(name)
         {
             u.role = role.unwrap_or(u.role);
@@ -714,7 +722,7 @@ impl Auth {
         self.0
             .tokens
             .write()
-            .unwrap_or_else(|p| p.into_inner())
+            .unwrap_or_else(PoisonError::into_inner)
             .insert(
                 hash,
                 TokenRec {
@@ -736,7 +744,7 @@ impl Auth {
         self.0
             .tokens
             .write()
-            .unwrap_or_else(|p| p.into_inner())
+            .unwrap_or_else(PoisonError::into_inner)
             .retain(|_, t| t.id != id);
         Ok(())
     }
