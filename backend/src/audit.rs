@@ -3,29 +3,48 @@
 
 use std::collections::BTreeMap;
 
-use model::api::AuditChange;
+use model::api::{AuditChange, AuditEntry};
 use model::{Field, secret};
 
 /// The author of a change.
 #[derive(Debug, Clone)]
 pub struct Who {
-    /// `panel`, `ari-door`, … (users and tokens arrive with the users issue).
+    /// A user's name, `token:<name>`, or `conjure (…)` for what Conjure did itself.
     pub actor: String,
     /// The client's address, when the server knows it.
     pub address: String,
 }
 
-impl Who {
-    pub fn new(actor: &str, req: &axum::extract::Request) -> Self {
-        let address = req
-            .extensions()
-            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|c| c.0.ip().to_string())
-            .unwrap_or_default();
-        Who {
-            actor: actor.into(),
-            address,
-        }
+/// An entry for something done to Conjure itself rather than to Asterisk: `kind` is `user`, `token`,
+/// `template`, `phone-users` or `import`. Passwords and token values never go in `changes` or `message`.
+pub fn event(
+    who: &Who,
+    action: &str,
+    kind: &str,
+    id: &str,
+    message: impl Into<String>,
+) -> AuditEntry {
+    AuditEntry {
+        seq: 0,
+        at: String::new(),
+        actor: who.actor.clone(),
+        address: who.address.clone(),
+        action: action.into(),
+        object_type: kind.into(),
+        id: id.into(),
+        changes: Vec::new(),
+        server: String::new(),
+        status: 200,
+        message: message.into(),
+    }
+}
+
+/// One before → after line of an [`event`].
+pub fn change(attribute: &str, before: impl ToString, after: impl ToString) -> AuditChange {
+    AuditChange {
+        attribute: attribute.into(),
+        before: before.to_string(),
+        after: after.to_string(),
     }
 }
 

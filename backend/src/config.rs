@@ -6,15 +6,12 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Parser;
+/// A secret string (`secrecy`): `Debug` prints `[REDACTED]`, and reading it takes `expose_secret()`.
+pub use secrecy::{ExposeSecret, SecretString as Secret};
 
-/// A secret string: `Debug` prints `[redacted]`.
-#[derive(Clone, Default, PartialEq, Eq)]
-pub struct Secret(pub String);
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("[redacted]")
-    }
+/// For clap: a flag's value straight into a [`Secret`], so `Cli`'s `Debug` cannot print it.
+fn secret(value: &str) -> Result<Secret, std::convert::Infallible> {
+    Ok(Secret::from(value))
 }
 
 #[derive(Debug, Clone, Parser)]
@@ -34,8 +31,8 @@ pub struct Cli {
     #[arg(long, env = "CONJURE_ARI_USER", default_value = "asterisk")]
     pub ari_user: String,
     /// The ARI user's password. Prefer --ari-password-file.
-    #[arg(long, env = "CONJURE_ARI_PASSWORD", hide_env_values = true)]
-    pub ari_password: Option<String>,
+    #[arg(long, env = "CONJURE_ARI_PASSWORD", hide_env_values = true, value_parser = secret)]
+    pub ari_password: Option<Secret>,
     /// A file holding the ARI password (trailing newline ignored).
     #[arg(long, env = "CONJURE_ARI_PASSWORD_FILE")]
     pub ari_password_file: Option<PathBuf>,
@@ -47,8 +44,8 @@ pub struct Cli {
     pub dist: PathBuf,
     /// Password of the first user, `admin`, created at the first start. Without it Conjure generates one
     /// and prints it once. Ignored once users exist.
-    #[arg(long, env = "CONJURE_ADMIN_PASSWORD", hide_env_values = true)]
-    pub admin_password: Option<String>,
+    #[arg(long, env = "CONJURE_ADMIN_PASSWORD", hide_env_values = true, value_parser = secret)]
+    pub admin_password: Option<Secret>,
     /// A file holding the first admin's password.
     #[arg(long, env = "CONJURE_ADMIN_PASSWORD_FILE")]
     pub admin_password_file: Option<PathBuf>,
@@ -80,6 +77,10 @@ pub struct Cli {
     /// How many rows of a phone-user import go to Asterisk at once.
     #[arg(long, env = "CONJURE_PROVISION_CONCURRENCY", default_value_t = 8)]
     pub provision_concurrency: usize,
+    /// The address phones register to (e.g. `pbx.example.com` or `pbx.example.com:5061`), shown on the
+    /// phone setup card and in import results. Without it the card says that it is not set.
+    #[arg(long, env = "CONJURE_SIP_SERVER")]
+    pub sip_server: Option<String>,
     /// How long one ARI request may take, in milliseconds, before Conjure answers 504.
     #[arg(long, env = "CONJURE_ARI_TIMEOUT_MS", default_value_t = 5000)]
     pub ari_timeout_ms: u64,
@@ -89,6 +90,43 @@ pub struct Cli {
 }
 
 impl Cli {
+    /// `--frame-ancestors`, each checked: it goes into the CSP header, where a `;` or a space would add
+    /// directives or sources of the caller's choosing.
+    pub fn frame_ancestors(&self) -> anyhow::Result<Vec<String>> {
+        self.frame_ancestors
+            .iter()
+            .map(|o| o.trim())
+            .filter(|o| !o.is_empty())
+            .map(|o| check_origin(o).map(|()| o.to_string()))
+            .collect()
+    }
+
+    /// `--sip-server`, checked: a host name or address, with an optional port.
+    pub fn sip_server(&self) -> anyhow::Result<Option<String>> {
+        let Some(s) = self
+            .sip_server
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        else {
+            return Ok(None);
+        };
+        let host = s
+            .rsplit_once(':')
+            .filter(|(h, p)| !h.ends_with(':') && p.parse::<u16>().is_ok())
+            .map_or(s, |(h, _)| h);
+        let ok = !host.is_empty()
+            && host
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-._[]:".contains(&b));
+        if !ok {
+            anyhow::bail!(
+                "--sip-server '{s}' must be the host phones register to, like pbx.example.com or pbx.example.com:5061"
+            );
+        }
+        Ok(Some(s.to_string()))
+    }
+
     /// The base path as the router needs it: `""` or `/prefix` without a trailing slash.
     pub fn base_path(&self) -> anyhow::Result<String> {
         let b = self.base_path.trim_end_matches('/');
@@ -152,7 +190,7 @@ pub struct AriTarget {
 impl Cli {
     pub fn admin_password(&self) -> anyhow::Result<Option<Secret>> {
         read_secret(
-            self.admin_password.as_deref(),
+            self.admin_password.as_ref(),
             self.admin_password_file.as_ref(),
             "admin password",
         )
@@ -163,7 +201,7 @@ impl Cli {
         let Some(url) = &self.ari_url else {
             return Ok(None);
         };
-        let password = read_secret(self.ari_password.as_deref(), self.ari_password_file.as_ref(), "ARI password")?
+        let password = read_secret(self.ari_password.as_ref(), self.ari_password_file.as_ref(), "ARI password")?
             .ok_or_else(|| anyhow::anyhow!("--ari-url is set but no ARI password: set CONJURE_ARI_PASSWORD or --ari-password-file"))?;
         Ok(Some(AriTarget {
             base: normalise_base(url)?,
@@ -172,6 +210,38 @@ impl Cli {
             timeout: Duration::from_millis(self.ari_timeout_ms),
             connect_timeout: Duration::from_millis(self.ari_connect_timeout_ms),
         }))
+    }
+}
+
+/// `'self'`, or an origin `https://host[:port]` (a leading `*.` allowed, as CSP allows it).
+fn check_origin(origin: &str) -> anyhow::Result<()> {
+    let bad = || {
+        anyhow::anyhow!(
+            "--frame-ancestors '{origin}': give origins like https://portal.example.com, or 'self' \
+             (several separated by commas, no spaces or semicolons inside one)"
+        )
+    };
+    if origin == "'self'" {
+        return Ok(());
+    }
+    let rest = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"))
+        .ok_or_else(bad)?;
+    let rest = rest.strip_suffix('/').unwrap_or(rest);
+    let (host, port) = rest
+        .rsplit_once(':')
+        .map_or((rest, None), |(h, p)| (h, Some(p)));
+    let host = host.strip_prefix("*.").unwrap_or(host);
+    let host_ok = !host.is_empty()
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-.".contains(&b));
+    let port_ok = port.is_none_or(|p| p == "*" || p.parse::<u16>().is_ok());
+    if host_ok && port_ok {
+        Ok(())
+    } else {
+        Err(bad())
     }
 }
 
@@ -199,18 +269,16 @@ pub fn normalise_base(url: &str) -> anyhow::Result<String> {
 }
 
 fn read_secret(
-    value: Option<&str>,
+    value: Option<&Secret>,
     file: Option<&PathBuf>,
     what: &str,
 ) -> anyhow::Result<Option<Secret>> {
     if let Some(path) = file {
         let text = std::fs::read_to_string(path)
             .map_err(|e| anyhow::anyhow!("cannot read the {what} file {}: {e}", path.display()))?;
-        return Ok(Some(Secret(
-            text.trim_end_matches(['\r', '\n']).to_string(),
-        )));
+        return Ok(Some(Secret::from(text.trim_end_matches(['\r', '\n']))));
     }
-    Ok(value.map(|v| Secret(v.to_string())))
+    Ok(value.cloned())
 }
 
 #[cfg(test)]
@@ -235,6 +303,65 @@ mod tests {
 
     #[test]
     fn secrets_do_not_print() {
-        assert_eq!(format!("{:?}", Secret("hunter2".into())), "[redacted]");
+        assert!(!format!("{:?}", Secret::from("hunter2")).contains("hunter2"));
+        let cli = Cli::parse_from([
+            "conjure",
+            "--ari-url",
+            "http://pbx:8088",
+            "--ari-password",
+            "hunter2",
+            "--admin-password",
+            "admin-hunter3",
+        ]);
+        let shown = format!("{cli:?} {:?}", cli.ari_target().unwrap());
+        assert!(!shown.contains("hunter"), "{shown}");
+        assert_eq!(
+            cli.ari_target().unwrap().unwrap().password.expose_secret(),
+            "hunter2"
+        );
+    }
+
+    #[test]
+    fn frame_ancestors_are_origins_and_nothing_else() {
+        let cli = |v: &str| Cli::parse_from(["conjure", "--frame-ancestors", v]).frame_ancestors();
+        assert_eq!(
+            cli("https://portal.example.com,'self', http://10.0.0.5:8443").unwrap(),
+            [
+                "https://portal.example.com",
+                "'self'",
+                "http://10.0.0.5:8443"
+            ]
+        );
+        assert!(cli("https://*.example.com").is_ok());
+        for bad in [
+            "https://a.example.com; script-src *",
+            "https://a.example.com https://evil.example",
+            "portal.example.com",
+            "https://",
+            "https://a.example.com:99999",
+            "'unsafe-inline'",
+            "https://a.example.com/path",
+        ] {
+            assert!(cli(bad).is_err(), "{bad} was accepted");
+        }
+    }
+
+    #[test]
+    fn sip_server_is_a_host_with_an_optional_port() {
+        let cli = |v: &str| Cli::parse_from(["conjure", "--sip-server", v]).sip_server();
+        assert_eq!(
+            cli("pbx.example.com").unwrap().as_deref(),
+            Some("pbx.example.com")
+        );
+        assert_eq!(
+            cli("pbx.example.com:5061").unwrap().as_deref(),
+            Some("pbx.example.com:5061")
+        );
+        assert_eq!(
+            cli("[2001:db8::1]:5060").unwrap().as_deref(),
+            Some("[2001:db8::1]:5060")
+        );
+        assert!(cli("pbx example").is_err() && cli("<script>").is_err());
+        assert_eq!(Cli::parse_from(["conjure"]).sip_server().unwrap(), None);
     }
 }

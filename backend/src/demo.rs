@@ -26,7 +26,7 @@ pub async fn start() -> std::io::Result<AriTarget> {
     Ok(AriTarget {
         base: format!("http://{addr}"),
         user: "conjure".into(),
-        password: Secret(password),
+        password: Secret::from(password),
         timeout: Duration::from_secs(5),
         connect_timeout: Duration::from_secs(2),
     })

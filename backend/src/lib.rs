@@ -10,6 +10,7 @@ pub mod error;
 pub mod objects;
 pub mod provision;
 pub mod routes;
+pub mod spreadsheet;
 pub mod store;
 
 use std::future::Future;
@@ -40,6 +41,8 @@ pub struct AppState {
     pub jobs: Arc<provision::jobs::Jobs>,
     /// How many rows of an import go to Asterisk at once.
     pub provision_concurrency: usize,
+    /// Where phones register (`--sip-server`), for the phone setup card; `None`: not set.
+    pub sip_server: Option<String>,
     /// The panel's index.html with the base path applied and its CSP, computed by [`app`] from `dist`.
     pub index: Arc<routes::spa::Index>,
 }
@@ -66,6 +69,7 @@ impl AppState {
             base_path: String::new(),
             jobs: Arc::default(),
             provision_concurrency: 8,
+            sip_server: None,
             index: Arc::default(),
         }
     }
@@ -97,13 +101,17 @@ impl AppState {
     }
 }
 
-/// Serves `state` on `listener` until `shutdown` completes.
+/// Serves `state` on `listener` until `shutdown` completes. Each request carries its peer's address
+/// (`ConnectInfo`): the throttle, the audit log and the trusted-proxy checks are keyed by it.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

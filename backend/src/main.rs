@@ -20,12 +20,6 @@ async fn main() -> anyhow::Result<()> {
         )
         .init();
     let cli = Cli::parse();
-    std::fs::create_dir_all(&cli.data_dir).map_err(|e| {
-        anyhow::anyhow!(
-            "cannot create the data directory {}: {e}",
-            cli.data_dir.display()
-        )
-    })?;
     let (target, mode) = match cli.ari_target()? {
         Some(t) => (t, Mode::Asterisk),
         None => (demo::start().await?, Mode::Demo),
@@ -44,15 +38,8 @@ async fn main() -> anyhow::Result<()> {
     if !cli.dist.join("index.html").exists() {
         tracing::warn!(dist = %cli.dist.display(), "the panel is not built; `cargo xtask run` builds it");
     }
+    let frame_ancestors = cli.frame_ancestors()?;
     let store = conjure::store::Store::open(&cli.data_dir)?;
-    for origin in &cli.frame_ancestors {
-        if !(origin.starts_with("https://") || origin.starts_with("http://") || origin == "'self'")
-        {
-            anyhow::bail!(
-                "--frame-ancestors '{origin}': give origins like https://portal.example.com, or 'self'"
-            );
-        }
-    }
     let state = AppState::new(
         AriClient::new(target),
         mode,
@@ -60,11 +47,12 @@ async fn main() -> anyhow::Result<()> {
         cli.dist.clone(),
         store,
     )
-    .with_frame_ancestors(cli.frame_ancestors.clone())
+    .with_frame_ancestors(frame_ancestors)
     .with_auth_settings(auth_settings)
     .with_base_path(&base_path);
     let state = AppState {
         provision_concurrency: cli.provision_concurrency.max(1),
+        sip_server: cli.sip_server()?,
         ..state
     };
     // In the background: with Asterisk down, undoing half-made users waits for timeouts, and the panel

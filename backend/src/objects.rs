@@ -47,6 +47,8 @@ pub async fn write(
     if let Some(why) = ty.write_refusal() {
         return Err(AppError::new(StatusCode::FORBIDDEN, why));
     }
+    // The doors' parser ran this already; Conjure's own writers (phone users, templates) did not.
+    body.check().map_err(AppError::body)?;
     let fields = body.fields.as_deref().unwrap_or_default();
     let mut findings = check_fields(ty, fields, false);
     // Rules for a new object (required options, an endpoint without codecs) only matter when the PUT
@@ -145,7 +147,7 @@ fn entry(
         actor: who.actor.clone(),
         address: who.address.clone(),
         action: action.into(),
-        object_type: ty,
+        object_type: ty.to_string(),
         id: id.to_string(),
         changes,
         server: st.ari.base().to_string(),

@@ -187,3 +187,34 @@ async fn a_portal_proxy_may_vouch_for_its_users() {
         (Some("otto"), Some("203.0.113.9"))
     );
 }
+
+/// Under a base path a Secure cookie is `__Secure-`, not `__Host-`: `__Host-` demands `Path=/`, which
+/// would hand the session to every other app behind the same portal.
+#[tokio::test]
+async fn a_secure_cookie_under_a_base_path_keeps_its_path() {
+    let (app, _sim, _) = app_with("/nonexistent", |s| {
+        s.with_base_path("/pbx/conjure")
+            .with_auth_settings(conjure::auth::Settings {
+                secure_cookies: true,
+                ..Default::default()
+            })
+    })
+    .await;
+    let body = serde_json::json!({"user": "admin", "password": ADMIN}).to_string();
+    let r = send(
+        &app,
+        "POST",
+        "/pbx/conjure/api/login",
+        As::Nobody,
+        Some(&body),
+        &[],
+    )
+    .await;
+    let cookie = r.headers["set-cookie"].to_str().unwrap();
+    assert!(
+        cookie.starts_with("__Secure-conjure_session=")
+            && cookie.contains("Path=/pbx/conjure;")
+            && cookie.contains("; Secure"),
+        "{cookie}"
+    );
+}

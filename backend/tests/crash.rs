@@ -3,44 +3,14 @@
 
 mod common;
 
-use std::process::{Command, Stdio};
-use std::time::Duration;
-
 #[tokio::test]
 async fn acknowledged_saves_survive_kill_9() {
     let (_sim, sim_base) = common::sim().await;
     let dir = std::env::temp_dir().join(format!("conjure-kill-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut child = KillOnDrop(
-        Command::new(env!("CARGO_BIN_EXE_conjure"))
-            .args([
-                "--listen",
-                &format!("127.0.0.1:{port}"),
-                "--ari-url",
-                &sim_base,
-            ])
-            .arg("--data-dir")
-            .arg(&dir)
-            .env("CONJURE_ARI_PASSWORD", "asterisk")
-            .env("CONJURE_ADMIN_PASSWORD", common::ADMIN)
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let base = format!("http://127.0.0.1:{port}");
+    let mut child = common::binary(&sim_base, &dir).await;
+    let base = child.url.clone();
     let http = reqwest::Client::new();
-    for _ in 0..100 {
-        if http.get(format!("{base}/healthz")).send().await.is_ok() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
     // Saves in flight from 8 tasks at once, so group commits are exercised.
     let mut tasks = Vec::new();
     for t in 0..8 {
@@ -67,8 +37,8 @@ async fn acknowledged_saves_survive_kill_9() {
     for t in tasks {
         acked.extend(t.await.unwrap());
     }
-    child.0.kill().unwrap(); // SIGKILL
-    child.0.wait().unwrap();
+    child.child.kill().unwrap(); // SIGKILL
+    child.child.wait().unwrap();
     let store = conjure::store::Store::open(&dir).unwrap();
     for id in &acked {
         assert!(
@@ -93,14 +63,4 @@ async fn acknowledged_saves_survive_kill_9() {
         "every acknowledged change is in the audit log"
     );
     std::fs::remove_dir_all(&dir).unwrap();
-}
-
-/// A failed assertion must not leave the server running (it would hold the test's output open).
-struct KillOnDrop(std::process::Child);
-
-impl Drop for KillOnDrop {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }

@@ -14,12 +14,14 @@ async fn login(app: &axum::Router, user: &str, password: &str) -> (String, Strin
     let r = send(app, "POST", "/api/login", As::Nobody, Some(&body), &[]).await;
     assert_eq!(r.status, 200, "{}", r.text);
     let cookie = r.headers["set-cookie"].to_str().unwrap().to_string();
+    // `conjure_session=`, or `__Host-conjure_session=` when the cookie is Secure.
     let id = cookie
         .split(';')
         .next()
         .unwrap()
-        .strip_prefix("conjure_session=")
+        .split_once("conjure_session=")
         .unwrap()
+        .1
         .to_string();
     (id, r.json()["csrf"].as_str().unwrap().to_string(), cookie)
 }
@@ -167,6 +169,7 @@ async fn sessions_end_when_idle_and_cookies_can_be_secure() {
     .await;
     let (id, _, cookie) = login(&app, "admin", ADMIN).await;
     assert!(cookie.contains("; Secure"), "{cookie}");
+    assert!(cookie.starts_with("__Host-conjure_session="), "{cookie}");
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(
         send(
@@ -247,12 +250,13 @@ async fn twenty_wrong_passwords_in_a_row() {
         429
     );
     assert_eq!(
-        call(
+        send(
             &h.app,
             "GET",
             "/ari/asterisk/config/dynamic/res_pjsip/aor/x",
-            Some(ADMIN),
-            None
+            As::Basic("admin", ADMIN),
+            None,
+            &from
         )
         .await
         .status,

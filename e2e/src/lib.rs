@@ -57,7 +57,7 @@ pub async fn stack_with(mode: Mode, f: impl FnOnce(AppState) -> AppState) -> Sta
     let target = AriTarget {
         base: format!("http://{sim_addr}"),
         user: "asterisk".into(),
-        password: Secret("asterisk".into()),
+        password: Secret::from("asterisk"),
         timeout: Duration::from_secs(5),
         connect_timeout: Duration::from_secs(2),
     };
@@ -65,7 +65,7 @@ pub async fn stack_with(mode: Mode, f: impl FnOnce(AppState) -> AppState) -> Sta
     let state = AppState::new(
         AriClient::new(target),
         mode,
-        Some(Secret(ADMIN.into())),
+        Some(Secret::from(ADMIN)),
         dist,
         store.clone(),
     );

@@ -92,7 +92,7 @@ async fn a_long_log_is_read_page_by_page() {
             },
             address: "192.0.2.1".into(),
             action: "put".into(),
-            object_type: model::ObjectType::Endpoint,
+            object_type: "endpoint".into(),
             id: format!("{}", 2000 + i),
             changes: vec![],
             server: "http://pbx:8088".into(),

@@ -40,8 +40,17 @@ async fn wizard_then_spreadsheet_then_list() {
         .unwrap();
     type_into(c, "pu-extension", "2041").await;
     type_into(c, "pu-name", "Anna Berg").await;
+    click(c, "pu-voicemail").await;
     click(c, "pu-create").await;
     assert_eq!(text_of(c, "setup-username").await, "2041");
+    // No --sip-server in this stack: the card says so instead of showing the ARI URL's 127.0.0.1.
+    let server = text_of(c, "setup-server").await;
+    assert!(server.starts_with("not set"), "{server}");
+    let (_, endpoint) = stack.on_asterisk("endpoint/2041").await;
+    assert!(
+        endpoint.contains(r#""mailboxes","value":"2041@default""#),
+        "the checkbox gives a box numbered like the extension: {endpoint}"
+    );
     assert_eq!(
         text_of(c, "setup-password").await.len(),
         20,

@@ -182,7 +182,7 @@ pub async fn audit(qs: &str) -> Result<Vec<AuditEntry>, ApiError> {
 }
 
 fn remember(me: Me) -> Me {
-    CSRF.with(|c| *c.borrow_mut() = me.csrf.clone());
+    CSRF.with(|c| *c.borrow_mut() = me.csrf.expose().to_string());
     me
 }
 
@@ -195,7 +195,10 @@ pub async fn session() -> Result<Option<Me>, ApiError> {
 }
 
 pub async fn login(user: String, password: String) -> Result<Me, ApiError> {
-    let body = to_json(&Login { user, password });
+    let body = to_json(&Login {
+        user,
+        password: password.into(),
+    });
     parse(call(Method::POST, "/api/login", body).await?).map(remember)
 }
 
@@ -206,7 +209,10 @@ pub async fn logout() -> Result<(), ApiError> {
 }
 
 pub async fn change_password(current: String, new: String) -> Result<(), ApiError> {
-    let body = to_json(&PasswordChange { current, new });
+    let body = to_json(&PasswordChange {
+        current: current.into(),
+        new: new.into(),
+    });
     call(Method::POST, "/api/password", body).await.map(drop)
 }
 

@@ -4,6 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::secret::Sensitive;
+
 /// What an account may do. Ordered: each role can do everything the roles before it can.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -47,7 +49,7 @@ impl std::fmt::Display for Role {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Login {
     pub user: String,
-    pub password: String,
+    pub password: Sensitive,
 }
 
 /// `GET /api/session`: who is signed in, and the token state-changing requests must echo in the
@@ -59,14 +61,14 @@ pub struct Me {
     /// How the request was authenticated: `session`, `token`, `basic` or `trusted-header`.
     pub via: String,
     /// Empty unless `via` is `session`.
-    pub csrf: String,
+    pub csrf: Sensitive,
 }
 
 /// `POST /api/session/password`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PasswordChange {
-    pub current: String,
-    pub new: String,
+    pub current: Sensitive,
+    pub new: Sensitive,
 }
 
 /// A panel user as admins see it.
@@ -85,7 +87,7 @@ pub struct NewUser {
     pub name: String,
     pub role: Role,
     #[serde(default)]
-    pub password: Option<String>,
+    pub password: Option<Sensitive>,
 }
 
 /// `PATCH /api/users/{name}`: any of these; `reset_password` generates a new password (shown once).
@@ -104,7 +106,7 @@ pub struct UserChange {
 pub struct Issued {
     pub user: UserView,
     /// Only when Conjure generated it.
-    pub password: Option<String>,
+    pub password: Option<Sensitive>,
 }
 
 /// An API token as admins see it (never its value).
@@ -130,5 +132,5 @@ pub struct NewToken {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreatedToken {
     pub token: TokenView,
-    pub value: String,
+    pub value: Sensitive,
 }

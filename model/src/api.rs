@@ -163,15 +163,18 @@ pub struct AuditEntry {
     pub actor: String,
     /// From where (client address), when known.
     pub address: String,
-    /// `put`, `replace`, `delete` or `adopt`.
+    /// On PJSIP objects `put`, `replace`, `delete` or `adopt`; on Conjure's own things (see `type`) `add`,
+    /// `change`, `reset-password`, `create`, `revoke`, `save`, `delete`, `export`, `download`.
     pub action: String,
+    /// A PJSIP type (`endpoint`, …), or `user`, `token`, `template`, `phone-users`, `import` for what was
+    /// done to Conjure itself.
     #[serde(rename = "type")]
-    pub object_type: ObjectType,
+    pub object_type: String,
     pub id: String,
     pub changes: Vec<AuditChange>,
-    /// The Asterisk server (ARI base URL).
+    /// The Asterisk server (ARI base URL); empty for what did not reach Asterisk.
     pub server: String,
-    /// Asterisk's answer.
+    /// Asterisk's answer (200 for Conjure's own actions).
     pub status: u16,
     pub message: String,
 }

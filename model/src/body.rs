@@ -45,6 +45,21 @@ impl PutBody {
             .as_ref()
             .map(|f| serde_json::to_string(&Wire { fields: f }).expect("strings always serialise"))
     }
+
+    /// The rules every body meets before it is forwarded, however it was made: each field's (see
+    /// [`check_field`]) and Asterisk's size limit on the serialised body. The doors' parser ends with it;
+    /// Conjure's own writers (templates, phone users) call it too.
+    pub fn check(&self) -> Result<(), BodyError> {
+        for (i, f) in self.fields.iter().flatten().enumerate() {
+            check_field(i, &f.attribute, &f.value)?;
+        }
+        // Re-serialisation can grow a body (escapes), and the re-serialised one is what Asterisk measures.
+        let size = self.to_upstream_json().map_or(0, |s| s.len());
+        if size > ASTERISK_MAX_BODY {
+            return Err(BodyError::TooLarge(size));
+        }
+        Ok(())
+    }
 }
 
 /// Why a body was refused. Every message names the offending part.
@@ -130,11 +145,7 @@ pub fn parse_put_body(content_type: Option<&str>, bytes: &[u8]) -> Result<PutBod
     let body = PutBody {
         fields: Some(fields),
     };
-    // Re-serialisation can grow a body (escapes), and the re-serialised one is what Asterisk measures.
-    let size = body.to_upstream_json().map_or(0, |s| s.len());
-    if size > ASTERISK_MAX_BODY {
-        return Err(BodyError::TooLarge(size));
-    }
+    body.check()?;
     Ok(body)
 }
 
@@ -149,7 +160,6 @@ fn check_entry(i: usize, entry: &Value) -> Result<Field, BodyError> {
     };
     let attribute = get("attribute")?;
     let value = get("value")?;
-    check_field(i, &attribute, &value)?;
     Ok(Field { attribute, value })
 }
 

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::Field;
+use crate::secret::Sensitive;
 
 /// Option values per type that a template gives every user made from it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,7 +33,7 @@ pub struct NewPhoneUser {
     pub name: String,
     /// Empty: Conjure generates a strong one.
     #[serde(default)]
-    pub password: String,
+    pub password: Sensitive,
     /// Empty: the default template.
     #[serde(default)]
     pub template: String,
@@ -57,9 +58,10 @@ pub struct PhoneSetup {
     pub user: PhoneUser,
     pub username: String,
     /// Only when Conjure generated it (or an admin reset it); otherwise the person who typed it knows it.
-    pub password: Option<String>,
-    /// The SIP server: the host of Asterisk as Conjure reaches it.
-    pub server: String,
+    pub password: Option<Sensitive>,
+    /// Where phones register (`--sip-server`); `None` until an administrator sets it.
+    pub server: Option<String>,
+    /// `UDP, port 5060`, `WSS (WebRTC)`, or what the template's transport names.
     pub transport: String,
 }
 

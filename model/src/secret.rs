@@ -1,11 +1,70 @@
 //! Secret options: never sent back to a browser, a script or a log line.
 
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize, Serializer};
+
 use crate::Field;
+
+/// A password, token or CSRF value inside an API type: `Debug` prints `[REDACTED]` (so logging a request
+/// or answer cannot show it) and the memory is zeroed on drop (`secrecy`). Unlike `SecretString` it also
+/// serialises, because the panel sends these values and the backend shows a new one once.
+#[derive(Clone, Default, Deserialize)]
+#[serde(transparent)]
+pub struct Sensitive(SecretString);
+
+impl Sensitive {
+    pub fn new(value: impl Into<String>) -> Self {
+        Sensitive(SecretString::from(value.into()))
+    }
+
+    /// The value: call only where it is used, never to format it into a log.
+    pub fn expose(&self) -> &str {
+        self.0.expose_secret()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.expose().is_empty()
+    }
+}
+
+impl From<String> for Sensitive {
+    fn from(s: String) -> Self {
+        Sensitive::new(s)
+    }
+}
+
+impl From<&str> for Sensitive {
+    fn from(s: &str) -> Self {
+        Sensitive::new(s)
+    }
+}
+
+impl std::fmt::Debug for Sensitive {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl PartialEq for Sensitive {
+    fn eq(&self, other: &Self) -> bool {
+        self.expose() == other.expose()
+    }
+}
+
+impl Eq for Sensitive {}
+
+impl Serialize for Sensitive {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.expose())
+    }
+}
 
 /// Options whose values are credentials. Asterisk echoes them in plain text; Conjure does not.
 /// Option names are case-insensitive in Asterisk (`PASSWORD` sets `password`), so matching is too.
+/// phoneprov's `SECRET` is the SIP password a provisioned phone is given.
 pub const SECRET_ATTRIBUTES: &[&str] = &[
     "password",
+    "secret",
     "md5_cred",
     "password_digest",
     "oauth_secret",
@@ -35,6 +94,17 @@ pub fn redact(fields: Vec<Field>) -> (Vec<Field>, Vec<(String, bool)>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sensitive_values_travel_as_strings_and_never_print() {
+        let s = Sensitive::from("hunter2");
+        assert!(!format!("{s:?}").contains("hunter2"));
+        assert_eq!(serde_json::to_string(&s).unwrap(), "\"hunter2\"");
+        let back: Sensitive = serde_json::from_str("\"hunter2\"").unwrap();
+        assert_eq!(back, s);
+        assert_eq!(back.expose(), "hunter2");
+        assert!(is_secret("SECRET") && is_secret("Md5_Cred"));
+    }
 
     #[test]
     fn secrets_are_removed_and_reported_as_set_or_not() {

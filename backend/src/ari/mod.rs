@@ -9,7 +9,7 @@ use base64::Engine;
 use bytes::Bytes;
 use model::{CONFIG_CLASS, ObjectId, ObjectType, PutBody};
 
-use crate::config::AriTarget;
+use crate::config::{AriTarget, ExposeSecret};
 
 /// What Asterisk answered.
 #[derive(Debug)]
@@ -57,8 +57,11 @@ impl AriClient {
             ),
             None => (rest.to_string(), String::new()),
         };
-        let creds = base64::engine::general_purpose::STANDARD
-            .encode(format!("{}:{}", target.user, target.password.0));
+        let creds = base64::engine::general_purpose::STANDARD.encode(format!(
+            "{}:{}",
+            target.user,
+            target.password.expose_secret()
+        ));
         let pool = http1::Pool::new(authority, target.connect_timeout, target.timeout);
         AriClient {
             inner: Arc::new(Inner {

@@ -9,6 +9,9 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
+use subtle::ConstantTimeEq;
+
+use crate::config::ExposeSecret;
 
 use super::{Auth, Principal};
 use crate::AppState;
@@ -28,38 +31,75 @@ pub enum Door {
     Ari,
 }
 
+/// The peer of the connection, IPv4-mapped IPv6 (`::ffff:10.0.0.5`, as a dual-stack listener reports
+/// IPv4 clients) folded to IPv4 so it compares equal to the configured address.
 fn peer(parts: &Parts) -> Option<IpAddr> {
     parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip())
+        .map(|c| c.0.ip().to_canonical())
 }
 
 fn from_trusted_proxy(auth: &Auth, parts: &Parts) -> bool {
-    peer(parts).is_some_and(|p| auth.settings().trusted_proxies.contains(&p))
+    peer(parts).is_some_and(|p| auth.settings().is_trusted_proxy(p))
 }
 
-/// The client's address for the audit log: the peer, or what a trusted proxy says in `X-Forwarded-For`.
+/// The client's address: the peer, or, behind trusted proxies, the rightmost `X-Forwarded-For` entry
+/// that is not one of them. Entries left of it were written by the client itself and prove nothing.
 pub fn client_address(auth: &Auth, parts: &Parts) -> String {
-    let forwarded = from_trusted_proxy(auth, parts)
-        .then(|| parts.headers.get("x-forwarded-for")?.to_str().ok())
-        .flatten()
-        .and_then(|v| v.rsplit(',').next())
-        .map(|v| v.trim().to_string())
-        .filter(|v| v.parse::<IpAddr>().is_ok());
-    forwarded
-        .or_else(|| peer(parts).map(|p| p.to_string()))
-        .unwrap_or_default()
+    let Some(peer) = peer(parts) else {
+        return String::new();
+    };
+    let mut client = peer;
+    if auth.settings().is_trusted_proxy(peer) {
+        let hops: Vec<&str> = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .collect();
+        for hop in hops.iter().rev() {
+            // Something a proxy did not write: stop at the last address that is known.
+            let Ok(ip) = hop.trim().parse::<IpAddr>() else {
+                break;
+            };
+            client = ip.to_canonical();
+            if !auth.settings().is_trusted_proxy(client) {
+                break;
+            }
+        }
+    }
+    client.to_string()
 }
 
-fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
-    parts
+/// The cookie names a session may arrive under: `__Host-` or `__Secure-` when Conjure set it `Secure`.
+const COOKIE_NAMES: [&str; 3] = [HOST_COOKIE, SECURE_COOKIE, COOKIE];
+pub const HOST_COOKIE: &str = "__Host-conjure_session";
+pub const SECURE_COOKIE: &str = "__Secure-conjure_session";
+
+/// The session cookie's value. Two of them (a cookie planted by a sibling site, or one for another path)
+/// are refused rather than guessed between.
+fn session_cookie_value(parts: &Parts) -> Result<Option<&str>, AppError> {
+    let mut found = parts
         .headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
-        .find_map(|kv| kv.trim().strip_prefix(name)?.strip_prefix('='))
+        .filter_map(|kv| {
+            let (k, v) = kv.trim().split_once('=')?;
+            COOKIE_NAMES.contains(&k).then_some(v)
+        });
+    let first = found.next();
+    if found.next().is_some() {
+        return Err(AppError::new(
+            StatusCode::BAD_REQUEST,
+            "The browser sent two Conjure session cookies, so neither was used.",
+        )
+        .hint("Sign out, or clear this site's cookies in the browser, and sign in again."));
+    }
+    Ok(first)
 }
 
 fn unsafe_method(m: &Method) -> bool {
@@ -84,14 +124,20 @@ fn cross_site() -> AppError {
     .hint("Reload the panel and try again. Scripts should use an API token.")
 }
 
-/// Compares without stopping at the first difference, so timing does not reveal the token.
-fn constant_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
 /// Who sent this request, by the credentials `door` accepts.
 pub async fn authenticate(auth: &Auth, parts: &Parts, door: Door) -> Result<Principal, AppError> {
     let address = client_address(auth, parts);
+    // A browser marks what a page on another site makes it send. Scripts send no such header, so
+    // refusing it costs them nothing, and no credential a browser attaches by itself (a cookie, remembered
+    // Basic credentials, a portal's header) can then be used from another site.
+    let changes = unsafe_method(&parts.method);
+    let browser_cross_site = parts
+        .headers
+        .get("sec-fetch-site")
+        .is_some_and(|v| v.as_bytes() == b"cross-site");
+    if changes && browser_cross_site {
+        return Err(cross_site());
+    }
     if let Some(h) = parts.headers.get(header::AUTHORIZATION) {
         let h = h.to_str().unwrap_or_default();
         if let Some(token) = h.strip_prefix("Bearer ") {
@@ -124,34 +170,41 @@ pub async fn authenticate(auth: &Auth, parts: &Parts, door: Door) -> Result<Prin
             None => Err(not_signed_in(door)),
         };
     }
-    let browser_cross_site = parts
-        .headers
-        .get("sec-fetch-site")
-        .is_some_and(|v| v.as_bytes() == b"cross-site");
-    let changes = unsafe_method(&parts.method);
     if let Some(name) = &auth.settings().trusted_user_header
-        && let Some(user) = parts.headers.get(name)
+        && parts.headers.contains_key(name)
         && from_trusted_proxy(auth, parts)
     {
+        let mut values = parts.headers.get_all(name).iter();
+        let (Some(user), None) = (values.next(), values.next()) else {
+            return Err(AppError::new(
+                StatusCode::BAD_REQUEST,
+                format!("The portal sent the header {name} more than once, so Conjure cannot tell who you are."),
+            )
+            .hint("The portal's proxy must replace that header, not add to it."));
+        };
         // The portal's proxy signs its own users in; only the custom header proves the request was
         // written by the panel's script and not by a form on another site.
-        if changes && (browser_cross_site || !parts.headers.contains_key(CSRF_HEADER)) {
+        if changes && !parts.headers.contains_key(CSRF_HEADER) {
             return Err(cross_site());
         }
         return auth.trusted(user.to_str().unwrap_or_default(), &address);
     }
-    let Some(id) = cookie(parts, COOKIE) else {
+    let Some(id) = session_cookie_value(parts)? else {
         return Err(not_signed_in(door));
     };
     let principal = auth.session(id, &address)?;
-    let csrf = principal.session.as_ref().map_or("", |s| s.csrf.as_str());
+    let csrf = principal
+        .session
+        .as_ref()
+        .map_or("", |s| s.csrf.expose_secret());
     if changes {
         let sent = parts
             .headers
             .get(CSRF_HEADER)
             .map(|v| v.as_bytes())
             .unwrap_or_default();
-        if browser_cross_site || !constant_eq(sent, csrf.as_bytes()) {
+        // Constant time, so timing does not reveal the token.
+        if !bool::from(sent.ct_eq(csrf.as_bytes())) {
             return Err(cross_site());
         }
     }
@@ -182,7 +235,9 @@ impl<S: Send + Sync> FromRequestParts<S> for Principal {
     }
 }
 
-/// `Set-Cookie` for a new session, or (with `None`) one that removes it.
+/// `Set-Cookie` for a new session, or (with `None`) one that removes it. A `Secure` cookie gets a name
+/// prefix browsers enforce: `__Host-` (only this host, `Path=/`, no `Domain`) at the root, `__Secure-`
+/// under a base path, where `Path=/` would hand the session to every other app behind the same portal.
 pub fn session_cookie(auth: &Auth, parts: &Parts, id: Option<&str>) -> HeaderValue {
     let s = auth.settings();
     let https = s.secure_cookies
@@ -195,9 +250,13 @@ pub fn session_cookie(auth: &Auth, parts: &Parts, id: Option<&str>) -> HeaderVal
         Some(id) => (id, s.absolute.as_secs()),
         None => ("", 0),
     };
-    let secure = if https { "; Secure" } else { "" };
+    let (name, secure) = match (https, s.cookie_path == "/") {
+        (false, _) => (COOKIE, ""),
+        (true, true) => (HOST_COOKIE, "; Secure"),
+        (true, false) => (SECURE_COOKIE, "; Secure"),
+    };
     HeaderValue::from_str(&format!(
-        "{COOKIE}={value}; Path={}; HttpOnly; SameSite=Strict; Max-Age={age}{secure}",
+        "{name}={value}; Path={}; HttpOnly; SameSite=Strict; Max-Age={age}{secure}",
         s.cookie_path
     ))
     .expect("cookie values are URL-safe base64 and the path is checked at start")

@@ -20,7 +20,7 @@ use model::account::{Role, TokenView, UserView};
 use sha2::{Digest, Sha256};
 
 use crate::audit::Who;
-use crate::config::Secret;
+use crate::config::{ExposeSecret, Secret};
 use crate::error::AppError;
 use crate::store::{Store, StoreError};
 
@@ -39,6 +39,15 @@ pub struct Settings {
     pub secure_cookies: bool,
     /// The cookie's `Path`: the base path.
     pub cookie_path: String,
+}
+
+impl Settings {
+    /// Whether `peer` (already folded from IPv4-mapped IPv6) is one of the trusted proxies.
+    pub fn is_trusted_proxy(&self, peer: IpAddr) -> bool {
+        self.trusted_proxies
+            .iter()
+            .any(|p| p.to_canonical() == peer)
+    }
 }
 
 impl Default for Settings {
@@ -84,11 +93,12 @@ pub struct Principal {
     pub session: Option<SessionKeys>,
 }
 
-/// A panel session's cookie value and the CSRF token its state-changing requests must echo.
+/// A panel session's cookie value and the CSRF token its state-changing requests must echo; both are
+/// credentials, so `Debug` does not print them.
 #[derive(Debug, Clone)]
 pub struct SessionKeys {
-    pub id: String,
-    pub csrf: String,
+    pub id: Secret,
+    pub csrf: Secret,
 }
 
 impl Principal {
@@ -175,6 +185,15 @@ pub fn token_hash(value: &str) -> String {
         .collect()
 }
 
+/// The throttle's key for one account tried from one address.
+fn account_key(user: &str, address: &str) -> String {
+    format!("u:{address}\0{user}")
+}
+
+fn address_key(address: &str) -> String {
+    format!("a:{address}")
+}
+
 fn wrong_password() -> AppError {
     AppError::new(StatusCode::UNAUTHORIZED, "The user name or the password is wrong.")
         .hint("Passwords are case-sensitive. After 5 wrong tries the account waits 30 seconds, then longer.")
@@ -191,7 +210,7 @@ impl Auth {
         let (mut users, tokens) = store.accounts_blocking()?;
         if users.is_empty() {
             let (password, generated) = match admin_password {
-                Some(p) => (p.0.clone(), false),
+                Some(p) => (p.expose_secret().to_string(), false),
                 None => (password::generate(), true),
             };
             store.add_user_blocking("admin", Role::Admin, &password::hash(&password))?;
@@ -270,6 +289,11 @@ impl Auth {
             .cloned()
     }
 
+    /// A user's role and whether the account is disabled.
+    pub fn standing(&self, name: &str) -> Option<(Role, bool)> {
+        self.user(name).map(|u| (u.role, u.disabled))
+    }
+
     fn limits(&self) -> (Duration, Duration) {
         (self.0.settings.idle, self.0.settings.absolute)
     }
@@ -293,15 +317,18 @@ impl Auth {
         }
     }
 
+    /// Whether sign-ins for `user` from `address` must wait. The account's lock is kept per address, so
+    /// wrong passwords typed somewhere else never lock the account's owner out; an address that tries many
+    /// accounts is locked as a whole.
     fn throttled(&self, user: &str, address: &str) -> Result<(), AppError> {
         let t = lock(&self.0.throttle);
         if t.is_empty() {
             return Ok(());
         }
         let now = Instant::now();
-        let (key, wait) = match t.wait(&format!("u:{user}"), now) {
+        let (key, wait) = match t.wait(&account_key(user, address), now) {
             Some(w) => ("this account", w),
-            None => match t.wait(&format!("a:{address}"), now) {
+            None => match t.wait(&address_key(address), now) {
                 Some(w) => ("your address", w),
                 None => return Ok(()),
             },
@@ -354,11 +381,11 @@ impl Auth {
         let mut t = lock(&self.0.throttle);
         let now = Instant::now();
         if ok {
-            t.succeed(&format!("u:{user}"));
+            t.succeed(&account_key(user, address));
             return Ok(());
         }
-        t.fail(&format!("u:{user}"), throttle::USER_FREE, now);
-        t.fail(&format!("a:{address}"), throttle::ADDRESS_FREE, now);
+        t.fail(&account_key(user, address), throttle::USER_FREE, now);
+        t.fail(&address_key(address), throttle::ADDRESS_FREE, now);
         drop(t);
         tracing::warn!(user, address, "wrong password");
         Err(wrong_password())
@@ -374,7 +401,6 @@ impl Auth {
         if password.starts_with(TOKEN_PREFIX) {
             return self.token(password, address);
         }
-        self.throttled(user, address)?;
         let key: [u8; 32] = Sha256::new()
             .chain_update(user.as_bytes())
             .chain_update([0])
@@ -382,7 +408,10 @@ impl Auth {
             .finalize()
             .into();
         let known = || lock(&self.0.verified).get(&key).is_some_and(|u| u == user);
+        // Credentials argon2 accepted before go through unthrottled: a stranger's wrong passwords
+        // must not stop a working script.
         if !known() {
+            self.throttled(user, address)?;
             // The first requests of a script arrive together: one runs argon2, the others wait for a
             // hashing slot and then find the credentials remembered.
             let _permit = self
@@ -484,8 +513,8 @@ impl Auth {
         };
         let mut p = self.principal(&user, Via::Session, address)?;
         p.session = Some(SessionKeys {
-            id: id.to_string(),
-            csrf,
+            id: id.into(),
+            csrf: csrf.into(),
         });
         Ok(p)
     }
@@ -509,8 +538,8 @@ impl Auth {
             self.limits(),
         );
         principal.session = Some(SessionKeys {
-            id: id.clone(),
-            csrf: csrf.clone(),
+            id: id.as_str().into(),
+            csrf: csrf.as_str().into(),
         });
         if let Err(e) = self.0.store.touch_login(user).await {
             tracing::warn!(%e, "cannot record the sign-in time");
@@ -543,8 +572,12 @@ impl Auth {
             })?;
         password::check_new(&p.name, new)
             .map_err(|m| AppError::new(StatusCode::BAD_REQUEST, m).field(1))?;
-        self.set_password(&p.name, new, p.session.as_ref().map(|s| s.id.as_str()))
-            .await
+        self.set_password(
+            &p.name,
+            new,
+            p.session.as_ref().map(|s| s.id.expose_secret()),
+        )
+        .await
     }
 
     async fn set_password(
@@ -734,19 +767,26 @@ impl Auth {
         Ok((row.view, value))
     }
 
-    pub async fn revoke_token(&self, id: i64) -> Result<(), AppError> {
+    /// Revokes a token; returns its name.
+    pub async fn revoke_token(&self, id: i64) -> Result<String, AppError> {
         if !self.0.store.revoke_token(id).await? {
             return Err(AppError::new(
                 StatusCode::NOT_FOUND,
                 format!("There is no token number {id}."),
             ));
         }
+        let mut name = format!("#{id}");
         self.0
             .tokens
             .write()
             .unwrap_or_else(PoisonError::into_inner)
-            .retain(|_, t| t.id != id);
-        Ok(())
+            .retain(|_, t| {
+                if t.id == id {
+                    name.clone_from(&t.name);
+                }
+                t.id != id
+            });
+        Ok(name)
     }
 }
 

@@ -12,6 +12,12 @@ pub struct Session {
     seen: Instant,
 }
 
+/// A user's sessions beyond this end, oldest first (a script signing in in a loop cannot fill memory, and
+/// a forgotten browser does not stay signed in forever beside new ones).
+pub const PER_USER: usize = 20;
+/// All sessions together; at the cap, ended ones are removed and then the least recently used.
+pub const TOTAL: usize = 10_000;
+
 #[derive(Default)]
 pub struct Sessions {
     by_id: HashMap<String, Session>,
@@ -34,8 +40,31 @@ impl Sessions {
         now: Instant,
         limits: (Duration, Duration),
     ) {
-        if self.by_id.len() >= 10_000 {
+        let mine: Vec<(&String, Instant)> = self
+            .by_id
+            .iter()
+            .filter(|(_, s)| s.user == user)
+            .map(|(id, s)| (id, s.created))
+            .collect();
+        if mine.len() >= PER_USER
+            && let Some(oldest) = mine
+                .iter()
+                .min_by_key(|(_, at)| *at)
+                .map(|(id, _)| (*id).clone())
+        {
+            self.by_id.remove(&oldest);
+        }
+        if self.by_id.len() >= TOTAL {
             self.by_id.retain(|_, s| s.alive(now, limits).is_ok());
+        }
+        if self.by_id.len() >= TOTAL
+            && let Some(idle) = self
+                .by_id
+                .iter()
+                .min_by_key(|(_, s)| s.seen)
+                .map(|(id, _)| id.clone())
+        {
+            self.by_id.remove(&idle);
         }
         self.by_id.insert(
             id,
@@ -114,5 +143,37 @@ mod tests {
         s.open("d".into(), "anna", "c".into(), t0, limits);
         s.close_user("anna", Some("d"));
         assert!(s.touch("c", t0, limits).is_err() && s.touch("d", t0, limits).is_ok());
+    }
+
+    #[test]
+    fn a_users_oldest_session_ends_beyond_the_cap_and_others_keep_theirs() {
+        let limits = (Duration::from_secs(60), Duration::from_secs(150));
+        let t0 = Instant::now();
+        let mut s = Sessions::default();
+        s.open("bo".into(), "bo", "c".into(), t0, limits);
+        for i in 0..PER_USER + 1 {
+            let at = t0 + Duration::from_millis(i as u64);
+            s.open(format!("anna{i}"), "anna", "c".into(), at, limits);
+        }
+        assert_eq!(s.touch("anna0", t0, limits).err(), Some(Ended::Unknown));
+        assert!(s.touch("anna1", t0, limits).is_ok());
+        assert!(s.touch(&format!("anna{PER_USER}"), t0, limits).is_ok());
+        assert!(s.touch("bo", t0, limits).is_ok());
+    }
+
+    #[test]
+    fn at_the_total_cap_the_least_recently_used_session_ends() {
+        let limits = (Duration::from_secs(60), Duration::from_secs(150));
+        let t0 = Instant::now();
+        let mut s = Sessions::default();
+        for i in 0..TOTAL {
+            s.open(format!("s{i}"), &format!("u{i}"), "c".into(), t0, limits);
+        }
+        let later = t0 + Duration::from_secs(1);
+        assert!(s.touch("s0", later, limits).is_ok());
+        s.open("new".into(), "x", "c".into(), later, limits);
+        assert_eq!(s.by_id.len(), TOTAL);
+        // The one just used stays; one of those unused since t0 made room.
+        assert!(s.touch("s0", later, limits).is_ok() && s.touch("new", later, limits).is_ok());
     }
 }

@@ -214,7 +214,7 @@ pub fn parse(text: &str, templates: &[String]) -> Result<Parsed, AppError> {
         let user = NewPhoneUser {
             extension,
             name,
-            password,
+            password: password.into(),
             template,
             voicemail,
         };

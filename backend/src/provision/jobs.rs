@@ -5,6 +5,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use model::provision::{ImportCheck, ImportProgress, NewPhoneUser, RowIssue, Template};
 use tokio::sync::watch;
@@ -22,13 +23,24 @@ pub struct RowResult {
     pub result: &'static str,
     pub message: String,
     /// Only a password Conjure generated: this download is the one place it is shown.
-    pub password: Option<String>,
+    pub password: Option<model::secret::Sensitive>,
+    /// Where and how the phone registers, for a created row (`--sip-server`, or that it is not set).
+    pub server: String,
+    pub transport: String,
 }
+
+/// How long an import's results (with the passwords it generated) are kept after it finished.
+pub const RESULTS_KEPT: Duration = Duration::from_secs(3600);
 
 pub struct Job {
     pub progress: watch::Sender<ImportProgress>,
     cancel: AtomicBool,
     pub results: Mutex<Vec<RowResult>>,
+    /// Who ran it (`Principal::actor`): the one besides admins who may read its results.
+    pub owner: String,
+    finished_at: Mutex<Option<Instant>>,
+    /// The results were dropped: they stay gone whatever the clock says next.
+    forgotten: AtomicBool,
 }
 
 /// Imports in this process (kept until restart; the newest 20).
@@ -44,7 +56,7 @@ impl Jobs {
         jobs.iter().find(|(i, _)| *i == id).map(|(_, j)| j.clone())
     }
 
-    fn add(&self, total: usize) -> (u64, Arc<Job>) {
+    fn add(&self, total: usize, owner: &str) -> (u64, Arc<Job>) {
         let id = self.next.fetch_add(1, Ordering::Relaxed) + 1;
         let job = Arc::new(Job {
             progress: watch::Sender::new(ImportProgress {
@@ -54,6 +66,9 @@ impl Jobs {
             }),
             cancel: AtomicBool::new(false),
             results: Mutex::default(),
+            owner: owner.to_string(),
+            finished_at: Mutex::default(),
+            forgotten: AtomicBool::new(false),
         });
         let mut jobs = self.jobs.lock().unwrap_or_else(|p| p.into_inner());
         if jobs.len() >= 20 {
@@ -67,6 +82,23 @@ impl Jobs {
 impl Job {
     pub fn cancel(&self) {
         self.cancel.store(true, Ordering::Relaxed);
+    }
+
+    /// Drops the results, and the passwords in them, once [`RESULTS_KEPT`] has passed since the end.
+    /// Returns whether they are still there.
+    fn keep_results(&self, now: Instant) -> bool {
+        let end = *self.finished_at.lock().unwrap_or_else(|p| p.into_inner());
+        if end.is_some_and(|end| now.saturating_duration_since(end) >= RESULTS_KEPT) {
+            self.forgotten.store(true, Ordering::Relaxed);
+            let mut results = self.results.lock().unwrap_or_else(|p| p.into_inner());
+            results.clear();
+            results.shrink_to_fit();
+        }
+        !self.forgotten.load(Ordering::Relaxed)
+    }
+
+    fn finish(&self, now: Instant) {
+        *self.finished_at.lock().unwrap_or_else(|p| p.into_inner()) = Some(now);
     }
 }
 
@@ -175,7 +207,7 @@ pub async fn check(st: &AppState, parsed: Parsed) -> ImportCheck {
 
 /// Starts applying a file; the rows the parser refused are reported as failed right away.
 pub fn apply(st: &AppState, parsed: Parsed, who: Who) -> u64 {
-    let (id, job) = st.jobs.add(parsed.total);
+    let (id, job) = st.jobs.add(parsed.total, &who.actor);
     let refused: Vec<RowResult> = parsed
         .errors
         .iter()
@@ -188,6 +220,8 @@ pub fn apply(st: &AppState, parsed: Parsed, who: Who) -> u64 {
                 None => e.message.clone(),
             },
             password: None,
+            server: String::new(),
+            transport: String::new(),
         })
         .collect();
     job.progress.send_modify(|p| p.failed = refused.len());
@@ -232,9 +266,18 @@ pub fn apply(st: &AppState, parsed: Parsed, who: Who) -> u64 {
             .unwrap_or_else(|p| p.into_inner())
             .sort_by_key(|r| r.line);
         let cancelled = job.cancel.load(Ordering::Relaxed);
+        job.finish(Instant::now());
         job.progress.send_modify(|p| {
             p.finished = true;
             p.cancelled = cancelled;
+        });
+        // The generated passwords leave memory an hour later even if nobody asks for the results again.
+        tokio::spawn({
+            let job = job.clone();
+            async move {
+                tokio::time::sleep(RESULTS_KEPT).await;
+                job.keep_results(Instant::now());
+            }
         });
         let p = job.progress.borrow().clone();
         tracing::info!(
@@ -263,6 +306,8 @@ async fn row(
         result: "failed",
         message: String::new(),
         password: None,
+        server: String::new(),
+        transport: String::new(),
     };
     if job.cancel.load(Ordering::Relaxed) {
         r.result = "not attempted";
@@ -299,31 +344,75 @@ async fn row(
             r.result = "created";
             r.message = "Created auth, aor and endpoint.".into();
             r.password = setup.password;
+            r.server = setup
+                .server
+                .unwrap_or_else(|| "not set (--sip-server)".into());
+            r.transport = setup.transport;
         }
         Err(e) => r.message = e.body.message,
     }
     r
 }
 
-/// The per-row results as CSV (what a person opens in a spreadsheet).
-pub fn results_csv(job: &Job) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record([
+/// The per-row results as CSV (what a person opens in a spreadsheet), with what each phone needs.
+/// `None` once they have expired.
+pub fn results_csv(job: &Job, now: Instant) -> Option<Vec<u8>> {
+    if !job.keep_results(now) {
+        return None;
+    }
+    let header = [
         "line",
         "extension",
         "result",
         "message",
         "generated password",
-    ]);
-    for r in job.results.lock().unwrap_or_else(|p| p.into_inner()).iter() {
-        let line = r.line.to_string();
-        let _ = w.write_record([
-            line.as_str(),
-            &r.extension,
-            r.result,
-            &r.message,
-            r.password.as_deref().unwrap_or(""),
-        ]);
+        "sip server",
+        "transport",
+    ];
+    let results = job.results.lock().unwrap_or_else(|p| p.into_inner());
+    let rows = results.iter().map(|r| {
+        [
+            r.line.to_string(),
+            r.extension.clone(),
+            r.result.to_string(),
+            r.message.clone(),
+            r.password.as_ref().map_or("", |p| p.expose()).to_string(),
+            r.server.clone(),
+            r.transport.clone(),
+        ]
+    });
+    Some(crate::spreadsheet::table(&header, rows))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn results_and_their_passwords_are_gone_an_hour_after_the_end() {
+        let jobs = Jobs::default();
+        let (_, job) = jobs.add(1, "olga");
+        job.results.lock().unwrap().push(RowResult {
+            line: 2,
+            extension: "2041".into(),
+            result: "created",
+            message: String::new(),
+            password: Some("generated-pw-123".into()),
+            server: String::new(),
+            transport: String::new(),
+        });
+        let t0 = Instant::now();
+        // Running imports keep their results however long they take.
+        assert!(results_csv(&job, t0 + RESULTS_KEPT * 2).is_some());
+        job.finish(t0);
+        let fresh = results_csv(&job, t0 + RESULTS_KEPT - Duration::from_secs(1)).unwrap();
+        assert!(
+            String::from_utf8(fresh)
+                .unwrap()
+                .contains("generated-pw-123")
+        );
+        assert!(results_csv(&job, t0 + RESULTS_KEPT).is_none());
+        assert!(job.results.lock().unwrap().is_empty());
+        assert!(results_csv(&job, t0).is_none(), "expired results stay gone");
     }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }

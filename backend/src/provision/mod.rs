@@ -86,13 +86,13 @@ pub async fn create_checked(
     let pw = if generated {
         password::generate()
     } else {
-        new.password.clone()
+        new.password.expose().to_string()
     };
     let user = PhoneUser {
         extension: new.extension.clone(),
         name: new.name.trim().to_string(),
         template: t.name.clone(),
-        voicemail: rules::voicemail(&new.voicemail).unwrap_or_default(),
+        voicemail: rules::voicemail(&new.extension, &new.voicemail).unwrap_or_default(),
         created_at: String::new(),
         created_by: who.actor.clone(),
     };
@@ -126,7 +126,12 @@ pub async fn create_checked(
         }
     }
     st.store.finish_phone_user(&new.extension).await?;
-    Ok(setup(st, user, generated.then_some(pw), &t.fields.endpoint))
+    Ok(setup(
+        st,
+        user,
+        generated.then_some(pw.into()),
+        &t.fields.endpoint,
+    ))
 }
 
 /// Removes the first `made` objects (in reverse) and the claim on the extension; says how that went.
@@ -155,33 +160,52 @@ async fn undo(st: &AppState, ext: &str, made: usize, who: &Who) -> String {
     }
 }
 
-/// What the phone needs: Asterisk's host and the transport.
+/// What the phone needs: where to register (`--sip-server`, never guessed: the ARI URL's host is how
+/// Conjure reaches Asterisk, often `127.0.0.1`, not how phones do) and over what.
 fn setup(
     st: &AppState,
     user: PhoneUser,
-    password: Option<String>,
+    password: Option<model::secret::Sensitive>,
     endpoint: &[Field],
 ) -> PhoneSetup {
-    let host = st.ari.base().trim_start_matches("http://");
-    let host = host
-        .rsplit_once(':')
-        .map_or(host, |(h, _)| h)
-        .trim_matches(['[', ']'])
-        .to_string();
-    let webrtc = endpoint
-        .iter()
-        .any(|f| f.attribute == "webrtc" && f.value == "yes");
     PhoneSetup {
         username: user.extension.clone(),
         user,
         password,
-        server: host,
-        transport: if webrtc {
-            "WSS (WebRTC)".into()
-        } else {
-            "UDP, port 5060".into()
-        },
+        server: st.sip_server.clone(),
+        transport: transport(st.sip_server.as_deref(), endpoint),
     }
+}
+
+/// `UDP, port 5060`: the protocol from the template's endpoint (`webrtc`, or a `transport` whose name
+/// says tls/tcp/ws), the port from `--sip-server` or the protocol's usual one. A WebRTC phone talks to
+/// Asterisk's HTTPS server, not to the SIP port, so `--sip-server`'s port is not its port.
+pub fn transport(sip_server: Option<&str>, endpoint: &[Field]) -> String {
+    let option = |name: &str| {
+        endpoint
+            .iter()
+            .rev()
+            .find(|f| f.attribute.eq_ignore_ascii_case(name))
+            .map(|f| f.value.to_ascii_lowercase())
+            .unwrap_or_default()
+    };
+    let named = option("transport");
+    let (proto, usual) = if option("webrtc") == "yes" || named.contains("ws") {
+        ("WSS (WebRTC)", 8089)
+    } else if named.contains("tls") {
+        ("TLS", 5061)
+    } else if named.contains("tcp") {
+        ("TCP", 5060)
+    } else {
+        ("UDP", 5060)
+    };
+    let port = sip_server
+        .filter(|_| usual != 8089)
+        .and_then(|s| s.rsplit_once(':'))
+        .filter(|(h, _)| !h.ends_with(':'))
+        .and_then(|(_, p)| p.parse::<u16>().ok())
+        .unwrap_or(usual);
+    format!("{proto}, port {port}")
 }
 
 /// Deletes a user: endpoint, then aor, then auth. An object already gone counts as deleted.
@@ -270,7 +294,7 @@ pub async fn change(
             who,
         )
         .await?;
-        Some(pw)
+        Some(pw.into())
     } else {
         None
     };

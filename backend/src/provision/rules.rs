@@ -66,23 +66,34 @@ pub fn password(ext: &str, pw: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// `2041` or `2041@default`; empty for no voicemail. Returns the mailbox as Asterisk wants it.
-pub fn voicemail(vm: &str) -> Result<String, String> {
-    if vm.is_empty() {
+/// The voicemail cell (or the wizard's checkbox) as Asterisk's `mailboxes`: a yes-word means a box
+/// numbered like the extension, a no-word or nothing means none, anything else must be a box's number
+/// (`2041`, `2041@sales`). A clerk's `yes` must never become a mailbox called `yes@default`.
+pub fn voicemail(ext: &str, vm: &str) -> Result<String, String> {
+    const YES: [&str; 8] = ["yes", "y", "true", "1", "x", "on", "ja", "oui"];
+    const NO: [&str; 7] = ["no", "n", "false", "0", "off", "nein", "non"];
+    let vm = vm.trim();
+    let is = |words: &[&str]| words.iter().any(|w| w.eq_ignore_ascii_case(vm));
+    if vm.is_empty() || is(&NO) || vm == "-" {
         return Ok(String::new());
     }
+    if is(&YES) || vm == "✓" {
+        return Ok(format!("{ext}@default"));
+    }
     let (mailbox, context) = vm.split_once('@').unwrap_or((vm, "default"));
-    let word = |s: &str| {
-        !s.is_empty()
-            && s.len() <= 40
-            && s.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"_-".contains(&b))
-    };
-    if word(mailbox) && word(context) {
+    let number =
+        !mailbox.is_empty() && mailbox.len() <= 40 && mailbox.bytes().all(|b| b.is_ascii_digit());
+    let context_ok = !context.is_empty()
+        && context.len() <= 40
+        && context
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_-".contains(&b));
+    if number && context_ok {
         Ok(format!("{mailbox}@{context}"))
     } else {
         Err(format!(
-            "'{vm}' is not a voicemail box: give its number, like 2041 or 2041@default."
+            "'{vm}' is not a voicemail box: write yes (a box numbered like the extension) or no, \
+             or the box's number, like 2041 or 2041@sales."
         ))
     }
 }
@@ -96,7 +107,7 @@ pub fn check(u: &NewPhoneUser, templates: &[String]) -> Vec<(usize, String)> {
     if let Err(m) = name(&u.name) {
         out.push((1, m));
     }
-    if let Err(m) = password(&u.extension, &u.password) {
+    if let Err(m) = password(&u.extension, u.password.expose()) {
         out.push((2, m));
     }
     if !u.template.is_empty() && !templates.iter().any(|t| t == &u.template) {
@@ -109,7 +120,7 @@ pub fn check(u: &NewPhoneUser, templates: &[String]) -> Vec<(usize, String)> {
             ),
         ));
     }
-    if let Err(m) = voicemail(&u.voicemail) {
+    if let Err(m) = voicemail(&u.extension, &u.voicemail) {
         out.push((4, m));
     }
     out
@@ -131,7 +142,7 @@ pub fn objects(u: &NewPhoneUser, password: &str, t: &TemplateFields) -> [Vec<Fie
         "callerid",
         format!("\"{}\" <{ext}>", u.name.trim()),
     ));
-    if let Ok(vm) = voicemail(&u.voicemail)
+    if let Ok(vm) = voicemail(ext, &u.voicemail)
         && !vm.is_empty()
     {
         endpoint.push(Field::new("mailboxes", vm));
@@ -159,7 +170,21 @@ mod tests {
         );
         assert!(issues[2].1.contains("at least 10"));
         assert!(password("2041", "my2041password").is_err());
-        assert_eq!(voicemail("2041").unwrap(), "2041@default");
+        assert_eq!(voicemail("2041", "2041").unwrap(), "2041@default");
+        assert_eq!(voicemail("2041", "3000@sales").unwrap(), "3000@sales");
+        for yes in ["yes", "YES", "Yes", "true", "1", "x", "X", " y "] {
+            assert_eq!(voicemail("2041", yes).unwrap(), "2041@default", "{yes}");
+        }
+        for no in ["no", "No", "false", "0", "", "  ", "off"] {
+            assert_eq!(voicemail("2041", no).unwrap(), "", "{no}");
+        }
+        for bad in ["maybe", "Anna", "2041@", "@sales", "20 41", "yes@default"] {
+            let m = voicemail("2041", bad).unwrap_err();
+            assert!(
+                m.contains("write yes") && m.contains("2041@sales"),
+                "{bad}: {m}"
+            );
+        }
         let ok = NewPhoneUser {
             extension: "2041".into(),
             name: "Anna Berg".into(),

@@ -4,7 +4,7 @@
 use axum::http::StatusCode;
 use model::provision::{Template, TemplateFields};
 use model::validate::check_fields;
-use model::{Field, ObjectType};
+use model::{Field, ObjectType, secret};
 
 use crate::error::AppError;
 use crate::store::{Store, StoreError};
@@ -80,12 +80,31 @@ pub fn builtin() -> Vec<Template> {
     ]
 }
 
+/// A template as it is shown: secrets are refused when saving, and a template stored before that rule
+/// still never shows one.
+pub fn redacted(mut t: Template) -> Template {
+    for fields in [
+        &mut t.fields.auth,
+        &mut t.fields.aor,
+        &mut t.fields.endpoint,
+    ] {
+        fields.retain(|f| !secret::is_secret(&f.attribute));
+    }
+    t
+}
+
 /// Adds the built-in templates that are missing (a first start, or a new version with a new one).
 pub fn ensure_builtin(store: &Store) -> Result<(), StoreError> {
     store.add_missing_templates_blocking(&builtin())
 }
 
-/// Checks a template's name and every option with the catalog; identity options are the user's own.
+/// Options Conjure sets for each user itself. Asterisk reads option names case-insensitively
+/// (`CallerID` sets `callerid`), so they are compared that way.
+const PER_USER: [&str; 5] = ["username", "auth", "aors", "callerid", "mailboxes"];
+
+/// Checks a template's name and every option: the body rules of the doors, no secret (a template is
+/// stored and listed in clear, and would give every user the same password), no per-user option, and
+/// the catalog.
 pub fn check(t: &Template) -> Result<(), AppError> {
     crate::auth::password::check_name(&t.name)
         .map_err(|m| AppError::new(StatusCode::BAD_REQUEST, m))?;
@@ -94,26 +113,27 @@ pub fn check(t: &Template) -> Result<(), AppError> {
         (ObjectType::Aor, &t.fields.aor),
         (ObjectType::Endpoint, &t.fields.endpoint),
     ] {
-        const PER_USER: [&str; 7] = [
-            "username",
-            "password",
-            "auth",
-            "aors",
-            "callerid",
-            "mailboxes",
-            "md5_cred",
-        ];
-        if let Some(own) = fields
-            .iter()
-            .find(|f| PER_USER.contains(&f.attribute.as_str()))
-        {
-            return Err(AppError::new(
-                StatusCode::BAD_REQUEST,
-                format!(
-                    "{ty} option '{}' is set per user, not in a template.",
-                    own.attribute
-                ),
-            ));
+        for (i, f) in fields.iter().enumerate() {
+            let at = format!("{ty}, line {} ('{}')", i + 1, f.attribute);
+            let refuse = |m: String| Err(AppError::new(StatusCode::BAD_REQUEST, m));
+            if let Err(e) = model::body::check_field(i, &f.attribute, &f.value) {
+                return refuse(format!("{at}: {e}"));
+            }
+            if secret::is_secret(&f.attribute) {
+                return refuse(format!(
+                    "{at}: '{}' is a secret and cannot be part of a template; Conjure sets each user's own.",
+                    f.attribute
+                ));
+            }
+            if PER_USER
+                .iter()
+                .any(|p| p.eq_ignore_ascii_case(&f.attribute))
+            {
+                return refuse(format!(
+                    "{at}: '{}' is set per user, not in a template.",
+                    f.attribute
+                ));
+            }
         }
         if let Some(bad) = check_fields(ty, fields, false)
             .into_iter()
@@ -131,6 +151,43 @@ pub fn check(t: &Template) -> Result<(), AppError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn secrets_and_per_user_options_are_refused_whatever_their_case() {
+        let with = |ty: &str, attribute: &str, value: &str| {
+            let mut t = builtin().remove(0);
+            let fields = match ty {
+                "auth" => &mut t.fields.auth,
+                _ => &mut t.fields.endpoint,
+            };
+            fields.push(Field::new(attribute, value));
+            check(&t).map_err(|e| e.body.message)
+        };
+        for secret in [
+            "PASSWORD",
+            "Md5_Cred",
+            "oauth_secret",
+            "refresh_token",
+            "password_digest",
+            "SECRET",
+        ] {
+            let m = with("auth", secret, "hunter2").unwrap_err();
+            assert!(
+                m.contains("auth, line 2") && m.contains("is a secret"),
+                "{m}"
+            );
+        }
+        let m = with("endpoint", "CallerID", "\"x\" <1>").unwrap_err();
+        assert!(
+            m.contains("endpoint, line 9") && m.contains("per user"),
+            "{m}"
+        );
+        let m = with("endpoint", "context", "in\0ternal").unwrap_err();
+        assert!(m.contains("control character"), "{m}");
+        let mut stored = builtin().remove(0);
+        stored.fields.auth.push(Field::new("Password", "hunter2"));
+        assert!(!format!("{:?}", redacted(stored)).contains("hunter2"));
+    }
 
     #[test]
     fn the_builtin_templates_pass_the_catalog() {

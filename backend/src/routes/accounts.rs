@@ -9,8 +9,56 @@ use model::account::{
 
 use super::session::json_body;
 use crate::AppState;
+use crate::audit::{self, Who};
 use crate::auth::Principal;
 use crate::error::AppError;
+
+/// Account changes are in the audit log beside the PJSIP changes: who gave whom which role, who reset
+/// whose password, which tokens exist. The change has happened when this runs; a failed write is logged.
+pub(super) async fn log(st: &AppState, entry: model::api::AuditEntry) {
+    if let Err(e) = st.store.log(&entry).await {
+        tracing::error!(%e, action = %entry.action, kind = %entry.object_type, id = %entry.id, "an audit entry could not be written");
+    }
+}
+
+fn role_word(disabled: bool) -> &'static str {
+    if disabled { "disabled" } else { "enabled" }
+}
+
+async fn user_changed(
+    st: &AppState,
+    who: &Who,
+    name: &str,
+    before: Option<(Role, bool)>,
+    c: &UserChange,
+) {
+    let mut e = audit::event(who, "change", "user", name, "");
+    if let (Some(role), Some((was, _))) = (c.role, before)
+        && role != was
+    {
+        e.changes.push(audit::change("role", was, role));
+    }
+    if let (Some(disabled), Some((_, was))) = (c.disabled, before)
+        && disabled != was
+    {
+        e.changes.push(audit::change(
+            "account",
+            role_word(was),
+            role_word(disabled),
+        ));
+    }
+    if !e.changes.is_empty() {
+        e.message = format!("{} changed the user {name}", who.actor);
+        log(st, e).await;
+    }
+    if c.reset_password {
+        let msg = format!(
+            "{} reset the password of {name}; the new one was shown once",
+            who.actor
+        );
+        log(st, audit::event(who, "reset-password", "user", name, msg)).await;
+    }
+}
 
 pub async fn users(
     State(st): State<AppState>,
@@ -27,13 +75,31 @@ pub async fn add_user(
 ) -> Result<(StatusCode, Json<Issued>), AppError> {
     p.require(Role::Admin)?;
     let new: NewUser = json_body(req).await?;
-    let password = new.password.filter(|p| !p.is_empty());
+    let password = new
+        .password
+        .filter(|p| !p.is_empty())
+        .map(|p| p.expose().to_string());
     let (user, password) = st
         .auth
         .add_user(new.name.trim(), new.role, password)
         .await?;
     tracing::info!(by = %p.actor(), user = %user.name, role = %user.role, "user added");
-    Ok((StatusCode::CREATED, Json(Issued { user, password })))
+    let mut e = audit::event(
+        &p.who(),
+        "add",
+        "user",
+        &user.name,
+        format!("{} added the user {}", p.actor(), user.name),
+    );
+    e.changes.push(audit::change("role", "", user.role));
+    log(&st, e).await;
+    Ok((
+        StatusCode::CREATED,
+        Json(Issued {
+            user,
+            password: password.map(Into::into),
+        }),
+    ))
 }
 
 pub async fn change_user(
@@ -44,12 +110,17 @@ pub async fn change_user(
 ) -> Result<Json<Issued>, AppError> {
     p.require(Role::Admin)?;
     let c: UserChange = json_body(req).await?;
+    let before = st.auth.standing(&name);
     let (user, password) = st
         .auth
         .change_user(&name, c.role, c.disabled, c.reset_password)
         .await?;
     tracing::info!(by = %p.actor(), user = %name, role = ?c.role, disabled = ?c.disabled, reset = c.reset_password, "user changed");
-    Ok(Json(Issued { user, password }))
+    user_changed(&st, &p.who(), &name, before, &c).await;
+    Ok(Json(Issued {
+        user,
+        password: password.map(Into::into),
+    }))
 }
 
 pub async fn tokens(
@@ -69,7 +140,22 @@ pub async fn add_token(
     let new: NewToken = json_body(req).await?;
     let (token, value) = st.auth.add_token(&new.name, new.role, &p.actor()).await?;
     tracing::info!(by = %p.actor(), token = %token.name, role = %token.role, "token created");
-    Ok((StatusCode::CREATED, Json(CreatedToken { token, value })))
+    let mut e = audit::event(
+        &p.who(),
+        "create",
+        "token",
+        &token.name,
+        format!("{} created the API token '{}'", p.actor(), token.name),
+    );
+    e.changes.push(audit::change("role", "", token.role));
+    log(&st, e).await;
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedToken {
+            token,
+            value: value.into(),
+        }),
+    ))
 }
 
 pub async fn revoke_token(
@@ -78,7 +164,9 @@ pub async fn revoke_token(
     Path(id): Path<i64>,
 ) -> Result<StatusCode, AppError> {
     p.require(Role::Admin)?;
-    st.auth.revoke_token(id).await?;
+    let name = st.auth.revoke_token(id).await?;
     tracing::info!(by = %p.actor(), token = id, "token revoked");
+    let msg = format!("{} revoked the API token '{name}'", p.actor());
+    log(&st, audit::event(&p.who(), "revoke", "token", &name, msg)).await;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -17,10 +17,14 @@ const ALLOW: &str = "OPTIONS,GET,PUT,DELETE";
 const PREFIX: &str = "/ari/asterisk/config/dynamic/";
 
 pub async fn handle(State(st): State<AppState>, req: Request) -> Response {
-    match door(&st, req).await {
+    let mut resp = match door(&st, req).await {
         Ok(r) => r,
         Err(e) => e.into_response(),
-    }
+    };
+    // A phone system's configuration is never kept by a browser or a proxy in between.
+    resp.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    resp
 }
 
 async fn door(st: &AppState, req: Request) -> Result<Response, AppError> {

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use axum::Json;
 use axum::extract::{Path, Query, Request, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use model::ObjectType;
@@ -16,11 +16,14 @@ use model::provision::{
     PhoneUserChange, PhoneUserPage, Template,
 };
 
+use super::accounts;
 use super::session::json_body;
 use crate::AppState;
+use crate::audit;
 use crate::auth::Principal;
 use crate::error::AppError;
 use crate::provision::{self, import, jobs, templates};
+use crate::spreadsheet;
 
 #[derive(serde::Deserialize)]
 pub struct ListQuery {
@@ -102,15 +105,31 @@ pub async fn export(
 ) -> Result<Response, AppError> {
     if q.passwords {
         p.require(Role::Admin)?;
-        tracing::warn!(by = %p.actor(), "phone users exported with their passwords");
     }
     let (_, users) = st.store.phone_users("", u32::MAX, 0).await?;
-    let mut w = csv::Writer::from_writer(Vec::new());
+    if q.passwords {
+        tracing::warn!(by = %p.actor(), "phone users exported with their passwords");
+        // Recorded before any password is read: no entry, no passwords.
+        let msg = format!(
+            "{} exported {} phone users with their passwords",
+            p.actor(),
+            users.len()
+        );
+        st.store
+            .log(&audit::event(
+                &p.who(),
+                "export",
+                "phone-users",
+                "passwords",
+                msg,
+            ))
+            .await?;
+    }
     let mut head = vec!["extension", "name", "template", "voicemail"];
     if q.passwords {
         head.push("password");
     }
-    let _ = w.write_record(&head);
+    let mut rows = Vec::with_capacity(users.len());
     for u in users {
         let mut row = vec![u.extension.clone(), u.name, u.template, u.voicemail];
         if q.passwords {
@@ -124,24 +143,17 @@ pub async fn export(
                     .unwrap_or_default(),
             );
         }
-        let _ = w.write_record(&row);
+        rows.push(row);
     }
-    let body = w.into_inner().unwrap_or_default();
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"phone-users.csv\"",
-            ),
-        ],
-        body,
-    )
-        .into_response())
+    Ok(spreadsheet::download(
+        "phone-users.csv",
+        spreadsheet::table(&head, rows),
+    ))
 }
 
 pub async fn list_templates(State(st): State<AppState>) -> Result<Json<Vec<Template>>, AppError> {
-    Ok(Json(st.store.templates().await?))
+    let all = st.store.templates().await?;
+    Ok(Json(all.into_iter().map(templates::redacted).collect()))
 }
 
 pub async fn save_template(
@@ -157,6 +169,25 @@ pub async fn save_template(
     t.builtin = templates::builtin().iter().any(|b| b.name == t.name);
     st.store.save_template(&t).await?;
     tracing::info!(template = %t.name, by = %p.actor(), "template saved");
+    let mut e = audit::event(
+        &p.who(),
+        "save",
+        "template",
+        &t.name,
+        format!("{} saved the template {}", p.actor(), t.name),
+    );
+    for (ty, fields) in [
+        ("auth", &t.fields.auth),
+        ("aor", &t.fields.aor),
+        ("endpoint", &t.fields.endpoint),
+    ] {
+        let lines: Vec<String> = fields
+            .iter()
+            .map(|f| format!("{} = {}", f.attribute, f.value))
+            .collect();
+        e.changes.push(audit::change(ty, "", lines.join("; ")));
+    }
+    accounts::log(&st, e).await;
     Ok(Json(t))
 }
 
@@ -179,6 +210,12 @@ pub async fn delete_template(
             format!("'{name}' does not exist or is built in."),
         ));
     }
+    let msg = format!("{} deleted the template {name}", p.actor());
+    accounts::log(
+        &st,
+        audit::event(&p.who(), "delete", "template", &name, msg),
+    )
+    .await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -291,18 +328,38 @@ pub async fn results(
     p: Principal,
     Path(id): Path<u64>,
 ) -> Result<Response, AppError> {
-    // The file holds the passwords Conjure generated.
+    // The file holds the passwords Conjure generated: only for who ran the import, or an admin, and
+    // every download is in the audit log.
     p.require(Role::Operator)?;
-    let body = jobs::results_csv(&*job(&st, id)?);
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"import-results.csv\"",
+    let job = job(&st, id)?;
+    if job.owner != p.actor() && p.role < Role::Admin {
+        return Err(AppError::new(
+            StatusCode::FORBIDDEN,
+            format!(
+                "The results of import {id} hold passwords; only {} (who ran it) or an admin can download them.",
+                job.owner
             ),
-        ],
-        body,
-    )
-        .into_response())
+        ));
+    }
+    let Some(body) = jobs::results_csv(&job, std::time::Instant::now()) else {
+        return Err(AppError::new(
+            StatusCode::GONE,
+            format!("The results of import {id} were removed an hour after it finished, with the passwords in them."),
+        )
+        .hint("Give the users new passwords on the Phone users page if they were not handed out."));
+    };
+    let msg = format!(
+        "{} downloaded the results of import {id}, with the passwords it generated",
+        p.actor()
+    );
+    st.store
+        .log(&audit::event(
+            &p.who(),
+            "download",
+            "import",
+            &id.to_string(),
+            msg,
+        ))
+        .await?;
+    Ok(spreadsheet::download("import-results.csv", body))
 }

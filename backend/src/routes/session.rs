@@ -9,6 +9,7 @@ use model::account::{Login, Me, PasswordChange};
 use crate::AppState;
 use crate::auth::guard::{client_address, session_cookie};
 use crate::auth::{Principal, Via};
+use crate::config::ExposeSecret;
 use crate::error::AppError;
 
 /// Reads a small JSON body. Only `application/json` is taken: an HTML form on another site cannot send
@@ -55,7 +56,7 @@ fn me(p: &Principal) -> Me {
         csrf: p
             .session
             .as_ref()
-            .map(|s| s.csrf.clone())
+            .map(|s| s.csrf.expose_secret().into())
             .unwrap_or_default(),
     }
 }
@@ -77,12 +78,12 @@ pub async fn login(State(st): State<AppState>, req: Request) -> Result<Response,
     let form: Login = json_body(Request::from_parts(parts.clone(), body)).await?;
     let opened = st
         .auth
-        .login(form.user.trim(), &form.password, &address)
+        .login(form.user.trim(), form.password.expose(), &address)
         .await?;
     let cookie = session_cookie(
         &st.auth,
         &parts,
-        opened.session.as_ref().map(|s| s.id.as_str()),
+        opened.session.as_ref().map(|s| s.id.expose_secret()),
     );
     Ok(([(header::SET_COOKIE, cookie)], Json(me(&opened))).into_response())
 }
@@ -95,7 +96,7 @@ pub async fn current(p: Principal) -> Json<Me> {
 /// `POST /api/logout`.
 pub async fn logout(State(st): State<AppState>, p: Principal, req: Request) -> Response {
     if let Some(keys) = &p.session {
-        st.auth.logout(&keys.id);
+        st.auth.logout(keys.id.expose_secret());
         tracing::info!(user = %p.name, "signed out");
     }
     let (parts, _) = req.into_parts();
@@ -111,7 +112,7 @@ pub async fn change_password(
 ) -> Result<StatusCode, AppError> {
     let change: PasswordChange = json_body(req).await?;
     st.auth
-        .change_password(&p, &change.current, &change.new)
+        .change_password(&p, change.current.expose(), change.new.expose())
         .await?;
     tracing::info!(user = %p.name, via = p.via.as_str(), "password changed");
     if p.via == Via::Basic {

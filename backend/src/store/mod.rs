@@ -10,6 +10,7 @@
 
 mod accounts;
 mod migrations;
+pub mod private;
 mod provision;
 
 pub use accounts::{TokenRow, UserRow};
@@ -71,7 +72,7 @@ fn writer(conn: Arc<Mutex<Connection>>, jobs: std::sync::mpsc::Receiver<Job>) {
         };
         drop(c);
         for (job, r) in batch.into_iter().zip(results) {
-            let _ = job.done.send(r.map_err(StoreError));
+            let _ = job.done.send(r.map_err(StoreError::Sql));
         }
     }
 }
@@ -89,13 +90,21 @@ fn run_jobs(c: &mut Connection, jobs: &[Job]) -> rusqlite::Result<()> {
 }
 
 #[derive(Debug, thiserror::Error)]
-#[error("Conjure's database: {0}")]
-pub struct StoreError(#[from] rusqlite::Error);
+pub enum StoreError {
+    #[error("Conjure's database: {0}")]
+    Sql(#[from] rusqlite::Error),
+    #[error("Conjure's data directory {0}: {1}")]
+    Files(String, std::io::Error),
+}
 
 impl Store {
-    /// Opens (creating if needed) the database in `dir` and brings its schema up to date.
+    /// Opens (creating if needed, private to this user) the database in `dir` and brings its schema up
+    /// to date.
     pub fn open(dir: &Path) -> Result<Self, StoreError> {
         let path = dir.join("conjure.sqlite3");
+        private::dir(dir)
+            .and_then(|()| private::file(&path))
+            .map_err(|e| StoreError::Files(dir.display().to_string(), e))?;
         let store = Self::init(Connection::open(&path)?)?;
         // Checkpoints (copying the WAL into the database, with an fsync) run on their own thread, so a
         // save never waits for one; the writer's own automatic checkpoints are off.
@@ -176,7 +185,7 @@ impl Store {
         tokio::task::spawn_blocking(move || f(&mut conn.lock().unwrap_or_else(|p| p.into_inner())))
             .await
             .expect("a database task panicked")
-            .map_err(StoreError)
+            .map_err(StoreError::Sql)
     }
 
     /// Records an object as Asterisk now has it (secret values already removed).
@@ -188,8 +197,14 @@ impl Store {
         secrets_set: Vec<String>,
         by: &str,
     ) -> Result<(), StoreError> {
-        self.write(vec![record_statement(ty, id, &fields, &secrets_set, by)])
-            .await
+        self.write(vec![record_statement(
+            ty.as_str(),
+            id,
+            &fields,
+            &secrets_set,
+            by,
+        )])
+        .await
     }
 
     /// Applies a change to the inventory (record or forget) and its audit entry in one transaction.
@@ -204,7 +219,7 @@ impl Store {
                 fields,
                 secrets_set,
             } => statements.push(record_statement(
-                audit.object_type,
+                &audit.object_type,
                 &audit.id,
                 fields,
                 secrets_set,
@@ -242,6 +257,12 @@ impl Store {
         Ok(found.map(|f| serde_json::from_str(&f).unwrap_or_default()))
     }
 
+    /// An audit entry alone: something done to Conjure itself (an account, a token, a template, a
+    /// download of passwords), committed before the caller goes on.
+    pub async fn log(&self, audit: &AuditEntry) -> Result<(), StoreError> {
+        self.change(Inventory::Keep, audit).await
+    }
+
     /// Audit entries, newest first, filtered.
     pub async fn audit(&self, q: AuditQuery) -> Result<Vec<AuditEntry>, StoreError> {
         self.with(move |c| {
@@ -272,7 +293,7 @@ impl Store {
                     actor: r.get(2)?,
                     address: r.get(3)?,
                     action: r.get(4)?,
-                    object_type: ObjectType::parse(&ty).unwrap_or(ObjectType::Endpoint),
+                    object_type: ty,
                     id: r.get(6)?,
                     changes: serde_json::from_str(&changes).unwrap_or_default(),
                     server: r.get(8)?,
@@ -382,7 +403,7 @@ fn texts<const N: usize>(values: [&str; N]) -> Vec<rusqlite::types::Value> {
 }
 
 fn record_statement(
-    ty: ObjectType,
+    ty: &str,
     id: &str,
     fields: &[Field],
     secrets_set: &[String],
@@ -390,5 +411,5 @@ fn record_statement(
 ) -> (&'static str, Vec<rusqlite::types::Value>) {
     let fields = serde_json::to_string(fields).expect("fields serialise");
     let secrets = serde_json::to_string(secrets_set).expect("strings serialise");
-    (RECORD, texts([ty.as_str(), id, &fields, &secrets, by]))
+    (RECORD, texts([ty, id, &fields, &secrets, by]))
 }

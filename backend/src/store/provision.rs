@@ -55,7 +55,7 @@ impl Store {
         match claimed {
             Ok(()) => Ok(true),
             // Two requests for one extension at once: the second finds the first's claim.
-            Err(StoreError(rusqlite::Error::SqliteFailure(e, _)))
+            Err(StoreError::Sql(rusqlite::Error::SqliteFailure(e, _)))
                 if e.code == rusqlite::ErrorCode::ConstraintViolation =>
             {
                 Ok(false)

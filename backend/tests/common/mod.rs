@@ -37,7 +37,7 @@ pub fn target(base: &str, user: &str, password: &str) -> AriTarget {
     AriTarget {
         base: base.to_string(),
         user: user.into(),
-        password: Secret(password.into()),
+        password: Secret::from(password),
         timeout: Duration::from_millis(700),
         connect_timeout: Duration::from_millis(500),
     }
@@ -47,7 +47,7 @@ pub fn router(target: AriTarget) -> axum::Router {
     conjure::app(AppState::new(
         AriClient::new(target),
         Mode::Asterisk,
-        Some(Secret(ADMIN.into())),
+        Some(Secret::from(ADMIN)),
         "/nonexistent".into(),
         conjure::store::Store::in_memory().unwrap(),
     ))
@@ -65,7 +65,7 @@ pub async fn app_with(
     let state = AppState::new(
         AriClient::new(target(&base, "asterisk", "asterisk")),
         Mode::Asterisk,
-        Some(Secret(ADMIN.into())),
+        Some(Secret::from(ADMIN)),
         dist.into(),
         conjure::store::Store::in_memory().unwrap(),
     );
@@ -163,4 +163,111 @@ pub async fn send(
         headers,
         text: String::from_utf8_lossy(&bytes).into_owned(),
     }
+}
+
+/// Conjure served as production serves it (`conjure::serve`, a real loopback socket, the peer's address
+/// from the connection), in front of a fresh simulator: its URL and the simulator.
+pub async fn served(f: impl FnOnce(AppState) -> AppState) -> (String, Arc<Sim>) {
+    let (sim, sim_base) = sim().await;
+    let state = AppState::new(
+        AriClient::new(target(&sim_base, "asterisk", "asterisk")),
+        Mode::Asterisk,
+        Some(Secret::from(ADMIN)),
+        "/nonexistent".into(),
+        conjure::store::Store::in_memory().unwrap(),
+    );
+    let state = f(state);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!(
+        "http://{}{}",
+        listener.local_addr().unwrap(),
+        state.base_path
+    );
+    tokio::spawn(conjure::serve(listener, state, std::future::pending()));
+    (url, sim)
+}
+
+/// An HTTP client whose connections leave from `ip`: every 127.x address is this machine on Linux, so
+/// a test can be several clients with distinct addresses.
+pub fn client_from(ip: &str) -> reqwest::Client {
+    reqwest::Client::builder()
+        .local_address(Some(ip.parse().unwrap()))
+        .build()
+        .unwrap()
+}
+
+/// A request over the network; the answer read whole.
+pub async fn over_network(req: reqwest::RequestBuilder) -> Answer {
+    let r = req.send().await.unwrap();
+    let status = StatusCode::from_u16(r.status().as_u16()).unwrap();
+    let mut headers = axum::http::HeaderMap::new();
+    for (k, v) in r.headers() {
+        headers.append(
+            axum::http::HeaderName::from_bytes(k.as_str().as_bytes()).unwrap(),
+            axum::http::HeaderValue::from_bytes(v.as_bytes()).unwrap(),
+        );
+    }
+    let text = r.text().await.unwrap();
+    Answer {
+        status,
+        headers,
+        text,
+    }
+}
+
+/// The real `conjure` binary, killed (SIGKILL) when dropped, so a failed assertion does not leave it
+/// running with the test's output open.
+pub struct Binary {
+    pub child: std::process::Child,
+    pub url: String,
+}
+
+impl Drop for Binary {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts the `conjure` binary on a free port in front of the simulator at `sim_base`, keeping its
+/// state in `data_dir`, and waits until it answers.
+pub async fn binary(sim_base: &str, data_dir: &std::path::Path) -> Binary {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_conjure"))
+        .args([
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--ari-url",
+            sim_base,
+        ])
+        .arg("--data-dir")
+        .arg(data_dir)
+        .env("CONJURE_ARI_PASSWORD", "asterisk")
+        .env("CONJURE_ADMIN_PASSWORD", ADMIN)
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let bin = Binary {
+        child,
+        url: format!("http://127.0.0.1:{port}"),
+    };
+    let http = reqwest::Client::new();
+    for _ in 0..200 {
+        if http
+            .get(format!("{}/healthz", bin.url))
+            .send()
+            .await
+            .is_ok()
+        {
+            return bin;
+        }
+        // Polling a port that is not open yet: there is no event to wait for.
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("conjure did not start on port {port}");
 }

@@ -5,13 +5,17 @@ use model::provision::PhoneSetup;
 
 #[component]
 pub fn SetupCard(setup: PhoneSetup) -> impl IntoView {
-    let password = setup
-        .password
-        .clone()
-        .unwrap_or_else(|| "(the one you typed)".into());
+    let password = setup.password.as_ref().map_or_else(
+        || "(the one you typed)".to_string(),
+        |p| p.expose().to_string(),
+    );
+    // Never a guess: the address Conjure reaches Asterisk by is often not the one phones can reach.
+    let server = setup.server.clone().unwrap_or_else(|| {
+        "not set: ask your administrator (Conjure's --sip-server setting)".into()
+    });
     let text = format!(
-        "{} ({})\nSIP server: {}\nUser name: {}\nPassword: {password}\nTransport: {}\n",
-        setup.user.name, setup.user.extension, setup.server, setup.username, setup.transport
+        "{} ({})\nSIP server: {server}\nUser name: {}\nPassword: {password}\nTransport: {}\n",
+        setup.user.name, setup.user.extension, setup.username, setup.transport
     );
     let copied = RwSignal::new(None::<&'static str>);
     let copy = move |_| {
@@ -30,7 +34,7 @@ pub fn SetupCard(setup: PhoneSetup) -> impl IntoView {
         <div class="setup-card" data-testid="phone-setup">
             <h2>{format!("{} · extension {}", setup.user.name, setup.user.extension)}</h2>
             <dl>
-                <dt>"SIP server"</dt><dd>{setup.server}</dd>
+                <dt>"SIP server"</dt><dd data-testid="setup-server" class:muted=setup.server.is_none()>{server}</dd>
                 <dt>"User name"</dt><dd data-testid="setup-username">{setup.username}</dd>
                 <dt>"Password"</dt><dd><code class="secret" data-testid="setup-password">{password}</code></dd>
                 <dt>"Transport"</dt><dd>{setup.transport}</dd>

