@@ -43,7 +43,36 @@ fn setup() -> anyhow::Result<()> {
 /// trunk runs cargo offline (Trunk.toml), so dependencies are fetched first.
 fn build_spa() -> anyhow::Result<()> {
     run(Command::new("cargo").args(["fetch", "--locked"]))?;
-    run(Command::new("trunk").args(["build", "--offline"]))
+    run(Command::new("trunk").args(["build", "--offline"]))?;
+    precompress(&root().join("dist"))
+}
+
+/// Brotli and gzip copies of every asset beside it, made once here instead of on every request: the
+/// backend's file service sends `x.wasm.br` to a browser that accepts brotli, `x.wasm.gz` to one that
+/// accepts only gzip. index.html is left out: the backend rewrites it at start and serves it from memory.
+fn precompress(dist: &Path) -> anyhow::Result<()> {
+    for entry in std::fs::read_dir(dist)? {
+        let path = entry?.path();
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        if !path.is_file() || name == "index.html" || name.ends_with(".br") || name.ends_with(".gz")
+        {
+            continue;
+        }
+        let status = Command::new("brotli")
+            .args(["-f", "-k", "-q", "11"])
+            .arg(&path)
+            .status()
+            .context("brotli is not installed: run `cargo xtask setup`")?;
+        let gz = Command::new("gzip")
+            .args(["-f", "-k", "-9", "-n"])
+            .arg(&path)
+            .status()
+            .context("gzip is not installed")?;
+        if !status.success() || !gz.success() {
+            bail!("cannot compress {}", path.display());
+        }
+    }
+    Ok(())
 }
 
 /// `cargo test --workspace`, echoing its output and closing with one total line over every test binary.

@@ -45,7 +45,18 @@ pub fn with_base(html: &str, base: &str) -> String {
         .replace("module_or_path: '/", &format!("module_or_path: '{base}/"))
 }
 
-/// An asset from `dist` (brotli when the browser takes it), or index.html for the app's own routes.
+/// Whether a file name carries trunk's content hash (`main-1a2b3c4d5e6f7a8b.css`,
+/// `frontend-…_bg.wasm`): such a name always means the same bytes, so browsers may keep it for good.
+fn content_hashed(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or_default();
+    let stem = name.split('.').next().unwrap_or_default();
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit_once('-')
+        .is_some_and(|(_, h)| h.len() >= 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// An asset from `dist` (the brotli or gzip copy `cargo xtask` made, when the browser takes it), or
+/// index.html for the app's own routes.
 pub async fn serve(dist: &Path, index: &Index, req: Request) -> Response {
     let csp = index
         .csp
@@ -60,13 +71,24 @@ pub async fn serve(dist: &Path, index: &Index, req: Request) -> Response {
         r.headers_mut().insert(header::CONTENT_SECURITY_POLICY, csp);
         return r;
     };
-    let path = req.uri().path();
+    let path = req.uri().path().to_string();
     let from_disk = if path == "/" || path.ends_with("/index.html") {
         None
     } else {
         // Deep links (`/objects/identify/203.0.113.5`) are not files: they get the index.
-        match ServeDir::new(dist).precompressed_br().oneshot(req).await {
-            Ok(r) if r.status() != StatusCode::NOT_FOUND => Some(r.into_response()),
+        let files = ServeDir::new(dist).precompressed_br().precompressed_gzip();
+        match files.oneshot(req).await {
+            Ok(r) if r.status() != StatusCode::NOT_FOUND => {
+                let mut r = r.into_response();
+                let cache = if content_hashed(&path) {
+                    "public, max-age=31536000, immutable"
+                } else {
+                    "no-cache"
+                };
+                r.headers_mut()
+                    .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+                Some(r)
+            }
             _ => None,
         }
     };
@@ -91,6 +113,16 @@ pub async fn serve(dist: &Path, index: &Index, req: Request) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_trunks_hashed_names_are_kept_for_good() {
+        assert!(content_hashed("/frontend-7c1f2e3d4b5a6978_bg.wasm"));
+        assert!(content_hashed("/pbx/main-0123456789abcdef.css"));
+        assert!(content_hashed("/frontend-7c1f2e3d4b5a6978.js"));
+        assert!(!content_hashed("/favicon.ico"));
+        assert!(!content_hashed("/main.css"));
+        assert!(!content_hashed("/my-portal-theme.css"));
+    }
 
     #[test]
     fn base_prefixes_every_trunk_url() {
