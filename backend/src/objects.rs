@@ -142,17 +142,10 @@ fn entry(
     message: &str,
 ) -> AuditEntry {
     AuditEntry {
-        seq: 0,
-        at: String::new(),
-        actor: who.actor.clone(),
-        address: who.address.clone(),
-        action: action.into(),
-        object_type: ty.to_string(),
-        id: id.to_string(),
         changes,
         server: st.ari.base().to_string(),
         status,
-        message: message.into(),
+        ..audit::event(who, action, ty.as_str(), id.as_str(), message)
     }
 }
 

@@ -102,6 +102,10 @@ async fn the_audit_log_names_the_clients_address() {
     )
     .await;
     assert_eq!(put.status, 200, "{}", put.text);
+    assert_eq!(
+        put.headers["cache-control"], "no-store",
+        "the door's answers are never cached"
+    );
     let audit = over_network(
         client_from("127.0.0.1")
             .get(format!("{url}/api/audit?id=addr-test"))

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use axum::extract::Request;
 use axum::response::IntoResponse;
-use common::{ADMIN, app_with, call, harness};
+use common::{ADMIN, app_with, call, harness, on_sim};
 use tower::ServiceExt;
 
 fn basic() -> String {
@@ -16,18 +16,6 @@ fn basic() -> String {
         "Basic {}",
         base64::engine::general_purpose::STANDARD.encode(format!("admin:{ADMIN}"))
     )
-}
-
-async fn on_sim(base: &str, path: &str) -> (u16, String) {
-    let r = reqwest::Client::new()
-        .get(format!(
-            "{base}/ari/asterisk/config/dynamic/res_pjsip/{path}"
-        ))
-        .basic_auth("asterisk", Some("asterisk"))
-        .send()
-        .await
-        .unwrap();
-    (r.status().as_u16(), r.text().await.unwrap())
 }
 
 #[tokio::test]

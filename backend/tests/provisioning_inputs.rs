@@ -3,21 +3,9 @@
 
 mod common;
 
-use common::{ADMIN, app_with, call, client_from, harness, over_network, served};
-
-async fn on_sim(sim: &str, path: &str) -> String {
-    reqwest::Client::new()
-        .get(format!(
-            "{sim}/ari/asterisk/config/dynamic/res_pjsip/{path}"
-        ))
-        .basic_auth("asterisk", Some("asterisk"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
-}
+use common::{
+    ADMIN, app_with, call, client_from, harness, import_and_wait, on_sim, over_network, served,
+};
 
 fn mailboxes(endpoint: &str) -> String {
     let fields: Vec<serde_json::Value> = serde_json::from_str(endpoint).unwrap();
@@ -107,16 +95,7 @@ async fn the_voicemail_column_reads_yes_and_no_as_the_wizard_does() {
         "{check}"
     );
 
-    let started = call(&h.app, "POST", "/api/imports", Some(ADMIN), Some(file)).await;
-    let id = started.json()["progress"]["id"].as_u64().unwrap();
-    call(
-        &h.app,
-        "GET",
-        &format!("/api/imports/{id}/events"),
-        Some(ADMIN),
-        None,
-    )
-    .await;
+    import_and_wait(&h.app, file).await;
     for (ext, expected) in [
         ("4301", "4301@default"),
         ("4302", ""),
@@ -124,7 +103,7 @@ async fn the_voicemail_column_reads_yes_and_no_as_the_wizard_does() {
         ("4304", "4999@sales"),
         ("4305", ""),
     ] {
-        let ep = on_sim(&h.sim_base, &format!("endpoint/{ext}")).await;
+        let (_, ep) = on_sim(&h.sim_base, &format!("endpoint/{ext}")).await;
         assert_eq!(mailboxes(&ep), expected, "{ext}");
     }
     // The wizard's checkbox sends the same word.

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{ADMIN, call, harness};
+use common::{ADMIN, call, harness, import_and_wait};
 
 const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 
@@ -58,17 +58,7 @@ async fn exports_carry_no_formulas() {
 
     // Phone users named like formulas, in the export and in an import's results.
     let file = "extension,name\n4201,=1+2\n4202,@SUM(A1)\n4203,-Lena\n";
-    let started = call(&h.app, "POST", "/api/imports", Some(ADMIN), Some(file)).await;
-    assert_eq!(started.status, 202, "{}", started.text);
-    let id = started.json()["progress"]["id"].as_u64().unwrap();
-    call(
-        &h.app,
-        "GET",
-        &format!("/api/imports/{id}/events"),
-        Some(ADMIN),
-        None,
-    )
-    .await;
+    let id = import_and_wait(&h.app, file).await;
     let results = call(
         &h.app,
         "GET",

@@ -271,3 +271,38 @@ pub async fn binary(sim_base: &str, data_dir: &std::path::Path) -> Binary {
     }
     panic!("conjure did not start on port {port}");
 }
+
+/// Imports `file` as the admin and waits for the end (the progress events close when it is finished);
+/// returns the import's id.
+pub async fn import_and_wait(app: &axum::Router, file: &str) -> u64 {
+    let started = call(app, "POST", "/api/imports", Some(ADMIN), Some(file)).await;
+    assert_eq!(started.status, 202, "{}", started.text);
+    let id = started.json()["progress"]["id"].as_u64().unwrap();
+    let events = call(
+        app,
+        "GET",
+        &format!("/api/imports/{id}/events"),
+        Some(ADMIN),
+        None,
+    )
+    .await;
+    assert!(
+        events.text.contains(r#""finished":true"#),
+        "{}",
+        events.text
+    );
+    id
+}
+
+/// What the simulated Asterisk itself holds at `res_pjsip/{path}` (status, body), bypassing Conjure.
+pub async fn on_sim(sim_base: &str, path: &str) -> (u16, String) {
+    let r = reqwest::Client::new()
+        .get(format!(
+            "{sim_base}/ari/asterisk/config/dynamic/res_pjsip/{path}"
+        ))
+        .basic_auth("asterisk", Some("asterisk"))
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
