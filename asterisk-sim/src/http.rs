@@ -7,8 +7,9 @@ use std::future::Future;
 use std::io;
 use std::sync::Arc;
 
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
+use tokio::net::TcpListener;
+use tokio_rustls::TlsAcceptor;
 
 use crate::sim::{Outcome, Request, Response, Sim};
 
@@ -22,6 +23,26 @@ pub async fn serve(
     sim: Arc<Sim>,
     shutdown: impl Future<Output = ()>,
 ) -> io::Result<()> {
+    serve_with(listener, sim, None, shutdown).await
+}
+
+/// Serves `sim` over TLS, as Asterisk does with `tlsenable = yes` in http.conf. A client that speaks
+/// plain HTTP to it gets no answer: the handshake fails and the connection is closed, as OpenSSL does.
+pub async fn serve_tls(
+    listener: TcpListener,
+    sim: Arc<Sim>,
+    tls: Arc<tokio_rustls::rustls::ServerConfig>,
+    shutdown: impl Future<Output = ()>,
+) -> io::Result<()> {
+    serve_with(listener, sim, Some(TlsAcceptor::from(tls)), shutdown).await
+}
+
+async fn serve_with(
+    listener: TcpListener,
+    sim: Arc<Sim>,
+    tls: Option<TlsAcceptor>,
+    shutdown: impl Future<Output = ()>,
+) -> io::Result<()> {
     tokio::pin!(shutdown);
     loop {
         tokio::select! {
@@ -30,8 +51,16 @@ pub async fn serve(
                 let (stream, _) = accepted?;
                 let _ = stream.set_nodelay(true);
                 let sim = sim.clone();
+                let tls = tls.clone();
                 tokio::spawn(async move {
-                    if let Err(e) = connection(stream, sim).await {
+                    let ended = match tls {
+                        None => connection(stream, sim).await,
+                        Some(tls) => match tls.accept(stream).await {
+                            Ok(stream) => connection(stream, sim).await,
+                            Err(e) => Err(e),
+                        },
+                    };
+                    if let Err(e) = ended {
                         tracing::debug!(%e, "connection ended");
                     }
                 });
@@ -40,8 +69,8 @@ pub async fn serve(
     }
 }
 
-async fn connection(stream: TcpStream, sim: Arc<Sim>) -> io::Result<()> {
-    let (read, mut write) = stream.into_split();
+async fn connection<S: AsyncRead + AsyncWrite + Unpin>(stream: S, sim: Arc<Sim>) -> io::Result<()> {
+    let (read, mut write) = tokio::io::split(stream);
     let mut reader = BufReader::new(read);
     let mut line = Vec::new();
     loop {
@@ -98,7 +127,11 @@ async fn connection(stream: TcpStream, sim: Arc<Sim>) -> io::Result<()> {
         let head = req.method == "HEAD";
         match sim.handle(&req) {
             Outcome::Crash => return Ok(()),
-            Outcome::Respond(resp) => write.write_all(&encode(&resp, head, close)).await?,
+            Outcome::Respond(resp) => {
+                write.write_all(&encode(&resp, head, close)).await?;
+                // Over TLS the record may wait in the session until flushed.
+                write.flush().await?;
+            }
         }
         if close {
             return Ok(());

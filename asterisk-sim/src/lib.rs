@@ -11,7 +11,7 @@ mod object;
 mod sim;
 pub mod value;
 
-pub use http::serve;
+pub use http::{serve, serve_tls};
 pub use sim::{Outcome, Request, Response, Sim, User, default_users};
 
 /// Asterisk's legacy URI decoding: `%XX` decoded, `+` is a space, broken escapes kept as they are.

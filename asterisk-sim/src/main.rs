@@ -1,14 +1,36 @@
-//! `asterisk-sim --listen 127.0.0.1:8088 [--user name:password[:ro]]…`
+//! `asterisk-sim --listen 127.0.0.1:8088 [--user name:password[:ro]]… [--tls-cert cert.pem --tls-key key.pem]`
 //!
 //! Without `--user`, the recording's users: `asterisk`/`asterisk` (read-write) and `viewer`/`viewer` (read-only).
+//! With `--tls-cert` and `--tls-key` (PEM) it speaks TLS only, as Asterisk with `tlsenable = yes`.
 
 use std::sync::Arc;
 
-use asterisk_sim::{Sim, User, default_users, serve};
+use anyhow::Context;
+use asterisk_sim::{Sim, User, default_users, serve, serve_tls};
+use rustls_pki_types::pem::PemObject;
+use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+use tokio_rustls::rustls;
 
 fn usage() -> ! {
-    eprintln!("usage: asterisk-sim [--listen ADDR:PORT] [--user NAME:PASSWORD[:ro]]...");
+    eprintln!(
+        "usage: asterisk-sim [--listen ADDR:PORT] [--user NAME:PASSWORD[:ro]]... [--tls-cert PEM --tls-key PEM]"
+    );
     std::process::exit(2)
+}
+
+fn tls_config(cert: &str, key: &str) -> anyhow::Result<Arc<rustls::ServerConfig>> {
+    let chain = CertificateDer::pem_file_iter(cert)
+        .and_then(|certs| certs.collect::<Result<Vec<_>, _>>())
+        .with_context(|| format!("cannot read the certificates in {cert}"))?;
+    let key = PrivateKeyDer::from_pem_file(key)
+        .with_context(|| format!("cannot read the private key in {key}"))?;
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()?
+    .with_no_client_auth()
+    .with_single_cert(chain, key)?;
+    Ok(Arc::new(config))
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -20,6 +42,7 @@ async fn main() -> anyhow::Result<()> {
         .init();
     let mut listen = "127.0.0.1:8088".to_string();
     let mut users = Vec::new();
+    let (mut cert, mut key) = (None, None);
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -36,17 +59,29 @@ async fn main() -> anyhow::Result<()> {
                     read_only: parts.next() == Some("ro"),
                 });
             }
+            "--tls-cert" => cert = Some(args.next().unwrap_or_else(|| usage())),
+            "--tls-key" => key = Some(args.next().unwrap_or_else(|| usage())),
             _ => usage(),
         }
     }
+    let tls = match (cert, key) {
+        (Some(c), Some(k)) => Some(tls_config(&c, &k)?),
+        (None, None) => None,
+        _ => usage(),
+    };
     if users.is_empty() {
         users = default_users();
     }
     let listener = tokio::net::TcpListener::bind(&listen).await?;
-    tracing::info!(addr = %listener.local_addr()?, "asterisk-sim listening (ARI at /ari)");
-    serve(listener, Arc::new(Sim::new(users)), async {
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    tracing::info!(addr = %listener.local_addr()?, scheme, "asterisk-sim listening (ARI at /ari)");
+    let sim = Arc::new(Sim::new(users));
+    let stop = async {
         let _ = tokio::signal::ctrl_c().await;
-    })
-    .await?;
+    };
+    match tls {
+        Some(tls) => serve_tls(listener, sim, tls, stop).await?,
+        None => serve(listener, sim, stop).await?,
+    }
     Ok(())
 }

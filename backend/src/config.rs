@@ -84,6 +84,14 @@ pub struct Cli {
     /// How long one ARI request may take, in milliseconds, before Conjure answers 504.
     #[arg(long, env = "CONJURE_ARI_TIMEOUT_MS", default_value_t = 5000)]
     pub ari_timeout_ms: u64,
+    /// A PEM file with the certificate of Asterisk's TLS server, or of the CA that signed it (the
+    /// common self-signed case), trusted besides the public CAs for an https:// --ari-url.
+    #[arg(long, env = "CONJURE_ARI_CA_FILE")]
+    pub ari_ca_file: Option<PathBuf>,
+    /// At most this many connections to Asterisk at once; more requests wait for one. Asterisk's
+    /// http.conf sessionlimit (100 by default) is shared with its other ARI clients.
+    #[arg(long, env = "CONJURE_ARI_MAX_CONNECTIONS", default_value_t = 16)]
+    pub ari_max_connections: usize,
     /// How long connecting to Asterisk may take, in milliseconds.
     #[arg(long, env = "CONJURE_ARI_CONNECT_TIMEOUT_MS", default_value_t = 2000)]
     pub ari_connect_timeout_ms: u64,
@@ -185,6 +193,25 @@ pub struct AriTarget {
     pub password: Secret,
     pub timeout: Duration,
     pub connect_timeout: Duration,
+    /// Trusted besides the public CAs, for `https://` (a self-signed Asterisk).
+    pub ca_file: Option<PathBuf>,
+    /// Connections to this Asterisk at most.
+    pub max_connections: usize,
+}
+
+impl AriTarget {
+    /// A plain-HTTP target with Conjure's default limits (the simulator, tests).
+    pub fn plain(base: String, user: &str, password: &str) -> Self {
+        AriTarget {
+            base,
+            user: user.into(),
+            password: Secret::from(password),
+            timeout: Duration::from_secs(5),
+            connect_timeout: Duration::from_secs(2),
+            ca_file: None,
+            max_connections: 16,
+        }
+    }
 }
 
 impl Cli {
@@ -203,12 +230,18 @@ impl Cli {
         };
         let password = read_secret(self.ari_password.as_ref(), self.ari_password_file.as_ref(), "ARI password")?
             .ok_or_else(|| anyhow::anyhow!("--ari-url is set but no ARI password: set CONJURE_ARI_PASSWORD or --ari-password-file"))?;
+        let base = normalise_base(url)?;
+        if self.ari_ca_file.is_some() && !base.starts_with("https://") {
+            anyhow::bail!("--ari-ca-file is for an https:// --ari-url; '{base}' is plain HTTP");
+        }
         Ok(Some(AriTarget {
-            base: normalise_base(url)?,
+            base,
             user: self.ari_user.clone(),
             password,
             timeout: Duration::from_millis(self.ari_timeout_ms),
             connect_timeout: Duration::from_millis(self.ari_connect_timeout_ms),
+            ca_file: self.ari_ca_file.clone(),
+            max_connections: self.ari_max_connections.max(1),
         }))
     }
 }
@@ -245,11 +278,15 @@ fn check_origin(origin: &str) -> anyhow::Result<()> {
     }
 }
 
-/// Accepts `http://pbx:8088`, `http://pbx:8088/` and `http://pbx:8088/ari`.
+/// Accepts `http://pbx:8088`, `https://pbx:8089/`, `http://pbx:8088/ari`.
 pub fn normalise_base(url: &str) -> anyhow::Result<String> {
-    let Some(rest) = url.strip_prefix("http://") else {
+    let Some(rest) = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))
+    else {
         anyhow::bail!(
-            "--ari-url '{url}' must start with http:// (Asterisk's HTTP server, e.g. http://pbx:8088; https is not supported yet)"
+            "--ari-url '{url}' must start with http:// or https:// (Asterisk's HTTP server, e.g. http://pbx:8088, \
+             or https://pbx:8089 when http.conf has tlsenable = yes)"
         );
     };
     let authority = rest.split('/').next().unwrap_or_default();
@@ -296,7 +333,12 @@ mod tests {
             "http://pbx:8088"
         );
         assert!(normalise_base("http://u:p@pbx:8088").is_err());
-        assert!(normalise_base("https://pbx:8089").is_err());
+        assert_eq!(
+            normalise_base("https://pbx:8089/ari/").unwrap(),
+            "https://pbx:8089"
+        );
+        assert!(normalise_base("ftp://pbx:8089").is_err());
+        assert!(normalise_base("HTTPS//pbx").is_err());
         assert!(normalise_base("http://pbx:port").is_err());
         assert!(normalise_base("pbx:8088").is_err());
     }

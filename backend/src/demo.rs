@@ -2,11 +2,10 @@
 //! over real HTTP, through the same client and checks as for a real Asterisk.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use asterisk_sim::{Sim, User};
 
-use crate::config::{AriTarget, Secret};
+use crate::config::AriTarget;
 
 /// Starts the simulator on an ephemeral loopback port with a fresh random ARI password.
 pub async fn start() -> std::io::Result<AriTarget> {
@@ -23,13 +22,11 @@ pub async fn start() -> std::io::Result<AriTarget> {
             tracing::error!(%e, "embedded simulator stopped");
         }
     });
-    Ok(AriTarget {
-        base: format!("http://{addr}"),
-        user: "conjure".into(),
-        password: Secret::from(password),
-        timeout: Duration::from_secs(5),
-        connect_timeout: Duration::from_secs(2),
-    })
+    Ok(AriTarget::plain(
+        format!("http://{addr}"),
+        "conjure",
+        &password,
+    ))
 }
 
 fn random_password() -> std::io::Result<String> {

@@ -74,18 +74,41 @@ impl AppError {
             AriError::Timeout { .. } => StatusCode::GATEWAY_TIMEOUT,
             _ => StatusCode::BAD_GATEWAY,
         };
-        let hint = match e {
+        let hint = match &e {
             AriError::Unreachable { .. } => {
                 "Check that Asterisk runs, that http.conf enables its HTTP server on that address, and that res_ari is loaded."
+                    .to_string()
             }
+            AriError::Tls { hint, .. } => hint.clone(),
             AriError::Timeout { .. } => {
                 "Asterisk is slow or stuck; nothing was confirmed, so read the object again before retrying."
+                    .to_string()
             }
-            AriError::Closed { .. } => {
-                "Look at Asterisk's log; if it restarted, objects kept in memory are gone."
+            AriError::Closed { url, sent } => {
+                let plain = url.starts_with("http://");
+                let mut h = String::from(if *sent {
+                    "The change may or may not have been applied: read the object again before retrying. "
+                } else {
+                    ""
+                });
+                h.push_str("Look at Asterisk's log; if it restarted, objects kept in memory are gone.");
+                if plain {
+                    h.push_str(" If that port has tlsenable = yes in http.conf, use https:// in --ari-url.");
+                }
+                h
             }
-            AriError::Malformed { .. } => {
-                "Check that --ari-url points at Asterisk's HTTP server and not at another service."
+            AriError::Malformed { url, .. } => {
+                let mut h = String::from(
+                    "Check that --ari-url points at Asterisk's HTTP server and not at another service.",
+                );
+                if url.starts_with("http://") {
+                    h.push_str(" If that port speaks TLS (tlsenable = yes in http.conf), use https://.");
+                }
+                h
+            }
+            AriError::TooLarge { .. } => {
+                "No answer of Asterisk's config API is that large: check that --ari-url points at Asterisk."
+                    .to_string()
             }
         };
         AppError::new(status, e.to_string()).hint(hint)

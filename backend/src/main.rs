@@ -41,7 +41,7 @@ async fn main() -> anyhow::Result<()> {
     let frame_ancestors = cli.frame_ancestors()?;
     let store = conjure::store::Store::open(&cli.data_dir)?;
     let state = AppState::new(
-        AriClient::new(target),
+        AriClient::new(target)?,
         mode,
         admin_password,
         cli.dist.clone(),

@@ -230,7 +230,7 @@ async fn an_ipv4_client_of_a_dual_stack_listener_is_compared_as_ipv4() {
         return;
     };
     let state = portal(conjure::AppState::new(
-        conjure::ari::AriClient::new(common::target(&sim_base, "asterisk", "asterisk")),
+        conjure::ari::AriClient::new(common::target(&sim_base, "asterisk", "asterisk")).unwrap(),
         model::api::Mode::Asterisk,
         Some(conjure::Secret::from(ADMIN)),
         "/nonexistent".into(),

@@ -376,7 +376,7 @@ async fn security_headers_on_every_answer() {
 async fn a_named_portal_may_frame_the_panel() {
     let (_sim, base) = common::sim().await;
     let state = conjure::AppState::new(
-        conjure::ari::AriClient::new(common::target(&base, "asterisk", "asterisk")),
+        conjure::ari::AriClient::new(common::target(&base, "asterisk", "asterisk")).unwrap(),
         model::api::Mode::Asterisk,
         None,
         "/nonexistent".into(),

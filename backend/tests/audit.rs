@@ -169,7 +169,7 @@ async fn no_secret_reaches_the_database_file() {
     std::fs::create_dir_all(&dir).unwrap();
     let store = conjure::store::Store::open(&dir).unwrap();
     let app = conjure::app(conjure::AppState::new(
-        conjure::ari::AriClient::new(common::target(&base, "asterisk", "asterisk")),
+        conjure::ari::AriClient::new(common::target(&base, "asterisk", "asterisk")).unwrap(),
         model::api::Mode::Asterisk,
         Some(conjure::Secret::from(ADMIN)),
         "/nonexistent".into(),

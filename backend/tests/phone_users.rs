@@ -461,7 +461,7 @@ async fn a_user_half_made_by_a_crash_is_removed_at_start() {
     let (sim, sim_base) = common::sim().await;
     let store = conjure::store::Store::in_memory().unwrap();
     let state = conjure::AppState::new(
-        conjure::ari::AriClient::new(common::target(&sim_base, "asterisk", "asterisk")),
+        conjure::ari::AriClient::new(common::target(&sim_base, "asterisk", "asterisk")).unwrap(),
         model::api::Mode::Asterisk,
         Some(conjure::Secret::from(ADMIN)),
         "/nonexistent".into(),

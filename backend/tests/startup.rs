@@ -6,9 +6,13 @@ mod common;
 use std::process::Command;
 
 fn start_with(args: &[&str]) -> (bool, String) {
+    start_against("http://127.0.0.1:9", args)
+}
+
+fn start_against(ari_url: &str, args: &[&str]) -> (bool, String) {
     let dir = std::env::temp_dir().join(format!("conjure-startup-{}", std::process::id()));
     let out = Command::new(env!("CARGO_BIN_EXE_conjure"))
-        .args(["--listen", "127.0.0.1:0", "--ari-url", "http://127.0.0.1:9"])
+        .args(["--listen", "127.0.0.1:0", "--ari-url", ari_url])
         .arg("--data-dir")
         .arg(&dir)
         .args(args)
@@ -44,4 +48,26 @@ fn a_sip_server_that_is_not_a_host_stops_the_start() {
     let (ok, err) = start_with(&["--sip-server", "pbx example com"]);
     assert!(!ok);
     assert!(err.contains("--sip-server"), "{err}");
+}
+
+#[test]
+fn an_ari_url_or_ca_file_that_cannot_work_stops_the_start() {
+    let (ok, err) = start_against(
+        "https://127.0.0.1:8089",
+        &["--ari-ca-file", "/nonexistent/ca.pem"],
+    );
+    assert!(!ok);
+    assert!(
+        err.contains("cannot read --ari-ca-file /nonexistent/ca.pem"),
+        "{err}"
+    );
+    let (ok, err) = start_with(&["--ari-ca-file", "/etc/hostname"]);
+    assert!(!ok);
+    assert!(
+        err.contains("--ari-ca-file is for an https:// --ari-url"),
+        "{err}"
+    );
+    let (ok, err) = start_against("ftp://pbx:8088", &[]);
+    assert!(!ok);
+    assert!(err.contains("must start with http:// or https://"), "{err}");
 }

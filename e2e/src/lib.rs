@@ -54,16 +54,10 @@ pub async fn stack_with(mode: Mode, f: impl FnOnce(AppState) -> AppState) -> Sta
     let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let sim_addr = l.local_addr().unwrap();
     tokio::spawn(asterisk_sim::serve(l, sim.clone(), std::future::pending()));
-    let target = AriTarget {
-        base: format!("http://{sim_addr}"),
-        user: "asterisk".into(),
-        password: Secret::from("asterisk"),
-        timeout: Duration::from_secs(5),
-        connect_timeout: Duration::from_secs(2),
-    };
+    let target = AriTarget::plain(format!("http://{sim_addr}"), "asterisk", "asterisk");
     let store = conjure::store::Store::in_memory().unwrap();
     let state = AppState::new(
-        AriClient::new(target),
+        AriClient::new(target).unwrap(),
         mode,
         Some(Secret::from(ADMIN)),
         dist,

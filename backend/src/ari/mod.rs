@@ -1,15 +1,21 @@
-//! The client Conjure uses to talk to Asterisk: pooled keep-alive connections, timeouts, and an error for
-//! every way a request can fail, each worded so an operator can act on it.
+//! The client Conjure uses to talk to Asterisk: hyper over plain TCP or rustls, a bounded pool of
+//! keep-alive connections, timeouts, and an error for every way a request can fail, each worded so an
+//! operator can act on it.
 
-mod http1;
+mod pool;
+pub mod tls;
 
 use std::sync::Arc;
 
 use base64::Engine;
 use bytes::Bytes;
+use hyper::Method;
+use hyper::header::HeaderValue;
 use model::{CONFIG_CLASS, ObjectId, ObjectType, PutBody};
 
 use crate::config::{AriTarget, ExposeSecret};
+
+pub use pool::MAX_RESPONSE;
 
 /// What Asterisk answered.
 #[derive(Debug)]
@@ -23,14 +29,35 @@ pub struct Upstream {
 pub enum AriError {
     #[error("Asterisk at {url} is unreachable: {reason}")]
     Unreachable { url: String, reason: String },
+    #[error("{what}")]
+    Tls {
+        url: String,
+        what: String,
+        hint: String,
+    },
     #[error("Asterisk at {url} did not answer within {secs:.1} s")]
     Timeout { url: String, secs: f64 },
     #[error(
         "Asterisk at {url} closed the connection without answering; it may have crashed or restarted"
     )]
-    Closed { url: String },
+    Closed {
+        url: String,
+        /// The request may have reached Asterisk (a change may have been applied).
+        sent: bool,
+    },
     #[error("Asterisk at {url} answered something that is not HTTP/1.1 as expected: {what}")]
     Malformed { url: String, what: String },
+    #[error("Asterisk at {url} sent an answer larger than {} MB", MAX_RESPONSE >> 20)]
+    TooLarge { url: String },
+}
+
+/// Why a client cannot be made for a target: said at start.
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    #[error(transparent)]
+    CaFile(#[from] tls::CaFileError),
+    #[error("--ari-url {url}: {why}")]
+    Url { url: String, why: String },
 }
 
 #[derive(Clone)]
@@ -39,17 +66,24 @@ pub struct AriClient {
 }
 
 struct Inner {
-    pool: http1::Pool,
+    pool: pool::Pool,
     target: AriTarget,
     /// Path prefix of Asterisk's HTTP server (http.conf `prefix`), usually empty.
     prefix: String,
-    /// `Authorization: Basic …\r\n`, computed once.
-    auth_line: String,
+    /// `Basic …`, computed once.
+    auth: HeaderValue,
 }
 
 impl AriClient {
-    pub fn new(target: AriTarget) -> Self {
-        let rest = target.base.strip_prefix("http://").unwrap_or(&target.base);
+    /// A client for `target` (`http://` or `https://`, checked by [`crate::config::normalise_base`]).
+    pub fn new(target: AriTarget) -> Result<Self, SetupError> {
+        let (https, rest) = match target.base.strip_prefix("https://") {
+            Some(rest) => (true, rest),
+            None => (
+                false,
+                target.base.strip_prefix("http://").unwrap_or(&target.base),
+            ),
+        };
         let (authority, prefix) = match rest.find('/') {
             Some(i) => (
                 rest[..i].to_string(),
@@ -57,20 +91,54 @@ impl AriClient {
             ),
             None => (rest.to_string(), String::new()),
         };
+        let host = match authority.rsplit_once(':') {
+            Some((h, p)) if p.parse::<u16>().is_ok() => h.to_string(),
+            _ => authority.clone(),
+        };
+        // A URL without a port means the scheme's (Asterisk itself listens on 8088 and 8089).
+        let authority = if host == authority {
+            format!("{host}:{}", if https { 443 } else { 80 })
+        } else {
+            authority
+        };
+        let tls = if https {
+            let config = tls::client_config(target.ca_file.as_deref())?;
+            let name = tls::server_name(&host).map_err(|why| SetupError::Url {
+                url: target.base.clone(),
+                why,
+            })?;
+            Some((tokio_rustls::TlsConnector::from(config), name))
+        } else {
+            None
+        };
         let creds = base64::engine::general_purpose::STANDARD.encode(format!(
             "{}:{}",
             target.user,
             target.password.expose_secret()
         ));
-        let pool = http1::Pool::new(authority, target.connect_timeout, target.timeout);
-        AriClient {
+        let mut auth = HeaderValue::from_str(&format!("Basic {creds}"))
+            .expect("base64 is a valid header value");
+        auth.set_sensitive(true);
+        let endpoint = pool::Endpoint {
+            authority,
+            host,
+            tls,
+            ca_file: target.ca_file.clone(),
+        };
+        let pool = pool::Pool::new(
+            endpoint,
+            target.max_connections,
+            target.connect_timeout,
+            target.timeout,
+        );
+        Ok(AriClient {
             inner: Arc::new(Inner {
                 pool,
                 prefix,
-                auth_line: format!("Authorization: Basic {creds}\r\n"),
+                auth,
                 target,
             }),
-        }
+        })
     }
 
     pub fn base(&self) -> &str {
@@ -140,33 +208,37 @@ impl AriClient {
         body: Option<&[u8]>,
     ) -> Result<Upstream, AriError> {
         let url = self.inner.target.base.clone();
+        let method = Method::from_bytes(method.as_bytes()).expect("our methods are valid");
+        let body = body.map(Bytes::copy_from_slice);
         match self
             .inner
             .pool
-            .send(method, path, &self.inner.auth_line, body)
+            .send(method, path, &self.inner.auth, body)
             .await
         {
             Ok(r) => Ok(Upstream {
                 status: r.status,
                 body: r.body,
             }),
-            Err(http1::Failure::Connect(e)) => Err(AriError::Unreachable {
+            Err(pool::Failure::Connect(e)) => Err(AriError::Unreachable {
                 url,
                 reason: e.to_string(),
             }),
-            Err(http1::Failure::ConnectTimeout) => Err(AriError::Unreachable {
+            Err(pool::Failure::ConnectTimeout) => Err(AriError::Unreachable {
                 url,
                 reason: format!(
                     "no connection within {:.1} s",
                     self.inner.target.connect_timeout.as_secs_f64()
                 ),
             }),
-            Err(http1::Failure::Timeout) => Err(AriError::Timeout {
+            Err(pool::Failure::Tls { what, hint }) => Err(AriError::Tls { url, what, hint }),
+            Err(pool::Failure::Timeout) => Err(AriError::Timeout {
                 url,
                 secs: self.inner.target.timeout.as_secs_f64(),
             }),
-            Err(http1::Failure::Closed) => Err(AriError::Closed { url }),
-            Err(http1::Failure::Malformed(what)) => Err(AriError::Malformed { url, what }),
+            Err(pool::Failure::Closed { sent }) => Err(AriError::Closed { url, sent }),
+            Err(pool::Failure::Malformed(what)) => Err(AriError::Malformed { url, what }),
+            Err(pool::Failure::TooLarge) => Err(AriError::TooLarge { url }),
         }
     }
 }

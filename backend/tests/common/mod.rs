@@ -35,17 +35,15 @@ pub async fn sim() -> (Arc<Sim>, String) {
 
 pub fn target(base: &str, user: &str, password: &str) -> AriTarget {
     AriTarget {
-        base: base.to_string(),
-        user: user.into(),
-        password: Secret::from(password),
         timeout: Duration::from_millis(700),
         connect_timeout: Duration::from_millis(500),
+        ..AriTarget::plain(base.to_string(), user, password)
     }
 }
 
 pub fn router(target: AriTarget) -> axum::Router {
     conjure::app(AppState::new(
-        AriClient::new(target),
+        AriClient::new(target).unwrap(),
         Mode::Asterisk,
         Some(Secret::from(ADMIN)),
         "/nonexistent".into(),
@@ -63,7 +61,7 @@ pub async fn app_with(
 ) -> (axum::Router, Arc<Sim>, String) {
     let (sim, base) = sim().await;
     let state = AppState::new(
-        AriClient::new(target(&base, "asterisk", "asterisk")),
+        AriClient::new(target(&base, "asterisk", "asterisk")).unwrap(),
         Mode::Asterisk,
         Some(Secret::from(ADMIN)),
         dist.into(),
@@ -170,7 +168,7 @@ pub async fn send(
 pub async fn served(f: impl FnOnce(AppState) -> AppState) -> (String, Arc<Sim>) {
     let (sim, sim_base) = sim().await;
     let state = AppState::new(
-        AriClient::new(target(&sim_base, "asterisk", "asterisk")),
+        AriClient::new(target(&sim_base, "asterisk", "asterisk")).unwrap(),
         Mode::Asterisk,
         Some(Secret::from(ADMIN)),
         "/nonexistent".into(),

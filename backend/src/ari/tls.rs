@@ -1,0 +1,139 @@
+//! TLS to Asterisk (`http.conf` `tlsenable`), with rustls: the public CAs (webpki-roots) plus the
+//! certificates of `--ari-ca-file`, for the usual self-signed or private-CA Asterisk. Verification is
+//! always on: there is no switch to turn it off, so a wrong certificate is an error to fix, not a
+//! warning to click away.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rustls_pki_types::pem::PemObject;
+use rustls_pki_types::{CertificateDer, ServerName};
+use tokio_rustls::rustls::{self, CertificateError, ClientConfig, RootCertStore};
+
+/// Why a CA file cannot be used; said at start.
+#[derive(Debug, thiserror::Error)]
+pub enum CaFileError {
+    #[error("cannot read --ari-ca-file {path}: {reason}")]
+    Unreadable { path: PathBuf, reason: String },
+    #[error(
+        "--ari-ca-file {path} holds no PEM certificate (a file starting with -----BEGIN CERTIFICATE-----)"
+    )]
+    Empty { path: PathBuf },
+    #[error("--ari-ca-file {path}: a certificate in it cannot be used as a CA: {reason}")]
+    Unusable { path: PathBuf, reason: String },
+}
+
+/// The client configuration for one Asterisk: public CAs, plus `ca_file`'s certificates.
+pub fn client_config(ca_file: Option<&Path>) -> Result<Arc<ClientConfig>, CaFileError> {
+    let mut roots = RootCertStore::empty();
+    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    if let Some(path) = ca_file {
+        let unreadable = |reason: String| CaFileError::Unreadable {
+            path: path.to_path_buf(),
+            reason,
+        };
+        std::fs::metadata(path).map_err(|e| unreadable(e.to_string()))?;
+        let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(path)
+            .map_err(|e| unreadable(e.to_string()))?
+            .collect::<Result<_, _>>()
+            .map_err(|e| unreadable(e.to_string()))?;
+        if certs.is_empty() {
+            return Err(CaFileError::Empty {
+                path: path.to_path_buf(),
+            });
+        }
+        for cert in certs {
+            roots.add(cert).map_err(|e| CaFileError::Unusable {
+                path: path.to_path_buf(),
+                reason: e.to_string(),
+            })?;
+        }
+    }
+    let config =
+        ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+            .with_safe_default_protocol_versions()
+            .expect("ring supports the default protocol versions")
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+    Ok(Arc::new(config))
+}
+
+/// The name the certificate must carry: the host of `--ari-url`.
+pub fn server_name(host: &str) -> Result<ServerName<'static>, String> {
+    ServerName::try_from(host.trim_matches(['[', ']']).to_string())
+        .map_err(|_| format!("'{host}' is not a host name TLS can check a certificate against"))
+}
+
+/// A handshake that never finished: Asterisk's plain HTTP server waits for a request line that a
+/// ClientHello never completes, until its session timeout.
+pub fn explain_timeout(host: &str, secs: f64) -> (String, String) {
+    (
+        format!("{host} did not finish a TLS handshake within {secs:.1} s"),
+        "That port may speak plain HTTP: use http:// in --ari-url, or the TLS port of http.conf \
+         (tlsbindaddr, usually 8089)."
+            .into(),
+    )
+}
+
+/// What went wrong in a TLS handshake, in words an admin can act on, and what to do about it.
+pub fn explain(e: &std::io::Error, host: &str, ca_file: Option<&Path>) -> (String, String) {
+    let tls = e
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<rustls::Error>());
+    let ca = ca_file.map_or("--ari-ca-file".to_string(), |p| p.display().to_string());
+    match tls {
+        // A CA file holding another certificate of the same name fails on the signature instead.
+        Some(rustls::Error::InvalidCertificate(
+            CertificateError::UnknownIssuer | CertificateError::BadSignature,
+        )) => (
+            format!("Asterisk's certificate at {host} is not signed by a CA Conjure trusts"),
+            match ca_file {
+                None => "A self-signed Asterisk certificate needs --ari-ca-file with that certificate \
+                         (or the CA that signed it), e.g. the tlscertfile of http.conf."
+                    .into(),
+                Some(_) => format!(
+                    "{ca} does not hold the certificate Asterisk presents, nor the CA that signed it."
+                ),
+            },
+        ),
+        Some(rustls::Error::InvalidCertificate(
+            CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
+        )) => (
+            format!("Asterisk's certificate is not made out to '{host}'"),
+            "Use in --ari-url the host name the certificate names, or make a certificate for this name."
+                .into(),
+        ),
+        Some(rustls::Error::InvalidCertificate(
+            CertificateError::Expired | CertificateError::ExpiredContext { .. },
+        )) => (
+            format!("Asterisk's certificate at {host} has expired"),
+            "Renew the certificate named by tlscertfile in Asterisk's http.conf.".into(),
+        ),
+        Some(rustls::Error::InvalidCertificate(other)) => (
+            format!("Asterisk's certificate at {host} was refused: {other}"),
+            "Check the certificate named by tlscertfile in Asterisk's http.conf.".into(),
+        ),
+        Some(rustls::Error::InvalidMessage(_)) => (
+            format!("{host} answered without TLS"),
+            "That port speaks plain HTTP: use http:// in --ari-url, or the TLS port of http.conf \
+             (tlsbindaddr, usually 8089)."
+                .into(),
+        ),
+        Some(rustls::Error::AlertReceived(alert)) => (
+            format!("Asterisk at {host} refused the TLS handshake ({alert:?})"),
+            "Check Asterisk's log and the TLS settings of http.conf.".into(),
+        ),
+        Some(other) => (
+            format!("TLS with {host} failed: {other}"),
+            "Check the TLS settings of http.conf.".into(),
+        ),
+        None if e.kind() == std::io::ErrorKind::UnexpectedEof => (
+            format!("{host} closed the connection during the TLS handshake"),
+            "That port may not speak TLS: check tlsenable and tlsbindaddr in http.conf.".into(),
+        ),
+        None => (
+            format!("TLS with {host} failed: {e}"),
+            "Check the TLS settings of http.conf.".into(),
+        ),
+    }
+}
