@@ -54,7 +54,7 @@ async fn serve_with(
                 let tls = tls.clone();
                 tokio::spawn(async move {
                     let ended = match tls {
-                        None => connection(stream, sim).await,
+                        None => connection_tcp(stream, sim).await,
                         Some(tls) => match tls.accept(stream).await {
                             Ok(stream) => connection(stream, sim).await,
                             Err(e) => Err(e),
@@ -69,8 +69,22 @@ async fn serve_with(
     }
 }
 
+async fn connection_tcp(stream: tokio::net::TcpStream, sim: Arc<Sim>) -> io::Result<()> {
+    let (read, write) = stream.into_split();
+    run_connection(read, write, sim).await
+}
+
 async fn connection<S: AsyncRead + AsyncWrite + Unpin>(stream: S, sim: Arc<Sim>) -> io::Result<()> {
-    let (read, mut write) = tokio::io::split(stream);
+    let (read, write) = tokio::io::split(stream);
+    run_connection(read, write, sim).await
+}
+
+/// A plain connection's halves are split without a lock (`into_split`); a TLS stream's with one.
+async fn run_connection<R: AsyncRead + Unpin, W: AsyncWrite + Unpin>(
+    read: R,
+    mut write: W,
+    sim: Arc<Sim>,
+) -> io::Result<()> {
     let mut reader = BufReader::new(read);
     let mut line = Vec::new();
     loop {
@@ -125,6 +139,7 @@ async fn connection<S: AsyncRead + AsyncWrite + Unpin>(stream: S, sim: Arc<Sim>)
             .header("connection")
             .is_some_and(|c| c.eq_ignore_ascii_case("close"));
         let head = req.method == "HEAD";
+        spend(sim.service_time(&req.method));
         match sim.handle(&req) {
             Outcome::Crash => return Ok(()),
             Outcome::Respond(resp) => {
@@ -136,6 +151,17 @@ async fn connection<S: AsyncRead + AsyncWrite + Unpin>(stream: S, sim: Arc<Sim>)
         if close {
             return Ok(());
         }
+    }
+}
+
+/// Busy for `cpu`, holding this thread as Asterisk's work holds a core.
+fn spend(cpu: std::time::Duration) {
+    if cpu.is_zero() {
+        return;
+    }
+    let start = std::time::Instant::now();
+    while start.elapsed() < cpu {
+        std::hint::spin_loop();
     }
 }
 

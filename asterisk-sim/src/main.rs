@@ -1,7 +1,8 @@
 //! `asterisk-sim --listen 127.0.0.1:8088 [--user name:password[:ro]]… [--tls-cert cert.pem --tls-key key.pem]`
 //!
 //! Without `--user`, the recording's users: `asterisk`/`asterisk` (read-write) and `viewer`/`viewer` (read-only).
-//! With `--tls-cert` and `--tls-key` (PEM) it speaks TLS only, as Asterisk with `tlsenable = yes`.
+//! With `--tls-cert` and `--tls-key` (PEM) it speaks TLS only, as Asterisk with `tlsenable = yes`. `--read-cpu-us` and
+//! `--write-cpu-us` make each GET, and each PUT or DELETE, cost that much CPU, to play the real Asterisk's rates.
 
 use std::sync::Arc;
 
@@ -13,7 +14,8 @@ use tokio_rustls::rustls;
 
 fn usage() -> ! {
     eprintln!(
-        "usage: asterisk-sim [--listen ADDR:PORT] [--user NAME:PASSWORD[:ro]]... [--tls-cert PEM --tls-key PEM]"
+        "usage: asterisk-sim [--listen ADDR:PORT] [--user NAME:PASSWORD[:ro]]... [--tls-cert PEM --tls-key PEM]\n\
+         \x20                   [--read-cpu-us N] [--write-cpu-us N]   (CPU each GET / PUT or DELETE costs)"
     );
     std::process::exit(2)
 }
@@ -43,6 +45,10 @@ async fn main() -> anyhow::Result<()> {
     let mut listen = "127.0.0.1:8088".to_string();
     let mut users = Vec::new();
     let (mut cert, mut key) = (None, None);
+    let mut service = [std::time::Duration::ZERO; 2];
+    let micros = |v: Option<String>| {
+        std::time::Duration::from_micros(v.and_then(|v| v.parse().ok()).unwrap_or_else(|| usage()))
+    };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -61,6 +67,8 @@ async fn main() -> anyhow::Result<()> {
             }
             "--tls-cert" => cert = Some(args.next().unwrap_or_else(|| usage())),
             "--tls-key" => key = Some(args.next().unwrap_or_else(|| usage())),
+            "--read-cpu-us" => service[0] = micros(args.next()),
+            "--write-cpu-us" => service[1] = micros(args.next()),
             _ => usage(),
         }
     }
@@ -76,6 +84,7 @@ async fn main() -> anyhow::Result<()> {
     let scheme = if tls.is_some() { "https" } else { "http" };
     tracing::info!(addr = %listener.local_addr()?, scheme, "asterisk-sim listening (ARI at /ari)");
     let sim = Arc::new(Sim::new(users));
+    sim.set_service_time(service[0], service[1]);
     let stop = async {
         let _ = tokio::signal::ctrl_c().await;
     };

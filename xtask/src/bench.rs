@@ -53,8 +53,47 @@ pub fn kib(pid: u32, key: &str) -> u64 {
         .unwrap_or(0)
 }
 
+/// The real Asterisk's rates at 8 connections on this kind of machine (issue 10's measurements, close to
+/// timing.md's): the simulator is slowed to them so the baseline is not a simulator faster than Asterisk.
+const ASTERISK_GET_RATE: f64 = 45_000.0;
+const ASTERISK_PUT_RATE: f64 = 22_000.0;
+
+/// What one wrk run measured.
+struct Run {
+    rate: f64,
+    /// Median latency, milliseconds.
+    p50_ms: f64,
+}
+
+/// wrk's "50%  123.00us" line, in milliseconds.
+fn median_ms(text: &str) -> Option<f64> {
+    let v = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("50%"))?
+        .trim();
+    let (num, unit) = v.split_at(v.find(|c: char| c.is_ascii_alphabetic())?);
+    let num: f64 = num.parse().ok()?;
+    Some(match unit {
+        "us" => num / 1000.0,
+        "ms" => num,
+        "s" => num * 1000.0,
+        _ => return None,
+    })
+}
+
 /// One wrk run; returns requests per second, refusing runs with any non-2xx answer.
 fn wrk(url: &str, auth: &str, put: bool, conns: u32, root: &Path) -> anyhow::Result<f64> {
+    wrk_run(url, auth, put, conns, SECONDS, root).map(|r| r.rate)
+}
+
+fn wrk_run(
+    url: &str,
+    auth: &str,
+    put: bool,
+    conns: u32,
+    seconds: u32,
+    root: &Path,
+) -> anyhow::Result<Run> {
     let script = root.join("target/bench-put.lua");
     std::fs::write(
         &script,
@@ -70,7 +109,12 @@ end
         ),
     )?;
     let mut cmd = Command::new("wrk");
-    cmd.args(["-t1", &format!("-c{conns}"), &format!("-d{SECONDS}s")]);
+    cmd.args([
+        "-t1",
+        "--latency",
+        &format!("-c{conns}"),
+        &format!("-d{seconds}s"),
+    ]);
     if put {
         cmd.arg("-s").arg(&script).arg(url);
     } else {
@@ -87,10 +131,57 @@ end
     if text.contains("Non-2xx") || text.contains("Socket errors") {
         bail!("wrk saw errors against {url}:\n{text}");
     }
-    text.lines()
+    let rate = text
+        .lines()
         .find_map(|l| l.strip_prefix("Requests/sec:"))
         .and_then(|v| v.trim().parse().ok())
-        .with_context(|| format!("no rate in wrk's output:\n{text}"))
+        .with_context(|| format!("no rate in wrk's output:\n{text}"))?;
+    let p50_ms = median_ms(&text).with_context(|| format!("no median in wrk's output:\n{text}"))?;
+    Ok(Run { rate, p50_ms })
+}
+
+fn start_sim(root: &Path, port: u16, cpu_us: [f64; 2]) -> anyhow::Result<Server> {
+    let sim = Server(
+        Command::new(root.join("target/release/asterisk-sim"))
+            .args(["--listen", &format!("127.0.0.1:{port}")])
+            .args(["--read-cpu-us", &format!("{:.0}", cpu_us[0])])
+            .args(["--write-cpu-us", &format!("{:.0}", cpu_us[1])])
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .spawn()?,
+    );
+    wait_for(port)?;
+    Ok(sim)
+}
+
+/// The simulator, slowed until it answers GET and PUT at 8 connections at the real Asterisk's rates
+/// (within 10 %): each request's CPU time is adjusted from the last measurement, as the single-threaded
+/// simulator's rate is about 1 / (its own time + the added time).
+fn calibrated_sim(root: &Path, port: u16, auth: &str) -> anyhow::Result<(Server, [f64; 2])> {
+    let url = format!("http://127.0.0.1:{port}");
+    let targets = [ASTERISK_GET_RATE, ASTERISK_PUT_RATE];
+    let mut cpu_us = [10.0, 25.0];
+    for round in 0..4 {
+        let sim = start_sim(root, port, cpu_us)?;
+        // PUT first: it creates the objects the GETs read.
+        let put = wrk_run(&url, auth, true, 8, 2, root)?.rate;
+        let get = wrk_run(&url, auth, false, 8, 2, root)?.rate;
+        let rates = [get, put];
+        let close = (0..2).all(|i| (rates[i] / targets[i] - 1.0).abs() < 0.1);
+        println!(
+            "calibration {round}: +{:.0} us per GET -> {get:.0}/s, +{:.0} us per PUT -> {put:.0}/s",
+            cpu_us[0], cpu_us[1]
+        );
+        if close || round == 3 {
+            return Ok((sim, cpu_us));
+        }
+        drop(sim);
+        for i in 0..2 {
+            let own = 1e6 / rates[i] - cpu_us[i];
+            cpu_us[i] = (1e6 / targets[i] - own).max(0.0);
+        }
+    }
+    unreachable!("the last round returns")
 }
 
 /// nginx as a plain proxy that adds the ARI credentials, as in the reference measurements: the yardstick
@@ -124,7 +215,8 @@ http {{
     let child = Command::new("nginx")
         .arg("-p")
         .arg(&dir)
-        .args(["-c", "nginx.conf", "-g", "daemon off;"])
+        // One process: killing it leaves no worker behind to load the next run.
+        .args(["-c", "nginx.conf", "-g", "daemon off; master_process off;"])
         .stdout(Stdio::null())
         .spawn()
         .context("nginx is not installed: run `cargo xtask setup`")?;
@@ -143,14 +235,13 @@ pub fn run_all(root: &Path) -> anyhow::Result<()> {
         "asterisk-sim",
     ]))?;
     let (sim_port, conjure_port, nginx_port) = (free_port(), free_port(), free_port());
-    let _sim = Server(
-        Command::new(root.join("target/release/asterisk-sim"))
-            .args(["--listen", &format!("127.0.0.1:{sim_port}")])
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .spawn()?,
-    );
-    wait_for(sim_port)?;
+    let b64 = |s: &str| {
+        format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(s)
+        )
+    };
+    let (_sim, cpu_us) = calibrated_sim(root, sim_port, &b64("asterisk:asterisk"))?;
     let data = root.join("target/bench-data");
     // A fresh state each run: an earlier run's phone users would make the import skip every row.
     let _ = std::fs::remove_dir_all(&data);
@@ -178,12 +269,6 @@ pub fn run_all(root: &Path) -> anyhow::Result<()> {
     std::thread::sleep(Duration::from_millis(300));
     let idle_rss = kib(pid, "VmRSS:");
 
-    let b64 = |s: &str| {
-        format!(
-            "Basic {}",
-            base64::engine::general_purpose::STANDARD.encode(s)
-        )
-    };
     let direct = (
         format!("http://127.0.0.1:{sim_port}"),
         b64("asterisk:asterisk"),
@@ -199,7 +284,9 @@ pub fn run_all(root: &Path) -> anyhow::Result<()> {
     wrk(&direct.0, &direct.1, true, 8, root)?;
 
     println!(
-        "\nauth objects, wrk 1 thread, {SECONDS} s per cell; servers and wrk share the 2 cores"
+        "\nauth objects, wrk 1 thread, {SECONDS} s per cell; servers and wrk share the 2 cores; the simulator \
+         spends +{:.0} us per GET and +{:.0} us per PUT (the real Asterisk's rates)",
+        cpu_us[0], cpu_us[1]
     );
     println!(
         "{:<18} {:>13} {:>13} {:>13} {:>9} {:>9}",
@@ -209,19 +296,33 @@ pub fn run_all(root: &Path) -> anyhow::Result<()> {
         "{:<18} {:>13} {:>13} {:>13} {:>9} {:>9}",
         "", "(simulator)", "req/s", "req/s", "direct", "direct"
     );
+    let mut medians = Vec::new();
     for (name, put, conns) in [
         ("GET sequential", false, 1),
         ("GET 8 concurrent", false, 8),
         ("PUT sequential", true, 1),
         ("PUT 8 concurrent", true, 8),
     ] {
-        let d = wrk(&direct.0, &direct.1, put, conns, root)?;
-        let c = wrk(&through.0, &through.1, put, conns, root)?;
-        let n = wrk(&via_nginx.0, &via_nginx.1, put, conns, root)?;
+        let d = wrk_run(&direct.0, &direct.1, put, conns, SECONDS, root)?;
+        let c = wrk_run(&through.0, &through.1, put, conns, SECONDS, root)?;
+        let n = wrk_run(&via_nginx.0, &via_nginx.1, put, conns, SECONDS, root)?;
         println!(
-            "{name:<18} {d:>13.0} {c:>13.0} {n:>13.0} {:>8.2}x {:>8.2}x",
-            c / d,
-            n / d
+            "{name:<18} {:>13.0} {:>13.0} {:>13.0} {:>8.2}x {:>8.2}x",
+            d.rate,
+            c.rate,
+            n.rate,
+            c.rate / d.rate,
+            n.rate / d.rate
+        );
+        if conns == 1 {
+            medians.push((name, d.p50_ms, c.p50_ms, n.p50_ms));
+        }
+    }
+    for (name, d, c, n) in medians {
+        println!(
+            "{name}: median {d:.3} ms direct, {c:.3} ms through Conjure (+{:.3} ms), {n:.3} ms through nginx (+{:.3} ms)",
+            c - d,
+            n - d
         );
     }
     let peak = kib(pid, "VmHWM:");
