@@ -4,6 +4,7 @@
 pub mod ari;
 pub mod audit;
 pub mod auth;
+pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod error;
@@ -45,6 +46,8 @@ pub struct AppState {
     pub sip_server: Option<String>,
     /// The panel's index.html with the base path applied and its CSP, computed by [`app`] from `dist`.
     pub index: Arc<routes::spa::Index>,
+    /// What sessions, the throttle and import results measure time by.
+    pub clock: clock::SharedClock,
 }
 
 impl AppState {
@@ -71,7 +74,15 @@ impl AppState {
             provision_concurrency: 8,
             sip_server: None,
             index: Arc::default(),
+            clock: clock::system(),
         }
+    }
+
+    /// Measures time by `clock` (tests move a [`clock::ManualClock`] instead of sleeping).
+    pub fn with_clock(mut self, clock: clock::SharedClock) -> Self {
+        self.auth = self.auth.with_clock(clock.clone());
+        self.clock = clock;
+        self
     }
 
     /// Lets these origins (e.g. `https://portal.example.com`) show the panel in a frame.

@@ -125,7 +125,8 @@ async fn trace_logs_hold_no_secrets() {
     )
     .await;
     assert_eq!(imported.status, 202);
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let id = imported.json()["progress"]["id"].as_u64().unwrap();
+    common::progress_until(&app, id, |_| false).await;
     // A failure path logs too (5xx): Asterisk refusing a wrong ARI password.
     let wrong = common::router(target(&base, "asterisk", "wrong-ari-pw-5678"));
     assert_eq!(

@@ -159,32 +159,40 @@ async fn sign_in_refuses_forms_and_other_sites() {
 
 #[tokio::test]
 async fn sessions_end_when_idle_and_cookies_can_be_secure() {
-    let (app, _sim, _) = app_with("/nonexistent", |s| {
-        s.with_auth_settings(conjure::auth::Settings {
-            idle: Duration::from_millis(600),
-            secure_cookies: true,
-            ..Default::default()
-        })
+    // The default 30 idle minutes, on a clock the test moves.
+    let clock = conjure::clock::ManualClock::new();
+    let (app, _sim, _) = app_with("/nonexistent", {
+        let clock = clock.clone();
+        |s| {
+            s.with_auth_settings(conjure::auth::Settings {
+                secure_cookies: true,
+                ..Default::default()
+            })
+            .with_clock(clock)
+        }
     })
     .await;
     let (id, _, cookie) = login(&app, "admin", ADMIN).await;
     assert!(cookie.contains("; Secure"), "{cookie}");
     assert!(cookie.starts_with("__Host-conjure_session="), "{cookie}");
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(
-        send(
-            &app,
-            "GET",
-            "/api/session",
-            As::Session(&id, None),
-            None,
-            &[]
-        )
-        .await
-        .status,
-        200
-    );
-    tokio::time::sleep(Duration::from_millis(700)).await;
+    for _ in 0..3 {
+        // Used every 20 minutes, it stays.
+        clock.advance(Duration::from_secs(20 * 60));
+        assert_eq!(
+            send(
+                &app,
+                "GET",
+                "/api/session",
+                As::Session(&id, None),
+                None,
+                &[]
+            )
+            .await
+            .status,
+            200
+        );
+    }
+    clock.advance(Duration::from_secs(30 * 60));
     let r = send(
         &app,
         "GET",

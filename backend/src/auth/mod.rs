@@ -172,6 +172,7 @@ struct Inner {
     /// Argon2 takes 19 MB and tens of milliseconds per check by design; a burst of sign-ins waits here
     /// instead of taking all memory and every core.
     hashing: tokio::sync::Semaphore,
+    clock: crate::clock::SharedClock,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -266,7 +267,19 @@ impl Auth {
             hashing: tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
             ),
+            clock: crate::clock::system(),
         })))
+    }
+
+    /// The same users and tokens measuring time by `clock` (set before serving).
+    pub fn with_clock(self, clock: crate::clock::SharedClock) -> Auth {
+        let inner = Arc::try_unwrap(self.0)
+            .unwrap_or_else(|_| panic!("the clock is set before the app is served"));
+        Auth(Arc::new(Inner { clock, ..inner }))
+    }
+
+    fn now(&self) -> Instant {
+        self.0.clock.now()
     }
 
     /// The same users and tokens under other settings (set before serving: sessions are not carried).
@@ -325,7 +338,7 @@ impl Auth {
         if t.is_empty() {
             return Ok(());
         }
-        let now = Instant::now();
+        let now = self.now();
         let (key, wait) = match t.wait(&account_key(user, address), now) {
             Some(w) => ("this account", w),
             None => match t.wait(&address_key(address), now) {
@@ -379,7 +392,7 @@ impl Auth {
         .unwrap_or(false)
             && self.user(user).is_some();
         let mut t = lock(&self.0.throttle);
-        let now = Instant::now();
+        let now = self.now();
         if ok {
             t.succeed(&account_key(user, address));
             return Ok(());
@@ -447,7 +460,7 @@ impl Auth {
             )
             .hint("An administrator can create a new one on the Tokens page."));
         };
-        let now = Instant::now();
+        let now = self.now();
         let due = {
             let mut w = lock(&self.0.token_written);
             let due = w
@@ -497,7 +510,7 @@ impl Auth {
     pub fn session(&self, id: &str, address: &str) -> Result<Principal, AppError> {
         let (user, csrf) = {
             let mut s = lock(&self.0.sessions);
-            match s.touch(id, Instant::now(), self.limits()) {
+            match s.touch(id, self.now(), self.limits()) {
                 Ok(s) => (s.user.clone(), s.csrf.clone()),
                 Err(e) => {
                     let why = match e {
@@ -530,13 +543,7 @@ impl Auth {
         let mut principal = self.principal(user, Via::Session, address)?;
         let id = password::random_text::<32>();
         let csrf = password::random_text::<18>();
-        lock(&self.0.sessions).open(
-            id.clone(),
-            user,
-            csrf.clone(),
-            Instant::now(),
-            self.limits(),
-        );
+        lock(&self.0.sessions).open(id.clone(), user, csrf.clone(), self.now(), self.limits());
         principal.session = Some(SessionKeys {
             id: id.as_str().into(),
             csrf: csrf.as_str().into(),

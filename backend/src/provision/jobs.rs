@@ -266,7 +266,7 @@ pub fn apply(st: &AppState, parsed: Parsed, who: Who) -> u64 {
             .unwrap_or_else(|p| p.into_inner())
             .sort_by_key(|r| r.line);
         let cancelled = job.cancel.load(Ordering::Relaxed);
-        job.finish(Instant::now());
+        job.finish(st.clock.now());
         job.progress.send_modify(|p| {
             p.finished = true;
             p.cancelled = cancelled;
@@ -276,7 +276,7 @@ pub fn apply(st: &AppState, parsed: Parsed, who: Who) -> u64 {
             let job = job.clone();
             async move {
                 tokio::time::sleep(RESULTS_KEPT).await;
-                job.keep_results(Instant::now());
+                job.keep_results(st.clock.now());
             }
         });
         let p = job.progress.borrow().clone();

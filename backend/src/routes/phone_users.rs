@@ -341,7 +341,7 @@ pub async fn results(
             ),
         ));
     }
-    let Some(body) = jobs::results_csv(&job, std::time::Instant::now()) else {
+    let Some(body) = jobs::results_csv(&job, st.clock.now()) else {
         return Err(AppError::new(
             StatusCode::GONE,
             format!("The results of import {id} were removed an hour after it finished, with the passwords in them."),

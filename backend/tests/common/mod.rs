@@ -304,3 +304,38 @@ pub async fn on_sim(sim_base: &str, path: &str) -> (u16, String) {
         .unwrap();
     (r.status().as_u16(), r.text().await.unwrap())
 }
+
+/// Reads import `id`'s progress events as they come and returns the first that `until` accepts (or the
+/// last, when the import finishes first): a test waits for the event instead of sleeping.
+pub async fn progress_until(
+    app: &axum::Router,
+    id: u64,
+    until: impl Fn(&serde_json::Value) -> bool,
+) -> serde_json::Value {
+    use base64::Engine;
+    let auth = base64::engine::general_purpose::STANDARD.encode(format!("admin:{ADMIN}"));
+    let req = Request::builder()
+        .uri(format!("/api/imports/{id}/events"))
+        .header("authorization", format!("Basic {auth}"))
+        .body(Body::empty())
+        .unwrap();
+    let mut body = app.clone().oneshot(req).await.unwrap().into_body();
+    let mut pending = String::new();
+    let mut last = serde_json::Value::Null;
+    while let Some(frame) = body.frame().await {
+        let Ok(data) = frame.unwrap().into_data() else {
+            continue;
+        };
+        pending.push_str(&String::from_utf8_lossy(&data));
+        while let Some(end) = pending.find("\n\n") {
+            let event: String = pending.drain(..end + 2).collect();
+            if let Some(json) = event.lines().find_map(|l| l.strip_prefix("data:")) {
+                last = serde_json::from_str(json.trim()).unwrap();
+                if until(&last) || last["finished"] == true {
+                    return last;
+                }
+            }
+        }
+    }
+    last
+}

@@ -1,0 +1,51 @@
+//! Time as Conjure's expiries see it (sessions, the sign-in throttle, import results). Production reads
+//! the system's monotonic clock; a test moves a [`ManualClock`] forward to see what happens after 30 idle
+//! minutes, without waiting for them.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+pub trait Clock: Send + Sync {
+    fn now(&self) -> Instant;
+}
+
+/// The system's monotonic clock.
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> Instant {
+        Instant::now()
+    }
+}
+
+/// A clock that stands still until [`ManualClock::advance`] moves it.
+pub struct ManualClock {
+    start: Instant,
+    offset: Mutex<Duration>,
+}
+
+impl ManualClock {
+    pub fn new() -> Arc<Self> {
+        Arc::new(ManualClock {
+            start: Instant::now(),
+            offset: Mutex::default(),
+        })
+    }
+
+    pub fn advance(&self, by: Duration) {
+        *self.offset.lock().unwrap_or_else(|p| p.into_inner()) += by;
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> Instant {
+        self.start + *self.offset.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// The clock every part of one Conjure shares.
+pub type SharedClock = Arc<dyn Clock>;
+
+pub fn system() -> SharedClock {
+    Arc::new(SystemClock)
+}
