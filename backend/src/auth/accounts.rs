@@ -1,0 +1,248 @@
+//! Administering accounts: users (add, role, disable, reset), one's own password, API tokens.
+
+use axum::http::StatusCode;
+use model::account::{Role, TokenView, UserView};
+use std::sync::PoisonError;
+
+use super::{Auth, Principal, TOKEN_PREFIX, TokenRec, UserRec, Via, lock, password, token_hash};
+use crate::config::ExposeSecret;
+use crate::error::AppError;
+
+impl Auth {
+    /// Changes the signed-in user's own password; other sessions of that user end.
+    pub async fn change_password(
+        &self,
+        p: &Principal,
+        current: &str,
+        new: &str,
+    ) -> Result<(), AppError> {
+        if p.via == Via::Token || p.via == Via::TrustedHeader {
+            return Err(AppError::new(
+                StatusCode::FORBIDDEN,
+                "Only a user signed in with a password can change it.",
+            ));
+        }
+        self.check_password(&p.name, current, &p.address)
+            .await
+            .map_err(|_| {
+                AppError::new(StatusCode::BAD_REQUEST, "The current password is wrong.").field(0)
+            })?;
+        password::check_new(&p.name, new)
+            .map_err(|m| AppError::new(StatusCode::BAD_REQUEST, m).field(1))?;
+        self.set_password(
+            &p.name,
+            new,
+            p.session.as_ref().map(|s| s.id.expose_secret()),
+        )
+        .await
+    }
+
+    async fn set_password(
+        &self,
+        user: &str,
+        new: &str,
+        keep: Option<&str>,
+    ) -> Result<(), AppError> {
+        let given = new.to_string();
+        let hash = tokio::task::spawn_blocking(move || password::hash(&given))
+            .await
+            .expect("hashing does not panic");
+        self.0
+            .store
+            .update_user(user, None, None, Some(hash.clone()))
+            .await?;
+        if let Some(u) = self
+            .0
+            .users
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get_mut(user)
+        {
+            u.hash = hash;
+        }
+        lock(&self.0.verified).clear();
+        lock(&self.0.sessions).close_user(user, keep);
+        Ok(())
+    }
+
+    pub async fn users(&self) -> Result<Vec<UserView>, AppError> {
+        Ok(self
+            .0
+            .store
+            .users()
+            .await?
+            .into_iter()
+            .map(|u| u.view)
+            .collect())
+    }
+
+    async fn user_view(&self, name: &str) -> Result<UserView, AppError> {
+        self.0
+            .store
+            .user(name)
+            .await?
+            .map(|u| u.view)
+            .ok_or_else(|| {
+                AppError::new(StatusCode::NOT_FOUND, format!("There is no user '{name}'."))
+            })
+    }
+
+    /// Adds a user; without a password, generates one and returns it.
+    pub async fn add_user(
+        &self,
+        name: &str,
+        role: Role,
+        given: Option<String>,
+    ) -> Result<(UserView, Option<String>), AppError> {
+        password::check_name(name)
+            .map_err(|m| AppError::new(StatusCode::BAD_REQUEST, m).field(0))?;
+        let generated = given.is_none();
+        let pw = given.unwrap_or_else(password::generate);
+        password::check_new(name, &pw)
+            .map_err(|m| AppError::new(StatusCode::BAD_REQUEST, m).field(2))?;
+        let pw2 = pw.clone();
+        let hash = tokio::task::spawn_blocking(move || password::hash(&pw2))
+            .await
+            .expect("hashing does not panic");
+        if !self.0.store.add_user(name, role, hash.clone()).await? {
+            return Err(AppError::new(
+                StatusCode::CONFLICT,
+                format!("A user named '{name}' exists already."),
+            )
+            .field(0));
+        }
+        self.0
+            .users
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(
+                name.to_string(),
+                UserRec {
+                    hash,
+                    role,
+                    disabled: false,
+                },
+            );
+        Ok((self.user_view(name).await?, generated.then_some(pw)))
+    }
+
+    /// Changes a user's role or enabled state, or resets the password (returned once).
+    pub async fn change_user(
+        &self,
+        name: &str,
+        role: Option<Role>,
+        disabled: Option<bool>,
+        reset: bool,
+    ) -> Result<(UserView, Option<String>), AppError> {
+        let Some(current) = self.user(name) else {
+            return Err(AppError::new(
+                StatusCode::NOT_FOUND,
+                format!("There is no user '{name}'."),
+            ));
+        };
+        let stays_admin =
+            role.unwrap_or(current.role) == Role::Admin && !disabled.unwrap_or(current.disabled);
+        if current.role == Role::Admin && !current.disabled && !stays_admin {
+            let admins = self
+                .0
+                .users
+                .read()
+                .unwrap_or_else(PoisonError::into_inner)
+                .values()
+                .filter(|u| u.role == Role::Admin && !u.disabled)
+                .count();
+            if admins <= 1 {
+                return Err(AppError::new(
+                    StatusCode::CONFLICT,
+                    format!("'{name}' is the only enabled admin; Conjure needs at least one."),
+                )
+                .hint("Make another user an admin first."));
+            }
+        }
+        self.0.store.update_user(name, role, disabled, None).await?;
+        if let Some(u) = self
+            .0
+            .users
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get_mut(name)
+        {
+            u.role = role.unwrap_or(u.role);
+            u.disabled = disabled.unwrap_or(u.disabled);
+        }
+        lock(&self.0.verified).clear();
+        if disabled == Some(true) {
+            lock(&self.0.sessions).close_user(name, None);
+        }
+        let password = if reset {
+            let pw = password::generate();
+            self.set_password(name, &pw, None).await?;
+            Some(pw)
+        } else {
+            None
+        };
+        Ok((self.user_view(name).await?, password))
+    }
+
+    pub async fn tokens(&self) -> Result<Vec<TokenView>, AppError> {
+        Ok(self
+            .0
+            .store
+            .tokens()
+            .await?
+            .into_iter()
+            .map(|t| t.view)
+            .collect())
+    }
+
+    /// A new token: its value is returned this once; only its hash is kept.
+    pub async fn add_token(
+        &self,
+        name: &str,
+        role: Role,
+        by: &str,
+    ) -> Result<(TokenView, String), AppError> {
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 80 || name.chars().any(char::is_control) {
+            return Err(AppError::new(StatusCode::BAD_REQUEST, "Give the token a name of 1 to 80 characters, e.g. the script or portal that will use it.").field(0));
+        }
+        let value = format!("{TOKEN_PREFIX}{}", password::random_text::<32>());
+        let hash = token_hash(&value);
+        let row = self.0.store.add_token(name, role, &hash, by).await?;
+        self.0
+            .tokens
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(
+                hash,
+                TokenRec {
+                    id: row.view.id,
+                    name: name.to_string(),
+                    role,
+                },
+            );
+        Ok((row.view, value))
+    }
+
+    /// Revokes a token; returns its name.
+    pub async fn revoke_token(&self, id: i64) -> Result<String, AppError> {
+        if !self.0.store.revoke_token(id).await? {
+            return Err(AppError::new(
+                StatusCode::NOT_FOUND,
+                format!("There is no token number {id}."),
+            ));
+        }
+        let mut name = format!("#{id}");
+        self.0
+            .tokens
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .retain(|_, t| {
+                if t.id == id {
+                    name.clone_from(&t.name);
+                }
+                t.id != id
+            });
+        Ok(name)
+    }
+}
