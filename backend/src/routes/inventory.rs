@@ -13,7 +13,6 @@ use crate::AppState;
 use crate::auth::Principal;
 use crate::error::AppError;
 use crate::objects::{self, object_type};
-use model::account::Role;
 
 /// `{type: count}` for the navigation.
 pub async fn counts(State(st): State<AppState>) -> Result<Json<BTreeMap<String, u64>>, AppError> {
@@ -63,7 +62,6 @@ pub async fn adopt(
     Path((ty, id)): Path<(String, String)>,
     p: Principal,
 ) -> Result<StatusCode, AppError> {
-    p.require(Role::Operator)?;
     let ty = object_type(&ty)?;
     let id = ObjectId::new(id).map_err(AppError::bad_id)?;
     let fields = objects::read(&st, ty, &id).await?;

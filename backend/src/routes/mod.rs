@@ -7,6 +7,7 @@ pub mod ari_door;
 pub mod audit;
 pub mod headers;
 pub mod inventory;
+pub mod json;
 pub mod phone_users;
 pub mod session;
 pub mod spa;
@@ -14,14 +15,33 @@ pub mod spa;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{Request, State};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderName, HeaderValue, header};
-use axum::response::{Redirect, Response};
-use axum::routing::{get, patch, post};
+use axum::middleware::{Next, from_fn_with_state};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{any, delete, get, patch, post, put};
+use model::account::Role;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::AppState;
+use crate::auth::Principal;
 use crate::auth::guard::require_principal;
+use crate::provision;
+
+/// A route layer: the signed-in principal (put there by `require_principal`) must have `role`.
+async fn require_role(State(role): State<Role>, req: Request, next: Next) -> Response {
+    let allowed = match req.extensions().get::<Principal>() {
+        Some(p) => p.require(role),
+        None => Err(crate::error::AppError::new(
+            axum::http::StatusCode::UNAUTHORIZED,
+            "You are not signed in.",
+        )),
+    };
+    match allowed {
+        Ok(()) => next.run(req).await,
+        Err(e) => e.into_response(),
+    }
+}
 
 pub fn app(mut state: AppState) -> Router {
     state.index = Arc::new(spa::Index::load(
@@ -29,57 +49,66 @@ pub fn app(mut state: AppState) -> Router {
         &state.base_path,
         &state.frame_ancestors,
     ));
-    let guarded = Router::new()
-        .route(
-            "/objects/{type}/{id}",
-            get(api::get_object)
-                .put(api::put_object)
-                .delete(api::delete_object),
-        )
+    // Every signed-in role: read the configuration, the inventory and the audit log (never a secret),
+    // and one's own session.
+    let viewer = Router::new()
+        .route("/objects/{type}/{id}", get(api::get_object))
         .route("/status", get(api::status))
         .route("/audit", get(audit::list))
         .route("/audit.csv", get(audit::csv))
         .route("/inventory", get(inventory::counts))
         .route("/inventory/{type}", get(inventory::list))
-        .route("/inventory/{type}/{id}/adopt", post(inventory::adopt))
         .route("/session", get(session::current))
         .route("/logout", post(session::logout))
         .route("/password", post(session::change_password))
+        .route("/phone-users", get(phone_users::list))
+        // With ?passwords=true for admins only, checked in the handler.
+        .route("/phone-users.csv", get(phone_users::export))
+        .route("/phone-users/{ext}", get(phone_users::get))
+        .route("/templates", get(phone_users::list_templates))
+        .route("/imports/{id}", get(phone_users::progress))
+        .route("/imports/{id}/events", get(phone_users::events));
+    // Operators change the phone system: objects, phone users, imports.
+    let operator = Router::new()
+        .route(
+            "/objects/{type}/{id}",
+            put(api::put_object).delete(api::delete_object),
+        )
+        .route("/inventory/{type}/{id}/adopt", post(inventory::adopt))
+        .route("/phone-users", post(phone_users::create))
+        .route(
+            "/phone-users/{ext}",
+            patch(phone_users::change).delete(phone_users::delete),
+        )
+        .route("/imports/{id}/cancel", post(phone_users::cancel))
+        // Who ran the import, or an admin: checked in the handler.
+        .route("/imports/{id}/results.csv", get(phone_users::results))
+        .merge(
+            Router::new()
+                .route("/imports", post(phone_users::start_import))
+                .layer(DefaultBodyLimit::max(provision::import::MAX_BYTES)),
+        )
+        .route_layer(from_fn_with_state(Role::Operator, require_role));
+    // Admins manage who may do what, and the templates phone users are made from.
+    let admin = Router::new()
         .route("/users", get(accounts::users).post(accounts::add_user))
         .route("/users/{name}", patch(accounts::change_user))
         .route("/tokens", get(accounts::tokens).post(accounts::add_token))
-        .route(
-            "/tokens/{id}",
-            axum::routing::delete(accounts::revoke_token),
-        )
-        .route(
-            "/phone-users",
-            get(phone_users::list).post(phone_users::create),
-        )
-        .route("/phone-users.csv", get(phone_users::export))
-        .route(
-            "/phone-users/{ext}",
-            get(phone_users::get)
-                .patch(phone_users::change)
-                .delete(phone_users::delete),
-        )
-        .route("/templates", get(phone_users::list_templates))
+        .route("/tokens/{id}", delete(accounts::revoke_token))
         .route(
             "/templates/{name}",
-            axum::routing::put(phone_users::save_template).delete(phone_users::delete_template),
+            put(phone_users::save_template).delete(phone_users::delete_template),
         )
-        .route("/imports", post(phone_users::start_import))
-        .route("/imports/{id}", get(phone_users::progress))
-        .route("/imports/{id}/events", get(phone_users::events))
-        .route("/imports/{id}/cancel", post(phone_users::cancel))
-        .route("/imports/{id}/results.csv", get(phone_users::results))
-        .route_layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            require_principal,
-        ));
-    let api = guarded
+        .route_layer(from_fn_with_state(Role::Admin, require_role));
+    let signed_in = viewer
+        .merge(operator)
+        .merge(admin)
+        .route_layer(from_fn_with_state(state.clone(), require_principal));
+    let api = signed_in
+        // Anyone: signing in.
         .route("/login", post(session::login))
         .fallback(api::not_found)
+        .layer(DefaultBodyLimit::max(json::JSON_LIMIT))
         // Answers about a phone system's configuration are never cached by browsers or proxies.
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
@@ -89,7 +118,11 @@ pub fn app(mut state: AppState) -> Router {
     let for_index = state.clone();
     let inner = Router::new()
         .nest("/api", api)
+        // The ARI door authenticates as ARI clients do, and checks the role per method.
+        .route("/ari", any(ari_door::handle))
+        .route("/ari/{*path}", any(ari_door::handle))
         .route("/healthz", get(|| async { "ok" }))
+        // Asterisk matches `/ARI/...` in any case; everything else is the panel.
         .fallback(dispatch)
         .with_state(state);
     let routed = if base.is_empty() {

@@ -1,52 +1,18 @@
 //! Signing in and out of the panel, who is signed in, and changing one's own password.
 
 use axum::Json;
-use axum::extract::{Request, State};
+use axum::extract::State;
+use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use model::account::{Login, Me, PasswordChange};
 
+use super::json::AppJson;
 use crate::AppState;
 use crate::auth::guard::{client_address, session_cookie};
 use crate::auth::{Principal, Via};
 use crate::config::ExposeSecret;
 use crate::error::AppError;
-
-/// Reads a small JSON body. Only `application/json` is taken: an HTML form on another site cannot send
-/// it without a CORS preflight, so a cross-site page cannot sign a victim in as someone else.
-pub async fn json_body<T: serde::de::DeserializeOwned>(req: Request) -> Result<T, AppError> {
-    let is_json = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(';')
-                .next()
-                .unwrap_or_default()
-                .trim()
-                .eq_ignore_ascii_case("application/json")
-        });
-    if !is_json {
-        return Err(AppError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "Send the request as JSON (Content-Type: application/json).",
-        ));
-    }
-    let bytes = axum::body::to_bytes(req.into_body(), 16 * 1024)
-        .await
-        .map_err(|_| {
-            AppError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "The request is larger than 16 KB.",
-            )
-        })?;
-    serde_json::from_slice(&bytes).map_err(|e| {
-        AppError::new(
-            StatusCode::BAD_REQUEST,
-            format!("The request is not what Conjure expects: {e}"),
-        )
-    })
-}
 
 fn me(p: &Principal) -> Me {
     Me {
@@ -62,8 +28,11 @@ fn me(p: &Principal) -> Me {
 }
 
 /// `POST /api/login`.
-pub async fn login(State(st): State<AppState>, req: Request) -> Result<Response, AppError> {
-    let (parts, body) = req.into_parts();
+pub async fn login(
+    State(st): State<AppState>,
+    parts: Parts,
+    AppJson(form): AppJson<Login>,
+) -> Result<Response, AppError> {
     if parts
         .headers
         .get("sec-fetch-site")
@@ -75,7 +44,6 @@ pub async fn login(State(st): State<AppState>, req: Request) -> Result<Response,
         ));
     }
     let address = client_address(&st.auth, &parts);
-    let form: Login = json_body(Request::from_parts(parts.clone(), body)).await?;
     let opened = st
         .auth
         .login(form.user.trim(), form.password.expose(), &address)
@@ -94,12 +62,11 @@ pub async fn current(p: Principal) -> Json<Me> {
 }
 
 /// `POST /api/logout`.
-pub async fn logout(State(st): State<AppState>, p: Principal, req: Request) -> Response {
+pub async fn logout(State(st): State<AppState>, p: Principal, parts: Parts) -> Response {
     if let Some(keys) = &p.session {
         st.auth.logout(keys.id.expose_secret());
         tracing::info!(user = %p.name, "signed out");
     }
-    let (parts, _) = req.into_parts();
     let cookie = session_cookie(&st.auth, &parts, None);
     ([(header::SET_COOKIE, cookie)], StatusCode::NO_CONTENT).into_response()
 }
@@ -108,9 +75,8 @@ pub async fn logout(State(st): State<AppState>, p: Principal, req: Request) -> R
 pub async fn change_password(
     State(st): State<AppState>,
     p: Principal,
-    req: Request,
+    AppJson(change): AppJson<PasswordChange>,
 ) -> Result<StatusCode, AppError> {
-    let change: PasswordChange = json_body(req).await?;
     st.auth
         .change_password(&p, change.current.expose(), change.new.expose())
         .await?;
