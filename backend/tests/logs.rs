@@ -157,3 +157,37 @@ async fn trace_logs_hold_no_secrets() {
         assert!(!logs.contains(secret), "'{secret}' is in the logs:\n{logs}");
     }
 }
+
+/// A request's log lines carry its id, which the answer names too, so a person can quote it and an
+/// admin find every line of that request.
+#[tokio::test(flavor = "current_thread")]
+async fn every_log_line_of_a_request_carries_its_id() {
+    let capture = Capture::default();
+    let sink = capture.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::INFO)
+        .with_ansi(false)
+        .with_writer(move || sink.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let (_sim, base) = sim().await;
+    let app = common::router(target(&base, "asterisk", "asterisk"));
+    let r = call(
+        &app,
+        "POST",
+        "/api/users",
+        Some(ADMIN),
+        Some(r#"{"name":"rita","role":"viewer"}"#),
+    )
+    .await;
+    assert_eq!(r.status, 201);
+    let id = r.headers["x-request-id"].to_str().unwrap().to_string();
+    assert_eq!(id.len(), 36, "a UUID: {id}");
+    let text = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.contains("user added"))
+        .unwrap_or_else(|| panic!("no log line: {text}"));
+    assert!(line.contains(&id), "{line}");
+    assert!(line.contains("path=\"/api/users\""), "{line}");
+}
