@@ -10,7 +10,10 @@ fn start_with(args: &[&str]) -> (bool, String) {
 }
 
 fn start_against(ari_url: &str, args: &[&str]) -> (bool, String) {
-    let dir = std::env::temp_dir().join(format!("conjure-startup-{}", std::process::id()));
+    // One directory per start: the tests run at the same time and each removes its own.
+    static STARTS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = STARTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("conjure-startup-{}-{n}", std::process::id()));
     let out = Command::new(env!("CARGO_BIN_EXE_conjure"))
         .args(["--listen", "127.0.0.1:0", "--ari-url", ari_url])
         .arg("--data-dir")
