@@ -30,8 +30,5 @@ pub async fn start() -> std::io::Result<AriTarget> {
 }
 
 fn random_password() -> std::io::Result<String> {
-    use std::io::Read;
-    let mut bytes = [0u8; 18];
-    std::fs::File::open("/dev/urandom")?.read_exact(&mut bytes)?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    Ok(crate::auth::password::random_text::<18>())
 }

@@ -3,13 +3,10 @@
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine;
 
-/// `n` bytes from the kernel's CSPRNG.
+/// `n` bytes from the operating system's CSPRNG (`getrandom`).
 pub fn random_bytes<const N: usize>() -> [u8; N] {
-    use std::io::Read;
     let mut b = [0u8; N];
-    std::fs::File::open("/dev/urandom")
-        .and_then(|mut f| f.read_exact(&mut b))
-        .expect("/dev/urandom is readable");
+    getrandom::fill(&mut b).expect("the operating system's random source is available");
     b
 }
 
@@ -18,15 +15,20 @@ pub fn random_text<const N: usize>() -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(random_bytes::<N>())
 }
 
-/// A password for a person to type or paste: 20 characters without look-alikes (0/O, 1/l/I).
+/// A password for a person to type or paste: 20 characters without look-alikes (0/O, 1/l/I), each
+/// drawn evenly from the 56 (bytes from 224 up are drawn again, so no letter is likelier): 116 bits.
 pub fn generate() -> String {
     const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    random_bytes::<20>()
-        .iter()
-        // 256 is not a multiple of 56, so the first few letters are very slightly likelier; at 20
-        // characters the password still carries over 110 bits.
-        .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
-        .collect()
+    let even = 256 - 256 % ALPHABET.len();
+    let mut out = String::with_capacity(20);
+    while out.len() < 20 {
+        for b in random_bytes::<32>() {
+            if (b as usize) < even && out.len() < 20 {
+                out.push(ALPHABET[b as usize % ALPHABET.len()] as char);
+            }
+        }
+    }
+    out
 }
 
 pub fn hash(password: &str) -> String {
@@ -81,6 +83,19 @@ pub fn check_name(name: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn generated_passwords_use_the_whole_alphabet_and_nothing_else() {
+        let mut seen = std::collections::HashSet::new();
+        for _ in 0..500 {
+            let pw = generate();
+            assert_eq!(pw.chars().count(), 20);
+            assert!(!pw.contains(['0', 'O', '1', 'l', 'I']), "{pw}");
+            seen.extend(pw.chars());
+        }
+        // 10,000 draws from 56 letters: each one turns up (missing one has odds below 1e-70).
+        assert_eq!(seen.len(), 56);
+    }
 
     #[test]
     fn hashes_verify_only_the_right_password() {
