@@ -9,6 +9,7 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
+use cookie::{Cookie, SameSite};
 use subtle::ConstantTimeEq;
 
 use crate::config::ExposeSecret;
@@ -86,11 +87,10 @@ fn session_cookie_value(parts: &Parts) -> Result<Option<&str>, AppError> {
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| {
-            let (k, v) = kv.trim().split_once('=')?;
-            COOKIE_NAMES.contains(&k).then_some(v)
-        });
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .filter(|c| COOKIE_NAMES.contains(&c.name()))
+        .map(|c| c.value_raw().unwrap_or_default());
     let first = found.next();
     if found.next().is_some() {
         return Err(AppError::new(
@@ -250,14 +250,18 @@ pub fn session_cookie(auth: &Auth, parts: &Parts, id: Option<&str>) -> HeaderVal
         Some(id) => (id, s.absolute.as_secs()),
         None => ("", 0),
     };
-    let (name, secure) = match (https, s.cookie_path == "/") {
-        (false, _) => (COOKIE, ""),
-        (true, true) => (HOST_COOKIE, "; Secure"),
-        (true, false) => (SECURE_COOKIE, "; Secure"),
+    let name = match (https, s.cookie_path == "/") {
+        (false, _) => COOKIE,
+        (true, true) => HOST_COOKIE,
+        (true, false) => SECURE_COOKIE,
     };
-    HeaderValue::from_str(&format!(
-        "{name}={value}; Path={}; HttpOnly; SameSite=Strict; Max-Age={age}{secure}",
-        s.cookie_path
-    ))
-    .expect("cookie values are URL-safe base64 and the path is checked at start")
+    let cookie = Cookie::build((name, value))
+        .path(s.cookie_path.as_str())
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .max_age(cookie::time::Duration::seconds(age as i64))
+        .secure(https)
+        .build();
+    HeaderValue::from_str(&cookie.to_string())
+        .expect("cookie values are URL-safe base64 and the path is checked at start")
 }
