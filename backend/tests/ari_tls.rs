@@ -189,9 +189,11 @@ async fn tls_to_a_plain_port_and_plain_http_to_a_tls_port_say_which_to_use() {
     let app = conjure(&plain.replace("http://", "https://"), None);
     let (status, message, hint) = read(&app).await;
     assert_eq!(status, 502);
-    // Asterisk's plain server waits for a request line that a ClientHello never ends.
+    // Asterisk's plain server waits for a request line that a ClientHello never ends, or hangs up
+    // when the ClientHello's random bytes happen to hold a line end.
     assert!(
-        message.contains("did not finish a TLS handshake"),
+        message.contains("did not finish a TLS handshake")
+            || message.contains("closed the connection during the TLS handshake"),
         "{message}"
     );
     assert!(hint.contains("use http://"), "{hint}");

@@ -127,9 +127,13 @@ pub fn explain(e: &std::io::Error, host: &str, ca_file: Option<&Path>) -> (Strin
             format!("TLS with {host} failed: {other}"),
             "Check the TLS settings of http.conf.".into(),
         ),
+        // A plain HTTP server that finds a line end among the ClientHello's random bytes reads a
+        // request line it cannot parse and hangs up.
         None if e.kind() == std::io::ErrorKind::UnexpectedEof => (
             format!("{host} closed the connection during the TLS handshake"),
-            "That port may not speak TLS: check tlsenable and tlsbindaddr in http.conf.".into(),
+            "That port may speak plain HTTP: use http:// in --ari-url, or check tlsenable and \
+             tlsbindaddr in http.conf."
+                .into(),
         ),
         None => (
             format!("TLS with {host} failed: {e}"),
