@@ -42,6 +42,15 @@ impl Auth {
     }
 
     /// Checks a user's password with argon2 (off the async threads), throttled.
+    /// One of the few argon2 checks that may run at once (each takes 19 MiB and a core).
+    async fn hashing_slot(&self) -> tokio::sync::SemaphorePermit<'_> {
+        self.0
+            .hashing
+            .acquire()
+            .await
+            .expect("the semaphore is never closed")
+    }
+
     pub(super) async fn check_password(
         &self,
         user: &str,
@@ -49,12 +58,7 @@ impl Auth {
         address: &str,
     ) -> Result<(), AppError> {
         self.throttled(user, address)?;
-        let _permit = self
-            .0
-            .hashing
-            .acquire()
-            .await
-            .expect("the semaphore is never closed");
+        let _permit = self.hashing_slot().await;
         self.verify(user, password, address).await
     }
 
@@ -111,12 +115,7 @@ impl Auth {
             self.throttled(user, address)?;
             // The first requests of a script arrive together: one runs argon2, the others wait for a
             // hashing slot and then find the credentials remembered.
-            let _permit = self
-                .0
-                .hashing
-                .acquire()
-                .await
-                .expect("the semaphore is never closed");
+            let _permit = self.hashing_slot().await;
             if !known() {
                 self.verify(user, password, address).await?;
             }
