@@ -150,11 +150,9 @@ fn entry(
 }
 
 fn saved_but_not_recorded(e: crate::store::StoreError) -> AppError {
-    AppError::new(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        format!("saved on Asterisk, but Conjure could not record it: {e}"),
+    AppError::internal("Saved on Asterisk, but Conjure could not record it.", e).hint(
+        "Open the object again to check it; Conjure's data directory may be full or read-only.",
     )
-    .hint("Open the object again to check it; Conjure's data directory may be full or read-only.")
 }
 
 /// Records an object read from Asterisk (adoption), with an audit entry.
@@ -276,12 +274,42 @@ fn refused(findings: Vec<Finding>) -> AppError {
     err
 }
 
+/// What a delete found on Asterisk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Deleted {
+    Now,
+    /// Asterisk did not have it (any more).
+    AlreadyGone,
+}
+
+/// Deletes an object; one Asterisk does not have is an error (404), as on the doors.
 pub async fn delete(
     st: &AppState,
     ty: ObjectType,
     id: &ObjectId,
     who: &Who,
 ) -> Result<(), AppError> {
+    remove(st, ty, id, who, false).await.map(drop)
+}
+
+/// Deletes an object, counting one Asterisk no longer has as deleted: for Conjure's own changes of
+/// several objects (removing a phone user, undoing a half-made one).
+pub async fn delete_if_present(
+    st: &AppState,
+    ty: ObjectType,
+    id: &ObjectId,
+    who: &Who,
+) -> Result<Deleted, AppError> {
+    remove(st, ty, id, who, true).await
+}
+
+async fn remove(
+    st: &AppState,
+    ty: ObjectType,
+    id: &ObjectId,
+    who: &Who,
+    missing_is_deleted: bool,
+) -> Result<Deleted, AppError> {
     if !ty.can_delete() {
         return Err(AppError::new(
             StatusCode::FORBIDDEN,
@@ -300,7 +328,8 @@ pub async fn delete(
         }
     };
     let result = match up.status {
-        204 | 200 => Ok(()),
+        204 | 200 => Ok(Deleted::Now),
+        404 if missing_is_deleted => Ok(Deleted::AlreadyGone),
         _ => Err(AppError::upstream(&up, ty, st.ari.user())),
     };
     // 404: it is gone either way, so the inventory forgets it too.
@@ -309,17 +338,18 @@ pub async fn delete(
     } else {
         Inventory::Keep
     };
-    let message = result
-        .as_ref()
-        .err()
-        .map_or("deleted".to_string(), |e| e.body.message.clone());
+    let message = match &result {
+        Ok(Deleted::Now) => "deleted".to_string(),
+        Ok(Deleted::AlreadyGone) => "already gone".to_string(),
+        Err(e) => e.body.message.clone(),
+    };
     let entry = entry(st, ty, id, who, "delete", Vec::new(), up.status, &message);
     if let Err(e) = st.store.change(inventory, &entry).await {
         tracing::error!(%ty, %id, %e, "deleted on Asterisk but not recorded");
         if result.is_ok() {
-            return Err(AppError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                format!("deleted on Asterisk, but Conjure could not record it: {e}"),
+            return Err(AppError::internal(
+                "Deleted on Asterisk, but Conjure could not record it.",
+                e,
             ));
         }
     }

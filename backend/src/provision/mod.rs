@@ -138,9 +138,7 @@ pub async fn create_checked(
 async fn undo(st: &AppState, ext: &str, made: usize, who: &Who) -> String {
     let mut left = Vec::new();
     for (ty, label) in ORDER[..made].iter().rev() {
-        if let Err(e) = objects::delete(st, *ty, &id(ext), who).await
-            && e.body.asterisk_status != Some(404)
-        {
+        if let Err(e) = objects::delete_if_present(st, *ty, &id(ext), who).await {
             left.push(format!("the {label} {ext} ({})", e.body.message));
         }
     }
@@ -217,9 +215,8 @@ pub async fn delete(st: &AppState, ext: &str, who: &Who) -> Result<(), AppError>
         ));
     }
     for (ty, label) in ORDER.iter().rev() {
-        match objects::delete(st, *ty, &id(ext), who).await {
-            Ok(()) => {}
-            Err(e) if e.body.asterisk_status == Some(404) => {}
+        match objects::delete_if_present(st, *ty, &id(ext), who).await {
+            Ok(_) => {}
             Err(e) => {
                 return Err(AppError::new(
                     e.status,

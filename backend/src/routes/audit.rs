@@ -3,7 +3,6 @@
 
 use axum::Json;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use model::api::{AuditEntry, AuditQuery};
 
@@ -15,11 +14,7 @@ pub async fn list(
     State(st): State<AppState>,
     Query(q): Query<AuditQuery>,
 ) -> Result<Json<Vec<AuditEntry>>, AppError> {
-    st.store
-        .audit(q)
-        .await
-        .map(Json)
-        .map_err(|e| AppError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))
+    st.store.audit(q).await.map(Json).map_err(AppError::from)
 }
 
 pub async fn csv(
@@ -29,11 +24,7 @@ pub async fn csv(
     if q.limit == 100 {
         q.limit = 10_000;
     }
-    let entries = st
-        .store
-        .audit(q)
-        .await
-        .map_err(|e| AppError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+    let entries = st.store.audit(q).await.map_err(AppError::from)?;
     let rows = entries.into_iter().map(|e| {
         let changes: Vec<String> = e
             .changes
