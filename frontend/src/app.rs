@@ -13,6 +13,7 @@ use crate::pages::{
     phone_users::PhoneUsersPage, templates::TemplatesPage, tokens::TokensPage, type_page::TypePage,
     users::UsersPage,
 };
+use crate::route::Route;
 use crate::session::Session;
 
 /// `?compact` in the address the panel is opened with: no navigation or top bar, for a portal that embeds
@@ -63,8 +64,8 @@ fn Shell() -> impl IntoView {
                     <a href=api::url("/") class="brand">"Conjure"</a>
                     <h2>"People"</h2>
                     <ul>
-                        <li>{crate::nav::link("/phone-users".into(), "Phone users".into())}</li>
-                        <li>{crate::nav::link("/templates".into(), "Phone templates".into())}</li>
+                        <li>{crate::nav::link(Route::PhoneUsers.href(), "Phone users".into())}</li>
+                        <li>{crate::nav::link(Route::Templates.href(), "Phone templates".into())}</li>
                     </ul>
                     <h2>"PJSIP objects"</h2>
                     <ul>
@@ -72,22 +73,22 @@ fn Shell() -> impl IntoView {
                             .iter()
                             .filter(|t| t.writability() != Writability::Unrenderable)
                             .map(|t| {
-                                let href = format!("/objects/{}", t.as_str());
+                                let href = Route::Type(t.as_str().into()).href();
                                 view! { <li>{crate::nav::link(href, t.label().to_string())}</li> }
                             })
                             .collect_view()}
                     </ul>
                     <h2>"History"</h2>
                     <ul>
-                        <li>{crate::nav::link("/audit".into(), "Audit log".into())}</li>
+                        <li>{crate::nav::link(Route::Audit.href(), "Audit log".into())}</li>
                     </ul>
                     <h2>"Panel"</h2>
                     <ul>
                         <Show when=move || session.is_admin()>
-                            <li>{crate::nav::link("/users".into(), "Users".into())}</li>
-                            <li>{crate::nav::link("/tokens".into(), "API tokens".into())}</li>
+                            <li>{crate::nav::link(Route::Users.href(), "Users".into())}</li>
+                            <li>{crate::nav::link(Route::Tokens.href(), "API tokens".into())}</li>
                         </Show>
-                        <li>{crate::nav::link("/account".into(), "Your account".into())}</li>
+                        <li>{crate::nav::link(Route::Account.href(), "Your account".into())}</li>
                     </ul>
                 </nav>
                 </Show>
@@ -103,16 +104,7 @@ fn Shell() -> impl IntoView {
     }
 }
 
-/// The address's path below the base path, split at `/` (still percent-encoded).
-pub fn segments(pathname: &str) -> Vec<String> {
-    let base = api::base();
-    let path = pathname.strip_prefix(base.as_str()).unwrap_or(pathname);
-    path.trim_matches('/')
-        .split('/')
-        .map(str::to_string)
-        .collect()
-}
-
+/// The component that shows a route, without the route's parameters.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Page {
     Home,
@@ -134,24 +126,7 @@ enum Page {
 /// own parameters from the path, so moving between objects keeps the page and reloads its data.
 #[component]
 fn Pages() -> impl IntoView {
-    let page = Memo::new(move |_| {
-        let segs = segments(&crate::nav::path());
-        let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
-        match segs.as_slice() {
-            [""] => Page::Home,
-            ["audit"] => Page::Audit,
-            ["account"] => Page::Account,
-            ["users"] => Page::Users,
-            ["tokens"] => Page::Tokens,
-            ["phone-users"] => Page::PhoneUsers,
-            ["phone-users", "new"] => Page::NewPhoneUser,
-            ["phone-users", "import"] => Page::Import,
-            ["templates"] => Page::Templates,
-            ["objects", t] if !t.is_empty() => Page::Type,
-            ["objects", t, id] if !t.is_empty() && !id.is_empty() => Page::Object,
-            _ => Page::NotFound,
-        }
-    });
+    let page = Memo::new(move |_| Page::of(&Route::parse(&crate::nav::path())));
     move || match page.get() {
         Page::Home => Home().into_any(),
         Page::Audit => AuditPage().into_any(),
@@ -165,5 +140,26 @@ fn Pages() -> impl IntoView {
         Page::Type => TypePage().into_any(),
         Page::Object => ObjectPage().into_any(),
         Page::NotFound => NotFound().into_any(),
+    }
+}
+
+impl Page {
+    /// Which component shows `route`. Without its parameters: moving from one object to another keeps
+    /// the page, which reads them from the route and reloads its data.
+    fn of(route: &Route) -> Page {
+        match route {
+            Route::Home => Page::Home,
+            Route::Audit => Page::Audit,
+            Route::Account => Page::Account,
+            Route::Users => Page::Users,
+            Route::Tokens => Page::Tokens,
+            Route::PhoneUsers => Page::PhoneUsers,
+            Route::NewPhoneUser => Page::NewPhoneUser,
+            Route::Import => Page::Import,
+            Route::Templates => Page::Templates,
+            Route::Type(_) => Page::Type,
+            Route::Object(..) => Page::Object,
+            Route::NotFound => Page::NotFound,
+        }
     }
 }

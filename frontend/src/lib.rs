@@ -6,6 +6,7 @@ mod components;
 pub mod form;
 mod nav;
 mod pages;
+pub mod route;
 mod session;
 
 pub use app::App;

@@ -1,7 +1,9 @@
 //! "Open an object by id": ARI has no list call, so a type and an id is how an object is found.
 
 use leptos::prelude::*;
-use model::{ObjectId, ObjectType, id::encode_segment};
+use model::{ObjectId, ObjectType};
+
+use crate::route::Route;
 
 #[component]
 pub fn OpenObject(#[prop(optional)] fixed_type: Option<ObjectType>) -> impl IntoView {
@@ -13,11 +15,7 @@ pub fn OpenObject(#[prop(optional)] fixed_type: Option<ObjectType>) -> impl Into
         match ObjectId::new(id.get_untracked()) {
             Ok(id) => {
                 error.set(None);
-                crate::nav::navigate(&format!(
-                    "/objects/{}/{}",
-                    ty.get_untracked(),
-                    encode_segment(id.as_str())
-                ));
+                crate::nav::navigate(&Route::Object(ty.get_untracked(), id.as_str().into()).href());
             }
             Err(e) => error.set(Some(format!("Id: {e}"))),
         }

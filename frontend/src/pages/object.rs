@@ -9,6 +9,7 @@ use model::{ObjectId, ObjectType};
 use crate::api;
 use crate::components::error_box::ErrorBox;
 use crate::components::object_form::ObjectForm;
+use crate::route::Route;
 
 #[derive(Clone)]
 enum Loaded {
@@ -20,18 +21,10 @@ enum Loaded {
 
 #[component]
 pub fn ObjectPage() -> impl IntoView {
-    // The raw path, not the router's params: the router applies decodeURI, which leaves `%2F` and `%23` but
-    // decodes `%25`, so ids with `/`, `#` or `%` would come out wrong.
     let session = crate::session::use_session();
-    let target = Memo::new(move |_| {
-        let path = crate::nav::path();
-        let mut parts = path.trim_start_matches('/').splitn(3, '/').skip(1);
-        let ty = parts.next().unwrap_or_default().to_string();
-        let raw_id = parts.next().unwrap_or_default();
-        (
-            ty,
-            String::from_utf8_lossy(&model::id::decode_percent(raw_id)).into_owned(),
-        )
+    let target = Memo::new(move |_| match Route::parse(&crate::nav::path()) {
+        Route::Object(ty, id) => (ty, id),
+        _ => (String::new(), String::new()),
     });
     let loaded = RwSignal::new(Loaded::Loading);
     let creating = RwSignal::new(false);

@@ -100,7 +100,7 @@ pub fn PhoneUsersPage() -> impl IntoView {
                                     let current = u.template.clone();
                                     view! {
                                         <tr data-testid=format!("phone-user-{}", u.extension)>
-                                            <td>{crate::nav::link(format!("/objects/endpoint/{}", model::id::encode_segment(&u.extension)), u.extension.clone())}</td>
+                                            <td>{crate::nav::link(crate::route::Route::object(model::ObjectType::Endpoint, &u.extension).href(), u.extension.clone())}</td>
                                             <td>{u.name.clone()}</td>
                                             <td>
                                                 <select disabled=!can_edit on:change=move |ev| change(e1.clone(), PhoneUserChange { template: Some(event_target_value(&ev)), ..Default::default() })>

@@ -5,21 +5,19 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use model::ObjectType;
 use model::api::{ListQuery, SortKey};
-use model::id::encode_segment;
 
 use crate::api;
 use crate::components::error_box::ErrorBox;
 use crate::components::open_object::OpenObject;
+use crate::route::Route;
 
 const PER_PAGE: u32 = 50;
 
 #[component]
 pub fn TypePage() -> impl IntoView {
-    let name = Memo::new(move |_| {
-        crate::app::segments(&crate::nav::path())
-            .get(1)
-            .cloned()
-            .unwrap_or_default()
+    let name = Memo::new(move |_| match Route::parse(&crate::nav::path()) {
+        Route::Type(name) => name,
+        _ => String::new(),
     });
     move || {
         let name = name.get();
@@ -92,7 +90,7 @@ fn TypeList(ty: ObjectType) -> impl IntoView {
                             </tr></thead>
                             <tbody>
                                 {p.items.into_iter().map(|i| {
-                                    let href = format!("/objects/{}/{}", ty.as_str(), encode_segment(&i.id));
+                                    let href = Route::object(ty, &i.id).href();
                                     view! { <tr data-testid="inventory-row"><td>{crate::nav::link(href, i.id)}</td><td>{i.updated_at}</td><td>{i.updated_by}</td></tr> }
                                 }).collect_view()}
                             </tbody>
