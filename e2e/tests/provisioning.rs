@@ -38,6 +38,22 @@ async fn wizard_then_spreadsheet_then_list() {
     c.goto(&format!("{}/phone-users/new", stack.conjure))
         .await
         .unwrap();
+    // The backend's rules as one types: a bad extension is named before anything is sent.
+    type_into(c, "pu-extension", "20 41").await;
+    let problem = c
+        .wait()
+        .for_element(Locator::Css("#pu-extension-error"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(problem.contains("not a usable extension"), "{problem}");
+    let create = c.find(Locator::Css(&css("pu-create"))).await.unwrap();
+    assert!(
+        create.attr("disabled").await.unwrap().is_some(),
+        "creating waits for a good extension"
+    );
     type_into(c, "pu-extension", "2041").await;
     type_into(c, "pu-name", "Anna Berg").await;
     click(c, "pu-voicemail").await;

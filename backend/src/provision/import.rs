@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use axum::http::StatusCode;
 use model::provision::{NewPhoneUser, RowIssue};
 
-use super::rules;
 use crate::error::AppError;
+use model::provision::rules;
 
 /// More rows than this: split the file (the import holds every row's result in memory).
 pub const MAX_ROWS: usize = 20_000;

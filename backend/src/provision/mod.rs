@@ -2,8 +2,9 @@
 //! the same id, created in that order and removed in the reverse order, never left half made.
 
 pub mod import;
-pub mod rules;
 pub mod templates;
+
+pub use model::provision::rules;
 
 use axum::http::StatusCode;
 use model::provision::{NewPhoneUser, PhoneSetup, PhoneUser, Template};

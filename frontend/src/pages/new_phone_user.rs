@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use model::api::ApiError;
-use model::provision::{NewPhoneUser, PhoneSetup};
+use model::provision::{NewPhoneUser, PhoneSetup, rules};
 
 use crate::api;
 use crate::components::error_box::ErrorBox;
@@ -21,6 +21,33 @@ pub fn NewPhoneUserPage() -> impl IntoView {
     let busy = RwSignal::new(false);
     let done = RwSignal::new(None::<PhoneSetup>);
     let templates = LocalResource::new(api::templates);
+    // The backend's own rules, as the person types (an empty field is not an error until submitted:
+    // `required` says that).
+    let shown = |r: Result<(), String>| r.err();
+    let ext_problem = Memo::new(move |_| {
+        let e = extension.get();
+        (!e.is_empty())
+            .then(|| shown(rules::extension(&e)))
+            .flatten()
+    });
+    let name_problem = Memo::new(move |_| {
+        let n = name.get();
+        (!n.is_empty()).then(|| shown(rules::name(&n))).flatten()
+    });
+    let password_problem =
+        Memo::new(move |_| shown(rules::password(&extension.get(), &password.get())));
+    let blocked = move || {
+        busy.get()
+            || ext_problem.with(Option::is_some)
+            || name_problem.with(Option::is_some)
+            || password_problem.with(Option::is_some)
+    };
+    let problem = |id: &'static str, p: Memo<Option<String>>| {
+        move || {
+            p.get()
+                .map(|m| view! { <span class="field-error" id=id role="alert">{m}</span> })
+        }
+    };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let ext = extension.get_untracked();
@@ -70,8 +97,12 @@ pub fn NewPhoneUserPage() -> impl IntoView {
                 <h1>"New phone user"</h1>
                 <p class="muted">"Conjure creates the user's SIP account (auth), where their phone registers (aor) and the phone line itself (endpoint). If a step fails, nothing is left behind."</p>
                 <form class="stacked-form" on:submit=submit data-testid="phone-user-form">
-                    <label>"Extension (also the SIP user name)" <input type="text" required inputmode="numeric" placeholder="2041" bind:value=extension data-testid="pu-extension"/></label>
-                    <label>"Name, shown to the people called" <input type="text" required placeholder="Anna Berg" bind:value=name data-testid="pu-name"/></label>
+                    <label>"Extension (also the SIP user name)" <input type="text" required inputmode="numeric" placeholder="2041" bind:value=extension
+                        aria-invalid=move || ext_problem.with(Option::is_some).to_string() aria-describedby="pu-extension-error" data-testid="pu-extension"/>
+                        {problem("pu-extension-error", ext_problem)}</label>
+                    <label>"Name, shown to the people called" <input type="text" required placeholder="Anna Berg" bind:value=name
+                        aria-invalid=move || name_problem.with(Option::is_some).to_string() aria-describedby="pu-name-error" data-testid="pu-name"/>
+                        {problem("pu-name-error", name_problem)}</label>
                     <label>"Kind of phone"
                         <select on:change=move |ev| template.set(event_target_value(&ev)) data-testid="pu-template">
                             {move || templates.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|t| {
@@ -80,10 +111,12 @@ pub fn NewPhoneUserPage() -> impl IntoView {
                             }).collect_view()}
                         </select>
                     </label>
-                    <label>"Password (leave empty for a strong generated one)" <input type="password" autocomplete="new-password" bind:value=password data-testid="pu-password"/></label>
+                    <label>"Password (leave empty for a strong generated one)" <input type="password" autocomplete="new-password" bind:value=password
+                        aria-invalid=move || password_problem.with(Option::is_some).to_string() aria-describedby="pu-password-error" data-testid="pu-password"/>
+                        {problem("pu-password-error", password_problem)}</label>
                     <label class="inline"><input type="checkbox" bind:checked=voicemail data-testid="pu-voicemail"/>" Voicemail box with the same number"</label>
                     {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
-                    <button type="submit" class="primary" disabled=busy data-testid="pu-create">"Create phone user"</button>
+                    <button type="submit" class="primary" disabled=blocked data-testid="pu-create">"Create phone user"</button>
                 </form>
             </section>
         }.into_any(),

@@ -3,46 +3,47 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use model::Field;
 use model::api::ApiError;
+use model::provision::template_text::{from_text, to_text};
 use model::provision::{Template, TemplateFields};
 
 use crate::api;
 use crate::components::error_box::ErrorBox;
 use crate::session::use_session;
 
-fn lines(fields: &[Field]) -> String {
-    fields
-        .iter()
-        .map(|f| format!("{} = {}\n", f.attribute, f.value))
-        .collect()
-}
-
-fn fields(text: &str) -> Vec<Field> {
-    text.lines()
-        .filter_map(|l| l.split_once('='))
-        .map(|(a, v)| Field::new(a.trim(), v.trim()))
-        .collect()
-}
-
 #[component]
 fn TemplateEditor(t: Template, can_edit: bool) -> impl IntoView {
-    let auth = RwSignal::new(lines(&t.fields.auth));
-    let aor = RwSignal::new(lines(&t.fields.aor));
-    let endpoint = RwSignal::new(lines(&t.fields.endpoint));
+    let auth = RwSignal::new(to_text(&t.fields.auth));
+    let aor = RwSignal::new(to_text(&t.fields.aor));
+    let endpoint = RwSignal::new(to_text(&t.fields.endpoint));
     let description = RwSignal::new(t.description.clone());
     let error = RwSignal::new(None::<ApiError>);
     let saved = RwSignal::new(false);
     let name = t.name.clone();
     let save = move |_| {
+        // Each box read with the same rules the backend keeps; a line that is not an option is named.
+        let read = |what: &str, s: RwSignal<String>| {
+            from_text(&s.get_untracked()).map_err(|e| ApiError::new(format!("{what}: {e}")))
+        };
+        let parsed = (|| {
+            Ok::<_, ApiError>(TemplateFields {
+                auth: read("auth", auth)?,
+                aor: read("aor", aor)?,
+                endpoint: read("endpoint", endpoint)?,
+            })
+        })();
+        let fields = match parsed {
+            Ok(f) => f,
+            Err(e) => {
+                saved.set(false);
+                error.set(Some(e));
+                return;
+            }
+        };
         let t = Template {
             name: name.clone(),
             description: description.get_untracked(),
-            fields: TemplateFields {
-                auth: fields(&auth.get_untracked()),
-                aor: fields(&aor.get_untracked()),
-                endpoint: fields(&endpoint.get_untracked()),
-            },
+            fields,
             builtin: false,
         };
         spawn_local(async move {
@@ -52,6 +53,7 @@ fn TemplateEditor(t: Template, can_edit: bool) -> impl IntoView {
         });
     };
     let tname = t.name.clone();
+    let save_id = format!("tpl-{}-save", t.name);
     let area = move |label: &'static str, s: RwSignal<String>| {
         view! {
             <label>{label}<textarea rows="6" disabled=!can_edit bind:value=s data-testid=format!("tpl-{tname}-{label}")></textarea></label>
@@ -64,7 +66,7 @@ fn TemplateEditor(t: Template, can_edit: bool) -> impl IntoView {
             <div class="template-fields">{area("auth", auth)}{area("aor", aor)}{area("endpoint", endpoint)}</div>
             {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
             <Show when=move || can_edit>
-                <button type="button" class="primary" on:click=save.clone()>"Save template"</button>
+                <button type="button" class="primary" on:click=save.clone() data-testid=save_id.clone()>"Save template"</button>
                 <Show when=move || saved.get()><span class="muted" role="status">" Saved. New users get these options; existing users keep theirs until their template is set again."</span></Show>
             </Show>
         </article>

@@ -1,8 +1,8 @@
 //! What a phone user's fields must look like, checked before anything reaches Asterisk; the same rules
 //! serve the form, the CSV dry run and the import.
 
-use model::Field;
-use model::provision::{NewPhoneUser, TemplateFields};
+use super::{NewPhoneUser, TemplateFields};
+use crate::Field;
 
 /// The columns of the form and of an import file, in order (errors point at them by position).
 pub const COLUMNS: [&str; 5] = ["extension", "name", "password", "template", "voicemail"];

@@ -1,6 +1,9 @@
 //! Phone users: the auth, aor and endpoint that make one SIP phone user, the templates they are made
 //! from, and the CSV import, as the API exchanges them.
 
+pub mod rules;
+pub mod template_text;
+
 use serde::{Deserialize, Serialize};
 
 use crate::Field;
