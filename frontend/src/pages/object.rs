@@ -41,8 +41,13 @@ pub fn ObjectPage() -> impl IntoView {
         Ok((ty, id))
     };
 
+    // Which load is the latest: an answer for an object the person has already left must not replace
+    // the one on screen (moving quickly between objects, the older answer can arrive last).
+    let latest = StoredValue::new(0u64);
     Effect::new(move |_| {
         let t = checked();
+        let load = latest.get_value() + 1;
+        latest.set_value(load);
         loaded.set(Loaded::Loading);
         creating.set(false);
         notice.set(None);
@@ -57,7 +62,9 @@ pub fn ObjectPage() -> impl IntoView {
                     Err(e) => Loaded::Failed(e),
                 },
             };
-            loaded.set(next);
+            if latest.get_value() == load {
+                loaded.set(next);
+            }
         });
     });
 
