@@ -120,6 +120,10 @@ async fn each_role_sees_and_does_only_what_it_may() {
     c.goto(&format!("{base}/account")).await.unwrap();
     type_into(c, "pw-current", "olga-password-1").await;
     type_into(c, "pw-new", "olga-password-2").await;
+    // A slip in the second box is caught before anything is sent.
+    type_into(c, "pw-again", "olga-password-3").await;
+    click(c, "pw-submit").await;
+    wait_for_text(c, "error", "differ").await;
     type_into(c, "pw-again", "olga-password-2").await;
     click(c, "pw-submit").await;
     text_of(c, "pw-changed").await;
