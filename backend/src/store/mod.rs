@@ -77,11 +77,20 @@ fn writer(conn: Arc<Mutex<Connection>>, jobs: std::sync::mpsc::Receiver<Job>) {
     }
 }
 
+type Statements = Vec<(&'static str, Vec<rusqlite::types::Value>)>;
+
 /// Runs the statements of `jobs` in one transaction; commits only if all succeed.
 fn run_jobs(c: &mut Connection, jobs: &[Job]) -> rusqlite::Result<()> {
+    run_statements(c, jobs.iter().map(|j| &j.statements))
+}
+
+fn run_statements<'a>(
+    c: &mut Connection,
+    batches: impl Iterator<Item = &'a Statements>,
+) -> rusqlite::Result<()> {
     let tx = c.transaction()?;
-    for job in jobs {
-        for (sql, params) in &job.statements {
+    for statements in batches {
+        for (sql, params) in statements {
             tx.prepare_cached(sql)?
                 .execute(rusqlite::params_from_iter(params.iter()))?;
         }
@@ -173,9 +182,7 @@ impl Store {
         statements: Vec<(&'static str, Vec<rusqlite::types::Value>)>,
     ) -> Result<(), StoreError> {
         if let Ok(mut c) = self.conn.try_lock() {
-            let (done, _) = tokio::sync::oneshot::channel();
-            let job = Job { statements, done };
-            return run_jobs(&mut c, std::slice::from_ref(&job)).map_err(StoreError::Sql);
+            return run_statements(&mut c, std::iter::once(&statements)).map_err(StoreError::Sql);
         }
         let (done, wait) = tokio::sync::oneshot::channel();
         self.writes
