@@ -39,6 +39,15 @@ pub fn event(
     }
 }
 
+/// Writes an [`event`] for a change that has already happened (an account, a token, a template): who
+/// gave whom which role stays on record beside the PJSIP changes. A failed write is logged; the change
+/// stands. (Hand-outs of passwords write with `Store::log` and refuse when that fails.)
+pub async fn record(store: &crate::store::Store, entry: AuditEntry) {
+    if let Err(e) = store.log(&entry).await {
+        tracing::error!(%e, action = %entry.action, kind = %entry.object_type, id = %entry.id, "an audit entry could not be written");
+    }
+}
+
 /// One before → after line of an [`event`].
 pub fn change(attribute: &str, before: impl ToString, after: impl ToString) -> AuditChange {
     AuditChange {

@@ -106,7 +106,7 @@ fn unsafe_method(m: &Method) -> bool {
     !matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
-fn not_signed_in(door: Door) -> AppError {
+pub fn not_signed_in(door: Door) -> AppError {
     match door {
         Door::Ari => AppError::new(StatusCode::UNAUTHORIZED, "Authentication required")
             .hint("Use a Conjure user's name and password (Basic or ?api_key=user:password), or an API token."),

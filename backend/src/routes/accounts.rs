@@ -13,14 +13,6 @@ use crate::audit::{self, Who};
 use crate::auth::Principal;
 use crate::error::AppError;
 
-/// Account changes are in the audit log beside the PJSIP changes: who gave whom which role, who reset
-/// whose password, which tokens exist. The change has happened when this runs; a failed write is logged.
-pub(super) async fn log(st: &AppState, entry: model::api::AuditEntry) {
-    if let Err(e) = st.store.log(&entry).await {
-        tracing::error!(%e, action = %entry.action, kind = %entry.object_type, id = %entry.id, "an audit entry could not be written");
-    }
-}
-
 fn role_word(disabled: bool) -> &'static str {
     if disabled { "disabled" } else { "enabled" }
 }
@@ -49,14 +41,18 @@ async fn user_changed(
     }
     if !e.changes.is_empty() {
         e.message = format!("{} changed the user {name}", who.actor);
-        log(st, e).await;
+        audit::record(&st.store, e).await;
     }
     if c.reset_password {
         let msg = format!(
             "{} reset the password of {name}; the new one was shown once",
             who.actor
         );
-        log(st, audit::event(who, "reset-password", "user", name, msg)).await;
+        audit::record(
+            &st.store,
+            audit::event(who, "reset-password", "user", name, msg),
+        )
+        .await;
     }
 }
 
@@ -86,7 +82,7 @@ pub async fn add_user(
         format!("{} added the user {}", p.actor(), user.name),
     );
     e.changes.push(audit::change("role", "", user.role));
-    log(&st, e).await;
+    audit::record(&st.store, e).await;
     Ok((
         StatusCode::CREATED,
         Json(Issued {
@@ -134,7 +130,7 @@ pub async fn add_token(
         format!("{} created the API token '{}'", p.actor(), token.name),
     );
     e.changes.push(audit::change("role", "", token.role));
-    log(&st, e).await;
+    audit::record(&st.store, e).await;
     Ok((
         StatusCode::CREATED,
         Json(CreatedToken {
@@ -152,6 +148,10 @@ pub async fn revoke_token(
     let name = st.auth.revoke_token(id).await?;
     tracing::info!(by = %p.actor(), token = id, "token revoked");
     let msg = format!("{} revoked the API token '{name}'", p.actor());
-    log(&st, audit::event(&p.who(), "revoke", "token", &name, msg)).await;
+    audit::record(
+        &st.store,
+        audit::event(&p.who(), "revoke", "token", &name, msg),
+    )
+    .await;
     Ok(StatusCode::NO_CONTENT)
 }

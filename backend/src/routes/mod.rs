@@ -29,17 +29,14 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 use crate::AppState;
 use crate::auth::Principal;
-use crate::auth::guard::require_principal;
+use crate::auth::guard::{Door, not_signed_in, require_principal};
 use crate::provision;
 
 /// A route layer: the signed-in principal (put there by `require_principal`) must have `role`.
 async fn require_role(State(role): State<Role>, req: Request, next: Next) -> Response {
     let allowed = match req.extensions().get::<Principal>() {
         Some(p) => p.require(role),
-        None => Err(crate::error::AppError::new(
-            axum::http::StatusCode::UNAUTHORIZED,
-            "You are not signed in.",
-        )),
+        None => Err(not_signed_in(Door::Panel)),
     };
     match allowed {
         Ok(()) => next.run(req).await,

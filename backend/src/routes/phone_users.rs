@@ -16,7 +16,6 @@ use model::provision::{
     PhoneUserChange, PhoneUserPage, Template,
 };
 
-use super::accounts;
 use super::json::AppJson;
 use crate::AppState;
 use crate::audit;
@@ -180,7 +179,7 @@ pub async fn save_template(
             .collect();
         e.changes.push(audit::change(ty, "", lines.join("; ")));
     }
-    accounts::log(&st, e).await;
+    audit::record(&st.store, e).await;
     Ok(Json(t))
 }
 
@@ -203,8 +202,8 @@ pub async fn delete_template(
         ));
     }
     let msg = format!("{} deleted the template {name}", p.actor());
-    accounts::log(
-        &st,
+    audit::record(
+        &st.store,
         audit::event(&p.who(), "delete", "template", &name, msg),
     )
     .await;
