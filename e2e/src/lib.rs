@@ -112,16 +112,23 @@ pub async fn browser() -> Driver {
         .local_addr()
         .unwrap()
         .port();
-    let child = Command::new("chromedriver")
+    let mut child = Command::new("chromedriver")
         .args([format!("--port={port}"), "--allowed-ips=127.0.0.1".into()])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .expect("chromedriver is not installed: run scripts/setup.sh (cargo xtask setup)");
-    for _ in 0..100 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            break;
+    // Until it listens: on 2 cores busy compiling and running other browser tests, chromedriver has
+    // taken over 5 s to start (a CI run failed on a 5 s wait). There is no event to wait for but the port.
+    let started = std::time::Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("chromedriver exited at start ({status})");
         }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "chromedriver did not listen on port {port} within 60 s"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let profile =
