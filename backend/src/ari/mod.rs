@@ -3,6 +3,7 @@
 //! operator can act on it.
 
 mod pool;
+mod refusal;
 pub mod tls;
 
 use std::sync::Arc;
@@ -16,6 +17,7 @@ use model::{CONFIG_CLASS, ObjectId, ObjectType, PutBody};
 use crate::config::{AriTarget, ExposeSecret};
 
 pub use pool::MAX_RESPONSE;
+pub use refusal::{Reason, Refusal};
 
 /// What Asterisk answered.
 #[derive(Debug)]
@@ -143,6 +145,11 @@ impl AriClient {
 
     pub fn base(&self) -> &str {
         &self.inner.target.base
+    }
+
+    /// What an error answer of Asterisk's means.
+    pub fn refusal(&self, up: &Upstream) -> Refusal {
+        Refusal::new(up, self.user())
     }
 
     pub fn user(&self) -> &str {

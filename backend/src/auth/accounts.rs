@@ -1,12 +1,11 @@
 //! Administering accounts: users (add, role, disable, reset), one's own password, API tokens.
 
-use axum::http::StatusCode;
 use model::account::{Role, TokenView, UserView};
 use std::sync::PoisonError;
 
+use super::AuthError;
 use super::{Auth, Principal, TOKEN_PREFIX, TokenRec, UserRec, Via, lock, password, token_hash};
 use crate::config::ExposeSecret;
-use crate::error::AppError;
 
 impl Auth {
     /// Changes the signed-in user's own password; other sessions of that user end.
@@ -15,20 +14,15 @@ impl Auth {
         p: &Principal,
         current: &str,
         new: &str,
-    ) -> Result<(), AppError> {
+    ) -> Result<(), AuthError> {
         if p.via == Via::Token || p.via == Via::TrustedHeader {
-            return Err(AppError::new(
-                StatusCode::FORBIDDEN,
-                "Only a user signed in with a password can change it.",
-            ));
+            return Err(AuthError::PasswordNotHere);
         }
         self.check_password(&p.name, current, &p.address)
             .await
-            .map_err(|_| {
-                AppError::new(StatusCode::BAD_REQUEST, "The current password is wrong.").field(0)
-            })?;
+            .map_err(|_| AuthError::WrongCurrentPassword)?;
         password::check_new(&p.name, new)
-            .map_err(|m| AppError::new(StatusCode::BAD_REQUEST, m).field(1))?;
+            .map_err(|message| AuthError::Invalid { field: 1, message })?;
         self.set_password(
             &p.name,
             new,
@@ -42,7 +36,7 @@ impl Auth {
         user: &str,
         new: &str,
         keep: Option<&str>,
-    ) -> Result<(), AppError> {
+    ) -> Result<(), AuthError> {
         let given = new.to_string();
         let hash = tokio::task::spawn_blocking(move || password::hash(&given))
             .await
@@ -65,7 +59,7 @@ impl Auth {
         Ok(())
     }
 
-    pub async fn users(&self) -> Result<Vec<UserView>, AppError> {
+    pub async fn users(&self) -> Result<Vec<UserView>, AuthError> {
         Ok(self
             .0
             .store
@@ -76,15 +70,13 @@ impl Auth {
             .collect())
     }
 
-    async fn user_view(&self, name: &str) -> Result<UserView, AppError> {
+    async fn user_view(&self, name: &str) -> Result<UserView, AuthError> {
         self.0
             .store
             .user(name)
             .await?
             .map(|u| u.view)
-            .ok_or_else(|| {
-                AppError::new(StatusCode::NOT_FOUND, format!("There is no user '{name}'."))
-            })
+            .ok_or_else(|| AuthError::NoSuchUser(name.to_string()))
     }
 
     /// Adds a user; without a password, generates one and returns it.
@@ -93,23 +85,18 @@ impl Auth {
         name: &str,
         role: Role,
         given: Option<String>,
-    ) -> Result<(UserView, Option<String>), AppError> {
-        password::check_name(name)
-            .map_err(|m| AppError::new(StatusCode::BAD_REQUEST, m).field(0))?;
+    ) -> Result<(UserView, Option<String>), AuthError> {
+        password::check_name(name).map_err(|message| AuthError::Invalid { field: 0, message })?;
         let generated = given.is_none();
         let pw = given.unwrap_or_else(password::generate);
         password::check_new(name, &pw)
-            .map_err(|m| AppError::new(StatusCode::BAD_REQUEST, m).field(2))?;
+            .map_err(|message| AuthError::Invalid { field: 2, message })?;
         let pw2 = pw.clone();
         let hash = tokio::task::spawn_blocking(move || password::hash(&pw2))
             .await
             .expect("hashing does not panic");
         if !self.0.store.add_user(name, role, hash.clone()).await? {
-            return Err(AppError::new(
-                StatusCode::CONFLICT,
-                format!("A user named '{name}' exists already."),
-            )
-            .field(0));
+            return Err(AuthError::UserExists(name.to_string()));
         }
         self.0
             .users
@@ -133,12 +120,9 @@ impl Auth {
         role: Option<Role>,
         disabled: Option<bool>,
         reset: bool,
-    ) -> Result<(UserView, Option<String>), AppError> {
+    ) -> Result<(UserView, Option<String>), AuthError> {
         let Some(current) = self.user(name) else {
-            return Err(AppError::new(
-                StatusCode::NOT_FOUND,
-                format!("There is no user '{name}'."),
-            ));
+            return Err(AuthError::NoSuchUser(name.to_string()));
         };
         let stays_admin =
             role.unwrap_or(current.role) == Role::Admin && !disabled.unwrap_or(current.disabled);
@@ -152,11 +136,7 @@ impl Auth {
                 .filter(|u| u.role == Role::Admin && !u.disabled)
                 .count();
             if admins <= 1 {
-                return Err(AppError::new(
-                    StatusCode::CONFLICT,
-                    format!("'{name}' is the only enabled admin; Conjure needs at least one."),
-                )
-                .hint("Make another user an admin first."));
+                return Err(AuthError::LastAdmin(name.to_string()));
             }
         }
         self.0.store.update_user(name, role, disabled, None).await?;
@@ -184,7 +164,7 @@ impl Auth {
         Ok((self.user_view(name).await?, password))
     }
 
-    pub async fn tokens(&self) -> Result<Vec<TokenView>, AppError> {
+    pub async fn tokens(&self) -> Result<Vec<TokenView>, AuthError> {
         Ok(self
             .0
             .store
@@ -201,10 +181,14 @@ impl Auth {
         name: &str,
         role: Role,
         by: &str,
-    ) -> Result<(TokenView, String), AppError> {
+    ) -> Result<(TokenView, String), AuthError> {
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 80 || name.chars().any(char::is_control) {
-            return Err(AppError::new(StatusCode::BAD_REQUEST, "Give the token a name of 1 to 80 characters, e.g. the script or portal that will use it.").field(0));
+            return Err(AuthError::Invalid {
+                field: 0,
+                message: "Give the token a name of 1 to 80 characters, e.g. the script or portal that will use it."
+                    .into(),
+            });
         }
         let value = format!("{TOKEN_PREFIX}{}", password::random_text::<32>());
         let hash = token_hash(&value);
@@ -225,12 +209,9 @@ impl Auth {
     }
 
     /// Revokes a token; returns its name.
-    pub async fn revoke_token(&self, id: i64) -> Result<String, AppError> {
+    pub async fn revoke_token(&self, id: i64) -> Result<String, AuthError> {
         if !self.0.store.revoke_token(id).await? {
-            return Err(AppError::new(
-                StatusCode::NOT_FOUND,
-                format!("There is no token number {id}."),
-            ));
+            return Err(AuthError::NoSuchToken(id));
         }
         let mut name = format!("#{id}");
         self.0

@@ -5,7 +5,7 @@ use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
@@ -14,6 +14,7 @@ use subtle::ConstantTimeEq;
 
 use crate::config::ExposeSecret;
 
+use super::AuthError;
 use super::{Auth, Principal};
 use crate::AppState;
 use crate::error::AppError;
@@ -24,7 +25,7 @@ pub const COOKIE: &str = "conjure_session";
 pub const CSRF_HEADER: &str = "x-conjure-csrf";
 
 /// Which ways of signing in a route accepts.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Door {
     /// `/api`: session cookie, token, Basic, a trusted portal header.
     Panel,
@@ -81,7 +82,7 @@ pub const SECURE_COOKIE: &str = "__Secure-conjure_session";
 
 /// The session cookie's value. Two of them (a cookie planted by a sibling site, or one for another path)
 /// are refused rather than guessed between.
-fn session_cookie_value(parts: &Parts) -> Result<Option<&str>, AppError> {
+fn session_cookie_value(parts: &Parts) -> Result<Option<&str>, AuthError> {
     let mut found = parts
         .headers
         .get_all(header::COOKIE)
@@ -93,11 +94,7 @@ fn session_cookie_value(parts: &Parts) -> Result<Option<&str>, AppError> {
         .map(|c| c.value_raw().unwrap_or_default());
     let first = found.next();
     if found.next().is_some() {
-        return Err(AppError::new(
-            StatusCode::BAD_REQUEST,
-            "The browser sent two Conjure session cookies, so neither was used.",
-        )
-        .hint("Sign out, or clear this site's cookies in the browser, and sign in again."));
+        return Err(AuthError::TwoSessionCookies);
     }
     Ok(first)
 }
@@ -106,26 +103,8 @@ fn unsafe_method(m: &Method) -> bool {
     !matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
-pub fn not_signed_in(door: Door) -> AppError {
-    match door {
-        Door::Ari => AppError::new(StatusCode::UNAUTHORIZED, "Authentication required")
-            .hint("Use a Conjure user's name and password (Basic or ?api_key=user:password), or an API token."),
-        Door::Panel => AppError::new(StatusCode::UNAUTHORIZED, "You are not signed in.")
-            .hint("Sign in, or send an API token as 'Authorization: Bearer <token>'."),
-    }
-}
-
-/// A page on another site sent this state-changing request with the user's browser.
-fn cross_site() -> AppError {
-    AppError::new(
-        StatusCode::FORBIDDEN,
-        "This change did not come from Conjure's own page, so it was refused.",
-    )
-    .hint("Reload the panel and try again. Scripts should use an API token.")
-}
-
 /// Who sent this request, by the credentials `door` accepts.
-pub async fn authenticate(auth: &Auth, parts: &Parts, door: Door) -> Result<Principal, AppError> {
+pub async fn authenticate(auth: &Auth, parts: &Parts, door: Door) -> Result<Principal, AuthError> {
     let address = client_address(auth, parts);
     // A browser marks what a page on another site makes it send. Scripts send no such header, so
     // refusing it costs them nothing, and no credential a browser attaches by itself (a cookie, remembered
@@ -136,7 +115,7 @@ pub async fn authenticate(auth: &Auth, parts: &Parts, door: Door) -> Result<Prin
         .get("sec-fetch-site")
         .is_some_and(|v| v.as_bytes() == b"cross-site");
     if changes && browser_cross_site {
-        return Err(cross_site());
+        return Err(AuthError::CrossSite);
     }
     if let Some(h) = parts.headers.get(header::AUTHORIZATION) {
         let h = h.to_str().unwrap_or_default();
@@ -152,10 +131,7 @@ pub async fn authenticate(auth: &Auth, parts: &Parts, door: Door) -> Result<Prin
             })
             .and_then(|b| String::from_utf8(b).ok());
         let Some((user, password)) = pair.as_deref().and_then(|p| p.split_once(':')) else {
-            return Err(AppError::new(
-                StatusCode::UNAUTHORIZED,
-                "The Authorization header is neither 'Basic user:password' nor 'Bearer <token>'.",
-            ));
+            return Err(AuthError::MalformedAuthorization);
         };
         return auth.basic(user, password, &address).await;
     }
@@ -167,7 +143,7 @@ pub async fn authenticate(auth: &Auth, parts: &Parts, door: Door) -> Result<Prin
             .and_then(|k| String::from_utf8(model::id::decode_legacy(k)).ok());
         return match key.as_deref().and_then(|k| k.split_once(':')) {
             Some((user, password)) => auth.basic(user, password, &address).await,
-            None => Err(not_signed_in(door)),
+            None => Err(AuthError::NotSignedIn(door)),
         };
     }
     if let Some(name) = &auth.settings().trusted_user_header
@@ -176,21 +152,17 @@ pub async fn authenticate(auth: &Auth, parts: &Parts, door: Door) -> Result<Prin
     {
         let mut values = parts.headers.get_all(name).iter();
         let (Some(user), None) = (values.next(), values.next()) else {
-            return Err(AppError::new(
-                StatusCode::BAD_REQUEST,
-                format!("The portal sent the header {name} more than once, so Conjure cannot tell who you are."),
-            )
-            .hint("The portal's proxy must replace that header, not add to it."));
+            return Err(AuthError::HeaderTwice(name.to_string()));
         };
         // The portal's proxy signs its own users in; only the custom header proves the request was
         // written by the panel's script and not by a form on another site.
         if changes && !parts.headers.contains_key(CSRF_HEADER) {
-            return Err(cross_site());
+            return Err(AuthError::CrossSite);
         }
         return auth.trusted(user.to_str().unwrap_or_default(), &address);
     }
     let Some(id) = session_cookie_value(parts)? else {
-        return Err(not_signed_in(door));
+        return Err(AuthError::NotSignedIn(door));
     };
     let principal = auth.session(id, &address)?;
     let csrf = principal
@@ -205,7 +177,7 @@ pub async fn authenticate(auth: &Auth, parts: &Parts, door: Door) -> Result<Prin
             .unwrap_or_default();
         // Constant time, so timing does not reveal the token.
         if !bool::from(sent.ct_eq(csrf.as_bytes())) {
-            return Err(cross_site());
+            return Err(AuthError::CrossSite);
         }
     }
     Ok(principal)
@@ -219,7 +191,7 @@ pub async fn require_principal(State(st): State<AppState>, req: Request, next: N
             parts.extensions.insert(p);
             next.run(Request::from_parts(parts, body)).await
         }
-        Err(e) => e.into_response(),
+        Err(e) => AppError::from(e).into_response(),
     }
 }
 
@@ -231,7 +203,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Principal {
             .extensions
             .get::<Principal>()
             .cloned()
-            .ok_or_else(|| not_signed_in(Door::Panel))
+            .ok_or_else(|| AuthError::NotSignedIn(Door::Panel).into())
     }
 }
 

@@ -6,6 +6,7 @@
 //! once and then remembered by their SHA-256 until that user changes.
 
 mod accounts;
+mod error;
 pub mod guard;
 pub mod password;
 mod principal;
@@ -13,6 +14,7 @@ pub mod sessions;
 pub mod throttle;
 mod verify;
 
+pub use error::AuthError;
 pub use principal::{Principal, SessionKeys, Via};
 
 use std::collections::HashMap;
@@ -20,12 +22,11 @@ use std::net::IpAddr;
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
-use axum::http::{HeaderName, StatusCode};
+use axum::http::HeaderName;
 use model::account::Role;
 use sha2::{Digest, Sha256};
 
 use crate::config::{ExposeSecret, Secret};
-use crate::error::AppError;
 use crate::store::{Store, StoreError};
 
 /// How sessions, cookies and portals behave.
@@ -123,11 +124,6 @@ fn account_key(user: &str, address: &str) -> String {
 
 fn address_key(address: &str) -> String {
     format!("a:{address}")
-}
-
-fn wrong_password() -> AppError {
-    AppError::new(StatusCode::UNAUTHORIZED, "The user name or the password is wrong.")
-        .hint("Passwords are case-sensitive. After 5 wrong tries the account waits 30 seconds, then longer.")
 }
 
 impl Auth {
@@ -242,7 +238,7 @@ impl Auth {
     }
 
     /// An enabled user's principal, or why not.
-    fn principal(&self, name: &str, via: Via, address: &str) -> Result<Principal, AppError> {
+    fn principal(&self, name: &str, via: Via, address: &str) -> Result<Principal, AuthError> {
         match self.user(name) {
             Some(u) if !u.disabled => Ok(Principal {
                 name: name.to_string(),
@@ -251,12 +247,8 @@ impl Auth {
                 address: address.to_string(),
                 session: None,
             }),
-            Some(_) => Err(AppError::new(
-                StatusCode::FORBIDDEN,
-                format!("The account '{name}' is disabled."),
-            )
-            .hint("Ask an administrator to enable it.")),
-            None => Err(wrong_password()),
+            Some(_) => Err(AuthError::Disabled(name.to_string())),
+            None => Err(AuthError::WrongPassword),
         }
     }
 }

@@ -2,11 +2,9 @@
 
 use model::account::Role;
 
-use axum::http::StatusCode;
-
+use super::AuthError;
 use crate::audit::Who;
 use crate::config::Secret;
-use crate::error::AppError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Via {
@@ -62,22 +60,14 @@ impl Principal {
         }
     }
 
-    pub fn require(&self, role: Role) -> Result<(), AppError> {
+    pub fn require(&self, role: Role) -> Result<(), AuthError> {
         if self.role >= role {
             return Ok(());
         }
-        let what = match role {
-            Role::Admin => "manage users and tokens",
-            Role::Operator => "change the phone system's configuration",
-            Role::Viewer => "read",
-        };
-        Err(AppError::new(
-            StatusCode::FORBIDDEN,
-            format!(
-                "You are signed in as {} ({}), and a {} cannot {what}.",
-                self.name, self.role, self.role
-            ),
-        )
-        .hint(format!("Ask an administrator for the {role} role.")))
+        Err(AuthError::Forbidden {
+            name: self.name.clone(),
+            has: self.role,
+            need: role,
+        })
     }
 }

@@ -24,7 +24,7 @@ pub struct Sessions {
 }
 
 /// Why a session cookie no longer works.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ended {
     Unknown,
     Idle,

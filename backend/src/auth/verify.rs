@@ -4,20 +4,19 @@
 use std::sync::PoisonError;
 use std::time::Duration;
 
-use axum::http::StatusCode;
 use sha2::{Digest, Sha256};
 
+use super::AuthError;
 use super::{
     Auth, Principal, SessionKeys, TOKEN_PREFIX, Via, account_key, address_key, lock, password,
-    sessions, throttle, token_hash, wrong_password,
+    throttle, token_hash,
 };
-use crate::error::AppError;
 
 impl Auth {
     /// Whether sign-ins for `user` from `address` must wait. The account's lock is kept per address, so
     /// wrong passwords typed somewhere else never lock the account's owner out; an address that tries many
     /// accounts is locked as a whole.
-    fn throttled(&self, user: &str, address: &str) -> Result<(), AppError> {
+    fn throttled(&self, user: &str, address: &str) -> Result<(), AuthError> {
         let t = lock(&self.0.throttle);
         if t.is_empty() {
             return Ok(());
@@ -30,15 +29,7 @@ impl Auth {
                 None => return Ok(()),
             },
         };
-        Err(AppError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            format!(
-                "Too many wrong passwords for {key}. Wait {} and try again.",
-                throttle::human(wait)
-            ),
-        )
-        .hint("If you have forgotten the password, an administrator can reset it.")
-        .retry_after(wait))
+        Err(AuthError::Throttled { scope: key, wait })
     }
 
     /// Checks a user's password with argon2 (off the async threads), throttled.
@@ -56,14 +47,14 @@ impl Auth {
         user: &str,
         password: &str,
         address: &str,
-    ) -> Result<(), AppError> {
+    ) -> Result<(), AuthError> {
         self.throttled(user, address)?;
         let _permit = self.hashing_slot().await;
         self.verify(user, password, address).await
     }
 
     /// Argon2 and the throttle's bookkeeping; the caller holds a hashing permit.
-    async fn verify(&self, user: &str, password: &str, address: &str) -> Result<(), AppError> {
+    async fn verify(&self, user: &str, password: &str, address: &str) -> Result<(), AuthError> {
         let hash = self.user(user).map(|u| u.hash);
         let given = password.to_string();
         let auth = self.clone();
@@ -89,7 +80,7 @@ impl Auth {
         t.fail(&address_key(address), throttle::ADDRESS_FREE, now);
         drop(t);
         tracing::warn!(user, address, "wrong password");
-        Err(wrong_password())
+        Err(AuthError::WrongPassword)
     }
 
     /// Basic credentials (the ARI door and scripts). A password that is an API token counts as the token.
@@ -98,7 +89,7 @@ impl Auth {
         user: &str,
         password: &str,
         address: &str,
-    ) -> Result<Principal, AppError> {
+    ) -> Result<Principal, AuthError> {
         if password.starts_with(TOKEN_PREFIX) {
             return self.token(password, address);
         }
@@ -128,7 +119,7 @@ impl Auth {
         self.principal(user, Via::Basic, address)
     }
 
-    pub fn token(&self, value: &str, address: &str) -> Result<Principal, AppError> {
+    pub fn token(&self, value: &str, address: &str) -> Result<Principal, AuthError> {
         let found = self
             .0
             .tokens
@@ -137,11 +128,7 @@ impl Auth {
             .get(&token_hash(value))
             .cloned();
         let Some(t) = found else {
-            return Err(AppError::new(
-                StatusCode::UNAUTHORIZED,
-                "This API token is unknown or revoked.",
-            )
-            .hint("An administrator can create a new one on the Tokens page."));
+            return Err(AuthError::UnknownToken);
         };
         let now = self.now();
         let due = {
@@ -172,39 +159,21 @@ impl Auth {
     }
 
     /// A portal's reverse proxy vouches for `user`.
-    pub fn trusted(&self, user: &str, address: &str) -> Result<Principal, AppError> {
+    pub fn trusted(&self, user: &str, address: &str) -> Result<Principal, AuthError> {
         self.principal(user, Via::TrustedHeader, address)
-            .map_err(|e| {
-                if e.status == StatusCode::UNAUTHORIZED {
-                    AppError::new(
-                        StatusCode::FORBIDDEN,
-                        format!(
-                            "The portal signed you in as '{user}', who has no Conjure account."
-                        ),
-                    )
-                    .hint("An administrator can add a user of that name with the role you need.")
-                } else {
-                    e
-                }
+            .map_err(|e| match e {
+                AuthError::WrongPassword => AuthError::NoAccount(user.to_string()),
+                e => e,
             })
     }
 
     /// The principal behind a session cookie, and the session's CSRF token.
-    pub fn session(&self, id: &str, address: &str) -> Result<Principal, AppError> {
+    pub fn session(&self, id: &str, address: &str) -> Result<Principal, AuthError> {
         let (user, csrf) = {
             let mut s = lock(&self.0.sessions);
             match s.touch(id, self.now(), self.limits()) {
                 Ok(s) => (s.user.clone(), s.csrf.clone()),
-                Err(e) => {
-                    let why = match e {
-                        sessions::Ended::Idle => {
-                            "Your session ended after a time without activity."
-                        }
-                        sessions::Ended::TooOld => "Your session reached its maximum length.",
-                        sessions::Ended::Unknown => "You are not signed in (or Conjure restarted).",
-                    };
-                    return Err(AppError::new(StatusCode::UNAUTHORIZED, why).hint("Sign in again."));
-                }
+                Err(e) => return Err(AuthError::SessionEnded(e)),
             }
         };
         let mut p = self.principal(&user, Via::Session, address)?;
@@ -221,7 +190,7 @@ impl Auth {
         user: &str,
         password: &str,
         address: &str,
-    ) -> Result<Principal, AppError> {
+    ) -> Result<Principal, AuthError> {
         self.check_password(user, password, address).await?;
         let mut principal = self.principal(user, Via::Session, address)?;
         let id = password::random_text::<32>();

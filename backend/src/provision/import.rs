@@ -3,10 +3,9 @@
 
 use std::collections::HashMap;
 
-use axum::http::StatusCode;
 use model::provision::{NewPhoneUser, RowIssue};
 
-use crate::error::AppError;
+use super::ProvisionError;
 use model::provision::rules;
 
 /// More rows than this: split the file (the import holds every row's result in memory).
@@ -25,12 +24,25 @@ pub struct Parsed {
     pub total: usize,
 }
 
-fn refuse(msg: impl Into<String>) -> AppError {
-    AppError::new(StatusCode::BAD_REQUEST, msg)
+fn refuse(msg: impl Into<String>) -> ProvisionError {
+    ProvisionError::Unreadable {
+        message: msg.into(),
+        about_header: false,
+        hint: None,
+    }
+}
+
+/// A refusal about the first line, which says how that line should look.
+fn refuse_header(msg: impl Into<String>) -> ProvisionError {
+    ProvisionError::Unreadable {
+        message: msg.into(),
+        about_header: true,
+        hint: None,
+    }
 }
 
 /// UTF-8 (with or without a BOM) or UTF-16 with a BOM, as Excel's "CSV UTF-8" and "Unicode text" write.
-pub fn decode(bytes: &[u8]) -> Result<String, AppError> {
+pub fn decode(bytes: &[u8]) -> Result<String, ProvisionError> {
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
         return decode(rest);
     }
@@ -55,10 +67,13 @@ pub fn decode(bytes: &[u8]) -> Result<String, AppError> {
     String::from_utf8(bytes.to_vec()).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let line = bytes[..at].iter().filter(|b| **b == b'\n').count() + 1;
-        refuse(format!(
-            "Line {line} is not UTF-8 text: the file is in another encoding (perhaps Windows-1252 or Latin-1)."
-        ))
-        .hint("In Excel or LibreOffice, save the file as 'CSV UTF-8'. Nothing was imported.")
+        ProvisionError::Unreadable {
+            message: format!(
+                "Line {line} is not UTF-8 text: the file is in another encoding (perhaps Windows-1252 or Latin-1)."
+            ),
+            about_header: false,
+            hint: Some("In Excel or LibreOffice, save the file as 'CSV UTF-8'. Nothing was imported."),
+        }
     })
 }
 
@@ -89,7 +104,7 @@ fn column(name: &str) -> Option<usize> {
 }
 
 /// Reads and checks every row. Fails as a whole only when the file cannot be read as a table at all.
-pub fn parse(text: &str, templates: &[String]) -> Result<Parsed, AppError> {
+pub fn parse(text: &str, templates: &[String]) -> Result<Parsed, ProvisionError> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -119,7 +134,7 @@ pub fn parse(text: &str, templates: &[String]) -> Result<Parsed, AppError> {
     // The header: the first line that is not blank.
     let (header, header_line) = loop {
         match records.next() {
-            None => return Err(refuse("The file is empty.").hint(HEADER_HINT)),
+            None => return Err(refuse_header("The file is empty.")),
             Some(Err(e)) => return Err(refuse(format!("The file is not a readable table: {e}"))),
             Some(Ok(r)) if r.iter().all(|c| c.trim().is_empty()) => continue,
             Some(Ok(r)) => break (r.clone(), line_of(r.position())),
@@ -145,11 +160,10 @@ pub fn parse(text: &str, templates: &[String]) -> Result<Parsed, AppError> {
     for (i, required) in [(0, "extension"), (1, "name")] {
         if !map.contains(&Some(i)) {
             let found: Vec<&str> = header.iter().map(str::trim).collect();
-            return Err(refuse(format!(
+            return Err(refuse_header(format!(
                 "The first line has no column '{required}'. It has: {}.",
                 found.join(", ")
-            ))
-            .hint(HEADER_HINT));
+            )));
         }
     }
     let name_of = |i: usize| Some(rules::COLUMNS[i].to_string());
@@ -173,12 +187,7 @@ pub fn parse(text: &str, templates: &[String]) -> Result<Parsed, AppError> {
         }
         out.total += 1;
         if out.total > MAX_ROWS {
-            return Err(AppError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                format!(
-                    "The file has more than {MAX_ROWS} rows. Split it into files of at most {MAX_ROWS} rows; nothing was imported."
-                ),
-            ));
+            return Err(ProvisionError::TooManyRows);
         }
         let line = line_of(record.position());
         let chars: usize = record.iter().map(|c| c.chars().count() + 1).sum();
@@ -240,12 +249,12 @@ pub fn parse(text: &str, templates: &[String]) -> Result<Parsed, AppError> {
         out.rows.push((line, user));
     }
     if out.total == 0 {
-        return Err(refuse("The file has a header but no rows.").hint(HEADER_HINT));
+        return Err(refuse_header("The file has a header but no rows."));
     }
     Ok(out)
 }
 
-const HEADER_HINT: &str = "The first line names the columns: extension and name, optionally password, template and \
+pub const HEADER_HINT: &str = "The first line names the columns: extension and name, optionally password, template and \
      voicemail, in any order, separated by commas or semicolons.";
 
 #[cfg(test)]
@@ -309,30 +318,24 @@ mod tests {
     fn files_that_cannot_be_read_say_why() {
         let latin1 = b"extension,name\n2041,J\xf6rg\n";
         let e = decode(latin1).unwrap_err();
-        assert!(
-            e.body.message.contains("Line 2 is not UTF-8"),
-            "{}",
-            e.body.message
-        );
+        assert!(e.to_string().contains("Line 2 is not UTF-8"), "{e}");
         let e = parse("ext,password\n2041,x\n", &t()).unwrap_err();
-        assert!(
-            e.body.message.contains("no column 'name'"),
-            "{}",
-            e.body.message
-        );
+        assert!(e.to_string().contains("no column 'name'"), "{e}");
         assert!(parse("", &t()).is_err());
         assert!(
             parse("extension,name\n\n", &t())
                 .unwrap_err()
-                .body
-                .message
+                .to_string()
                 .contains("no rows")
         );
         let mut big = String::from("extension,name\n");
         for i in 0..MAX_ROWS + 1 {
             big.push_str(&format!("{i},N\n"));
         }
-        assert_eq!(parse(&big, &t()).unwrap_err().status, 413);
+        assert!(matches!(
+            parse(&big, &t()).unwrap_err(),
+            ProvisionError::TooManyRows
+        ));
         let utf16: Vec<u8> = [0xFF, 0xFE]
             .into_iter()
             .chain(

@@ -124,7 +124,7 @@ async fn standing(st: &AppState, u: &NewPhoneUser) -> Result<Standing, String> {
     match super::taken(st, &u.extension).await {
         Ok(None) => Ok(Standing::Free),
         Ok(Some(why)) => Ok(Standing::Taken(why)),
-        Err(e) => Err(e.body.message),
+        Err(e) => Err(e.to_string()),
     }
 }
 
@@ -349,7 +349,7 @@ async fn row(
                 .unwrap_or_else(|| "not set (--sip-server)".into());
             r.transport = setup.transport;
         }
-        Err(e) => r.message = e.body.message,
+        Err(e) => r.message = e.to_string(),
     }
     r
 }

@@ -1,19 +1,19 @@
 //! Phone users for people who should not need to know SIP: one user is an auth, an aor and an endpoint of
 //! the same id, created in that order and removed in the reverse order, never left half made.
 
+mod error;
 pub mod import;
 pub mod templates;
 
+pub use error::ProvisionError;
 pub use model::provision::rules;
 
-use axum::http::StatusCode;
 use model::provision::{NewPhoneUser, PhoneSetup, PhoneUser, Template};
 use model::{Field, ObjectId, ObjectType, PutBody};
 
 use crate::AppState;
 use crate::audit::Who;
 use crate::auth::password;
-use crate::error::AppError;
 use crate::objects;
 
 const ORDER: [(ObjectType, &str); 3] = [
@@ -27,7 +27,7 @@ fn id(ext: &str) -> ObjectId {
 }
 
 /// Which of a user's three objects Asterisk already has, if any.
-pub async fn taken(st: &AppState, ext: &str) -> Result<Option<String>, AppError> {
+pub async fn taken(st: &AppState, ext: &str) -> Result<Option<String>, ProvisionError> {
     for (ty, label) in ORDER.iter().rev() {
         if objects::exists(st, *ty, &id(ext)).await? {
             return Ok(Some(format!(
@@ -39,39 +39,40 @@ pub async fn taken(st: &AppState, ext: &str) -> Result<Option<String>, AppError>
 }
 
 /// A user's template, or the default one.
-async fn template(st: &AppState, name: &str) -> Result<Template, AppError> {
+async fn template(st: &AppState, name: &str) -> Result<Template, ProvisionError> {
     pick(st.store.templates().await?, name)
 }
 
 /// `name`'s template out of `all`, or the default one for an empty name.
-fn pick(all: Vec<Template>, name: &str) -> Result<Template, AppError> {
+fn pick(all: Vec<Template>, name: &str) -> Result<Template, ProvisionError> {
     let wanted = if name.is_empty() {
         templates::DEFAULT
     } else {
         name
     };
-    all.into_iter().find(|t| t.name == wanted).ok_or_else(|| {
-        AppError::new(
-            StatusCode::BAD_REQUEST,
-            format!("There is no template '{wanted}'."),
-        )
-        .field(3)
-    })
+    all.into_iter()
+        .find(|t| t.name == wanted)
+        .ok_or_else(|| ProvisionError::NoTemplate(wanted.to_string()))
 }
 
 /// Creates a user: auth, then aor, then endpoint. If a step fails, what was made is removed again and the
 /// error says which step failed and why.
-pub async fn create(st: &AppState, new: &NewPhoneUser, who: &Who) -> Result<PhoneSetup, AppError> {
+pub async fn create(
+    st: &AppState,
+    new: &NewPhoneUser,
+    who: &Who,
+) -> Result<PhoneSetup, ProvisionError> {
     let all = st.store.templates().await?;
     let names: Vec<String> = all.iter().map(|t| t.name.clone()).collect();
     if let Some((col, msg)) = rules::check(new, &names).into_iter().next() {
-        return Err(AppError::new(StatusCode::BAD_REQUEST, msg).field(col));
+        return Err(ProvisionError::Invalid {
+            field: col,
+            message: msg,
+        });
     }
     let t = pick(all, &new.template)?;
     if let Some(why) = taken(st, &new.extension).await? {
-        return Err(AppError::new(StatusCode::CONFLICT, why)
-            .hint("Choose another extension, or open the existing objects in the object browser.")
-            .field(0));
+        return Err(ProvisionError::Taken(why));
     }
     create_checked(st, new, &t, who).await
 }
@@ -82,7 +83,7 @@ pub async fn create_checked(
     new: &NewPhoneUser,
     t: &Template,
     who: &Who,
-) -> Result<PhoneSetup, AppError> {
+) -> Result<PhoneSetup, ProvisionError> {
     let generated = new.password.is_empty();
     let pw = if generated {
         password::generate()
@@ -98,11 +99,7 @@ pub async fn create_checked(
         created_by: who.actor.clone(),
     };
     if !st.store.begin_phone_user(&user).await? {
-        return Err(AppError::new(
-            StatusCode::CONFLICT,
-            format!("There is already a phone user {}.", new.extension),
-        )
-        .field(0));
+        return Err(ProvisionError::Exists(new.extension.clone()));
     }
     let bodies = rules::objects(new, &pw, &t.fields);
     let ext = id(&new.extension);
@@ -110,20 +107,15 @@ pub async fn create_checked(
         let body = PutBody {
             fields: Some(fields),
         };
-        if let Err(e) = objects::write(st, *ty, &ext, &body, who).await {
+        if let Err(failed) = objects::write(st, *ty, &ext, &body, who).await {
             let undo = undo(st, &new.extension, step, who).await;
-            let mut err = AppError::new(
-                e.status,
-                format!(
-                    "Step {} of 3, creating the {label} {}, failed: {} {undo}",
-                    step + 1,
-                    new.extension,
-                    e.body.message
-                ),
-            );
-            err.body.hint = e.body.hint;
-            err.body.asterisk_status = e.body.asterisk_status;
-            return Err(err);
+            return Err(ProvisionError::Step {
+                step,
+                label,
+                ext: new.extension.clone(),
+                undo,
+                failed: Box::new(failed),
+            });
         }
     }
     st.store.finish_phone_user(&new.extension).await?;
@@ -140,7 +132,7 @@ async fn undo(st: &AppState, ext: &str, made: usize, who: &Who) -> String {
     let mut left = Vec::new();
     for (ty, label) in ORDER[..made].iter().rev() {
         if let Err(e) = objects::delete_if_present(st, *ty, &id(ext), who).await {
-            left.push(format!("the {label} {ext} ({})", e.body.message));
+            left.push(format!("the {label} {ext} ({e})"));
         }
     }
     if left.is_empty() {
@@ -208,22 +200,19 @@ pub fn transport(sip_server: Option<&str>, endpoint: &[Field]) -> String {
 }
 
 /// Deletes a user: endpoint, then aor, then auth. An object already gone counts as deleted.
-pub async fn delete(st: &AppState, ext: &str, who: &Who) -> Result<(), AppError> {
+pub async fn delete(st: &AppState, ext: &str, who: &Who) -> Result<(), ProvisionError> {
     if st.store.phone_user(ext).await?.is_none() {
-        return Err(AppError::new(
-            StatusCode::NOT_FOUND,
-            format!("There is no phone user {ext}."),
-        ));
+        return Err(ProvisionError::NoSuchUser(ext.to_string()));
     }
     for (ty, label) in ORDER.iter().rev() {
         match objects::delete_if_present(st, *ty, &id(ext), who).await {
             Ok(_) => {}
-            Err(e) => {
-                return Err(AppError::new(
-                    e.status,
-                    format!("Deleting the {label} {ext} failed: {}", e.body.message),
-                )
-                .hint("The objects deleted so far stay deleted; try again."));
+            Err(failed) => {
+                return Err(ProvisionError::DeleteStep {
+                    label,
+                    ext: ext.to_string(),
+                    failed: Box::new(failed),
+                });
             }
         }
     }
@@ -237,15 +226,12 @@ pub async fn change(
     ext: &str,
     c: &model::provision::PhoneUserChange,
     who: &Who,
-) -> Result<PhoneSetup, AppError> {
+) -> Result<PhoneSetup, ProvisionError> {
     let Some(mut user) = st.store.phone_user(ext).await? else {
-        return Err(AppError::new(
-            StatusCode::NOT_FOUND,
-            format!("There is no phone user {ext}."),
-        ));
+        return Err(ProvisionError::NoSuchUser(ext.to_string()));
     };
     if let Some(n) = &c.name {
-        rules::name(n).map_err(|m| AppError::new(StatusCode::BAD_REQUEST, m).field(1))?;
+        rules::name(n).map_err(|message| ProvisionError::Invalid { field: 1, message })?;
         user.name = n.trim().to_string();
     }
     let t = template(st, c.template.as_deref().unwrap_or(&user.template)).await?;

@@ -1,12 +1,11 @@
 //! Templates: named option sets for each of a user's three objects. Three ship with Conjure; admins edit
 //! them and add their own.
 
-use axum::http::StatusCode;
 use model::provision::{Template, TemplateFields};
 use model::validate::check_fields;
 use model::{Field, ObjectType, secret};
 
-use crate::error::AppError;
+use super::ProvisionError;
 use crate::store::{Store, StoreError};
 
 pub const DEFAULT: &str = "desk-phone";
@@ -105,9 +104,8 @@ const PER_USER: [&str; 5] = ["username", "auth", "aors", "callerid", "mailboxes"
 /// Checks a template's name and every option: the body rules of the doors, no secret (a template is
 /// stored and listed in clear, and would give every user the same password), no per-user option, and
 /// the catalog.
-pub fn check(t: &Template) -> Result<(), AppError> {
-    crate::auth::password::check_name(&t.name)
-        .map_err(|m| AppError::new(StatusCode::BAD_REQUEST, m))?;
+pub fn check(t: &Template) -> Result<(), ProvisionError> {
+    crate::auth::password::check_name(&t.name).map_err(ProvisionError::BadTemplate)?;
     for (ty, fields) in [
         (ObjectType::Auth, &t.fields.auth),
         (ObjectType::Aor, &t.fields.aor),
@@ -115,7 +113,7 @@ pub fn check(t: &Template) -> Result<(), AppError> {
     ] {
         for (i, f) in fields.iter().enumerate() {
             let at = format!("{ty}, line {} ('{}')", i + 1, f.attribute);
-            let refuse = |m: String| Err(AppError::new(StatusCode::BAD_REQUEST, m));
+            let refuse = |m: String| Err(ProvisionError::BadTemplate(m));
             if let Err(e) = model::body::check_field(i, &f.attribute, &f.value) {
                 return refuse(format!("{at}: {e}"));
             }
@@ -139,10 +137,10 @@ pub fn check(t: &Template) -> Result<(), AppError> {
             .into_iter()
             .find(|f| f.is_error())
         {
-            return Err(AppError::new(
-                StatusCode::BAD_REQUEST,
-                format!("{ty}: {}", bad.message),
-            ));
+            return Err(ProvisionError::BadTemplate(format!(
+                "{ty}: {}",
+                bad.message
+            )));
         }
     }
     Ok(())
@@ -161,7 +159,7 @@ mod tests {
                 _ => &mut t.fields.endpoint,
             };
             fields.push(Field::new(attribute, value));
-            check(&t).map_err(|e| e.body.message)
+            check(&t).map_err(|e| e.to_string())
         };
         for secret in [
             "PASSWORD",
@@ -192,7 +190,7 @@ mod tests {
     #[test]
     fn the_builtin_templates_pass_the_catalog() {
         for t in builtin() {
-            check(&t).unwrap_or_else(|e| panic!("{}: {}", t.name, e.body.message));
+            check(&t).unwrap_or_else(|e| panic!("{}: {e}", t.name));
         }
     }
 }

@@ -1,7 +1,7 @@
 //! `/api`: the panel's JSON API.
 
 use axum::Json;
-use axum::extract::{Path, Query, Request, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use model::api::{Mode, ObjectView, SecretState, Status};
@@ -11,7 +11,8 @@ use model::{Field, ObjectId, ObjectType, secret};
 use crate::AppState;
 use crate::auth::Principal;
 use crate::error::AppError;
-use crate::objects::{self, object_type};
+use crate::objects::{self, ObjectError, object_type};
+use crate::routes::json::PutJson;
 
 fn view(
     ty: ObjectType,
@@ -36,7 +37,7 @@ fn view(
 fn target(ty: &str, id: String) -> Result<(ObjectType, ObjectId), AppError> {
     Ok((
         object_type(ty)?,
-        ObjectId::new(id).map_err(AppError::bad_id)?,
+        ObjectId::new(id).map_err(ObjectError::from)?,
     ))
 }
 
@@ -61,11 +62,10 @@ pub async fn put_object(
     Path((ty, id)): Path<(String, String)>,
     Query(q): Query<PutQuery>,
     p: Principal,
-    req: Request,
+    PutJson(body): PutJson,
 ) -> Result<Json<ObjectView>, AppError> {
     let (ty, id) = target(&ty, id)?;
     let who = p.who();
-    let body = objects::put_body(req).await?;
     let (fields, warnings) = if q.replace {
         objects::replace(&st, ty, &id, &body, &who).await?
     } else {
@@ -100,12 +100,7 @@ pub async fn status(State(st): State<AppState>) -> Json<Status> {
                 ),
             )
         }
-        Ok(up) => (
-            false,
-            AppError::upstream(&up, ObjectType::Endpoint, st.ari.user())
-                .body
-                .message,
-        ),
+        Ok(up) => (false, st.ari.refusal(&up).to_string()),
         Err(e) => (false, e.to_string()),
     };
     let ari_url = if st.mode == Mode::Demo {

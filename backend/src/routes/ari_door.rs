@@ -2,7 +2,7 @@
 //! existing push-configuration scripts work by changing host and credentials only. It is not a proxy:
 //! only that path, only res_pjsip and known types, only checked bodies reach Asterisk.
 
-use axum::extract::{Request, State};
+use axum::extract::{FromRequest, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use model::{CONFIG_CLASS, ObjectId, secret};
@@ -10,7 +10,8 @@ use model::{CONFIG_CLASS, ObjectId, secret};
 use crate::AppState;
 use crate::auth::guard::{self, Door};
 use crate::error::AppError;
-use crate::objects::{self, object_type};
+use crate::objects::{self, ObjectError, object_type};
+use crate::routes::json::PutJson;
 use model::account::Role;
 
 const ALLOW: &str = "OPTIONS,GET,PUT,DELETE";
@@ -69,7 +70,7 @@ async fn door(st: &AppState, req: Request) -> Result<Response, AppError> {
             .hint("Every PJSIP type lives in the config class res_pjsip, and Conjure forwards nothing else."));
     }
     let ty = object_type(ty)?;
-    let id = ObjectId::from_asterisk_path_segment(raw_id).map_err(AppError::bad_id)?;
+    let id = ObjectId::from_asterisk_path_segment(raw_id).map_err(ObjectError::from)?;
     let fields = match method {
         Method::GET => objects::read(st, ty, &id).await?,
         Method::DELETE => {
@@ -77,7 +78,7 @@ async fn door(st: &AppState, req: Request) -> Result<Response, AppError> {
             return Ok(StatusCode::NO_CONTENT.into_response());
         }
         _ => {
-            let body = objects::put_body(req).await?;
+            let PutJson(body) = PutJson::from_request(req, st).await?;
             objects::write(st, ty, &id, &body, &who).await?.0
         }
     };

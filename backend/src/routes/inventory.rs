@@ -12,7 +12,7 @@ use model::{ObjectId, ObjectType};
 use crate::AppState;
 use crate::auth::Principal;
 use crate::error::AppError;
-use crate::objects::{self, object_type};
+use crate::objects::{self, ObjectError, object_type};
 
 /// `{type: count}` for the navigation.
 pub async fn counts(State(st): State<AppState>) -> Result<Json<BTreeMap<String, u64>>, AppError> {
@@ -40,9 +40,14 @@ pub async fn list(
 
 /// Endpoints in `GET /ari/endpoints/PJSIP` that the inventory does not have.
 async fn unmanaged(st: &AppState) -> Result<Vec<String>, AppError> {
-    let up = st.ari.pjsip_endpoints().await.map_err(AppError::ari)?;
+    let up = st.ari.pjsip_endpoints().await.map_err(ObjectError::from)?;
     if up.status != 200 {
-        return Err(AppError::upstream(&up, ObjectType::Endpoint, st.ari.user()));
+        let refusal = st.ari.refusal(&up);
+        return Err(ObjectError::Refused {
+            ty: ObjectType::Endpoint,
+            refusal,
+        }
+        .into());
     }
     let list: serde_json::Value = serde_json::from_slice(&up.body).unwrap_or_default();
     let mut ids: Vec<String> = list
@@ -63,7 +68,7 @@ pub async fn adopt(
     p: Principal,
 ) -> Result<StatusCode, AppError> {
     let ty = object_type(&ty)?;
-    let id = ObjectId::new(id).map_err(AppError::bad_id)?;
+    let id = ObjectId::new(id).map_err(ObjectError::from)?;
     let fields = objects::read(&st, ty, &id).await?;
     objects::adopt(&st, ty, &id, &fields, &p.who()).await?;
     tracing::info!(%ty, %id, "object adopted");

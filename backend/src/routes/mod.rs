@@ -28,19 +28,21 @@ use tower_http::trace::TraceLayer;
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 use crate::AppState;
+use crate::auth::AuthError;
 use crate::auth::Principal;
-use crate::auth::guard::{Door, not_signed_in, require_principal};
+use crate::auth::guard::{Door, require_principal};
+use crate::error::AppError;
 use crate::provision;
 
 /// A route layer: the signed-in principal (put there by `require_principal`) must have `role`.
 async fn require_role(State(role): State<Role>, req: Request, next: Next) -> Response {
     let allowed = match req.extensions().get::<Principal>() {
         Some(p) => p.require(role),
-        None => Err(not_signed_in(Door::Panel)),
+        None => Err(AuthError::NotSignedIn(Door::Panel)),
     };
     match allowed {
         Ok(()) => next.run(req).await,
-        Err(e) => e.into_response(),
+        Err(e) => AppError::from(e).into_response(),
     }
 }
 

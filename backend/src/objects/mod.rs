@@ -1,7 +1,10 @@
 //! The one pipeline both doors share: type and id already checked, body already checked; forward to
-//! Asterisk and turn its answer into fields or an [`AppError`].
+//! Asterisk and turn its answer into fields or an [`ObjectError`].
 
-use axum::http::StatusCode;
+pub(crate) mod error;
+
+pub use error::ObjectError;
+
 use model::validate::{Finding, check_fields, check_object};
 use model::{Field, ObjectId, ObjectType, PutBody, secret};
 
@@ -10,28 +13,22 @@ use model::api::{AuditChange, AuditEntry};
 use crate::AppState;
 use crate::ari::Upstream;
 use crate::audit::{self, Who};
-use crate::error::AppError;
 use crate::store::Inventory;
 
 /// Parses a type name from a path, exactly as Asterisk would (case-sensitive).
-pub fn object_type(name: &str) -> Result<ObjectType, AppError> {
-    ObjectType::parse(name).ok_or_else(|| AppError::unknown_type(name))
+pub fn object_type(name: &str) -> Result<ObjectType, ObjectError> {
+    ObjectType::parse(name).ok_or_else(|| ObjectError::UnknownType(name.to_string()))
 }
 
-fn fields_of(up: &Upstream) -> Result<Vec<Field>, AppError> {
-    serde_json::from_slice(&up.body).map_err(|e| {
-        AppError::new(
-            StatusCode::BAD_GATEWAY,
-            format!("Asterisk's answer is not a list of fields: {e}"),
-        )
-    })
+fn fields_of(up: &Upstream) -> Result<Vec<Field>, ObjectError> {
+    serde_json::from_slice(&up.body).map_err(|e| ObjectError::BadAnswer(e.to_string()))
 }
 
-pub async fn read(st: &AppState, ty: ObjectType, id: &ObjectId) -> Result<Vec<Field>, AppError> {
-    let up = st.ari.get_object(ty, id).await.map_err(AppError::ari)?;
+pub async fn read(st: &AppState, ty: ObjectType, id: &ObjectId) -> Result<Vec<Field>, ObjectError> {
+    let up = st.ari.get_object(ty, id).await?;
     match up.status {
         200 => fields_of(&up),
-        _ => Err(AppError::upstream(&up, ty, st.ari.user())),
+        _ => Err(refused_by_asterisk(st, ty, &up)),
     }
 }
 
@@ -43,12 +40,12 @@ pub async fn write(
     id: &ObjectId,
     body: &PutBody,
     who: &Who,
-) -> Result<(Vec<Field>, Vec<Finding>), AppError> {
+) -> Result<(Vec<Field>, Vec<Finding>), ObjectError> {
     if let Some(why) = ty.write_refusal() {
-        return Err(AppError::new(StatusCode::FORBIDDEN, why));
+        return Err(ObjectError::NotWritable(why));
     }
     // The doors' parser ran this already; Conjure's own writers (phone users, templates) did not.
-    body.check().map_err(AppError::body)?;
+    body.check()?;
     let fields = body.fields.as_deref().unwrap_or_default();
     let mut findings = check_fields(ty, fields, false);
     // Rules for a new object (required options, an endpoint without codecs) only matter when the PUT
@@ -62,7 +59,7 @@ pub async fn write(
         }
     }
     if findings.iter().any(Finding::is_error) {
-        return Err(refused(findings));
+        return Err(ObjectError::Invalid(findings));
     }
     let fields = audited_put(st, ty, id, body, who, "put").await?;
     Ok((fields, findings))
@@ -77,7 +74,7 @@ async fn audited_put(
     body: &PutBody,
     who: &Who,
     action: &str,
-) -> Result<Vec<Field>, AppError> {
+) -> Result<Vec<Field>, ObjectError> {
     let before = st.store.fields(ty, id.as_str()).await?.unwrap_or_default();
     let sent = body.fields.as_deref().unwrap_or_default();
     match forward_put(st, ty, id, body).await {
@@ -111,7 +108,7 @@ async fn audited_put(
             Ok(after)
         }
         Err(e) => {
-            let status = e.body.asterisk_status.unwrap_or(0);
+            let status = e.asterisk_status().unwrap_or(0);
             let entry = entry(
                 st,
                 ty,
@@ -120,7 +117,7 @@ async fn audited_put(
                 action,
                 audit::requested(&before, sent),
                 status,
-                &e.body.message,
+                &e.to_string(),
             );
             if let Err(db) = st.store.change(Inventory::Keep, &entry).await {
                 tracing::error!(%ty, %id, %db, "a refused change could not be audited");
@@ -149,10 +146,18 @@ fn entry(
     }
 }
 
-fn saved_but_not_recorded(e: crate::store::StoreError) -> AppError {
-    AppError::internal("Saved on Asterisk, but Conjure could not record it.", e).hint(
-        "Open the object again to check it; Conjure's data directory may be full or read-only.",
-    )
+fn saved_but_not_recorded(cause: crate::store::StoreError) -> ObjectError {
+    ObjectError::NotRecorded {
+        done: "Saved",
+        cause,
+    }
+}
+
+fn refused_by_asterisk(st: &AppState, ty: ObjectType, up: &Upstream) -> ObjectError {
+    ObjectError::Refused {
+        ty,
+        refusal: st.ari.refusal(up),
+    }
 }
 
 /// Records an object read from Asterisk (adoption), with an audit entry.
@@ -162,7 +167,7 @@ pub async fn adopt(
     id: &ObjectId,
     fields: &[Field],
     who: &Who,
-) -> Result<(), AppError> {
+) -> Result<(), ObjectError> {
     let (shown, secrets) = secret::redact(fields.to_vec());
     let set: Vec<String> = secrets
         .into_iter()
@@ -179,7 +184,7 @@ pub async fn adopt(
             &entry,
         )
         .await
-        .map_err(AppError::from)
+        .map_err(ObjectError::from)
 }
 
 async fn forward_put(
@@ -187,15 +192,11 @@ async fn forward_put(
     ty: ObjectType,
     id: &ObjectId,
     body: &PutBody,
-) -> Result<Vec<Field>, AppError> {
-    let up = st
-        .ari
-        .put_object(ty, id, body)
-        .await
-        .map_err(AppError::ari)?;
+) -> Result<Vec<Field>, ObjectError> {
+    let up = st.ari.put_object(ty, id, body).await?;
     match up.status {
         200 => fields_of(&up),
-        _ => Err(AppError::upstream(&up, ty, st.ari.user())),
+        _ => Err(refused_by_asterisk(st, ty, &up)),
     }
 }
 
@@ -207,71 +208,38 @@ pub async fn replace(
     id: &ObjectId,
     body: &PutBody,
     who: &Who,
-) -> Result<(Vec<Field>, Vec<Finding>), AppError> {
+) -> Result<(Vec<Field>, Vec<Finding>), ObjectError> {
     if !matches!(ty, ObjectType::Identify | ObjectType::Aor) {
-        return Err(AppError::new(
-            StatusCode::BAD_REQUEST,
-            format!("replace is only for identify and aor objects, not {ty}"),
-        ));
+        return Err(ObjectError::NotReplaceable(ty));
     }
     let findings = check_fields(ty, body.fields.as_deref().unwrap_or_default(), true);
     if findings.iter().any(Finding::is_error) {
-        return Err(refused(findings));
+        return Err(ObjectError::Invalid(findings));
     }
     let old = read(st, ty, id).await?;
     delete(st, ty, id, who).await?;
     match audited_put(st, ty, id, body, who, "replace").await {
         Ok(fields) => Ok((fields, findings)),
-        Err(mut e) => {
+        Err(failed) => {
             let restore = PutBody { fields: Some(old) };
             let restored = audited_put(st, ty, id, &restore, who, "restore")
                 .await
                 .is_ok();
-            let note = if restored {
-                "The previous object was put back unchanged."
-            } else {
-                "Putting the previous object back failed too: it is missing on Asterisk now; create it again."
-            };
-            e.body.hint = Some(
-                format!("{} {note}", e.body.hint.unwrap_or_default())
-                    .trim()
-                    .to_string(),
-            );
-            Err(e)
+            Err(ObjectError::ReplaceFailed {
+                failed: Box::new(failed),
+                restored,
+            })
         }
     }
 }
 
-pub async fn exists(st: &AppState, ty: ObjectType, id: &ObjectId) -> Result<bool, AppError> {
-    let up = st.ari.get_object(ty, id).await.map_err(AppError::ari)?;
+pub async fn exists(st: &AppState, ty: ObjectType, id: &ObjectId) -> Result<bool, ObjectError> {
+    let up = st.ari.get_object(ty, id).await?;
     match up.status {
         200 | 500 => Ok(true),
         404 => Ok(false),
-        _ => Err(AppError::upstream(&up, ty, st.ari.user())),
+        _ => Err(refused_by_asterisk(st, ty, &up)),
     }
-}
-
-/// 400 naming the first problem, with all of them in `findings`.
-fn refused(findings: Vec<Finding>) -> AppError {
-    let errors: Vec<&Finding> = findings.iter().filter(|f| f.is_error()).collect();
-    let first = errors[0];
-    let place = match (first.index, &first.attribute) {
-        (Some(i), Some(a)) => format!("fields[{i}] ({a}): "),
-        (None, Some(a)) => format!("{a}: "),
-        _ => String::new(),
-    };
-    let mut err = AppError::new(StatusCode::BAD_REQUEST, format!("{place}{}", first.message));
-    if errors.len() > 1 {
-        err = err.hint(format!(
-            "{} problems in all; nothing was sent to Asterisk",
-            errors.len()
-        ));
-    } else {
-        err = err.hint("Nothing was sent to Asterisk.");
-    }
-    err.body.field_index = first.index;
-    err.body.findings = findings;
-    err
 }
 
 /// What a delete found on Asterisk.
@@ -288,7 +256,7 @@ pub async fn delete(
     ty: ObjectType,
     id: &ObjectId,
     who: &Who,
-) -> Result<(), AppError> {
+) -> Result<(), ObjectError> {
     remove(st, ty, id, who, false).await.map(drop)
 }
 
@@ -299,7 +267,7 @@ pub async fn delete_if_present(
     ty: ObjectType,
     id: &ObjectId,
     who: &Who,
-) -> Result<Deleted, AppError> {
+) -> Result<Deleted, ObjectError> {
     remove(st, ty, id, who, true).await
 }
 
@@ -309,18 +277,17 @@ async fn remove(
     id: &ObjectId,
     who: &Who,
     missing_is_deleted: bool,
-) -> Result<Deleted, AppError> {
+) -> Result<Deleted, ObjectError> {
     if !ty.can_delete() {
-        return Err(AppError::new(
-            StatusCode::FORBIDDEN,
+        return Err(ObjectError::NotWritable(
             ty.write_refusal().unwrap_or_default(),
         ));
     }
     let up = match st.ari.delete_object(ty, id).await {
         Ok(up) => up,
         Err(e) => {
-            let err = AppError::ari(e);
-            let entry = entry(st, ty, id, who, "delete", Vec::new(), 0, &err.body.message);
+            let err = ObjectError::from(e);
+            let entry = entry(st, ty, id, who, "delete", Vec::new(), 0, &err.to_string());
             if let Err(db) = st.store.change(Inventory::Keep, &entry).await {
                 tracing::error!(%ty, %id, %db, "a failed delete could not be audited");
             }
@@ -330,7 +297,7 @@ async fn remove(
     let result = match up.status {
         204 | 200 => Ok(Deleted::Now),
         404 if missing_is_deleted => Ok(Deleted::AlreadyGone),
-        _ => Err(AppError::upstream(&up, ty, st.ari.user())),
+        _ => Err(refused_by_asterisk(st, ty, &up)),
     };
     // 404: it is gone either way, so the inventory forgets it too.
     let inventory = if matches!(up.status, 204 | 200 | 404) {
@@ -341,43 +308,17 @@ async fn remove(
     let message = match &result {
         Ok(Deleted::Now) => "deleted".to_string(),
         Ok(Deleted::AlreadyGone) => "already gone".to_string(),
-        Err(e) => e.body.message.clone(),
+        Err(e) => e.to_string(),
     };
     let entry = entry(st, ty, id, who, "delete", Vec::new(), up.status, &message);
     if let Err(e) = st.store.change(inventory, &entry).await {
         tracing::error!(%ty, %id, %e, "deleted on Asterisk but not recorded");
         if result.is_ok() {
-            return Err(AppError::internal(
-                "Deleted on Asterisk, but Conjure could not record it.",
-                e,
-            ));
+            return Err(ObjectError::NotRecorded {
+                done: "Deleted",
+                cause: e,
+            });
         }
     }
     result
-}
-
-/// Reads a request body up to a hard cap, answering a JSON 413 past it (Asterisk's own limit is checked
-/// by the body parser, with a message that says the limit).
-pub async fn body_bytes(body: axum::body::Body) -> Result<bytes::Bytes, AppError> {
-    const CAP: usize = 1 << 20;
-    axum::body::to_bytes(body, CAP).await.map_err(|_| {
-        AppError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            format!(
-                "the body is over {CAP} bytes; Asterisk accepts at most {}",
-                model::ASTERISK_MAX_BODY
-            ),
-        )
-    })
-}
-
-/// The checked body of a PUT request (content type, size, shape: see `model::parse_put_body`).
-pub async fn put_body(req: axum::extract::Request) -> Result<PutBody, AppError> {
-    let ct = req
-        .headers()
-        .get(axum::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
-    let bytes = body_bytes(req.into_body()).await?;
-    model::parse_put_body(ct.as_deref(), &bytes).map_err(AppError::body)
 }

@@ -1,0 +1,79 @@
+//! What can go wrong reading, writing or deleting an object: Conjure's own checks, Asterisk's refusals,
+//! no answer at all, and Conjure's own record. Turned into an HTTP answer by `crate::error::answer`.
+
+use model::validate::Finding;
+use model::{BodyError, IdError, ObjectType};
+
+use crate::ari::{AriError, Reason, Refusal};
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ObjectError {
+    #[error("objectType '{0}' not found")]
+    UnknownType(String),
+    #[error("bad object id: {0}")]
+    BadId(#[from] IdError),
+    #[error("{0}")]
+    Body(#[from] BodyError),
+    /// The type is read-only or cannot be rendered after a write (see `ObjectType::write_refusal`).
+    #[error("{0}")]
+    NotWritable(String),
+    /// Conjure's catalog refused the body; nothing was sent. `findings` holds every problem.
+    #[error("{}", first_problem(.0))]
+    Invalid(Vec<Finding>),
+    #[error("replace is only for identify and aor objects, not {0}")]
+    NotReplaceable(ObjectType),
+    /// Asterisk could not be asked, or did not answer.
+    #[error(transparent)]
+    Unanswered(#[from] AriError),
+    /// Asterisk answered and refused.
+    #[error("{refusal}")]
+    Refused { ty: ObjectType, refusal: Refusal },
+    #[error("Asterisk's answer is not a list of fields: {0}")]
+    BadAnswer(String),
+    /// Done on Asterisk (`done` is "Saved" or "Deleted"), but Conjure's database did not take it.
+    #[error("{done} on Asterisk, but Conjure could not record it.")]
+    NotRecorded {
+        done: &'static str,
+        #[source]
+        cause: StoreError,
+    },
+    /// The message never shows the database's own words (they go to the log).
+    #[error("Conjure could not read or write its own database.")]
+    Store(#[from] StoreError),
+    /// A replace (delete, then create) failed at the create; `restored` says whether the old object is back.
+    #[error("{failed}")]
+    ReplaceFailed {
+        failed: Box<ObjectError>,
+        restored: bool,
+    },
+}
+
+impl ObjectError {
+    /// Asterisk's status when Asterisk refused, for the audit.
+    pub fn asterisk_status(&self) -> Option<u16> {
+        match self {
+            ObjectError::Refused { refusal, .. } => Some(refusal.status),
+            ObjectError::ReplaceFailed { failed, .. } => failed.asterisk_status(),
+            _ => None,
+        }
+    }
+
+    /// Asterisk said it has no such object.
+    pub fn is_missing(&self) -> bool {
+        matches!(self, ObjectError::Refused { refusal, .. } if refusal.reason == Reason::NotFound)
+    }
+}
+
+/// "fields[2] (max_contacts): …": the first error, and where it is.
+pub(crate) fn first_problem(findings: &[Finding]) -> String {
+    let Some(first) = findings.iter().find(|f| f.is_error()) else {
+        return "the object was refused".into();
+    };
+    let place = match (first.index, &first.attribute) {
+        (Some(i), Some(a)) => format!("fields[{i}] ({a}): "),
+        (None, Some(a)) => format!("{a}: "),
+        _ => String::new(),
+    };
+    format!("{place}{}", first.message)
+}
