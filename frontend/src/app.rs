@@ -104,62 +104,27 @@ fn Shell() -> impl IntoView {
     }
 }
 
-/// The component that shows a route, without the route's parameters.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Page {
-    Home,
-    Audit,
-    Account,
-    Users,
-    Tokens,
-    PhoneUsers,
-    NewPhoneUser,
-    Import,
-    Templates,
-    Type,
-    Object,
-    NotFound,
-}
-
-/// Chooses the page by the path: one type-erased match (a typed route tree was the largest single piece
-/// of the bundle). The object and type pages read their
-/// own parameters from the path, so moving between objects keeps the page and reloads its data.
+/// Chooses the page by the route: one type-erased match (a typed route tree was the largest single piece
+/// of the bundle). The memo notifies only when the route names another page, so moving from one object
+/// to another keeps the object page, which reads its type and id from the route and reloads its data.
 #[component]
 fn Pages() -> impl IntoView {
-    let page = Memo::new(move |_| Page::of(&Route::parse(&crate::nav::path())));
-    move || match page.get() {
-        Page::Home => Home().into_any(),
-        Page::Audit => AuditPage().into_any(),
-        Page::Account => AccountPage().into_any(),
-        Page::Users => UsersPage().into_any(),
-        Page::Tokens => TokensPage().into_any(),
-        Page::PhoneUsers => PhoneUsersPage().into_any(),
-        Page::NewPhoneUser => NewPhoneUserPage().into_any(),
-        Page::Import => ImportPage().into_any(),
-        Page::Templates => TemplatesPage().into_any(),
-        Page::Type => TypePage().into_any(),
-        Page::Object => ObjectPage().into_any(),
-        Page::NotFound => NotFound().into_any(),
-    }
-}
-
-impl Page {
-    /// Which component shows `route`. Without its parameters: moving from one object to another keeps
-    /// the page, which reads them from the route and reloads its data.
-    fn of(route: &Route) -> Page {
-        match route {
-            Route::Home => Page::Home,
-            Route::Audit => Page::Audit,
-            Route::Account => Page::Account,
-            Route::Users => Page::Users,
-            Route::Tokens => Page::Tokens,
-            Route::PhoneUsers => Page::PhoneUsers,
-            Route::NewPhoneUser => Page::NewPhoneUser,
-            Route::Import => Page::Import,
-            Route::Templates => Page::Templates,
-            Route::Type(_) => Page::Type,
-            Route::Object(..) => Page::Object,
-            Route::NotFound => Page::NotFound,
-        }
+    let route = Memo::new_with_compare(
+        move |_| Route::parse(&crate::nav::path()),
+        |old, new| !matches!((old, new), (Some(a), Some(b)) if a.same_page(b)),
+    );
+    move || match route.get() {
+        Route::Home => Home().into_any(),
+        Route::Audit => AuditPage().into_any(),
+        Route::Account => AccountPage().into_any(),
+        Route::Users => UsersPage().into_any(),
+        Route::Tokens => TokensPage().into_any(),
+        Route::PhoneUsers => PhoneUsersPage().into_any(),
+        Route::NewPhoneUser => NewPhoneUserPage().into_any(),
+        Route::Import => ImportPage().into_any(),
+        Route::Templates => TemplatesPage().into_any(),
+        Route::Type(_) => TypePage().into_any(),
+        Route::Object(..) => ObjectPage().into_any(),
+        Route::NotFound => NotFound().into_any(),
     }
 }

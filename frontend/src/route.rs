@@ -62,6 +62,11 @@ impl Route {
         }
     }
 
+    /// Whether both routes are shown by the same page (with other parameters, perhaps).
+    pub fn same_page(&self, other: &Route) -> bool {
+        std::mem::discriminant(self) == std::mem::discriminant(other)
+    }
+
     /// The page of an object of a known type.
     pub fn object(ty: model::ObjectType, id: &str) -> Route {
         Route::Object(ty.as_str().to_string(), id.to_string())
@@ -95,6 +100,8 @@ mod tests {
             Route::Object("aor".into(), "a/b%23".into())
         );
         assert_eq!(Route::parse("/nope/x"), Route::NotFound);
+        assert!(Route::parse("/objects/aor/a").same_page(&Route::parse("/objects/aor/b")));
+        assert!(!Route::parse("/objects/aor").same_page(&Route::parse("/objects/aor/b")));
         assert_eq!(Route::parse("/objects/"), Route::NotFound);
     }
 }

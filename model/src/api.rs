@@ -66,6 +66,16 @@ impl ApiError {
     }
 }
 
+/// The message alone; the panel shows the hint beside it.
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// So that a page can hand an error to an `ErrorBoundary` and get the whole answer back.
+impl std::error::Error for ApiError {}
+
 /// Where the backend sends ARI requests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

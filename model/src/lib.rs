@@ -9,6 +9,7 @@ pub mod body;
 pub mod catalog;
 pub mod codecs;
 pub mod id;
+pub mod new_object;
 pub mod object_type;
 pub mod provision;
 pub mod secret;

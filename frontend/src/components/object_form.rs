@@ -4,7 +4,6 @@
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use model::ObjectType;
 use model::api::{ApiError, ObjectView};
 use model::catalog::{self, Group, Kind, OptionSpec};
@@ -71,21 +70,6 @@ impl Signals {
     }
 }
 
-/// Starting values for a new object of a type.
-pub fn starter(ty: ObjectType, id: &str) -> Vec<(&'static str, String)> {
-    match ty {
-        ObjectType::Auth => vec![("username", id.to_string())],
-        ObjectType::Endpoint => vec![
-            ("context", "default".into()),
-            ("allow", "ulaw".into()),
-            ("auth", id.into()),
-            ("aors", id.into()),
-        ],
-        ObjectType::Aor => vec![("max_contacts", "1".into())],
-        _ => vec![],
-    }
-}
-
 #[component]
 pub fn ObjectForm(
     object_type: ObjectType,
@@ -96,8 +80,11 @@ pub fn ObjectForm(
     let ty = object_type;
     let creating = view.is_none();
     let can_edit = crate::session::use_session().can_edit();
-    let start = starter(ty, &id);
-    let start: Vec<(&str, &str)> = start.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let start = model::new_object::starting_values(ty, &id);
+    let start: Vec<(&str, &str)> = start
+        .iter()
+        .map(|f| (f.attribute.as_str(), f.value.as_str()))
+        .collect();
     let initial = values_of(ty, view.as_ref(), &start);
     let secrets_set: BTreeMap<String, bool> = view
         .iter()
@@ -115,7 +102,6 @@ pub fn ObjectForm(
     let pending = RwSignal::new(None::<Plan>);
     // Warnings about what is being saved (values Asterisk changes, objects it cannot update later).
     let cautions = RwSignal::new(Vec::<String>::new());
-    let saving = RwSignal::new(false);
     let problem = RwSignal::new(None::<ApiError>);
     let filter = RwSignal::new(String::new());
     let id = StoredValue::new(id);
@@ -158,24 +144,27 @@ pub fn ObjectForm(
         cautions.set(warnings);
         pending.set(Some(p));
     };
+    let save = Action::new_local(move |p: &Plan| {
+        let (fields, replace) = (p.fields.clone(), p.replace);
+        let id = id.get_value();
+        async move { api::put_object(ty, &id, fields, replace).await }
+    });
+    let saving = save.pending();
+    Effect::new(move |_| match save.value().get() {
+        Some(Ok(v)) => {
+            pending.set(None);
+            on_saved.run(v);
+        }
+        Some(Err(e)) => {
+            pending.set(None);
+            problem.set(Some(e));
+        }
+        None => {}
+    });
     let confirm = Callback::new(move |()| {
-        let Some(p) = pending.get_untracked() else {
-            return;
-        };
-        saving.set(true);
-        spawn_local(async move {
-            match api::put_object(ty, &id.get_value(), p.fields, p.replace).await {
-                Ok(v) => {
-                    pending.set(None);
-                    on_saved.run(v);
-                }
-                Err(e) => {
-                    pending.set(None);
-                    problem.set(Some(e));
-                }
-            }
-            saving.set(false);
-        });
+        if let Some(p) = pending.get_untracked() {
+            save.dispatch(p);
+        }
     });
 
     let widget = move |spec: OptionSpec| -> AnyView {

@@ -1,11 +1,11 @@
 //! The audit log: every change that reached Asterisk, newest first, with filters and a CSV download.
 
 use leptos::prelude::*;
-use model::api::AuditQuery;
+use model::api::{ApiError, AuditQuery};
 use model::id::encode_segment;
 
 use crate::api;
-use crate::components::error_box::ErrorBox;
+use crate::components::loaded::Loaded;
 
 /// The query string of the filters (also used for the CSV link).
 fn query_string(q: &AuditQuery) -> String {
@@ -74,13 +74,12 @@ pub fn AuditPage() -> impl IntoView {
                 <label>"Until"<input type="text" bind:value=until placeholder="2026-11-27" data-testid="audit-until"/></label>
                 <a href=move || api::url(&format!("/api/audit.csv?{}", query_string(&query.get()))) download="conjure-audit.csv" data-testid="audit-csv">"Download CSV"</a>
             </div>
-            {move || match entries.get() {
-                None => view! { <p class="muted">"Loading…"</p> }.into_any(),
-                Some(Err(e)) => view! { <ErrorBox error=e/> }.into_any(),
-                Some(Ok(list)) => {
+            <Loaded>
+                {move || Suspend::new(async move {
+                    let list = entries.await?;
                     let full = list.len() as u32 == PAGE;
                     let last = list.last().map(|e| e.seq);
-                    view! {
+                    Ok::<_, ApiError>(view! {
                     <div class="actions">
                         <button type="button" disabled=move || cursors.with(Vec::is_empty) on:click=move |_| cursors.update(|c| { c.pop(); }) data-testid="audit-newer">"Newer"</button>
                         <span class="muted" data-testid="audit-page">{move || format!("Page {}", cursors.with(Vec::len) + 1)}</span>
@@ -103,10 +102,9 @@ pub fn AuditPage() -> impl IntoView {
                             }).collect_view()}
                         </tbody>
                     </table>
-                    }
-                    .into_any()
-                }
-            }}
+                    })
+                })}
+            </Loaded>
         </section>
     }
 }

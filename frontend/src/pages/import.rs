@@ -44,7 +44,31 @@ pub fn ImportPage() -> impl IntoView {
     let check = RwSignal::new(None::<ImportCheck>);
     let error = RwSignal::new(None::<ApiError>);
     let progress = RwSignal::new(None::<ImportProgress>);
-    let busy = RwSignal::new(false);
+    let checking = Action::new_local(|f: &web_sys::File| {
+        let f = f.clone();
+        async move { api::check_import(&f).await }
+    });
+    let starting = Action::new_local(|f: &web_sys::File| {
+        let f = f.clone();
+        async move { api::start_import(&f).await }
+    });
+    let busy = move || checking.pending().get() || starting.pending().get();
+    Effect::new(move |_| match checking.value().get() {
+        Some(Ok(c)) => {
+            error.set(None);
+            check.set(Some(c));
+        }
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
+    Effect::new(move |_| match starting.value().get() {
+        Some(Ok(s)) => {
+            progress.set(Some(s.progress.clone()));
+            follow(s.progress.id, progress);
+        }
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
     let pick = move |ev: leptos::ev::Event| {
         let input: web_sys::HtmlInputElement = event_target(&ev);
         let f = input.files().and_then(|l| l.get(0));
@@ -55,32 +79,14 @@ pub fn ImportPage() -> impl IntoView {
         error.set(None);
     };
     let dry_run = move |_| {
-        let Some(f) = file.get_value() else { return };
-        busy.set(true);
-        spawn_local(async move {
-            match api::check_import(&f).await {
-                Ok(c) => {
-                    error.set(None);
-                    check.set(Some(c));
-                }
-                Err(e) => error.set(Some(e)),
-            }
-            busy.set(false);
-        });
+        if let Some(f) = file.get_value() {
+            checking.dispatch(f);
+        }
     };
     let apply = move |_| {
-        let Some(f) = file.get_value() else { return };
-        busy.set(true);
-        spawn_local(async move {
-            match api::start_import(&f).await {
-                Ok(s) => {
-                    progress.set(Some(s.progress.clone()));
-                    follow(s.progress.id, progress);
-                }
-                Err(e) => error.set(Some(e)),
-            }
-            busy.set(false);
-        });
+        if let Some(f) = file.get_value() {
+            starting.dispatch(f);
+        }
     };
     let cancel = move |_| {
         if let Some(p) = progress.get_untracked() {
@@ -99,7 +105,7 @@ pub fn ImportPage() -> impl IntoView {
                <code>"template"</code>" and "<code>"voicemail"</code>", in any order, separated by commas or semicolons."</p>
             <p><input type="file" accept=".csv,text/csv,text/plain" on:change=pick data-testid="import-file"/></p>
             <p class="actions">
-                <button type="button" disabled=move || chosen.get().is_empty() || busy.get() on:click=dry_run data-testid="import-check">"Check the file"</button>
+                <button type="button" disabled=move || chosen.get().is_empty() || busy() on:click=dry_run data-testid="import-check">"Check the file"</button>
             </p>
             {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
             {move || check.get().map(|c| {

@@ -1,8 +1,6 @@
 //! The sign-in page, shown instead of any page while nobody is signed in.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use model::api::ApiError;
 
 use crate::api;
 use crate::components::error_box::ErrorBox;
@@ -13,21 +11,19 @@ pub fn Login() -> impl IntoView {
     let session = use_session();
     let user = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<ApiError>);
-    let busy = RwSignal::new(false);
+    let sign_in = Action::new_local(|(user, password): &(String, String)| {
+        api::login(user.clone(), password.clone())
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(me)) = sign_in.value().get() {
+            password.set(String::new());
+            session.0.set(Some(me));
+        }
+    });
+    let error = move || sign_in.value().get().and_then(Result::err);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        busy.set(true);
-        spawn_local(async move {
-            match api::login(user.get_untracked(), password.get_untracked()).await {
-                Ok(me) => {
-                    password.set(String::new());
-                    session.0.set(Some(me));
-                }
-                Err(e) => error.set(Some(e)),
-            }
-            busy.set(false);
-        });
+        sign_in.dispatch((user.get_untracked(), password.get_untracked()));
     };
     view! {
         <main class="login">
@@ -40,8 +36,8 @@ pub fn Login() -> impl IntoView {
                 <label>"Password"
                     <input type="password" autocomplete="current-password" required bind:value=password data-testid="login-password"/>
                 </label>
-                {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
-                <button type="submit" class="primary" disabled=busy data-testid="login-submit">"Sign in"</button>
+                {move || error().map(|e| view! { <ErrorBox error=e/> })}
+                <button type="submit" class="primary" disabled=move || sign_in.pending().get() data-testid="login-submit">"Sign in"</button>
             </form>
         </main>
     }

@@ -2,9 +2,7 @@
 //! the auth, the aor and the endpoint, or nothing, and shows what the phone needs.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use model::api::ApiError;
-use model::provision::{NewPhoneUser, PhoneSetup, rules};
+use model::provision::{NewPhoneUser, rules};
 
 use crate::api;
 use crate::components::error_box::ErrorBox;
@@ -17,9 +15,18 @@ pub fn NewPhoneUserPage() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let template = RwSignal::new(String::new());
     let voicemail = RwSignal::new(false);
-    let error = RwSignal::new(None::<ApiError>);
-    let busy = RwSignal::new(false);
-    let done = RwSignal::new(None::<PhoneSetup>);
+    let create = Action::new_local(|new: &NewPhoneUser| {
+        let new = new.clone();
+        async move { api::create_phone_user(&new).await }
+    });
+    let error = move || create.value().get().and_then(Result::err);
+    // Whether the user is made: a memo, so an error answer does not redraw the form the person is in.
+    let made = Memo::new(move |_| create.value().with(|v| matches!(v, Some(Ok(_)))));
+    let done = move || {
+        made.get()
+            .then(|| create.value().get_untracked().and_then(Result::ok))
+            .flatten()
+    };
     let templates = LocalResource::new(api::templates);
     // The backend's own rules, as the person types (an empty field is not an error until submitted:
     // `required` says that).
@@ -37,7 +44,7 @@ pub fn NewPhoneUserPage() -> impl IntoView {
     let password_problem =
         Memo::new(move |_| shown(rules::password(&extension.get(), &password.get())));
     let blocked = move || {
-        busy.get()
+        create.pending().get()
             || ext_problem.with(Option::is_some)
             || name_problem.with(Option::is_some)
             || password_problem.with(Option::is_some)
@@ -62,26 +69,16 @@ pub fn NewPhoneUserPage() -> impl IntoView {
             password: password.get_untracked().into(),
             template: template.get_untracked(),
         };
-        busy.set(true);
-        spawn_local(async move {
-            match api::create_phone_user(&new).await {
-                Ok(s) => {
-                    error.set(None);
-                    done.set(Some(s));
-                }
-                Err(e) => error.set(Some(e)),
-            }
-            busy.set(false);
-        });
+        create.dispatch(new);
     };
     let again = move |_| {
         for s in [extension, name, password] {
             s.set(String::new());
         }
-        done.set(None);
+        create.value().set(None);
     };
     move || {
-        match done.get() {
+        match done() {
         Some(s) => view! {
             <section>
                 <h1>"Phone user ready"</h1>
@@ -115,7 +112,7 @@ pub fn NewPhoneUserPage() -> impl IntoView {
                         aria-invalid=move || password_problem.with(Option::is_some).to_string() aria-describedby="pu-password-error" data-testid="pu-password"/>
                         {problem("pu-password-error", password_problem)}</label>
                     <label class="inline"><input type="checkbox" bind:checked=voicemail data-testid="pu-voicemail"/>" Voicemail box with the same number"</label>
-                    {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
+                    {move || error().map(|e| view! { <ErrorBox error=e/> })}
                     <button type="submit" class="primary" disabled=blocked data-testid="pu-create">"Create phone user"</button>
                 </form>
             </section>

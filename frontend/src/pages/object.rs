@@ -2,7 +2,6 @@
 //! not exist, offer to create it.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use model::api::{ApiError, ObjectView};
 use model::{ObjectId, ObjectType};
 
@@ -11,12 +10,11 @@ use crate::components::error_box::ErrorBox;
 use crate::components::object_form::ObjectForm;
 use crate::route::Route;
 
+/// What Asterisk has under the page's type and id.
 #[derive(Clone)]
-enum Loaded {
-    Loading,
+enum Found {
     Missing,
     Present(ObjectView),
-    Failed(ApiError),
 }
 
 #[component]
@@ -26,7 +24,6 @@ pub fn ObjectPage() -> impl IntoView {
         Route::Object(ty, id) => (ty, id),
         _ => (String::new(), String::new()),
     });
-    let loaded = RwSignal::new(Loaded::Loading);
     let creating = RwSignal::new(false);
     let confirming = RwSignal::new(false);
     let notice = RwSignal::new(None::<String>);
@@ -41,31 +38,25 @@ pub fn ObjectPage() -> impl IntoView {
         Ok((ty, id))
     };
 
-    // Which load is the latest: an answer for an object the person has already left must not replace
-    // the one on screen (moving quickly between objects, the older answer can arrive last).
-    let latest = StoredValue::new(0u64);
-    Effect::new(move |_| {
+    // The object, loaded again whenever the address names another one. The resource keeps only the
+    // answer to its latest load, so moving quickly between objects never shows an older one. A save or a
+    // delete sets it to what Asterisk answered, without a reload.
+    let object = LocalResource::new(move || {
         let t = checked();
-        let load = latest.get_value() + 1;
-        latest.set_value(load);
-        loaded.set(Loaded::Loading);
+        async move {
+            let (ty, id) = t?;
+            Ok::<_, ApiError>(match api::get_object(ty, &id).await? {
+                Some(v) => Found::Present(v),
+                None => Found::Missing,
+            })
+        }
+    });
+    Effect::new(move |_| {
+        target.track();
         creating.set(false);
         notice.set(None);
         failure.set(None);
         warnings.set(Vec::new());
-        spawn_local(async move {
-            let next = match t {
-                Err(e) => Loaded::Failed(e),
-                Ok((ty, id)) => match api::get_object(ty, &id).await {
-                    Ok(Some(v)) => Loaded::Present(v),
-                    Ok(None) => Loaded::Missing,
-                    Err(e) => Loaded::Failed(e),
-                },
-            };
-            if latest.get_value() == load {
-                loaded.set(next);
-            }
-        });
     });
 
     let saved = Callback::new(move |v: ObjectView| {
@@ -80,22 +71,26 @@ pub fn ObjectPage() -> impl IntoView {
                 .collect(),
         );
         creating.set(false);
-        loaded.set(Loaded::Present(v));
+        object.set(Some(Ok(Found::Present(v))));
     });
 
-    let delete = move |_| {
-        let Ok((ty, id)) = checked() else { return };
+    let delete = Action::new_local(move |(ty, id): &(ObjectType, String)| {
+        let (ty, id) = (*ty, id.clone());
+        async move { api::delete_object(ty, &id).await.map(|()| (ty, id)) }
+    });
+    Effect::new(move |_| match delete.value().get() {
+        Some(Ok((ty, id))) => {
+            notice.set(Some(format!("Deleted {ty} '{id}' from Asterisk.")));
+            object.set(Some(Ok(Found::Missing)));
+        }
+        Some(Err(e)) => failure.set(Some(e)),
+        None => {}
+    });
+    let confirm_delete = move |_| {
+        let Ok(target) = checked() else { return };
         confirming.set(false);
         failure.set(None);
-        spawn_local(async move {
-            match api::delete_object(ty, &id).await {
-                Ok(()) => {
-                    notice.set(Some(format!("Deleted {ty} '{id}' from Asterisk.")));
-                    loaded.set(Loaded::Missing);
-                }
-                Err(e) => failure.set(Some(e)),
-            }
-        });
+        delete.dispatch(target);
     };
 
     // The typed form where Conjure has a catalog; free rows for phoneprov; a read-only table otherwise.
@@ -117,10 +112,8 @@ pub fn ObjectPage() -> impl IntoView {
         view! { <h1><span class="muted">{ty}</span>" "<span data-testid="object-id">{id}</span></h1> }
     };
 
-    let body = move || match loaded.get() {
-        Loaded::Loading => view! { <p class="muted">"Loading…"</p> }.into_any(),
-        Loaded::Failed(e) => view! { <ErrorBox error=e/> }.into_any(),
-        Loaded::Missing => {
+    let body = move |found: Found| match found {
+        Found::Missing => {
             let Ok((ty, id)) = checked() else {
                 return ().into_any();
             };
@@ -137,7 +130,7 @@ pub fn ObjectPage() -> impl IntoView {
             }
             .into_any()
         }
-        Loaded::Present(v) => {
+        Found::Present(v) => {
             let ty = v.object_type;
             view! {
                 <div class="object-actions">
@@ -149,7 +142,7 @@ pub fn ObjectPage() -> impl IntoView {
                 <Show when=move || confirming.get()>
                     <div class="confirm" role="alertdialog" aria-labelledby="confirm-text" data-testid="confirm">
                         <p id="confirm-text">{move || { let (t, i) = target.get(); format!("Delete {t} '{i}' from Asterisk? Phones using it stop working at once.") }}</p>
-                        <button class="danger" on:click=delete data-testid="confirm-delete">"Delete"</button>
+                        <button class="danger" on:click=confirm_delete disabled=move || delete.pending().get() data-testid="confirm-delete">"Delete"</button>
                         <button on:click=move |_| confirming.set(false)>"Cancel"</button>
                     </div>
                 </Show>
@@ -165,7 +158,13 @@ pub fn ObjectPage() -> impl IntoView {
             {move || notice.get().map(|n| view! { <p class="toast" role="status" data-testid="notice">{n}</p> })}
             {move || warnings.get().into_iter().map(|w| view! { <p class="field-warning" data-testid="save-warning">{w}</p> }).collect_view()}
             {move || failure.get().map(|e| view! { <ErrorBox error=e/> })}
-            {body}
+            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                <ErrorBoundary fallback=|errors| view! {
+                    {move || errors.get().into_iter().map(|(_, e)| view! { <ErrorBox error=crate::components::loaded::as_api_error(&e)/> }).collect_view()}
+                }>
+                    {move || Suspend::new(async move { object.await.map(body) })}
+                </ErrorBoundary>
+            </Suspense>
         </section>
     }
 }

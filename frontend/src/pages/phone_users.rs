@@ -2,12 +2,12 @@
 //! password, delete.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use model::api::ApiError;
 use model::provision::{PhoneSetup, PhoneUserChange, PhoneUserPage};
 
 use crate::api;
 use crate::components::error_box::ErrorBox;
+use crate::components::loaded::Loaded;
 use crate::components::phone_setup::SetupCard;
 use crate::session::use_session;
 
@@ -15,27 +15,36 @@ use crate::session::use_session;
 pub fn PhoneUsersPage() -> impl IntoView {
     let can_edit = use_session().can_edit();
     let search = RwSignal::new(String::new());
-    let reload = RwSignal::new(0u32);
-    let error = RwSignal::new(None::<ApiError>);
-    let shown = RwSignal::new(None::<PhoneSetup>);
     let list = LocalResource::new(move || {
-        reload.track();
         let s = search.get();
         async move { api::phone_users(&s).await }
     });
     let templates = LocalResource::new(api::templates);
-    let act = move |r: Result<Option<PhoneSetup>, ApiError>| {
-        match r {
-            Ok(setup) => {
-                error.set(None);
-                shown.set(setup.filter(|s| s.password.is_some()));
+    // A change answers with the user's setup (with the new password after a reset); a delete with none.
+    let act = Action::new_local(|(ext, c): &(String, Option<PhoneUserChange>)| {
+        let (ext, c) = (ext.clone(), c.clone());
+        async move {
+            match c {
+                Some(c) => api::change_phone_user(&ext, &c).await.map(Some),
+                None => api::delete_phone_user(&ext).await.map(|()| None),
             }
-            Err(e) => error.set(Some(e)),
         }
-        reload.update(|n| *n += 1);
+    });
+    Effect::new(move |_| {
+        if act.value().with(Option::is_some) {
+            list.refetch();
+        }
+    });
+    let error = move || act.value().get().and_then(Result::err);
+    let shown = move || {
+        act.value()
+            .get()
+            .and_then(Result::ok)
+            .flatten()
+            .filter(|s: &PhoneSetup| s.password.is_some())
     };
     let change = move |ext: String, c: PhoneUserChange| {
-        spawn_local(async move { act(api::change_phone_user(&ext, &c).await.map(Some)) })
+        act.dispatch((ext, Some(c)));
     };
     let rename = move |ext: String, old: String| {
         let Ok(Some(name)) =
@@ -58,17 +67,8 @@ pub fn PhoneUsersPage() -> impl IntoView {
             ))
             .unwrap_or(false);
         if sure {
-            spawn_local(async move { act(api::delete_phone_user(&ext).await.map(|()| None)) });
+            act.dispatch((ext, None));
         }
-    };
-    let template_names = move || {
-        templates
-            .get()
-            .and_then(Result::ok)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|t| t.name)
-            .collect::<Vec<_>>()
     };
     view! {
         <section>
@@ -82,14 +82,14 @@ pub fn PhoneUsersPage() -> impl IntoView {
             </p>
             <input type="search" placeholder="Search by extension or name" aria-label="Search" data-testid="phone-user-search"
                 prop:value=move || search.get() on:input=move |ev| search.set(event_target_value(&ev))/>
-            {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
-            {move || shown.get().map(|s| view! { <SetupCard setup=s/> })}
-            {move || match list.get() {
-                None => view! { <p class="muted">"Loading…"</p> }.into_any(),
-                Some(Err(e)) => view! { <ErrorBox error=e/> }.into_any(),
-                Some(Ok(PhoneUserPage { total, items })) => {
-                    let names = template_names();
-                    view! {
+            {move || error().map(|e| view! { <ErrorBox error=e/> })}
+            {move || shown().map(|s| view! { <SetupCard setup=s/> })}
+            <Loaded>
+                {move || Suspend::new(async move {
+                    let PhoneUserPage { total, items } = list.await?;
+                    // Without the templates the list still shows; the drop-down offers the user's own.
+                    let names: Vec<String> = templates.await.map(|ts| ts.into_iter().map(|t| t.name).collect()).unwrap_or_default();
+                    Ok::<_, ApiError>(view! {
                         <p class="muted">{format!("{total} phone users")}</p>
                         <table data-testid="phone-users">
                             <thead><tr><th>"Extension"</th><th>"Name"</th><th>"Template"</th><th>"Created"</th><th></th></tr></thead>
@@ -120,9 +120,9 @@ pub fn PhoneUsersPage() -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
-                    }.into_any()
-                }
-            }}
+                    })
+                })}
+            </Loaded>
         </section>
     }
 }

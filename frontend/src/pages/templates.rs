@@ -2,13 +2,13 @@
 //! the three objects. Admins edit them; everyone can read them.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use model::api::ApiError;
 use model::provision::template_text::{from_text, to_text};
 use model::provision::{Template, TemplateFields};
 
 use crate::api;
 use crate::components::error_box::ErrorBox;
+use crate::components::loaded::Loaded;
 use crate::session::use_session;
 
 #[component]
@@ -17,8 +17,19 @@ fn TemplateEditor(t: Template, can_edit: bool) -> impl IntoView {
     let aor = RwSignal::new(to_text(&t.fields.aor));
     let endpoint = RwSignal::new(to_text(&t.fields.endpoint));
     let description = RwSignal::new(t.description.clone());
-    let error = RwSignal::new(None::<ApiError>);
-    let saved = RwSignal::new(false);
+    // A box that does not read as options is refused here; what the backend says comes from the action.
+    let unreadable = RwSignal::new(None::<ApiError>);
+    let store = Action::new_local(|t: &Template| {
+        let t = t.clone();
+        async move { api::save_template(&t).await }
+    });
+    let error = move || {
+        unreadable
+            .get()
+            .or_else(|| store.value().get().and_then(Result::err))
+    };
+    let saved =
+        move || unreadable.with(Option::is_none) && matches!(store.value().get(), Some(Ok(_)));
     let name = t.name.clone();
     let save = move |_| {
         // Each box read with the same rules the backend keeps; a line that is not an option is named.
@@ -35,22 +46,18 @@ fn TemplateEditor(t: Template, can_edit: bool) -> impl IntoView {
         let fields = match parsed {
             Ok(f) => f,
             Err(e) => {
-                saved.set(false);
-                error.set(Some(e));
+                unreadable.set(Some(e));
                 return;
             }
         };
+        unreadable.set(None);
         let t = Template {
             name: name.clone(),
             description: description.get_untracked(),
             fields,
             builtin: false,
         };
-        spawn_local(async move {
-            let r = api::save_template(&t).await;
-            saved.set(r.is_ok());
-            error.set(r.err());
-        });
+        store.dispatch(t);
     };
     let tname = t.name.clone();
     let save_id = format!("tpl-{}-save", t.name);
@@ -64,10 +71,10 @@ fn TemplateEditor(t: Template, can_edit: bool) -> impl IntoView {
             <h2>{t.name.clone()}</h2>
             <label>"Description" <input type="text" disabled=!can_edit bind:value=description/></label>
             <div class="template-fields">{area("auth", auth)}{area("aor", aor)}{area("endpoint", endpoint)}</div>
-            {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
+            {move || error().map(|e| view! { <ErrorBox error=e/> })}
             <Show when=move || can_edit>
-                <button type="button" class="primary" on:click=save.clone() data-testid=save_id.clone()>"Save template"</button>
-                <Show when=move || saved.get()><span class="muted" role="status">" Saved. New users get these options; existing users keep theirs until their template is set again."</span></Show>
+                <button type="button" class="primary" on:click=save.clone() disabled=move || store.pending().get() data-testid=save_id.clone()>"Save template"</button>
+                <Show when=saved><span class="muted" role="status">" Saved. New users get these options; existing users keep theirs until their template is set again."</span></Show>
             </Show>
         </article>
     }
@@ -78,7 +85,17 @@ pub fn TemplatesPage() -> impl IntoView {
     let can_edit = use_session().is_admin();
     let templates = LocalResource::new(api::templates);
     let new_name = RwSignal::new(String::new());
-    let add_error = RwSignal::new(None::<ApiError>);
+    let create = Action::new_local(|t: &Template| {
+        let t = t.clone();
+        async move { api::save_template(&t).await }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = create.value().get() {
+            new_name.set(String::new());
+            templates.refetch();
+        }
+    });
+    let add_error = move || create.value().get().and_then(Result::err);
     // A new template starts as a copy of the default one, to edit below.
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -92,33 +109,24 @@ pub fn TemplatesPage() -> impl IntoView {
             fields: base.map(|b| b.fields).unwrap_or_default(),
             builtin: false,
         };
-        spawn_local(async move {
-            match api::save_template(&t).await {
-                Ok(_) => {
-                    add_error.set(None);
-                    new_name.set(String::new());
-                    templates.refetch();
-                }
-                Err(e) => add_error.set(Some(e)),
-            }
-        });
+        create.dispatch(t);
     };
     view! {
         <section>
             <h1>"Phone templates"</h1>
             <p class="muted">"One option = value per line. The user's own options (username, password, auth, aors, callerid, mailboxes) are set by Conjure."</p>
-            {move || match templates.get() {
-                None => view! { <p class="muted">"Loading…"</p> }.into_any(),
-                Some(Err(e)) => view! { <ErrorBox error=e/> }.into_any(),
-                Some(Ok(list)) => list.into_iter().map(|t| view! { <TemplateEditor t=t can_edit=can_edit/> }).collect_view().into_any(),
-            }}
+            <Loaded>
+                {move || Suspend::new(async move {
+                    templates.await.map(|list| list.into_iter().map(|t| view! { <TemplateEditor t=t can_edit=can_edit/> }).collect_view())
+                })}
+            </Loaded>
             <Show when=move || can_edit>
                 <h2>"New template"</h2>
                 <form class="inline-form" on:submit=add>
                     <label>"Name" <input type="text" required placeholder="e.g. reception" bind:value=new_name data-testid="new-template-name"/></label>
-                    <button type="submit" class="primary" data-testid="add-template">"Add template"</button>
+                    <button type="submit" class="primary" disabled=move || create.pending().get() data-testid="add-template">"Add template"</button>
                 </form>
-                {move || add_error.get().map(|e| view! { <ErrorBox error=e/> })}
+                {move || add_error().map(|e| view! { <ErrorBox error=e/> })}
             </Show>
         </section>
     }

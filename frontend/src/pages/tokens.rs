@@ -1,55 +1,53 @@
 //! Admins: API tokens for scripts and portals, created with a role, shown once, revocable.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use model::account::{NewToken, Role, TokenView};
+use model::account::{CreatedToken, NewToken, Role};
 use model::api::ApiError;
 
 use crate::api;
 use crate::components::error_box::ErrorBox;
+use crate::components::loaded::Loaded;
 use crate::components::role_select::{RoleSelect, ShownOnce};
 
 #[component]
 pub fn TokensPage() -> impl IntoView {
-    let tokens = RwSignal::new(Vec::<TokenView>::new());
-    let error = RwSignal::new(None::<ApiError>);
-    let created = RwSignal::new(None::<(String, String)>);
-    let reload = move || {
-        spawn_local(async move {
-            match api::tokens().await {
-                Ok(t) => tokens.set(t),
-                Err(e) => error.set(Some(e)),
-            }
-        })
-    };
-    reload();
-    let revoke = move |id: i64| {
-        spawn_local(async move {
-            if let Err(e) = api::revoke_token(id).await {
-                error.set(Some(e));
-            }
-            reload();
-        })
-    };
     let name = RwSignal::new(String::new());
     let role = RwSignal::new(Role::Operator);
+    let tokens = LocalResource::new(api::tokens);
+    let revoke = Action::new_local(|id: &i64| api::revoke_token(*id));
+    let add_token = Action::new_local(|new: &NewToken| api::add_token(new.clone()));
+    // What the page says after the latest action: an error, or the new token (shown once).
+    let answer = RwSignal::new(None::<Result<Option<CreatedToken>, ApiError>>);
+    Effect::new(move |_| {
+        if let Some(r) = revoke.value().get() {
+            answer.set(Some(r.map(|()| None)));
+            tokens.refetch();
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(r) = add_token.value().get() {
+            if r.is_ok() {
+                name.set(String::new());
+            }
+            answer.set(Some(r.map(Some)));
+            tokens.refetch();
+        }
+    });
+    let error = move || answer.get().and_then(Result::err);
+    let created = move || {
+        answer
+            .get()
+            .and_then(Result::ok)
+            .flatten()
+            .map(|c| (c.token.name, c.value.expose().to_string()))
+    };
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let new = NewToken {
             name: name.get_untracked(),
             role: role.get_untracked(),
         };
-        spawn_local(async move {
-            match api::add_token(new).await {
-                Ok(c) => {
-                    error.set(None);
-                    name.set(String::new());
-                    created.set(Some((c.token.name, c.value.expose().to_string())));
-                }
-                Err(e) => error.set(Some(e)),
-            }
-            reload();
-        });
+        add_token.dispatch(new);
     };
     view! {
         <section>
@@ -58,12 +56,14 @@ pub fn TokensPage() -> impl IntoView {
                 "Scripts send a token as 'Authorization: Bearer <token>', or as the password of Basic authentication on "
                 "the ARI-shaped address " <code>{api::url("/ari/asterisk/config/dynamic/res_pjsip/…")}</code> "."
             </p>
-            {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
-            {move || created.get().map(|(n, v)| view! { <ShownOnce what=format!("The token {n}.") value=v/> })}
+            {move || error().map(|e| view! { <ErrorBox error=e/> })}
+            {move || created().map(|(n, v)| view! { <ShownOnce what=format!("The token {n}.") value=v/> })}
+            <Loaded>
+            {move || Suspend::new(async move { tokens.await.map(|tokens| view! {
             <table>
                 <thead><tr><th>"Name"</th><th>"Role"</th><th>"Created"</th><th>"Last used"</th><th></th></tr></thead>
                 <tbody>
-                    {move || tokens.get().into_iter().map(|t| view! {
+                    {tokens.into_iter().map(|t| view! {
                         <tr data-testid=format!("token-{}", t.name)>
                             <td>{t.name.clone()}</td>
                             <td>{t.role.as_str()}</td>
@@ -73,17 +73,19 @@ pub fn TokensPage() -> impl IntoView {
                                 view! { <span class="muted">"revoked"</span> }.into_any()
                             } else {
                                 let id = t.id;
-                                view! { <button type="button" on:click=move |_| revoke(id) data-testid="revoke">"Revoke"</button> }.into_any()
+                                view! { <button type="button" disabled=move || revoke.pending().get() on:click=move |_| { revoke.dispatch(id); } data-testid="revoke">"Revoke"</button> }.into_any()
                             }}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>
             </table>
+            })})}
+            </Loaded>
             <h2>"New token"</h2>
             <form class="inline-form" on:submit=add>
                 <label>"Name" <input type="text" required placeholder="e.g. billing portal" bind:value=name data-testid="new-token-name"/></label>
                 <label>"Role" <RoleSelect value=Role::Operator on_pick=move |r| role.set(r)/></label>
-                <button type="submit" class="primary" data-testid="add-token">"Create token"</button>
+                <button type="submit" class="primary" disabled=move || add_token.pending().get() data-testid="add-token">"Create token"</button>
             </form>
         </section>
     }

@@ -2,12 +2,12 @@
 //! Conjure did not push (with "adopt"), and "open by id".
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use model::ObjectType;
-use model::api::{ListQuery, SortKey};
+use model::api::{ApiError, ListQuery, SortKey};
 
 use crate::api;
 use crate::components::error_box::ErrorBox;
+use crate::components::loaded::Loaded;
 use crate::components::open_object::OpenObject;
 use crate::route::Route;
 
@@ -34,9 +34,7 @@ fn TypeList(ty: ObjectType) -> impl IntoView {
     let sort = RwSignal::new(SortKey::Id);
     let descending = RwSignal::new(false);
     let page = RwSignal::new(1u32);
-    let reload = RwSignal::new(0u32);
     let listing = LocalResource::new(move || {
-        reload.track();
         let q = ListQuery {
             search: search.get(),
             sort: sort.get(),
@@ -46,16 +44,18 @@ fn TypeList(ty: ObjectType) -> impl IntoView {
         };
         async move { api::inventory(ty, &q).await }
     });
-    let adopt_error = RwSignal::new(None);
     let can_edit = crate::session::use_session().can_edit();
-    let adopt = move |id: String| {
-        spawn_local(async move {
-            match api::adopt(ty, &id).await {
-                Ok(()) => reload.update(|n| *n += 1),
-                Err(e) => adopt_error.set(Some(e)),
-            }
-        })
-    };
+    let adopt = Action::new_local(move |id: &String| {
+        let id = id.clone();
+        async move { api::adopt(ty, &id).await }
+    });
+    // An adopted endpoint moves from "not managed" into the list.
+    Effect::new(move |_| {
+        if let Some(Ok(())) = adopt.value().get() {
+            listing.refetch();
+        }
+    });
+    let adopt_error = move || adopt.value().get().and_then(Result::err);
     let sort_by = move |key: SortKey| {
         if sort.get_untracked() == key {
             descending.update(|d| *d = !*d);
@@ -73,14 +73,13 @@ fn TypeList(ty: ObjectType) -> impl IntoView {
             <h2>"Pushed through Conjure"</h2>
             <input type="search" placeholder="Search by id" aria-label="Search by id" data-testid="inventory-search"
                 prop:value=move || search.get() on:input=move |ev| { search.set(event_target_value(&ev)); page.set(1); }/>
-            {move || adopt_error.get().map(|e| view! { <ErrorBox error=e/> })}
-            {move || match listing.get() {
-                None => view! { <p class="muted">"Loading…"</p> }.into_any(),
-                Some(Err(e)) => view! { <ErrorBox error=e/> }.into_any(),
-                Some(Ok(p)) => {
+            {move || adopt_error().map(|e| view! { <ErrorBox error=e/> })}
+            <Loaded>
+                {move || Suspend::new(async move {
+                    let p = listing.await?;
                     let pages = p.total.div_ceil(PER_PAGE as u64).max(1) as u32;
                     let unmanaged = p.unmanaged.clone();
-                    view! {
+                    Ok::<_, ApiError>(view! {
                         <p class="muted" data-testid="inventory-total">{format!("{} objects", p.total)}</p>
                         <table data-testid="inventory">
                             <thead><tr>
@@ -110,17 +109,17 @@ fn TypeList(ty: ObjectType) -> impl IntoView {
                                         <li>
                                             <code>{id.clone()}</code>" "
                                             <Show when=move || can_edit>
-                                                <button type="button" on:click={let adopt_id = adopt_id.clone(); move |_| adopt(adopt_id.clone())} data-testid=format!("adopt-{id}")>"Adopt"</button>
+                                                <button type="button" disabled=move || adopt.pending().get()
+                                                    on:click={let adopt_id = adopt_id.clone(); move |_| { adopt.dispatch(adopt_id.clone()); }} data-testid=format!("adopt-{id}")>"Adopt"</button>
                                             </Show>
                                         </li>
                                     }
                                 }).collect_view()}
                             </ul>
                         </Show>
-                    }
-                    .into_any()
-                }
-            }}
+                    })
+                })}
+            </Loaded>
         </section>
     }
 }

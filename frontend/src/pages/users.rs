@@ -1,41 +1,45 @@
 //! Admins: panel users, their roles, disabling and password resets.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use model::account::{Issued, NewUser, Role, UserChange, UserView};
+use model::account::{Issued, NewUser, Role, UserChange};
 use model::api::ApiError;
 
 use crate::api;
 use crate::components::error_box::ErrorBox;
+use crate::components::loaded::Loaded;
 use crate::components::role_select::{RoleSelect, ShownOnce};
 
 #[component]
 pub fn UsersPage() -> impl IntoView {
-    let users = RwSignal::new(Vec::<UserView>::new());
-    let error = RwSignal::new(None::<ApiError>);
-    let issued = RwSignal::new(None::<(String, String)>);
-    let reload = move || {
-        spawn_local(async move {
-            match api::users().await {
-                Ok(u) => users.set(u),
-                Err(e) => error.set(Some(e)),
+    let users = LocalResource::new(api::users);
+    // Every change answers with the user and, for new users and resets, the generated password; the
+    // latest change's answer is what the page shows.
+    let change = Action::new_local(|(name, c): &(String, UserChange)| {
+        let (name, c) = (name.clone(), c.clone());
+        async move { api::change_user(&name, c).await }
+    });
+    let add_user = Action::new_local(|new: &NewUser| {
+        let new = new.clone();
+        async move { api::add_user(new).await }
+    });
+    let answer = RwSignal::new(None::<Result<Issued, ApiError>>);
+    for action in [change.value(), add_user.value()] {
+        Effect::new(move |_| {
+            if let Some(r) = action.get() {
+                users.refetch();
+                answer.set(Some(r));
             }
-        })
-    };
-    reload();
-    // Every change answers with the user and, for new users and resets, the generated password.
-    let done = move |r: Result<Issued, ApiError>| {
-        match r {
-            Ok(i) => {
-                error.set(None);
-                issued.set(i.password.map(|p| (i.user.name, p.expose().to_string())));
-            }
-            Err(e) => error.set(Some(e)),
-        }
-        reload();
+        });
+    }
+    let error = move || answer.get().and_then(Result::err);
+    let issued = move || {
+        answer
+            .get()
+            .and_then(Result::ok)
+            .and_then(|i| i.password.map(|p| (i.user.name, p.expose().to_string())))
     };
     let change = move |name: String, c: UserChange| {
-        spawn_local(async move { done(api::change_user(&name, c).await) })
+        change.dispatch((name, c));
     };
 
     let name = RwSignal::new(String::new());
@@ -50,26 +54,28 @@ pub fn UsersPage() -> impl IntoView {
                 .filter(|p| !p.is_empty())
                 .map(Into::into),
         };
-        spawn_local(async move {
-            let r = api::add_user(new).await;
-            if r.is_ok() {
-                name.set(String::new());
-                password.set(String::new());
-            }
-            done(r);
-        });
+        add_user.dispatch(new);
     };
+    // A user added: the form is ready for the next one.
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = add_user.value().get() {
+            name.set(String::new());
+            password.set(String::new());
+        }
+    });
 
     view! {
         <section>
             <h1>"Users"</h1>
             <p class="muted">"Viewers read, operators also change the configuration, admins also manage users and tokens."</p>
-            {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
-            {move || issued.get().map(|(u, p)| view! { <ShownOnce what=format!("The password for {u}.") value=p/> })}
+            {move || error().map(|e| view! { <ErrorBox error=e/> })}
+            {move || issued().map(|(u, p)| view! { <ShownOnce what=format!("The password for {u}.") value=p/> })}
+            <Loaded>
+            {move || Suspend::new(async move { users.await.map(|users| view! {
             <table>
                 <thead><tr><th>"User"</th><th>"Role"</th><th>"Last sign-in"</th><th>"State"</th><th></th></tr></thead>
                 <tbody>
-                    {move || users.get().into_iter().map(|u| {
+                    {users.into_iter().map(|u| {
                             let (n1, n2, n3) = (u.name.clone(), u.name.clone(), u.name.clone());
                             let disabled = u.disabled;
                             view! {
@@ -91,12 +97,14 @@ pub fn UsersPage() -> impl IntoView {
                         }).collect_view()}
                 </tbody>
             </table>
+            })})}
+            </Loaded>
             <h2>"Add a user"</h2>
             <form class="inline-form" on:submit=add>
                 <label>"Name" <input type="text" required bind:value=name data-testid="new-user-name"/></label>
                 <label>"Role" <RoleSelect value=Role::Operator on_pick=move |r| role.set(r) testid="new-user-role"/></label>
                 <label>"Password (empty: generate one)" <input type="password" autocomplete="new-password" bind:value=password data-testid="new-user-password"/></label>
-                <button type="submit" class="primary" data-testid="add-user">"Add user"</button>
+                <button type="submit" class="primary" disabled=move || add_user.pending().get() data-testid="add-user">"Add user"</button>
             </form>
         </section>
     }
