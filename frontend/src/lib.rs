@@ -1,5 +1,6 @@
 //! Conjure's panel. One page per file under `pages/`; the typed client to the backend is `api`.
 
+mod act;
 pub mod api;
 mod app;
 mod components;

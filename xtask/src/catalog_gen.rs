@@ -146,7 +146,7 @@ pub fn generate(root: &Path) -> anyhow::Result<String> {
             };
             writeln!(
                 out,
-                "        RawOption {{ name: {}, help_type: {}, default: {}, since: {}, unset: {unset}, range: {range}, tokens: &[{}], flags: {flags} }},",
+                "        RawOption {{ name: {}, help_type: {}, unset: {unset}, range: {range}, tokens: &[{}], flags: {flags} }},",
                 lit(name),
                 // The measurement's class where the help line has none (some global options).
                 lit(m
@@ -154,8 +154,6 @@ pub fn generate(root: &Path) -> anyhow::Result<String> {
                     .filter(|k| !k.is_empty() && *k != "None")
                     .or(o["type"].as_str())
                     .unwrap_or_default()),
-                lit(o["default"].as_str().unwrap_or_default()),
-                lit(o["since"].as_str().unwrap_or_default()),
                 tokens.join(", "),
             )?;
         }

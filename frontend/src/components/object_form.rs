@@ -144,7 +144,7 @@ pub fn ObjectForm(
         cautions.set(warnings);
         pending.set(Some(p));
     };
-    let save = Action::new_local(move |p: &Plan| {
+    let save = crate::act::action(move |p: &Plan| {
         let (fields, replace) = (p.fields.clone(), p.replace);
         let id = id.get_value();
         async move { api::put_object(ty, &id, fields, replace).await }

@@ -15,7 +15,7 @@ pub fn AccountPage() -> impl IntoView {
     let again = RwSignal::new(String::new());
     // The request and its outcome live in the action: its value is the last answer, `pending` while one
     // is on its way (a second click waits for it).
-    let change = Action::new_local(|(current, new): &(String, String)| {
+    let change = crate::act::action(|(current, new): &(String, String)| {
         let (current, new) = (current.clone(), new.clone());
         async move { api::change_password(current, new).await }
     });

@@ -5,7 +5,7 @@ use model::api::{ApiError, AuditQuery};
 use model::id::encode_segment;
 
 use crate::api;
-use crate::components::loaded::Loaded;
+use crate::components::loaded::{Loaded, shown};
 
 /// The query string of the filters (also used for the CSV link).
 fn query_string(q: &AuditQuery) -> String {
@@ -75,7 +75,7 @@ pub fn AuditPage() -> impl IntoView {
                 <a href=move || api::url(&format!("/api/audit.csv?{}", query_string(&query.get()))) download="conjure-audit.csv" data-testid="audit-csv">"Download CSV"</a>
             </div>
             <Loaded>
-                {move || Suspend::new(async move {
+                {move || Suspend::new(async move { shown(async move {
                     let list = entries.await?;
                     let full = list.len() as u32 == PAGE;
                     let last = list.last().map(|e| e.seq);
@@ -102,8 +102,8 @@ pub fn AuditPage() -> impl IntoView {
                             }).collect_view()}
                         </tbody>
                     </table>
-                    })
-                })}
+                    }.into_any())
+                }.await) })}
             </Loaded>
         </section>
     }

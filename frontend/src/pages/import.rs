@@ -44,31 +44,23 @@ pub fn ImportPage() -> impl IntoView {
     let check = RwSignal::new(None::<ImportCheck>);
     let error = RwSignal::new(None::<ApiError>);
     let progress = RwSignal::new(None::<ImportProgress>);
-    let checking = Action::new_local(|f: &web_sys::File| {
-        let f = f.clone();
-        async move { api::check_import(&f).await }
-    });
-    let starting = Action::new_local(|f: &web_sys::File| {
-        let f = f.clone();
-        async move { api::start_import(&f).await }
-    });
-    let busy = move || checking.pending().get() || starting.pending().get();
-    Effect::new(move |_| match checking.value().get() {
-        Some(Ok(c)) => {
-            error.set(None);
-            check.set(Some(c));
+    // Checking the file and starting the import; what they find goes to the report and the progress.
+    // `true`: import; `false`: only check.
+    let send = crate::act::action(move |(f, import): &(web_sys::File, bool)| {
+        let (f, import) = (f.clone(), *import);
+        async move {
+            let sent = if import {
+                api::start_import(&f).await.map(|s| {
+                    progress.set(Some(s.progress.clone()));
+                    follow(s.progress.id, progress);
+                })
+            } else {
+                api::check_import(&f).await.map(|c| check.set(Some(c)))
+            };
+            error.set(sent.err());
         }
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
     });
-    Effect::new(move |_| match starting.value().get() {
-        Some(Ok(s)) => {
-            progress.set(Some(s.progress.clone()));
-            follow(s.progress.id, progress);
-        }
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
-    });
+    let busy = move || send.pending().get();
     let pick = move |ev: leptos::ev::Event| {
         let input: web_sys::HtmlInputElement = event_target(&ev);
         let f = input.files().and_then(|l| l.get(0));
@@ -80,12 +72,12 @@ pub fn ImportPage() -> impl IntoView {
     };
     let dry_run = move |_| {
         if let Some(f) = file.get_value() {
-            checking.dispatch(f);
+            send.dispatch((f, false));
         }
     };
     let apply = move |_| {
         if let Some(f) = file.get_value() {
-            starting.dispatch(f);
+            send.dispatch((f, true));
         }
     };
     let cancel = move |_| {

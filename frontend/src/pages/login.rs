@@ -11,13 +11,13 @@ pub fn Login() -> impl IntoView {
     let session = use_session();
     let user = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
-    let sign_in = Action::new_local(|(user, password): &(String, String)| {
-        api::login(user.clone(), password.clone())
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(me)) = sign_in.value().get() {
+    let sign_in = crate::act::action(move |(user, given): &(String, String)| {
+        let answer = api::login(user.clone(), given.clone());
+        async move {
+            let me = answer.await?;
             password.set(String::new());
             session.0.set(Some(me));
+            Ok::<_, model::api::ApiError>(())
         }
     });
     let error = move || sign_in.value().get().and_then(Result::err);

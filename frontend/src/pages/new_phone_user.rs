@@ -15,7 +15,7 @@ pub fn NewPhoneUserPage() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let template = RwSignal::new(String::new());
     let voicemail = RwSignal::new(false);
-    let create = Action::new_local(|new: &NewPhoneUser| {
+    let create = crate::act::action(|new: &NewPhoneUser| {
         let new = new.clone();
         async move { api::create_phone_user(&new).await }
     });

@@ -7,6 +7,7 @@ use model::{ObjectId, ObjectType};
 
 use crate::api;
 use crate::components::error_box::ErrorBox;
+use crate::components::loaded::{Loaded, shown};
 use crate::components::object_form::ObjectForm;
 use crate::route::Route;
 
@@ -74,17 +75,17 @@ pub fn ObjectPage() -> impl IntoView {
         object.set(Some(Ok(Found::Present(v))));
     });
 
-    let delete = Action::new_local(move |(ty, id): &(ObjectType, String)| {
+    let delete = crate::act::action(move |(ty, id): &(ObjectType, String)| {
         let (ty, id) = (*ty, id.clone());
-        async move { api::delete_object(ty, &id).await.map(|()| (ty, id)) }
-    });
-    Effect::new(move |_| match delete.value().get() {
-        Some(Ok((ty, id))) => {
-            notice.set(Some(format!("Deleted {ty} '{id}' from Asterisk.")));
-            object.set(Some(Ok(Found::Missing)));
+        async move {
+            match api::delete_object(ty, &id).await {
+                Ok(()) => {
+                    notice.set(Some(format!("Deleted {ty} '{id}' from Asterisk.")));
+                    object.set(Some(Ok(Found::Missing)));
+                }
+                Err(e) => failure.set(Some(e)),
+            }
         }
-        Some(Err(e)) => failure.set(Some(e)),
-        None => {}
     });
     let confirm_delete = move |_| {
         let Ok(target) = checked() else { return };
@@ -158,13 +159,12 @@ pub fn ObjectPage() -> impl IntoView {
             {move || notice.get().map(|n| view! { <p class="toast" role="status" data-testid="notice">{n}</p> })}
             {move || warnings.get().into_iter().map(|w| view! { <p class="field-warning" data-testid="save-warning">{w}</p> }).collect_view()}
             {move || failure.get().map(|e| view! { <ErrorBox error=e/> })}
-            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                <ErrorBoundary fallback=|errors| view! {
-                    {move || errors.get().into_iter().map(|(_, e)| view! { <ErrorBox error=crate::components::loaded::as_api_error(&e)/> }).collect_view()}
-                }>
-                    {move || Suspend::new(async move { object.await.map(body) })}
-                </ErrorBoundary>
-            </Suspense>
+            // Made again for each object, so another object's page starts at "Loading…" instead of
+            // showing the previous object while the next one loads.
+            {move || {
+                target.track();
+                view! { <Loaded>{move || Suspend::new(async move { shown(object.await.map(body)) })}</Loaded> }
+            }}
         </section>
     }
 }

@@ -7,7 +7,7 @@ use model::provision::{PhoneSetup, PhoneUserChange, PhoneUserPage};
 
 use crate::api;
 use crate::components::error_box::ErrorBox;
-use crate::components::loaded::Loaded;
+use crate::components::loaded::{Loaded, shown};
 use crate::components::phone_setup::SetupCard;
 use crate::session::use_session;
 
@@ -15,13 +15,8 @@ use crate::session::use_session;
 pub fn PhoneUsersPage() -> impl IntoView {
     let can_edit = use_session().can_edit();
     let search = RwSignal::new(String::new());
-    let list = LocalResource::new(move || {
-        let s = search.get();
-        async move { api::phone_users(&s).await }
-    });
-    let templates = LocalResource::new(api::templates);
     // A change answers with the user's setup (with the new password after a reset); a delete with none.
-    let act = Action::new_local(|(ext, c): &(String, Option<PhoneUserChange>)| {
+    let act = crate::act::action(|(ext, c): &(String, Option<PhoneUserChange>)| {
         let (ext, c) = (ext.clone(), c.clone());
         async move {
             match c {
@@ -30,13 +25,15 @@ pub fn PhoneUsersPage() -> impl IntoView {
             }
         }
     });
-    Effect::new(move |_| {
-        if act.value().with(Option::is_some) {
-            list.refetch();
-        }
+    // Loaded again after each change.
+    let list = LocalResource::new(move || {
+        act.version().track();
+        let s = search.get();
+        async move { api::phone_users(&s).await }
     });
+    let templates = LocalResource::new(api::templates);
     let error = move || act.value().get().and_then(Result::err);
-    let shown = move || {
+    let setup = move || {
         act.value()
             .get()
             .and_then(Result::ok)
@@ -83,9 +80,9 @@ pub fn PhoneUsersPage() -> impl IntoView {
             <input type="search" placeholder="Search by extension or name" aria-label="Search" data-testid="phone-user-search"
                 prop:value=move || search.get() on:input=move |ev| search.set(event_target_value(&ev))/>
             {move || error().map(|e| view! { <ErrorBox error=e/> })}
-            {move || shown().map(|s| view! { <SetupCard setup=s/> })}
+            {move || setup().map(|s| view! { <SetupCard setup=s/> })}
             <Loaded>
-                {move || Suspend::new(async move {
+                {move || Suspend::new(async move { shown(async move {
                     let PhoneUserPage { total, items } = list.await?;
                     // Without the templates the list still shows; the drop-down offers the user's own.
                     let names: Vec<String> = templates.await.map(|ts| ts.into_iter().map(|t| t.name).collect()).unwrap_or_default();
@@ -120,8 +117,8 @@ pub fn PhoneUsersPage() -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
-                    })
-                })}
+                    }.into_any())
+                }.await) })}
             </Loaded>
         </section>
     }

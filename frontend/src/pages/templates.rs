@@ -8,29 +8,32 @@ use model::provision::{Template, TemplateFields};
 
 use crate::api;
 use crate::components::error_box::ErrorBox;
-use crate::components::loaded::Loaded;
+use crate::components::loaded::{Loaded, shown};
 use crate::session::use_session;
 
+/// Saves a template; answers with its name and what the backend said.
+type Store = Action<Template, (String, Result<Template, ApiError>)>;
+
 #[component]
-fn TemplateEditor(t: Template, can_edit: bool) -> impl IntoView {
+fn TemplateEditor(t: Template, can_edit: bool, store: Store) -> impl IntoView {
     let auth = RwSignal::new(to_text(&t.fields.auth));
     let aor = RwSignal::new(to_text(&t.fields.aor));
     let endpoint = RwSignal::new(to_text(&t.fields.endpoint));
     let description = RwSignal::new(t.description.clone());
     // A box that does not read as options is refused here; what the backend says comes from the action.
     let unreadable = RwSignal::new(None::<ApiError>);
-    let store = Action::new_local(|t: &Template| {
-        let t = t.clone();
-        async move { api::save_template(&t).await }
-    });
-    let error = move || {
-        unreadable
-            .get()
-            .or_else(|| store.value().get().and_then(Result::err))
-    };
-    let saved =
-        move || unreadable.with(Option::is_none) && matches!(store.value().get(), Some(Ok(_)));
     let name = t.name.clone();
+    // The page's one save action: its answer is this editor's when it is about this template.
+    let mine = StoredValue::new(name.clone());
+    let answer = move || {
+        store
+            .value()
+            .get()
+            .filter(|(n, _)| mine.with_value(|m| m == n))
+            .map(|(_, r)| r)
+    };
+    let error = move || unreadable.get().or_else(|| answer().and_then(Result::err));
+    let saved = move || unreadable.with(Option::is_none) && matches!(answer(), Some(Ok(_)));
     let save = move |_| {
         // Each box read with the same rules the backend keeps; a line that is not an option is named.
         let read = |what: &str, s: RwSignal<String>| {
@@ -83,19 +86,30 @@ fn TemplateEditor(t: Template, can_edit: bool) -> impl IntoView {
 #[component]
 pub fn TemplatesPage() -> impl IntoView {
     let can_edit = use_session().is_admin();
-    let templates = LocalResource::new(api::templates);
     let new_name = RwSignal::new(String::new());
-    let create = Action::new_local(|t: &Template| {
+    // Saving an edited template and adding a new one; the answer names the template it is about.
+    let create: Store = crate::act::action(move |t: &Template| {
         let t = t.clone();
-        async move { api::save_template(&t).await }
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = create.value().get() {
-            new_name.set(String::new());
-            templates.refetch();
+        async move {
+            let r = api::save_template(&t).await;
+            if r.is_ok() && t.name == new_name.get_untracked() {
+                new_name.set(String::new());
+            }
+            (t.name, r)
         }
     });
-    let add_error = move || create.value().get().and_then(Result::err);
+    // Loaded again after a template is added.
+    let templates = LocalResource::new(move || {
+        create.version().track();
+        api::templates()
+    });
+    let add_error = move || {
+        create
+            .value()
+            .get()
+            .filter(|(n, _)| *n == new_name.get())
+            .and_then(|(_, r)| r.err())
+    };
     // A new template starts as a copy of the default one, to edit below.
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -116,9 +130,9 @@ pub fn TemplatesPage() -> impl IntoView {
             <h1>"Phone templates"</h1>
             <p class="muted">"One option = value per line. The user's own options (username, password, auth, aors, callerid, mailboxes) are set by Conjure."</p>
             <Loaded>
-                {move || Suspend::new(async move {
-                    templates.await.map(|list| list.into_iter().map(|t| view! { <TemplateEditor t=t can_edit=can_edit/> }).collect_view())
-                })}
+                {move || Suspend::new(async move { shown(async move {
+                    templates.await.map(|list| list.into_iter().map(|t| view! { <TemplateEditor t=t can_edit=can_edit store=create/> }).collect_view().into_any())
+                }.await) })}
             </Loaded>
             <Show when=move || can_edit>
                 <h2>"New template"</h2>

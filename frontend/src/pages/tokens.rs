@@ -1,41 +1,48 @@
 //! Admins: API tokens for scripts and portals, created with a role, shown once, revocable.
 
 use leptos::prelude::*;
-use model::account::{CreatedToken, NewToken, Role};
-use model::api::ApiError;
+use model::account::{NewToken, Role};
 
 use crate::api;
 use crate::components::error_box::ErrorBox;
-use crate::components::loaded::Loaded;
+use crate::components::loaded::{Loaded, shown};
 use crate::components::role_select::{RoleSelect, ShownOnce};
+
+#[derive(Clone)]
+enum Act {
+    Create(NewToken),
+    Revoke(i64),
+}
 
 #[component]
 pub fn TokensPage() -> impl IntoView {
     let name = RwSignal::new(String::new());
     let role = RwSignal::new(Role::Operator);
-    let tokens = LocalResource::new(api::tokens);
-    let revoke = Action::new_local(|id: &i64| api::revoke_token(*id));
-    let add_token = Action::new_local(|new: &NewToken| api::add_token(new.clone()));
-    // What the page says after the latest action: an error, or the new token (shown once).
-    let answer = RwSignal::new(None::<Result<Option<CreatedToken>, ApiError>>);
-    Effect::new(move |_| {
-        if let Some(r) = revoke.value().get() {
-            answer.set(Some(r.map(|()| None)));
-            tokens.refetch();
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(r) = add_token.value().get() {
-            if r.is_ok() {
-                name.set(String::new());
+    // Creating and revoking are one action; the page shows its latest answer: an error, or the new
+    // token (shown once).
+    let act = crate::act::action(move |what: &Act| {
+        let what = what.clone();
+        async move {
+            match what {
+                Act::Create(new) => {
+                    let r = api::add_token(new).await;
+                    if r.is_ok() {
+                        name.set(String::new());
+                    }
+                    r.map(Some)
+                }
+                Act::Revoke(id) => api::revoke_token(id).await.map(|()| None),
             }
-            answer.set(Some(r.map(Some)));
-            tokens.refetch();
         }
     });
-    let error = move || answer.get().and_then(Result::err);
+    // The list is loaded again after each change.
+    let tokens = LocalResource::new(move || {
+        act.version().track();
+        api::tokens()
+    });
+    let error = move || act.value().get().and_then(Result::err);
     let created = move || {
-        answer
+        act.value()
             .get()
             .and_then(Result::ok)
             .flatten()
@@ -47,7 +54,7 @@ pub fn TokensPage() -> impl IntoView {
             name: name.get_untracked(),
             role: role.get_untracked(),
         };
-        add_token.dispatch(new);
+        act.dispatch(Act::Create(new));
     };
     view! {
         <section>
@@ -59,7 +66,7 @@ pub fn TokensPage() -> impl IntoView {
             {move || error().map(|e| view! { <ErrorBox error=e/> })}
             {move || created().map(|(n, v)| view! { <ShownOnce what=format!("The token {n}.") value=v/> })}
             <Loaded>
-            {move || Suspend::new(async move { tokens.await.map(|tokens| view! {
+            {move || Suspend::new(async move { shown(tokens.await.map(|tokens| view! {
             <table>
                 <thead><tr><th>"Name"</th><th>"Role"</th><th>"Created"</th><th>"Last used"</th><th></th></tr></thead>
                 <tbody>
@@ -73,19 +80,19 @@ pub fn TokensPage() -> impl IntoView {
                                 view! { <span class="muted">"revoked"</span> }.into_any()
                             } else {
                                 let id = t.id;
-                                view! { <button type="button" disabled=move || revoke.pending().get() on:click=move |_| { revoke.dispatch(id); } data-testid="revoke">"Revoke"</button> }.into_any()
+                                view! { <button type="button" disabled=move || act.pending().get() on:click=move |_| { act.dispatch(Act::Revoke(id)); } data-testid="revoke">"Revoke"</button> }.into_any()
                             }}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>
             </table>
-            })})}
+            }.into_any())) })}
             </Loaded>
             <h2>"New token"</h2>
             <form class="inline-form" on:submit=add>
                 <label>"Name" <input type="text" required placeholder="e.g. billing portal" bind:value=name data-testid="new-token-name"/></label>
                 <label>"Role" <RoleSelect value=Role::Operator on_pick=move |r| role.set(r)/></label>
-                <button type="submit" class="primary" disabled=move || add_token.pending().get() data-testid="add-token">"Create token"</button>
+                <button type="submit" class="primary" disabled=move || act.pending().get() data-testid="add-token">"Create token"</button>
             </form>
         </section>
     }

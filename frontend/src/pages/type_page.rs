@@ -3,11 +3,11 @@
 
 use leptos::prelude::*;
 use model::ObjectType;
-use model::api::{ApiError, ListQuery, SortKey};
+use model::api::{ListQuery, SortKey};
 
 use crate::api;
 use crate::components::error_box::ErrorBox;
-use crate::components::loaded::Loaded;
+use crate::components::loaded::{Loaded, shown};
 use crate::components::open_object::OpenObject;
 use crate::route::Route;
 
@@ -34,7 +34,14 @@ fn TypeList(ty: ObjectType) -> impl IntoView {
     let sort = RwSignal::new(SortKey::Id);
     let descending = RwSignal::new(false);
     let page = RwSignal::new(1u32);
+    let adopt = crate::act::action(move |id: &String| {
+        let id = id.clone();
+        async move { api::adopt(ty, &id).await }
+    });
+    let can_edit = crate::session::use_session().can_edit();
+    // Loaded again after an adoption: the endpoint moves from "not managed" into the list.
     let listing = LocalResource::new(move || {
+        adopt.version().track();
         let q = ListQuery {
             search: search.get(),
             sort: sort.get(),
@@ -43,17 +50,6 @@ fn TypeList(ty: ObjectType) -> impl IntoView {
             per_page: PER_PAGE,
         };
         async move { api::inventory(ty, &q).await }
-    });
-    let can_edit = crate::session::use_session().can_edit();
-    let adopt = Action::new_local(move |id: &String| {
-        let id = id.clone();
-        async move { api::adopt(ty, &id).await }
-    });
-    // An adopted endpoint moves from "not managed" into the list.
-    Effect::new(move |_| {
-        if let Some(Ok(())) = adopt.value().get() {
-            listing.refetch();
-        }
     });
     let adopt_error = move || adopt.value().get().and_then(Result::err);
     let sort_by = move |key: SortKey| {
@@ -65,21 +61,11 @@ fn TypeList(ty: ObjectType) -> impl IntoView {
         }
         page.set(1);
     };
-    view! {
-        <section>
-            <h1>{ty.label()}</h1>
-            {ty.write_refusal().map(|why| view! { <p class="notice">{why}</p> })}
-            <OpenObject fixed_type=ty/>
-            <h2>"Pushed through Conjure"</h2>
-            <input type="search" placeholder="Search by id" aria-label="Search by id" data-testid="inventory-search"
-                prop:value=move || search.get() on:input=move |ev| { search.set(event_target_value(&ev)); page.set(1); }/>
-            {move || adopt_error().map(|e| view! { <ErrorBox error=e/> })}
-            <Loaded>
-                {move || Suspend::new(async move {
-                    let p = listing.await?;
-                    let pages = p.total.div_ceil(PER_PAGE as u64).max(1) as u32;
-                    let unmanaged = p.unmanaged.clone();
-                    Ok::<_, ApiError>(view! {
+    // The page of the list, once loaded: a plain function, so the loading itself stays a small future.
+    let show = move |p: model::api::InventoryPage| {
+        let pages = p.total.div_ceil(PER_PAGE as u64).max(1) as u32;
+        let unmanaged = p.unmanaged.clone();
+        view! {
                         <p class="muted" data-testid="inventory-total">{format!("{} objects", p.total)}</p>
                         <table data-testid="inventory">
                             <thead><tr>
@@ -117,8 +103,19 @@ fn TypeList(ty: ObjectType) -> impl IntoView {
                                 }).collect_view()}
                             </ul>
                         </Show>
-                    })
-                })}
+                    }.into_any()
+    };
+    view! {
+        <section>
+            <h1>{ty.label()}</h1>
+            {ty.write_refusal().map(|why| view! { <p class="notice">{why}</p> })}
+            <OpenObject fixed_type=ty/>
+            <h2>"Pushed through Conjure"</h2>
+            <input type="search" placeholder="Search by id" aria-label="Search by id" data-testid="inventory-search"
+                prop:value=move || search.get() on:input=move |ev| { search.set(event_target_value(&ev)); page.set(1); }/>
+            {move || adopt_error().map(|e| view! { <ErrorBox error=e/> })}
+            <Loaded>
+                {move || Suspend::new(async move { shown(listing.await.map(show)) })}
             </Loaded>
         </section>
     }

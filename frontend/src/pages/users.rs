@@ -1,50 +1,58 @@
 //! Admins: panel users, their roles, disabling and password resets.
 
 use leptos::prelude::*;
-use model::account::{Issued, NewUser, Role, UserChange};
-use model::api::ApiError;
+use model::account::{NewUser, Role, UserChange};
 
 use crate::api;
 use crate::components::error_box::ErrorBox;
-use crate::components::loaded::Loaded;
+use crate::components::loaded::{Loaded, shown};
 use crate::components::role_select::{RoleSelect, ShownOnce};
+
+#[derive(Clone)]
+enum Act {
+    Add(NewUser),
+    Change(String, UserChange),
+}
 
 #[component]
 pub fn UsersPage() -> impl IntoView {
-    let users = LocalResource::new(api::users);
-    // Every change answers with the user and, for new users and resets, the generated password; the
-    // latest change's answer is what the page shows.
-    let change = Action::new_local(|(name, c): &(String, UserChange)| {
-        let (name, c) = (name.clone(), c.clone());
-        async move { api::change_user(&name, c).await }
-    });
-    let add_user = Action::new_local(|new: &NewUser| {
-        let new = new.clone();
-        async move { api::add_user(new).await }
-    });
-    let answer = RwSignal::new(None::<Result<Issued, ApiError>>);
-    for action in [change.value(), add_user.value()] {
-        Effect::new(move |_| {
-            if let Some(r) = action.get() {
-                users.refetch();
-                answer.set(Some(r));
+    let name = RwSignal::new(String::new());
+    let role = RwSignal::new(Role::Operator);
+    let password = RwSignal::new(String::new());
+    // Adding a user and changing one are one action: every change answers with the user and, for new
+    // users and resets, the generated password, and the latest answer is what the page shows.
+    let act = crate::act::action(move |what: &Act| {
+        let what = what.clone();
+        async move {
+            match what {
+                Act::Add(new) => {
+                    let r = api::add_user(new).await;
+                    // Added: the form is ready for the next one (kept as typed after an error).
+                    if r.is_ok() {
+                        name.set(String::new());
+                        password.set(String::new());
+                    }
+                    r
+                }
+                Act::Change(user, c) => api::change_user(&user, c).await,
             }
-        });
-    }
-    let error = move || answer.get().and_then(Result::err);
+        }
+    });
+    // The list is loaded again after each change.
+    let users = LocalResource::new(move || {
+        act.version().track();
+        api::users()
+    });
+    let error = move || act.value().get().and_then(Result::err);
     let issued = move || {
-        answer
+        act.value()
             .get()
             .and_then(Result::ok)
             .and_then(|i| i.password.map(|p| (i.user.name, p.expose().to_string())))
     };
     let change = move |name: String, c: UserChange| {
-        change.dispatch((name, c));
+        act.dispatch(Act::Change(name, c));
     };
-
-    let name = RwSignal::new(String::new());
-    let role = RwSignal::new(Role::Operator);
-    let password = RwSignal::new(String::new());
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let new = NewUser {
@@ -54,15 +62,8 @@ pub fn UsersPage() -> impl IntoView {
                 .filter(|p| !p.is_empty())
                 .map(Into::into),
         };
-        add_user.dispatch(new);
+        act.dispatch(Act::Add(new));
     };
-    // A user added: the form is ready for the next one.
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = add_user.value().get() {
-            name.set(String::new());
-            password.set(String::new());
-        }
-    });
 
     view! {
         <section>
@@ -71,7 +72,7 @@ pub fn UsersPage() -> impl IntoView {
             {move || error().map(|e| view! { <ErrorBox error=e/> })}
             {move || issued().map(|(u, p)| view! { <ShownOnce what=format!("The password for {u}.") value=p/> })}
             <Loaded>
-            {move || Suspend::new(async move { users.await.map(|users| view! {
+            {move || Suspend::new(async move { shown(users.await.map(|users| view! {
             <table>
                 <thead><tr><th>"User"</th><th>"Role"</th><th>"Last sign-in"</th><th>"State"</th><th></th></tr></thead>
                 <tbody>
@@ -97,14 +98,14 @@ pub fn UsersPage() -> impl IntoView {
                         }).collect_view()}
                 </tbody>
             </table>
-            })})}
+            }.into_any())) })}
             </Loaded>
             <h2>"Add a user"</h2>
             <form class="inline-form" on:submit=add>
                 <label>"Name" <input type="text" required bind:value=name data-testid="new-user-name"/></label>
                 <label>"Role" <RoleSelect value=Role::Operator on_pick=move |r| role.set(r) testid="new-user-role"/></label>
                 <label>"Password (empty: generate one)" <input type="password" autocomplete="new-password" bind:value=password data-testid="new-user-password"/></label>
-                <button type="submit" class="primary" disabled=move || add_user.pending().get() data-testid="add-user">"Add user"</button>
+                <button type="submit" class="primary" disabled=move || act.pending().get() data-testid="add-user">"Add user"</button>
             </form>
         </section>
     }

@@ -1,5 +1,5 @@
-//! The option catalog: every option of every writable type, what kind of value it takes, its default, the
-//! Asterisk version that introduced it, and where a form shows it.
+//! The option catalog: every option of every writable type, what kind of value it takes, what Asterisk
+//! shows when it is unset, and where a form shows it.
 //!
 //! The facts (`generated.rs`) come from a real Asterisk 22.10.1 through `cargo xtask catalog`; the decisions
 //! (which options name other objects, which take IP lists, groups, help) are made here, in code.
@@ -10,15 +10,14 @@ mod help;
 
 use crate::ObjectType;
 
-/// One option as measured. Generated; read it through [`OptionSpec`].
+/// One option as measured. Generated; read it through [`OptionSpec`]. Only what the forms and the checks
+/// use is kept (the documented default and the version an option appeared in are not: every byte here is
+/// in the panel's first download).
 #[derive(Debug)]
 pub struct RawOption {
     pub name: &'static str,
     /// The value class in `config show help` (`Boolean`, `Unsigned Integer`, `Custom`, …).
     pub help_type: &'static str,
-    pub default: &'static str,
-    /// Asterisk versions that introduced the option.
-    pub since: &'static str,
     /// What GET shows for a fresh object (measured with the type's minimal fields set).
     pub unset: Option<&'static str>,
     /// Inclusive bounds of numeric options, found by binary search on the real Asterisk.
