@@ -46,6 +46,7 @@ async fn the_binary_keeps_its_data_private() {
             "conjure.sqlite3",
             "conjure.sqlite3-wal",
             "conjure.sqlite3-shm",
+            "conjure.journal",
         ] {
             assert_eq!(mode(&dir.join(file)), 0o600, "{file} in {}", dir.display());
         }

@@ -70,6 +70,9 @@ const MIGRATIONS: &[&str] = &[
         created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
         created_by TEXT NOT NULL
     );",
+    // 5: how far the journal (store/journal.rs) has been applied: its last applied entry.
+    "CREATE TABLE journal_state (applied INTEGER NOT NULL);
+    INSERT INTO journal_state VALUES (0);",
 ];
 
 pub fn run(conn: &mut Connection) -> rusqlite::Result<()> {

@@ -6,17 +6,28 @@
 //! commits since the last checkpoint; `FULL` would close that gap at one fsync per commit, which measured
 //! 2,000 saves/s at best on these machines. Writes go through one writer thread that commits whatever has
 //! queued up in a single transaction (group commit).
+//!
+//! A save's record (the object and its audit entry) does not wait for SQLite at all: it is appended to
+//! the journal (`journal.rs`, one `write`, the same guarantee as the WAL) and the writer applies it
+//! afterwards. Reads wait until the writer has applied what was journaled before them, and the object's
+//! "before" for the next save's audit comes from the entries not yet applied, so nobody sees the lag.
 //! Secrets are not stored: the inventory keeps which are set, and Asterisk keeps their values.
 
 mod accounts;
+mod journal;
 mod migrations;
 pub mod private;
 mod provision;
+#[cfg(test)]
+mod replay_tests;
 
 pub use accounts::{TokenRow, UserRow};
 
+use std::borrow::Cow;
+use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use model::api::{AuditEntry, AuditQuery, InventoryItem, InventoryPage, ListQuery, SortKey};
 use model::{Field, ObjectType};
@@ -31,26 +42,58 @@ pub struct Store {
     /// An in-memory database cannot be opened twice, so there it is the main connection.
     reader: Arc<Mutex<Connection>>,
     writes: std::sync::mpsc::Sender<Job>,
+    /// The journal, for a store on disk (`None` in memory: tests that need no restart).
+    behind: Option<Arc<Behind>>,
 }
 
-/// Statements that must happen together, waiting for the writer thread.
+/// What the journal needs beside the file.
+struct Behind {
+    journal: Mutex<journal::Journal>,
+    /// The last `seq` appended, and the last the writer applied (with a channel to wait on).
+    appended: AtomicU64,
+    applied: tokio::sync::watch::Sender<u64>,
+    /// Inventory rows journaled but not yet applied: `(type, id)` → (its `seq`, its fields as JSON, or
+    /// `None` when forgotten). The next save of the same object reads its "before" from here.
+    pending: Mutex<Pending>,
+}
+
+type Pending = HashMap<(String, String), (u64, Option<String>)>;
+
+/// Statements that must happen together. A journaled job (`seq` > 0) is answered before it is applied;
+/// the others wait for the writer thread (`done`).
 struct Job {
-    statements: Vec<(&'static str, Vec<rusqlite::types::Value>)>,
-    done: tokio::sync::oneshot::Sender<Result<(), StoreError>>,
+    statements: Statements,
+    seq: u64,
+    done: Option<tokio::sync::oneshot::Sender<Result<(), StoreError>>>,
 }
 
+// Times are given (milliseconds since the epoch, taken when the change was made), so an entry applied
+// from the journal after a restart keeps the time it happened.
 const AUDIT: &str =
-    "INSERT INTO audit (actor, address, action, type, object_id, changes, server, status, message)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+    "INSERT INTO audit (actor, address, action, type, object_id, changes, server, status, message, at)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, strftime('%Y-%m-%dT%H:%M:%fZ', ?10 / 1000.0, 'unixepoch'))";
 
 const RECORD: &str = "INSERT INTO objects (type, id, fields, secrets_set, updated_at, updated_by)
-     VALUES (?1, ?2, ?3, ?4, strftime('%Y-%m-%dT%H:%M:%fZ','now'), ?5)
+     VALUES (?1, ?2, ?3, ?4, strftime('%Y-%m-%dT%H:%M:%fZ', ?6 / 1000.0, 'unixepoch'), ?5)
      ON CONFLICT (type, id) DO UPDATE SET fields = excluded.fields, secrets_set = excluded.secrets_set,
        updated_at = excluded.updated_at, updated_by = excluded.updated_by, version = version + 1";
 const FORGET: &str = "DELETE FROM objects WHERE type = ?1 AND id = ?2";
 
+const APPLIED: &str = "UPDATE journal_state SET applied = ?1";
+
+/// Milliseconds since the epoch, for the times of a change.
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
 /// Takes every queued write, runs them in one transaction, commits once, then answers each.
-fn writer(conn: Arc<Mutex<Connection>>, jobs: std::sync::mpsc::Receiver<Job>) {
+fn writer(
+    conn: Arc<Mutex<Connection>>,
+    jobs: std::sync::mpsc::Receiver<Job>,
+    behind: Option<Arc<Behind>>,
+) {
     while let Ok(first) = jobs.recv() {
         let mut batch = vec![first];
         while batch.len() < 512 {
@@ -71,17 +114,53 @@ fn writer(conn: Arc<Mutex<Connection>>, jobs: std::sync::mpsc::Receiver<Job>) {
                 .collect::<Vec<_>>(),
         };
         drop(c);
+        let applied = batch.iter().map(|j| j.seq).max().unwrap_or(0);
+        let mut lost = false;
         for (job, r) in batch.into_iter().zip(results) {
-            let _ = job.done.send(r.map_err(StoreError::Sql));
+            match job.done {
+                Some(done) => {
+                    let _ = done.send(r.map_err(StoreError::Sql));
+                }
+                None => {
+                    if let Err(e) = r {
+                        // Answered already: it stays in the journal, to be applied at the next start.
+                        tracing::error!(seq = job.seq, %e, "a journaled change could not be applied to the database");
+                        lost = true;
+                    }
+                }
+            }
+        }
+        if let (Some(b), true) = (&behind, applied > 0) {
+            b.pending
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .retain(|_, (seq, _)| *seq > applied);
+            let mut j = b.journal.lock().unwrap_or_else(PoisonError::into_inner);
+            if lost {
+                j.keep();
+            }
+            j.truncate_if_applied(applied);
+            drop(j);
+            b.applied.send_replace(applied);
         }
     }
 }
 
-type Statements = Vec<(&'static str, Vec<rusqlite::types::Value>)>;
+type Statements = Vec<(Cow<'static, str>, Vec<rusqlite::types::Value>)>;
 
-/// Runs the statements of `jobs` in one transaction; commits only if all succeed.
+/// Runs the statements of `jobs` in one transaction; commits only if all succeed. Journaled jobs also
+/// record, in the same transaction, that they are applied.
 fn run_jobs(c: &mut Connection, jobs: &[Job]) -> rusqlite::Result<()> {
-    run_statements(c, jobs.iter().map(|j| &j.statements))
+    let seq = jobs.iter().map(|j| j.seq).max().unwrap_or(0);
+    let mark: Statements = if seq > 0 {
+        vec![(
+            APPLIED.into(),
+            vec![rusqlite::types::Value::Integer(seq as i64)],
+        )]
+    } else {
+        Vec::new()
+    };
+    run_statements(c, jobs.iter().map(|j| &j.statements).chain([&mark]))
 }
 
 fn run_statements<'a>(
@@ -114,7 +193,10 @@ impl Store {
         private::dir(dir)
             .and_then(|()| private::file(&path))
             .map_err(|e| StoreError::Files(dir.display().to_string(), e))?;
-        let store = Self::init(Connection::open(&path)?)?;
+        let mut conn = Connection::open(&path)?;
+        prepare(&mut conn)?;
+        let behind = Self::replay(&mut conn, &dir.join("conjure.journal"))?;
+        let store = Self::start(conn, Some(behind));
         // Checkpoints (copying the WAL into the database, with an fsync) run on their own thread, so a
         // save never waits for one; the writer's own automatic checkpoints are off.
         store
@@ -150,27 +232,95 @@ impl Store {
 
     /// A private in-memory database, for tests.
     pub fn in_memory() -> Result<Self, StoreError> {
-        Self::init(Connection::open_in_memory()?)
+        let mut conn = Connection::open_in_memory()?;
+        prepare(&mut conn)?;
+        Ok(Self::start(conn, None))
     }
 
-    fn init(mut conn: Connection) -> Result<Self, StoreError> {
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        migrations::run(&mut conn)?;
+    /// Applies what a killed Conjure journaled but had not applied yet, then opens the journal for more.
+    fn replay(conn: &mut Connection, path: &Path) -> Result<Arc<Behind>, StoreError> {
+        let files = |e| StoreError::Files(path.display().to_string(), e);
+        let applied: i64 = conn.query_row("SELECT applied FROM journal_state", [], |r| r.get(0))?;
+        let (journal, entries) = journal::Journal::open(path, applied as u64).map_err(files)?;
+        if let Some((last, _)) = entries.last() {
+            let count = entries.len();
+            let mut all: Vec<&Statements> = entries.iter().map(|(_, s)| s).collect();
+            let mark: Statements = vec![(
+                APPLIED.into(),
+                vec![rusqlite::types::Value::Integer(*last as i64)],
+            )];
+            all.push(&mark);
+            run_statements(conn, all.into_iter())?;
+            tracing::info!(count, "applied the changes a stopped Conjure had journaled");
+        }
+        let last = journal.last();
+        Ok(Arc::new(Behind {
+            journal: Mutex::new(journal),
+            appended: AtomicU64::new(last),
+            applied: tokio::sync::watch::Sender::new(last),
+            pending: Mutex::new(HashMap::new()),
+        }))
+    }
+
+    fn start(conn: Connection, behind: Option<Arc<Behind>>) -> Self {
         let conn = Arc::new(Mutex::new(conn));
         let reader = conn.clone();
         let (writes, jobs) = std::sync::mpsc::channel();
         let for_writer = conn.clone();
+        let for_thread = behind.clone();
         std::thread::Builder::new()
             .name("conjure-db-writer".into())
-            .spawn(move || writer(for_writer, jobs))
+            .spawn(move || writer(for_writer, jobs, for_thread))
             .expect("cannot start the database writer thread");
-        Ok(Store {
+        Store {
             conn,
             reader,
             writes,
-        })
+            behind,
+        }
+    }
+
+    /// Waits until the writer has applied every change journaled before this call (at once when it has).
+    async fn settled(&self) {
+        let Some(b) = &self.behind else { return };
+        let target = b.appended.load(Ordering::Acquire);
+        if *b.applied.borrow() >= target {
+            return;
+        }
+        let mut rx = b.applied.subscribe();
+        let _ = rx.wait_for(|applied| *applied >= target).await;
+    }
+
+    /// Journals statements and queues them for the writer, without waiting for SQLite; `row` is the
+    /// inventory row they set (for [`Store::fields`] until they are applied). In memory, a plain write.
+    async fn write_behind(
+        &self,
+        statements: Statements,
+        row: Option<((String, String), Option<String>)>,
+    ) -> Result<(), StoreError> {
+        let Some(b) = &self.behind else {
+            return self.write_now(statements).await;
+        };
+        let mut j = b.journal.lock().unwrap_or_else(PoisonError::into_inner);
+        let seq = j
+            .append(&statements)
+            .map_err(|e| StoreError::Files(j.path().display().to_string(), e))?;
+        if let Some((key, fields)) = row {
+            b.pending
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .insert(key, (seq, fields));
+        }
+        b.appended.store(seq, Ordering::Release);
+        // Sent under the journal's lock, so the writer applies entries in the journal's order.
+        self.writes
+            .send(Job {
+                statements,
+                seq,
+                done: None,
+            })
+            .expect("the database writer thread stopped");
+        Ok(())
     }
 
     /// Commits statements that belong together. With the database idle they run at once on the calling
@@ -181,12 +331,29 @@ impl Store {
         &self,
         statements: Vec<(&'static str, Vec<rusqlite::types::Value>)>,
     ) -> Result<(), StoreError> {
+        self.write_now(
+            statements
+                .into_iter()
+                .map(|(sql, params)| (Cow::Borrowed(sql), params))
+                .collect(),
+        )
+        .await
+    }
+
+    /// [`Store::write`] of statements that may be owned.
+    async fn write_now(&self, statements: Statements) -> Result<(), StoreError> {
+        // After whatever was journaled before it, as the caller expects.
+        self.settled().await;
         if let Ok(mut c) = self.conn.try_lock() {
             return run_statements(&mut c, std::iter::once(&statements)).map_err(StoreError::Sql);
         }
         let (done, wait) = tokio::sync::oneshot::channel();
         self.writes
-            .send(Job { statements, done })
+            .send(Job {
+                statements,
+                seq: 0,
+                done: Some(done),
+            })
             .expect("the database writer thread stopped");
         wait.await.expect("the database writer thread stopped")
     }
@@ -196,6 +363,7 @@ impl Store {
         &self,
         f: impl FnOnce(&mut Connection) -> rusqlite::Result<T> + Send + 'static,
     ) -> Result<T, StoreError> {
+        self.settled().await;
         let conn = self.conn.clone();
         tokio::task::spawn_blocking(move || f(&mut conn.lock().unwrap_or_else(|p| p.into_inner())))
             .await
@@ -212,12 +380,13 @@ impl Store {
         secrets_set: Vec<String>,
         by: &str,
     ) -> Result<(), StoreError> {
-        self.write(vec![record_statement(
+        self.write_now(vec![record_statement(
             ty.as_str(),
             id,
             &fields,
             &secrets_set,
             by,
+            now_ms(),
         )])
         .await
     }
@@ -229,22 +398,37 @@ impl Store {
         audit: &AuditEntry,
     ) -> Result<(), StoreError> {
         let mut statements = Vec::with_capacity(2);
-        match inventory {
+        let at = now_ms();
+        let key = || (audit.object_type.clone(), audit.id.clone());
+        let row = match inventory {
             Inventory::Record {
                 fields,
                 secrets_set,
-            } => statements.push(record_statement(
-                &audit.object_type,
-                &audit.id,
-                fields,
-                secrets_set,
-                &audit.actor,
-            )),
-            Inventory::Forget => {
-                statements.push((FORGET, texts([audit.object_type.as_str(), &audit.id])))
+            } => {
+                let statement = record_statement(
+                    &audit.object_type,
+                    &audit.id,
+                    fields,
+                    secrets_set,
+                    &audit.actor,
+                    at,
+                );
+                let json = match &statement.1[2] {
+                    rusqlite::types::Value::Text(t) => t.clone(),
+                    _ => String::new(),
+                };
+                statements.push(statement);
+                Some((key(), Some(json)))
             }
-            Inventory::Keep => {}
-        }
+            Inventory::Forget => {
+                statements.push((
+                    FORGET.into(),
+                    texts([audit.object_type.as_str(), &audit.id]),
+                ));
+                Some((key(), None))
+            }
+            Inventory::Keep => None,
+        };
         let changes = serde_json::to_string(&audit.changes).expect("changes serialise");
         let mut params = texts([
             &audit.actor,
@@ -257,13 +441,23 @@ impl Store {
         ]);
         params.push(rusqlite::types::Value::Integer(audit.status as i64));
         params.push(rusqlite::types::Value::Text(audit.message.clone()));
-        statements.push((AUDIT, params));
-        self.write(statements).await
+        params.push(rusqlite::types::Value::Integer(at));
+        statements.push((AUDIT.into(), params));
+        self.write_behind(statements, row).await
     }
 
     /// The fields recorded for an object (its state before a change, for the audit's diff).
     /// A primary-key read takes microseconds, so it runs on the calling task.
     pub async fn fields(&self, ty: ObjectType, id: &str) -> Result<Option<Vec<Field>>, StoreError> {
+        // A change journaled but not yet applied is the object's latest state.
+        if let Some(b) = &self.behind {
+            let pending = b.pending.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Some((_, fields)) = pending.get(&(ty.as_str().to_string(), id.to_string())) {
+                return Ok(fields
+                    .as_deref()
+                    .map(|f| serde_json::from_str(f).unwrap_or_default()));
+            }
+        }
         let c = self.reader.lock().unwrap_or_else(|p| p.into_inner());
         let found = c
             .prepare_cached("SELECT fields FROM objects WHERE type = ?1 AND id = ?2")?
@@ -423,8 +617,20 @@ fn record_statement(
     fields: &[Field],
     secrets_set: &[String],
     by: &str,
-) -> (&'static str, Vec<rusqlite::types::Value>) {
+    at: i64,
+) -> (Cow<'static, str>, Vec<rusqlite::types::Value>) {
     let fields = serde_json::to_string(fields).expect("fields serialise");
     let secrets = serde_json::to_string(secrets_set).expect("strings serialise");
-    (RECORD, texts([ty, id, &fields, &secrets, by]))
+    let mut params = texts([ty, id, &fields, &secrets, by]);
+    params.push(rusqlite::types::Value::Integer(at));
+    (RECORD.into(), params)
+}
+
+/// The connection's settings and the schema, before anything reads or writes.
+fn prepare(conn: &mut Connection) -> Result<(), StoreError> {
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    migrations::run(conn)?;
+    Ok(())
 }
