@@ -52,7 +52,7 @@ async fn main() -> anyhow::Result<()> {
     .with_base_path(&base_path);
     let state = AppState {
         provision_concurrency: cli.provision_concurrency.max(1),
-        sip_server: cli.sip_server()?,
+        sip_server: cli.sip_server()?.map(Into::into),
         ..state
     };
     // In the background: with Asterisk down, undoing half-made users waits for timeouts, and the panel

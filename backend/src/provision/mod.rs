@@ -163,7 +163,7 @@ fn setup(
         username: user.extension.clone(),
         user,
         password,
-        server: st.sip_server.clone(),
+        server: st.sip_server.as_deref().map(str::to_string),
         transport: transport(st.sip_server.as_deref(), endpoint),
     }
 }

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::types::Value;
 
-use super::Statements;
+use super::writer::Statements;
 
 /// Past this size, the journal is emptied once the database has caught up with it.
 const TRUNCATE_AT: u64 = 4 << 20;
