@@ -35,6 +35,15 @@ pub enum Failure {
     Allocation,
 }
 
+/// What a permanent contact's sorcery id ends with: the MD5 of its URI, in hex.
+fn contact_hash(uri: &str) -> String {
+    use md5::{Digest, Md5};
+    Md5::digest(uri.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// The 45 formats `allow=all` expands to, in Asterisk's order.
 fn all_codecs(spec: &TypeSpec) -> Vec<String> {
     match spec.option("allow").and_then(|o| o.accepted.get("all")) {
@@ -96,7 +105,19 @@ impl Obj {
                     }
                     items.push(item.to_string());
                 }
-                self.push_many(name, items);
+                // Each permanent contact is a sorcery object `<aor>@@<md5 of its URI>` in a container sorted
+                // by id that refuses duplicates: GET lists them in the order of their hashes, once each.
+                let mut all = match self.vals.remove(&name) {
+                    Some(Val::Many(v)) => v,
+                    _ => Vec::new(),
+                };
+                for item in items {
+                    if !all.contains(&item) {
+                        all.push(item);
+                    }
+                }
+                all.sort_by_cached_key(|uri| contact_hash(uri));
+                self.vals.insert(name, Val::Many(all));
                 Ok(())
             }
             ("registration", "outbound_auth") => {
