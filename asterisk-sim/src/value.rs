@@ -137,19 +137,35 @@ pub fn normalise_match(item: &str) -> Result<String, Rejected> {
             None => format!("{net}/{mask}"),
         });
     }
-    let bare = addr.trim_start_matches('[').trim_end_matches(']');
-    let ip: std::net::Ipv6Addr = bare.parse().map_err(|_| Rejected)?;
-    let bits: u32 = match mask {
-        None => 128,
-        Some(m) => m.parse().ok().filter(|b| *b <= 128).ok_or(Rejected)?,
+    // `[2001:db8::1]:5060`: Asterisk keeps the brackets and the port in the rendering.
+    let (bare, port) = match addr.strip_prefix('[').and_then(|r| r.split_once(']')) {
+        Some((ip, "")) => (ip, None),
+        Some((ip, rest)) => (
+            ip,
+            Some(
+                rest.strip_prefix(':')
+                    .filter(|p| p.parse::<u16>().is_ok())
+                    .ok_or(Rejected)?,
+            ),
+        ),
+        None => (addr, None),
     };
-    let m = if bits == 0 {
-        0u128
-    } else {
-        u128::MAX << (128 - bits)
+    let ip: std::net::Ipv6Addr = bare.parse().map_err(|_| Rejected)?;
+    let m: u128 = match mask {
+        None => u128::MAX,
+        // A mask in address form (`ffff:ffff::`), or a prefix length.
+        Some(m) if m.contains(':') => u128::from(m.parse::<std::net::Ipv6Addr>().map_err(|_| Rejected)?),
+        Some(m) => {
+            let bits: u32 = m.parse().ok().filter(|b| *b <= 128).ok_or(Rejected)?;
+            if bits == 0 { 0 } else { u128::MAX << (128 - bits) }
+        }
     };
     let net = std::net::Ipv6Addr::from(u128::from(ip) & m);
-    Ok(format!("{net}/{}", std::net::Ipv6Addr::from(m)))
+    let mask = std::net::Ipv6Addr::from(m);
+    Ok(match port {
+        Some(p) => format!("[{net}]:{p}/{mask}"),
+        None => format!("{net}/{mask}"),
+    })
 }
 
 fn split_v4_port(addr: &str) -> Option<(&str, Option<&str>)> {
