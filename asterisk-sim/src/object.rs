@@ -60,11 +60,10 @@ impl Obj {
     /// Applies one `attribute=value` on top of the object, as sorcery's object set does.
     pub fn apply(&mut self, spec: &TypeSpec, attr: &str, value: &str) -> Result<(), Rejected> {
         if spec.name == "phoneprov" {
-            if !attr.eq_ignore_ascii_case("type") {
-                match self.free.iter_mut().find(|(a, _)| a == attr) {
-                    Some(slot) => slot.1 = value.to_string(),
-                    None => self.free.push((attr.to_string(), value.to_string())),
-                }
+            // Its variables are a list that each PUT appends to, as sent: never replaced, never merged
+            // (`MAC` and `mac`, or `PROFILE` twice, are all kept), and an empty value is skipped.
+            if !attr.eq_ignore_ascii_case("type") && !value.is_empty() {
+                self.free.push((attr.to_string(), value.to_string()));
             }
             return Ok(());
         }
