@@ -129,6 +129,38 @@ impl Obj {
                 self.vals.insert(name, Val::Many(names));
                 Ok(())
             }
+            // An SDP origin user that is empty or has a space, or a blank session name, becomes `-` (with a
+            // WARNING in Asterisk's log).
+            ("endpoint", "sdp_owner") => {
+                let v = if value.is_empty() || value.contains(' ') {
+                    "-"
+                } else {
+                    value
+                };
+                self.vals.insert(name, Val::One(v.to_string()));
+                Ok(())
+            }
+            ("endpoint", "sdp_session") => {
+                let v = if value.trim().is_empty() { "-" } else { value };
+                self.vals.insert(name, Val::One(v.to_string()));
+                Ok(())
+            }
+            // An unknown algorithm is replaced by MD5 (with a WARNING), never refused.
+            ("global", "default_auth_algorithms_uas" | "default_auth_algorithms_uac") => {
+                let known = ["MD5", "SHA-256", "SHA-512-256"];
+                let algs: Vec<String> = value
+                    .split(',')
+                    .map(|a| a.trim().to_ascii_uppercase())
+                    .filter(|a| !a.is_empty())
+                    .collect();
+                let v = if !algs.is_empty() && algs.iter().all(|a| known.contains(&a.as_str())) {
+                    algs.join(",")
+                } else {
+                    "MD5".to_string()
+                };
+                self.vals.insert(name, Val::One(v));
+                Ok(())
+            }
             ("endpoint", "callerid") => {
                 self.vals.insert(name, Val::One(callerid(value)));
                 Ok(())
@@ -238,6 +270,40 @@ impl Obj {
         Ok(())
     }
 
+    /// What the type's apply handler changes once every field of a PUT is set: `webrtc=yes` switches on
+    /// what a WebRTC client needs, and `bundle` needs `rtcp_mux`.
+    pub fn finish(&mut self, spec: &TypeSpec) {
+        if spec.name != "endpoint" {
+            return;
+        }
+        let is = |o: &Obj, k: &str, on: &[&str]| matches!(o.vals.get(k), Some(Val::One(v)) if on.contains(&v.as_str()));
+        let mut set = |o: &mut Obj, k: &str, v: &str| {
+            o.vals.insert(k.to_string(), Val::One(v.to_string()));
+        };
+        if is(self, "webrtc", &["yes", "true"]) {
+            for k in [
+                "bundle",
+                "rtcp_mux",
+                "use_avpf",
+                "ice_support",
+                "media_use_received_transport",
+            ] {
+                set(self, k, "true");
+            }
+            set(self, "media_encryption", "dtls");
+            set(self, "dtls_verify", "Fingerprint");
+            set(self, "dtls_setup", "actpass");
+            if !matches!(self.vals.get("dtls_cert_file"), Some(Val::One(f)) if !f.is_empty()) {
+                set(self, "dtls_auto_generate_cert", "Yes");
+            }
+            // "DTLS renegotiation is not supported with WebRTC. Disabling dtls_rekey."
+            set(self, "dtls_rekey", "0");
+        }
+        if is(self, "bundle", &["true", "yes"]) {
+            set(self, "rtcp_mux", "true");
+        }
+    }
+
     /// The type's apply-time checks, run after all fields of a PUT are set.
     pub fn validate(&self, spec: &TypeSpec) -> Result<(), Failure> {
         let get = |k: &str| match self.vals.get(k) {
@@ -301,6 +367,15 @@ impl Obj {
         }
         let mut out = Vec::with_capacity(spec.order.len() + 2);
         for attr in &spec.order {
+            // Asterisk renders direct_media_method from the connected line's method (its to_str reads
+            // the wrong field), so it always shows what connected_line_method shows.
+            let attr = if spec.name == "endpoint" && attr == "direct_media_method" {
+                let shown = self.render_one(spec, "connected_line_method");
+                out.push((attr.clone(), shown));
+                continue;
+            } else {
+                attr
+            };
             match self.vals.get(attr) {
                 Some(Val::One(s)) => out.push((attr.clone(), s.clone())),
                 Some(Val::Many(v)) => out.extend(v.iter().map(|s| (attr.clone(), s.clone()))),
@@ -316,6 +391,17 @@ impl Obj {
             }
         }
         out
+    }
+
+    /// The rendering of a single-valued option (stored, or its default when unset).
+    fn render_one(&self, spec: &TypeSpec, attr: &str) -> String {
+        match self.vals.get(attr) {
+            Some(Val::One(s)) => s.clone(),
+            _ => spec
+                .option(attr)
+                .and_then(|o| o.unset.clone())
+                .unwrap_or_default(),
+        }
     }
 
     /// A PUT on an existing object starts from a copy made through the object's own rendering; a rendered

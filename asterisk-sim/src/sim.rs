@@ -448,6 +448,7 @@ impl Sim {
                 }
             }
         }
+        obj.finish(spec);
         let check = obj.validate(spec);
         if check == Err(Failure::Validation) {
             return invalid();

@@ -154,10 +154,16 @@ pub fn normalise_match(item: &str) -> Result<String, Rejected> {
     let m: u128 = match mask {
         None => u128::MAX,
         // A mask in address form (`ffff:ffff::`), or a prefix length.
-        Some(m) if m.contains(':') => u128::from(m.parse::<std::net::Ipv6Addr>().map_err(|_| Rejected)?),
+        Some(m) if m.contains(':') => {
+            u128::from(m.parse::<std::net::Ipv6Addr>().map_err(|_| Rejected)?)
+        }
         Some(m) => {
             let bits: u32 = m.parse().ok().filter(|b| *b <= 128).ok_or(Rejected)?;
-            if bits == 0 { 0 } else { u128::MAX << (128 - bits) }
+            if bits == 0 {
+                0
+            } else {
+                u128::MAX << (128 - bits)
+            }
         }
     };
     let net = std::net::Ipv6Addr::from(u128::from(ip) & m);
