@@ -35,6 +35,9 @@ pub enum Failure {
     Allocation,
 }
 
+/// The digest algorithms Asterisk 22 knows, as it renders them.
+const DIGEST_ALGORITHMS: [&str; 3] = ["MD5", "SHA-256", "SHA-512-256"];
+
 /// What a permanent contact's sorcery id ends with: the MD5 of its URI, in hex.
 fn contact_hash(uri: &str) -> String {
     use md5::{Digest, Md5};
@@ -145,20 +148,40 @@ impl Obj {
                 self.vals.insert(name, Val::One(v.to_string()));
                 Ok(())
             }
-            // An unknown algorithm is replaced by MD5 (with a WARNING), never refused.
+            // Kept as written when every algorithm is known; otherwise replaced by MD5 (with a WARNING),
+            // never refused.
             ("global", "default_auth_algorithms_uas" | "default_auth_algorithms_uac") => {
-                let known = ["MD5", "SHA-256", "SHA-512-256"];
-                let algs: Vec<String> = value
+                let known = value
                     .split(',')
-                    .map(|a| a.trim().to_ascii_uppercase())
-                    .filter(|a| !a.is_empty())
-                    .collect();
-                let v = if !algs.is_empty() && algs.iter().all(|a| known.contains(&a.as_str())) {
-                    algs.join(",")
+                    .map(str::trim)
+                    .all(|a| DIGEST_ALGORITHMS.iter().any(|k| k.eq_ignore_ascii_case(a)));
+                let v = if known && !value.trim().is_empty() {
+                    value
                 } else {
-                    "MD5".to_string()
+                    "MD5"
                 };
-                self.vals.insert(name, Val::One(v));
+                self.vals.insert(name, Val::One(v.to_string()));
+                Ok(())
+            }
+            // The algorithms a PUT names are added to those the object has (an update starts from the
+            // rendering, so `md5` on an object with `MD5` gives `MD5,MD5`); an unknown one is refused.
+            ("auth", "supported_algorithms_uas" | "supported_algorithms_uac") => {
+                let mut algs = Vec::new();
+                for a in value.split(',').map(str::trim).filter(|a| !a.is_empty()) {
+                    let known = DIGEST_ALGORITHMS
+                        .iter()
+                        .find(|k| k.eq_ignore_ascii_case(a))
+                        .ok_or(Rejected)?;
+                    algs.push(known.to_string());
+                }
+                if algs.is_empty() {
+                    return Ok(());
+                }
+                let joined = match self.vals.get(&name) {
+                    Some(Val::One(old)) if !old.is_empty() => format!("{old},{}", algs.join(",")),
+                    _ => algs.join(","),
+                };
+                self.vals.insert(name, Val::One(joined));
                 Ok(())
             }
             ("endpoint", "callerid") => {
