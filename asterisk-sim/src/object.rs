@@ -72,6 +72,15 @@ impl Obj {
         }
         let opt = spec.option(attr).ok_or(Rejected)?;
         let name = opt.name.clone();
+        // A required option set empty is refused by the object's check, not by the option's: a later
+        // field of the same PUT may still set it (`domain=""` then `domain=example.com` is accepted).
+        if value.is_empty()
+            && is_placeholder(spec.name, &name)
+            && !matches!(opt.name.as_str(), "allow" | "match")
+        {
+            self.vals.insert(name, Val::One(String::new()));
+            return Ok(());
+        }
         match (spec.name, name.as_str()) {
             ("endpoint", "allow") => self.codecs(spec, value, true),
             ("endpoint", "disallow") => self.codecs(spec, value, false),
@@ -401,6 +410,15 @@ impl Obj {
             };
             match self.vals.get(attr) {
                 Some(Val::One(s)) => out.push((attr.clone(), s.clone())),
+                Some(Val::Many(v))
+                    if v.is_empty()
+                        && matches!(
+                            (spec.name, attr.as_str()),
+                            ("aor", "contact") | ("registration", "outbound_auth")
+                        ) =>
+                {
+                    out.push((attr.clone(), String::new()))
+                }
                 Some(Val::Many(v)) => out.extend(v.iter().map(|s| (attr.clone(), s.clone()))),
                 Some(Val::Codecs(c)) => out.push((attr.clone(), render_codecs(c))),
                 // Each variable is rendered as an attribute of its own, which cannot be parsed back.
@@ -439,6 +457,16 @@ impl Obj {
                 tracing::debug!(%attr, %value, "rendered value does not parse back");
                 Failure::Allocation
             })?;
+        }
+        // The copy has the list's container even when it is empty, and an empty container renders as
+        // one empty attribute: an aor without contacts shows `contact: ""` after its first update, a
+        // registration without outbound_auth `outbound_auth: ""`.
+        for (ty, list) in [("aor", "contact"), ("registration", "outbound_auth")] {
+            if spec.name == ty {
+                copy.vals
+                    .entry(list.to_string())
+                    .or_insert_with(|| Val::Many(Vec::new()));
+            }
         }
         Ok(copy)
     }

@@ -36,10 +36,6 @@ const NOT_REPRODUCED: &[(&str, &str)] = &[
         "errors/geolocation-type-unknown",
         "res_geolocation is not simulated",
     ),
-    (
-        "persist/after-restart-get-aor",
-        "after a restart Asterisk renders `contact: \"\"` for an aor without contacts; the simulator renders none",
-    ),
 ];
 
 /// `name -> reason` of the random recording's exchanges the simulator does not reproduce.
