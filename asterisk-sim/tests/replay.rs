@@ -75,9 +75,14 @@ fn request(x: &Value) -> Request {
             .unwrap_or("application/json");
         headers.push(("Content-Type".to_string(), ct.to_string()));
     }
+    // The random recording writes the ARI key it sent as `{KEY}`: the user's name and password.
+    let user = x["auth"].as_str().unwrap_or("asterisk");
     Request {
         method: x["method"].as_str().unwrap().to_string(),
-        target: x["path"].as_str().unwrap().to_string(),
+        target: x["path"]
+            .as_str()
+            .unwrap()
+            .replace("{KEY}", &format!("{user}:{user}")),
         headers,
         body,
     }
