@@ -50,6 +50,9 @@ pub struct OptSpec {
     pub range: Option<(i128, i128)>,
     /// Whether the help lists choices (then anything else is refused).
     pub enumerated: bool,
+    /// Values accepted only together with another field of the same PUT (registration `endpoint` and
+    /// `line=yes` need each other): value -> those fields. The object's check refuses them alone.
+    pub needs: HashMap<String, Vec<(String, String)>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -229,6 +232,7 @@ fn opt_spec(name: &str, help_type: &str, m: Option<&Value>) -> OptSpec {
     let mut rejected = HashSet::new();
     let mut unset = None;
     let mut enumerated = false;
+    let mut needs: HashMap<String, Vec<(String, String)>> = HashMap::new();
     if let Some(m) = m {
         unset = m["get_when_unset"].as_str().map(str::to_string);
         enumerated = m
@@ -236,6 +240,13 @@ fn opt_spec(name: &str, help_type: &str, m: Option<&Value>) -> OptSpec {
             .is_some_and(|c| c.as_array().is_some_and(|a| !a.is_empty()));
         for a in m["accepted"].as_array().into_iter().flatten() {
             // Companion cases depend on other fields of the same PUT; they say nothing about the value alone.
+            if let (Some(with), Some(v)) = (a["with"].as_object(), a["value"].as_str()) {
+                needs.entry(v.to_string()).or_insert_with(|| {
+                    with.iter()
+                        .filter_map(|(k, x)| x.as_str().map(|x| (k.clone(), x.to_string())))
+                        .collect()
+                });
+            }
             if a.get("with").is_some() || a.get("update_status").is_some() {
                 continue;
             }
@@ -253,6 +264,18 @@ fn opt_spec(name: &str, help_type: &str, m: Option<&Value>) -> OptSpec {
             }
         }
     }
+    // Only the measured pair that needs each other moves from the field's check to the object's; the other
+    // companion cases (an empty auth password beside a digest, google_oauth with its three fields, rtp
+    // ports) stay refused where Asterisk's copy of an object refuses them too.
+    needs.retain(|_, companions| {
+        companions.iter().all(|(c, _)| {
+            matches!(
+                (name, c.as_str()),
+                ("endpoint", "line") | ("line", "endpoint")
+            )
+        })
+    });
+    rejected.retain(|v| !needs.contains_key(v));
     let case_sensitive = accepted.keys().any(|a| {
         let up = a.to_ascii_uppercase();
         up != *a && rejected.contains(&up)
@@ -272,6 +295,7 @@ fn opt_spec(name: &str, help_type: &str, m: Option<&Value>) -> OptSpec {
         case_sensitive,
         range,
         enumerated,
+        needs,
     }
 }
 

@@ -343,6 +343,22 @@ impl Obj {
             Some(Val::Many(v)) if !v.is_empty() => "set",
             _ => "",
         };
+        // A value accepted only with its companion (registration `endpoint` needs `line=yes`): the
+        // companion must be set to what that value renders as.
+        for (attr, val) in &self.vals {
+            let (Some(opt), Val::One(v)) = (spec.option(attr), val) else {
+                continue;
+            };
+            let Some(companions) = opt.needs.get(v) else {
+                continue;
+            };
+            for (c, want) in companions {
+                let mut probe = Obj::default();
+                if probe.apply(spec, c, want).is_err() || probe.get(c) != Some(get(c)) {
+                    return Err(Failure::Validation);
+                }
+            }
+        }
         let ok = match spec.name {
             "auth" => {
                 let algs = |k| match get(k) {
