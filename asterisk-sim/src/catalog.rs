@@ -145,7 +145,7 @@ fn load() -> Catalog {
             }
             opts.insert(oname.to_ascii_lowercase(), spec);
         }
-        // Options rendered only once set (contact_user, security_mechanisms) go last.
+        // Options rendered only once set (contact_user, security_mechanisms).
         for o in opts.values() {
             if !order.contains(&o.name)
                 && o.kind != Kind::Ignored
@@ -166,7 +166,17 @@ fn load() -> Catalog {
                             | "mailbox_state_filter"
                     )
                 {
-                    order.push(o.name.clone());
+                    // Where the random recording shows them; elsewhere, last.
+                    let before = match (name, o.name.as_str()) {
+                        ("endpoint", "contact_user") => Some("suppress_moh_on_sendonly"),
+                        ("endpoint", "security_mechanisms") => Some("100rel"),
+                        ("registration", "security_mechanisms") => Some("outbound_proxy"),
+                        _ => None,
+                    };
+                    match before.and_then(|b| order.iter().position(|x| x == b)) {
+                        Some(at) => order.insert(at, o.name.clone()),
+                        None => order.push(o.name.clone()),
+                    }
                 }
             }
         }
