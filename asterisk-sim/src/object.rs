@@ -291,9 +291,11 @@ impl Obj {
             } else {
                 return Err(Rejected);
             };
+            // A codec already allowed keeps its place (`allow=all` adds only the missing ones behind it).
             for n in names {
-                list.retain(|c| *c != n);
-                if add {
+                if !add {
+                    list.retain(|c| *c != n);
+                } else if !list.contains(&n) {
                     list.push(n);
                 }
             }
