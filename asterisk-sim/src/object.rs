@@ -193,6 +193,48 @@ impl Obj {
                 self.vals.insert(name, Val::One(joined));
                 Ok(())
             }
+            ("endpoint", "dtls_auto_generate_cert") => {
+                let v = if value::ast_true(value) { "Yes" } else { "No" };
+                self.vals.insert(name, Val::One(v.to_string()));
+                Ok(())
+            }
+            // Mechanisms Asterisk does not know are dropped (their `;q=` too); none left: not rendered.
+            ("endpoint", "security_mechanisms") => {
+                let known: Vec<&str> = value
+                    .split(',')
+                    .map(|m| m.split(';').next().unwrap_or_default().trim())
+                    .filter(|m| ["msrp-tls", "sdes-srtp", "dtls-srtp"].contains(m))
+                    .collect();
+                if known.is_empty() {
+                    self.vals.remove(&name);
+                } else {
+                    self.vals.insert(name, Val::One(known.join(", ")));
+                }
+                Ok(())
+            }
+            // TOS given as a number wraps to a byte (`256` -> `0`, `-1` -> `255`).
+            ("endpoint", "tos_audio" | "tos_video")
+                if value::parse_c_integer(value, false).is_some() =>
+            {
+                let n = value::parse_c_integer(value, false).unwrap_or_default();
+                self.vals
+                    .insert(name, Val::One(n.rem_euclid(256).to_string()));
+                Ok(())
+            }
+            ("global", "contact_expiration_check_interval") => {
+                let n = value::parse_c_integer(value, true).ok_or(Rejected)?;
+                self.vals.insert(name, Val::One(n.to_string()));
+                Ok(())
+            }
+            // `Name: value`; a header without a name is refused.
+            ("identify", "match_header")
+                if !value.is_empty()
+                    && value
+                        .split_once(':')
+                        .is_none_or(|(n, _)| n.trim().is_empty()) =>
+            {
+                Err(Rejected)
+            }
             ("endpoint", "callerid") => {
                 self.vals.insert(name, Val::One(callerid(value)));
                 Ok(())
@@ -335,6 +377,9 @@ impl Obj {
         }
         if is(self, "bundle", &["true", "yes"]) {
             set(self, "rtcp_mux", "true");
+        }
+        if is(self, "preferred_codec_only", &["true", "yes"]) {
+            set(self, "incoming_call_offer_pref", "local_first");
         }
     }
 
