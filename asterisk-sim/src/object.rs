@@ -193,6 +193,13 @@ impl Obj {
                 self.vals.insert(name, Val::One(joined));
                 Ok(())
             }
+            // SIP URIs longer than PJSIP's limit are refused.
+            ("outbound-publish", "server_uri" | "from_uri" | "to_uri")
+            | ("registration", "server_uri" | "client_uri")
+                if value.len() > 255 =>
+            {
+                Err(Rejected)
+            }
             ("endpoint", "dtls_auto_generate_cert") => {
                 let v = if value::ast_true(value) { "Yes" } else { "No" };
                 self.vals.insert(name, Val::One(v.to_string()));

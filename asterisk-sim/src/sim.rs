@@ -421,17 +421,19 @@ impl Sim {
             });
         }
         let (mut obj, verb) = match &existing {
+            // Asterisk copies the object first: one that cannot be copied fails (500) even when the
+            // request has no fields to apply.
             Some(old) => {
+                let Ok(copy) = old.copy_through_rendering(spec) else {
+                    return Outcome::Respond(Response::allocation_failed());
+                };
                 let (Fields::List(_) | Fields::Ignored) = fields else {
                     return Outcome::Respond(Response::message(
                         400,
                         format!("Fields must be provided to update object '{id}'"),
                     ));
                 };
-                match old.copy_through_rendering(spec) {
-                    Ok(copy) => (copy, "Update"),
-                    Err(_) => return Outcome::Respond(Response::allocation_failed()),
-                }
+                (copy, "Update")
             }
             None => (Obj::default(), "Creation"),
         };
