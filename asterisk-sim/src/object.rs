@@ -247,40 +247,51 @@ impl Obj {
                 Ok(())
             }
             ("auth", "md5_cred") => {
-                if !value.is_empty() && value.chars().count() != 32 {
+                if value.is_empty() {
+                    // Nothing to mirror; the digests already set stay (a copy re-applies md5_cred "" after
+                    // password_digest).
+                    self.vals
+                        .entry(name)
+                        .or_insert_with(|| Val::One(String::new()));
+                    return Ok(());
+                }
+                if value.chars().count() != 32 {
                     return Err(Rejected);
                 }
-                let digest = if value.is_empty() {
-                    String::new()
-                } else {
-                    format!("MD5:{value}")
-                };
-                self.vals.insert("password_digest".into(), Val::One(digest));
+                self.set_digest("MD5", value);
                 self.vals.insert(name, Val::One(value.to_string()));
                 Ok(())
             }
+            // One `[ALG:]digest` per algorithm, comma-separated; only the length is checked (32 for MD5,
+            // 64 for SHA-256 and SHA-512-256). The MD5 one is mirrored in md5_cred.
             ("auth", "password_digest") => {
-                let (alg, digest) = match value.split_once(':') {
-                    Some((a, d)) => (a.to_ascii_uppercase(), d),
-                    None => ("MD5".to_string(), value),
-                };
                 if value.is_empty() {
                     self.vals.insert(name, Val::One(String::new()));
                     return Ok(());
                 }
-                let len = match alg.as_str() {
-                    "MD5" => 32,
-                    "SHA-256" | "SHA-512-256" => 64,
-                    _ => return Err(Rejected),
-                };
-                if digest.chars().count() != len {
-                    return Err(Rejected);
+                let mut entries = Vec::new();
+                for entry in value.split(',').map(str::trim) {
+                    let (alg, digest) = match entry.split_once(':') {
+                        Some((a, d)) => (a.to_ascii_uppercase(), d),
+                        None => ("MD5".to_string(), entry),
+                    };
+                    let len = match alg.as_str() {
+                        "MD5" => 32,
+                        "SHA-256" | "SHA-512-256" => 64,
+                        _ => return Err(Rejected),
+                    };
+                    if digest.chars().count() != len {
+                        return Err(Rejected);
+                    }
+                    entries.push((alg, digest.to_string()));
                 }
-                if alg == "MD5" {
-                    self.vals
-                        .insert("md5_cred".into(), Val::One(digest.to_string()));
+                self.vals.insert(name, Val::One(String::new()));
+                for (alg, digest) in entries {
+                    self.set_digest(&alg, &digest);
+                    if alg == "MD5" {
+                        self.vals.insert("md5_cred".into(), Val::One(digest));
+                    }
                 }
-                self.vals.insert(name, Val::One(format!("{alg}:{digest}")));
                 Ok(())
             }
             _ => {
@@ -353,6 +364,22 @@ impl Obj {
         Ok(())
     }
 
+    /// Sets (or replaces) the digest of one algorithm in password_digest, keeping the others.
+    fn set_digest(&mut self, alg: &str, digest: &str) {
+        let current = match self.vals.get("password_digest") {
+            Some(Val::One(s)) => s.clone(),
+            _ => String::new(),
+        };
+        let mut entries: Vec<String> = current
+            .split(',')
+            .filter(|e| !e.is_empty() && e.split_once(':').is_none_or(|(a, _)| a != alg))
+            .map(str::to_string)
+            .collect();
+        entries.push(format!("{alg}:{digest}"));
+        self.vals
+            .insert("password_digest".into(), Val::One(entries.join(",")));
+    }
+
     /// What the type's apply handler changes once every field of a PUT is set: `webrtc=yes` switches on
     /// what a WebRTC client needs, and `bundle` needs `rtcp_mux`.
     pub fn finish(&mut self, spec: &TypeSpec) {
@@ -423,13 +450,15 @@ impl Obj {
                     algs("supported_algorithms_uas"),
                     algs("supported_algorithms_uac"),
                 );
-                let digest_alg = get("password_digest")
-                    .split_once(':')
-                    .map(|(a, _)| a.to_string());
-                let digest_ok = digest_alg.as_deref().is_none_or(|a| {
-                    !get("password").is_empty()
-                        || (uas.split(',').any(|x| x == a) && uac.split(',').any(|x| x == a))
-                });
+                let digest_algs: Vec<String> = get("password_digest")
+                    .split(',')
+                    .filter_map(|e| e.split_once(':').map(|(a, _)| a.to_string()))
+                    .collect();
+                let digest_alg = digest_algs.first().cloned();
+                let digest_ok = !get("password").is_empty()
+                    || digest_algs
+                        .iter()
+                        .all(|a| uas.split(',').any(|x| x == a) && uac.split(',').any(|x| x == a));
                 let auth_type = get("auth_type");
                 let md5_ok = auth_type != "md5"
                     || !get("md5_cred").is_empty()
