@@ -200,6 +200,7 @@ impl Obj {
             {
                 Err(Rejected)
             }
+            ("registration", "contact_header_params") if value.starts_with(';') => Err(Rejected),
             ("endpoint", "dtls_auto_generate_cert") => {
                 let v = if value::ast_true(value) { "Yes" } else { "No" };
                 self.vals.insert(name, Val::One(v.to_string()));
@@ -430,7 +431,12 @@ impl Obj {
             let (Some(opt), Val::One(v)) = (spec.option(attr), val) else {
                 continue;
             };
-            let Some(companions) = opt.needs.get(v) else {
+            // Every measured value needs the same companion, so any value does (an empty one needs none).
+            let Some(companions) = opt.needs.get(v).or_else(|| {
+                (!v.is_empty() && opt.rejected.is_empty())
+                    .then(|| opt.needs.values().next())
+                    .flatten()
+            }) else {
                 continue;
             };
             for (c, want) in companions {
