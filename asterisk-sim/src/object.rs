@@ -431,9 +431,9 @@ impl Obj {
             let (Some(opt), Val::One(v)) = (spec.option(attr), val) else {
                 continue;
             };
-            // Every measured value needs the same companion, so any value does (an empty one needs none).
+            // Every measured value needs the same companion, so any value not accepted alone does.
             let Some(companions) = opt.needs.get(v).or_else(|| {
-                (!v.is_empty() && opt.rejected.is_empty())
+                (!v.is_empty() && !opt.accepted.contains_key(v))
                     .then(|| opt.needs.values().next())
                     .flatten()
             }) else {
