@@ -388,7 +388,7 @@ impl Obj {
             return;
         }
         let is = |o: &Obj, k: &str, on: &[&str]| matches!(o.vals.get(k), Some(Val::One(v)) if on.contains(&v.as_str()));
-        let mut set = |o: &mut Obj, k: &str, v: &str| {
+        let set = |o: &mut Obj, k: &str, v: &str| {
             o.vals.insert(k.to_string(), Val::One(v.to_string()));
         };
         if is(self, "webrtc", &["yes", "true"]) {
