@@ -26,9 +26,14 @@ fn fields_of(up: &Upstream) -> Result<Vec<Field>, ObjectError> {
 
 pub async fn read(st: &AppState, ty: ObjectType, id: &ObjectId) -> Result<Vec<Field>, ObjectError> {
     let up = st.ari.get_object(ty, id).await?;
+    answered(st, ty, &up)
+}
+
+/// The object Asterisk answered with, or its refusal.
+fn answered(st: &AppState, ty: ObjectType, up: &Upstream) -> Result<Vec<Field>, ObjectError> {
     match up.status {
-        200 => fields_of(&up),
-        _ => Err(refused_by_asterisk(st, ty, &up)),
+        200 => fields_of(up),
+        _ => Err(refused_by_asterisk(st, ty, up)),
     }
 }
 
@@ -194,10 +199,7 @@ async fn forward_put(
     body: &PutBody,
 ) -> Result<Vec<Field>, ObjectError> {
     let up = st.ari.put_object(ty, id, body).await?;
-    match up.status {
-        200 => fields_of(&up),
-        _ => Err(refused_by_asterisk(st, ty, &up)),
-    }
+    answered(st, ty, &up)
 }
 
 /// Delete and create again with exactly `body`: the only way to remove an entry from a list that a PUT
