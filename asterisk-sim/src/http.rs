@@ -44,15 +44,46 @@ async fn serve_with(
     shutdown: impl Future<Output = ()>,
 ) -> io::Result<()> {
     tokio::pin!(shutdown);
+    let addr = listener.local_addr()?;
+    let mut listener = Some(listener);
+    let mut life = sim.life();
     loop {
+        // A stopped Asterisk has no listening socket: connections are refused until it starts again,
+        // on the same port.
+        let Some(open) = listener.as_ref() else {
+            tokio::select! {
+                _ = &mut shutdown => return Ok(()),
+                changed = life.changed() => {
+                    if changed.is_err() {
+                        return Ok(());
+                    }
+                    if life.borrow_and_update().up {
+                        listener = Some(TcpListener::bind(addr).await?);
+                    }
+                }
+            }
+            continue;
+        };
         tokio::select! {
             _ = &mut shutdown => return Ok(()),
-            accepted = listener.accept() => {
+            changed = life.changed() => {
+                if changed.is_err() {
+                    return Ok(());
+                }
+                if !life.borrow_and_update().up {
+                    listener = None;
+                }
+            }
+            accepted = open.accept() => {
                 let (stream, _) = accepted?;
                 let _ = stream.set_nodelay(true);
                 let sim = sim.clone();
                 let tls = tls.clone();
                 tokio::spawn(async move {
+                    let connect = sim.delays().1;
+                    if !connect.is_zero() {
+                        tokio::time::sleep(connect).await;
+                    }
                     let ended = match tls {
                         None => connection_tcp(stream, sim).await,
                         Some(tls) => match tls.accept(stream).await {
@@ -87,10 +118,18 @@ async fn run_connection<R: AsyncRead + Unpin, W: AsyncWrite + Unpin>(
 ) -> io::Result<()> {
     let mut reader = BufReader::new(read);
     let mut line = Vec::new();
+    // A connection belongs to one run of the process: a restart, crash or stop closes it.
+    let mut life = sim.life();
+    let run = life.borrow_and_update().run;
     loop {
         line.clear();
-        if reader.read_until(b'\n', &mut line).await? == 0 {
-            return Ok(());
+        tokio::select! {
+            read = reader.read_until(b'\n', &mut line) => {
+                if read? == 0 {
+                    return Ok(());
+                }
+            }
+            _ = life.wait_for(|l| l.run != run) => return Ok(()),
         }
         let text = String::from_utf8_lossy(&line)
             .trim_end_matches(['\r', '\n'])
@@ -140,6 +179,13 @@ async fn run_connection<R: AsyncRead + Unpin, W: AsyncWrite + Unpin>(
             .is_some_and(|c| c.eq_ignore_ascii_case("close"));
         let head = req.method == "HEAD";
         spend(sim.service_time(&req.method));
+        if sim.life().borrow().run != run {
+            return Ok(());
+        }
+        let wait = sim.delays().0;
+        if !wait.is_zero() {
+            tokio::time::sleep(wait).await;
+        }
         match sim.handle(&req) {
             Outcome::Crash => return Ok(()),
             Outcome::Respond(resp) => {

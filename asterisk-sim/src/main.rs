@@ -3,6 +3,9 @@
 //! Without `--user`, the recording's users: `asterisk`/`asterisk` (read-write) and `viewer`/`viewer` (read-only).
 //! With `--tls-cert` and `--tls-key` (PEM) it speaks TLS only, as Asterisk with `tlsenable = yes`. `--read-cpu-us` and
 //! `--write-cpu-us` make each GET, and each PUT or DELETE, cost that much CPU, to play the real Asterisk's rates.
+//! `--delay-ms N` makes every answer wait N ms and `--connect-delay-ms N` every new connection (a slow Asterisk).
+//! Signals play the process's life: `SIGHUP` restarts it (memory objects gone, astdb back, connections closed,
+//! a new `startup_time`), `SIGUSR1` crashes it and starts it again (the last second of astdb writes lost too).
 
 use std::sync::Arc;
 
@@ -15,7 +18,9 @@ use tokio_rustls::rustls;
 fn usage() -> ! {
     eprintln!(
         "usage: asterisk-sim [--listen ADDR:PORT] [--user NAME:PASSWORD[:ro]]... [--tls-cert PEM --tls-key PEM]\n\
-         \x20                   [--read-cpu-us N] [--write-cpu-us N]   (CPU each GET / PUT or DELETE costs)"
+         \x20                   [--read-cpu-us N] [--write-cpu-us N]   (CPU each GET / PUT or DELETE costs)\n\
+         \x20                   [--delay-ms N] [--connect-delay-ms N]  (waits: each answer / each new connection)\n\
+         signals: SIGHUP restarts, SIGUSR1 crashes and restarts"
     );
     std::process::exit(2)
 }
@@ -46,6 +51,10 @@ async fn main() -> anyhow::Result<()> {
     let mut users = Vec::new();
     let (mut cert, mut key) = (None, None);
     let mut service = [std::time::Duration::ZERO; 2];
+    let mut delays = [std::time::Duration::ZERO; 2];
+    let millis = |v: Option<String>| {
+        std::time::Duration::from_millis(v.and_then(|v| v.parse().ok()).unwrap_or_else(|| usage()))
+    };
     let micros = |v: Option<String>| {
         std::time::Duration::from_micros(v.and_then(|v| v.parse().ok()).unwrap_or_else(|| usage()))
     };
@@ -69,6 +78,8 @@ async fn main() -> anyhow::Result<()> {
             "--tls-key" => key = Some(args.next().unwrap_or_else(|| usage())),
             "--read-cpu-us" => service[0] = micros(args.next()),
             "--write-cpu-us" => service[1] = micros(args.next()),
+            "--delay-ms" => delays[0] = millis(args.next()),
+            "--connect-delay-ms" => delays[1] = millis(args.next()),
             _ => usage(),
         }
     }
@@ -85,6 +96,29 @@ async fn main() -> anyhow::Result<()> {
     tracing::info!(addr = %listener.local_addr()?, scheme, "asterisk-sim listening (ARI at /ari)");
     let sim = Arc::new(Sim::new(users));
     sim.set_service_time(service[0], service[1]);
+    sim.set_delays(delays[0], delays[1]);
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (mut hup, mut usr1) = (
+            signal(SignalKind::hangup())?,
+            signal(SignalKind::user_defined1())?,
+        );
+        let sim = sim.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    _ = hup.recv() => {
+                        sim.restart();
+                        tracing::warn!(startup_time = %sim.startup_time(), "SIGHUP: restarted (memory objects gone)");
+                    }
+                    _ = usr1.recv() => {
+                        sim.crash_and_restart();
+                        tracing::warn!(startup_time = %sim.startup_time(), "SIGUSR1: crashed and restarted");
+                    }
+                }
+            }
+        });
+    }
     let stop = async {
         let _ = tokio::signal::ctrl_c().await;
     };

@@ -128,6 +128,22 @@ pub struct Sim {
     clock: Clock,
     /// CPU time each request costs on top of the simulation itself (nanoseconds): reads, and writes.
     service: [AtomicU64; 2],
+    /// The process's life: which run it is (connections of an earlier run are closed), whether it is up,
+    /// and when this run started (ms on the simulator's clock). Servers watch it.
+    life: tokio::sync::watch::Sender<Life>,
+    /// Time each answer waits (a slow Asterisk), and each new connection before it is read (nanoseconds).
+    delays: [AtomicU64; 2],
+    /// The wall clock when the simulator was made (ms since the epoch), for a real clock's start times.
+    real_base_ms: i128,
+}
+
+/// One run of the simulated process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Life {
+    pub run: u64,
+    pub up: bool,
+    /// When this run started, on the simulator's clock (ms).
+    pub started_ms: u64,
 }
 
 impl Default for Sim {
@@ -138,12 +154,92 @@ impl Default for Sim {
 
 impl Sim {
     pub fn new(users: Vec<User>) -> Self {
+        Self::with_clock(users, Clock::Real(Instant::now()))
+    }
+
+    fn with_clock(users: Vec<User>, clock: Clock) -> Self {
         Sim {
             state: Mutex::default(),
             users,
-            clock: Clock::Real(Instant::now()),
+            clock,
             service: Default::default(),
+            life: tokio::sync::watch::Sender::new(Life {
+                run: 0,
+                up: true,
+                started_ms: 0,
+            }),
+            delays: Default::default(),
+            real_base_ms: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_millis() as i128),
         }
+    }
+
+    /// When this run started, as `/ari/asterisk/info` shows it (`2026-11-26T02:11:20.635+0000`): the
+    /// recording's start for a manual clock, the wall clock otherwise.
+    pub fn startup_time(&self) -> String {
+        let started = self.life.borrow().started_ms;
+        let base_ms: i128 = match &self.clock {
+            Clock::Manual(_) => 1_795_659_080_635,
+            Clock::Real(_) => self.real_base_ms,
+        };
+        let at = time::OffsetDateTime::from_unix_timestamp_nanos(
+            (base_ms + started as i128) * 1_000_000,
+        )
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+        let format = time::macros::format_description!(
+            "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]+0000"
+        );
+        at.format(&format).unwrap_or_default()
+    }
+
+    /// The current run; `watch` to be told of restarts, crashes, stops and starts.
+    pub fn life(&self) -> tokio::sync::watch::Receiver<Life> {
+        self.life.subscribe()
+    }
+
+    /// Makes every answer wait `answer`, and every new connection wait `connect` before it is read: an
+    /// Asterisk that is slow (a wait, not CPU work: the time passes elsewhere).
+    pub fn set_delays(&self, answer: std::time::Duration, connect: std::time::Duration) {
+        self.delays[0].store(answer.as_nanos() as u64, Ordering::Relaxed);
+        self.delays[1].store(connect.as_nanos() as u64, Ordering::Relaxed);
+    }
+
+    /// (answer, connect) delays, see [`Sim::set_delays`].
+    pub fn delays(&self) -> (std::time::Duration, std::time::Duration) {
+        let d = |i: usize| std::time::Duration::from_nanos(self.delays[i].load(Ordering::Relaxed));
+        (d(0), d(1))
+    }
+
+    /// A new run begins: open connections are closed, and `/ari/asterisk/info` reports a new start.
+    fn new_run(&self, up: bool) {
+        let now = self.now();
+        self.life.send_modify(|l| {
+            l.run += 1;
+            l.up = up;
+            if up {
+                l.started_ms = now;
+            }
+        });
+    }
+
+    /// The process stops cleanly (astdb flushed, memory gone) and stays down: connections are refused
+    /// until [`Sim::start`].
+    pub fn stop(&self) {
+        self.shut_down_cleanly();
+        self.new_run(false);
+    }
+
+    /// The process starts again after [`Sim::stop`].
+    pub fn start(&self) {
+        if !self.life.borrow().up {
+            self.new_run(true);
+        }
+    }
+
+    /// Whether the process is up (it answers).
+    pub fn is_up(&self) -> bool {
+        self.life.borrow().up
     }
 
     /// Makes every GET cost `read` and every PUT or DELETE `write` of CPU time before it is answered,
@@ -162,12 +258,7 @@ impl Sim {
 
     /// A simulator whose clock only moves through [`Sim::advance`], for deterministic replays.
     pub fn with_manual_clock(users: Vec<User>) -> Self {
-        Sim {
-            state: Mutex::default(),
-            users,
-            clock: Clock::Manual(AtomicU64::new(0)),
-            service: Default::default(),
-        }
+        Self::with_clock(users, Clock::Manual(AtomicU64::new(0)))
     }
 
     pub fn advance(&self, ms: u64) {
@@ -188,14 +279,30 @@ impl Sim {
         self.state.lock().unwrap().restarts
     }
 
-    /// A clean restart (SIGTERM): astdb is flushed, memory-backed objects are gone.
+    /// A clean restart (SIGTERM, then a start): astdb is flushed, memory-backed objects are gone, open
+    /// connections are closed, and `status.startup_time` changes.
     pub fn restart(&self) {
+        self.shut_down_cleanly();
+        self.new_run(true);
+    }
+
+    fn shut_down_cleanly(&self) {
         let mut st = self.state.lock().unwrap();
         for e in st.objects.values_mut() {
             e.durable = e.current.clone();
             e.dirty_at = None;
         }
         Self::drop_volatile(&mut st);
+    }
+
+    /// A crash and the restart after it: as [`Sim::restart`], but astdb writes of the last second are
+    /// lost too, as recorded.
+    pub fn crash_and_restart(&self) {
+        {
+            let mut st = self.state.lock().unwrap();
+            self.crash(&mut st);
+        }
+        self.new_run(true);
     }
 
     /// A crash: astdb writes younger than the commit delay are lost, and so is everything in memory.
@@ -269,7 +376,9 @@ impl Sim {
             ["asterisk", "config", "dynamic", ..] if segs.len() <= 6 => {
                 Outcome::Respond(Response::message(405, "Invalid method").allow("OPTIONS"))
             }
-            ["asterisk", "info"] if req.method == "GET" => Outcome::Respond(info(query)),
+            ["asterisk", "info"] if req.method == "GET" => {
+                Outcome::Respond(info(query, &self.startup_time()))
+            }
             ["endpoints"] if req.method == "GET" => Outcome::Respond(self.endpoints(None)),
             ["endpoints", tech] if req.method == "GET" => {
                 Outcome::Respond(self.endpoints(Some((tech, None))))
@@ -339,6 +448,9 @@ impl Sim {
         };
         if outcome == Outcome::Crash {
             self.crash(&mut st);
+            drop(st);
+            // The process comes back (systemd restarts it) as a new run.
+            self.new_run(true);
         }
         outcome
     }
@@ -585,13 +697,13 @@ fn request_line_too_long() -> Response {
     }
 }
 
-fn info(query: &str) -> Response {
+fn info(query: &str, startup: &str) -> Response {
     let all = json!({
         "build": {"os": "Linux", "kernel": "6.18.44-fc-v657", "machine": "x86_64", "options": "OPTIONAL_API",
                   "date": "2026-11-26 02:00:47 UTC", "user": "root"},
         "system": {"version": "22.10.1", "entity_id": "02:fc:00:00:00:01"},
         "config": {"name": "", "default_language": "en", "setid": {"user": "", "group": ""}, "max_open_files": 8192},
-        "status": {"startup_time": "2026-11-26T02:11:20.635+0000", "last_reload_time": "2026-11-26T02:11:20.635+0000"}
+        "status": {"startup_time": startup, "last_reload_time": startup}
     });
     let only: Vec<&str> = query
         .split('&')
