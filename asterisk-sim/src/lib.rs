@@ -11,6 +11,7 @@ mod object;
 mod sim;
 pub mod value;
 
+pub use catalog::Backend;
 pub use http::{serve, serve_tls};
 pub use sim::{Outcome, Request, Response, Sim, User, default_users};
 

@@ -135,6 +135,8 @@ pub struct Sim {
     delays: [AtomicU64; 2],
     /// The wall clock when the simulator was made (ms since the epoch), for a real clock's start times.
     real_base_ms: i128,
+    /// This server's sorcery.conf where it differs from the reference's (see [`Sim::with_backends`]).
+    backends: HashMap<&'static str, Backend>,
 }
 
 /// One run of the simulated process.
@@ -169,6 +171,7 @@ impl Sim {
                 started_ms: 0,
             }),
             delays: Default::default(),
+            backends: HashMap::new(),
             real_base_ms: std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| d.as_millis() as i128),
@@ -191,6 +194,24 @@ impl Sim {
             "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]+0000"
         );
         at.format(&format).unwrap_or_default()
+    }
+
+    /// Another sorcery.conf: each named type kept in `backend` (e.g. every type in memory, or aor only in
+    /// pjsip.conf, so that writing one is refused), for a test that needs servers which differ.
+    pub fn with_backends(
+        mut self,
+        layout: impl IntoIterator<Item = (&'static str, Backend)>,
+    ) -> Self {
+        self.backends.extend(layout);
+        self
+    }
+
+    /// Where this server keeps a type.
+    fn backend(&self, spec: &TypeSpec) -> Backend {
+        self.backends
+            .get(spec.name)
+            .copied()
+            .unwrap_or(spec.backend)
     }
 
     /// The current run; `watch` to be told of restarts, crashes, stops and starts.
@@ -292,7 +313,7 @@ impl Sim {
             e.durable = e.current.clone();
             e.dirty_at = None;
         }
-        Self::drop_volatile(&mut st);
+        self.drop_volatile(&mut st);
     }
 
     /// A crash and the restart after it: as [`Sim::restart`], but astdb writes of the last second are
@@ -318,16 +339,16 @@ impl Sim {
             }
             e.dirty_at = None;
         }
-        Self::drop_volatile(st);
+        self.drop_volatile(st);
     }
 
-    fn drop_volatile(st: &mut State) {
+    fn drop_volatile(&self, st: &mut State) {
         let cat = catalog();
         // astdb holds each object as its rendered fields, and loading re-applies them: an object whose
         // rendering does not parse back (an endpoint without codecs) does not come back.
         st.objects.retain(|(t, _), e| {
             let spec = &cat.types[t];
-            spec.backend == Backend::Astdb && {
+            self.backend(spec) == Backend::Astdb && {
                 e.current = e
                     .durable
                     .as_ref()
@@ -456,7 +477,7 @@ impl Sim {
     }
 
     fn lookup<'a>(&self, st: &'a State, spec: &TypeSpec, id: &str) -> Option<&'a Obj> {
-        if spec.backend == Backend::Config {
+        if self.backend(spec) == Backend::Config {
             return None;
         }
         st.objects
@@ -474,7 +495,7 @@ impl Sim {
         }
         match self.lookup(st, spec, id) {
             None => not_found(id),
-            Some(_) if spec.backend == Backend::Unrenderable => Response::allocation_failed(),
+            Some(_) if self.backend(spec) == Backend::Unrenderable => Response::allocation_failed(),
             Some(o) if o.validate(spec) == Err(Failure::Allocation) => {
                 Response::allocation_failed()
             }
@@ -483,7 +504,7 @@ impl Sim {
     }
 
     fn delete(&self, st: &mut State, spec: &TypeSpec, id: &str, now: u64) -> Response {
-        if spec.backend == Backend::Config {
+        if self.backend(spec) == Backend::Config {
             return if Self::exists_in_config(spec, id) {
                 Response::message(403, format!("Could not delete object with id '{id}'"))
             } else {
@@ -518,7 +539,7 @@ impl Sim {
         } else {
             self.lookup(st, spec, id).cloned()
         };
-        if spec.backend == Backend::Config {
+        if self.backend(spec) == Backend::Config {
             // The type's apply handler runs before the config wizard refuses the write.
             return Outcome::Respond(if existing.is_some() {
                 Response::message(
@@ -555,7 +576,8 @@ impl Sim {
                 format!("{verb} of object '{id}' failed field value validation"),
             ))
         };
-        if let (Fields::List(list), false) = (&fields, spec.backend == Backend::Unrenderable) {
+        if let (Fields::List(list), false) = (&fields, self.backend(spec) == Backend::Unrenderable)
+        {
             for (attr, value) in list {
                 if obj.apply(spec, attr, value).is_err() {
                     return invalid();
@@ -577,7 +599,7 @@ impl Sim {
         let e = st.objects.entry((spec.name, id.to_string())).or_default();
         e.current = Some(obj);
         e.dirty_at = Some(now);
-        if spec.backend == Backend::Unrenderable || check == Err(Failure::Allocation) {
+        if self.backend(spec) == Backend::Unrenderable || check == Err(Failure::Allocation) {
             return Outcome::Respond(Response::allocation_failed());
         }
         Outcome::Respond(rendered)

@@ -279,3 +279,91 @@ async fn the_binary_restarts_on_sighup() {
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+/// Three "Asterisk servers" in one test, each with its own port, users and sorcery.conf.
+#[tokio::test]
+async fn three_servers_that_differ() {
+    use asterisk_sim::{Backend, User};
+    let user = |name: &str| User {
+        name: name.into(),
+        password: name.into(),
+        read_only: false,
+    };
+    let layouts: [(&str, Vec<(&'static str, Backend)>); 3] = [
+        ("berlin", Vec::new()),
+        (
+            "paris",
+            vec![
+                ("aor", Backend::Memory),
+                ("auth", Backend::Memory),
+                ("endpoint", Backend::Memory),
+            ],
+        ),
+        ("rome", vec![("aor", Backend::Config)]),
+    ];
+    let mut servers = Vec::new();
+    for (name, layout) in layouts {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let sim = Arc::new(Sim::with_manual_clock(vec![user(name)]).with_backends(layout));
+        tokio::spawn(serve(listener, sim.clone(), std::future::pending()));
+        servers.push((name, addr, sim));
+    }
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .build()
+        .unwrap();
+    let put = |addr: std::net::SocketAddr, who: &'static str| {
+        let http = http.clone();
+        async move {
+            http.put(format!("http://{addr}/ari{AOR}"))
+                .basic_auth(who, Some(who))
+                .header("content-type", "application/json")
+                .body(r#"{"fields":[{"attribute":"max_contacts","value":"1"}]}"#)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    let (berlin, paris, rome) = (servers[0].1, servers[1].1, servers[2].1);
+    assert_eq!(put(berlin, "berlin").await, 200);
+    assert_eq!(put(paris, "paris").await, 200);
+    assert_eq!(
+        put(rome, "rome").await,
+        403,
+        "rome's aor lives in pjsip.conf"
+    );
+    assert_eq!(
+        put(berlin, "paris").await,
+        401,
+        "each server has its own users"
+    );
+    for (_, _, sim) in &servers {
+        sim.advance(5_000);
+        sim.restart();
+    }
+    let get = |addr: std::net::SocketAddr, who: &'static str| {
+        let http = http.clone();
+        async move {
+            http.get(format!("http://{addr}/ari{AOR}"))
+                .basic_auth(who, Some(who))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(
+        get(berlin, "berlin").await,
+        200,
+        "berlin keeps aors in astdb"
+    );
+    assert_eq!(
+        get(paris, "paris").await,
+        404,
+        "paris keeps everything in memory"
+    );
+}
