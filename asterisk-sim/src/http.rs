@@ -179,7 +179,8 @@ async fn run_connection<R: AsyncRead + Unpin, W: AsyncWrite + Unpin>(
             .is_some_and(|c| c.eq_ignore_ascii_case("close"));
         let head = req.method == "HEAD";
         spend(sim.service_time(&req.method));
-        if sim.life().borrow().run != run {
+        // Answered by the run that read it: a restart while the request was read closes the connection.
+        if life.borrow().run != run {
             return Ok(());
         }
         let wait = sim.delays().0;

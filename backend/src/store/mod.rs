@@ -135,6 +135,7 @@ impl Store {
         secrets_set: Vec<String>,
         by: &str,
     ) -> Result<(), StoreError> {
+        let fields = serde_json::to_string(&fields).expect("fields serialise");
         self.write_now(vec![record_statement(
             ty.as_str(),
             id,
@@ -160,19 +161,15 @@ impl Store {
                 fields,
                 secrets_set,
             } => {
-                let statement = record_statement(
+                let json = serde_json::to_string(fields).expect("fields serialise");
+                statements.push(record_statement(
                     &audit.object_type,
                     &audit.id,
-                    fields,
+                    &json,
                     secrets_set,
                     &audit.actor,
                     at,
-                );
-                let json = match &statement.1[2] {
-                    rusqlite::types::Value::Text(t) => t.clone(),
-                    _ => String::new(),
-                };
-                statements.push(statement);
+                ));
                 Some((key(), Some(json)))
             }
             Inventory::Forget => {
@@ -366,17 +363,17 @@ fn texts<const N: usize>(values: [&str; N]) -> Vec<rusqlite::types::Value> {
         .collect()
 }
 
+/// The inventory row of an object; `fields` is its JSON (also kept for the journal's pending rows).
 fn record_statement(
     ty: &str,
     id: &str,
-    fields: &[Field],
+    fields: &str,
     secrets_set: &[String],
     by: &str,
     at: i64,
 ) -> (Cow<'static, str>, Vec<rusqlite::types::Value>) {
-    let fields = serde_json::to_string(fields).expect("fields serialise");
     let secrets = serde_json::to_string(secrets_set).expect("strings serialise");
-    let mut params = texts([ty, id, &fields, &secrets, by]);
+    let mut params = texts([ty, id, fields, &secrets, by]);
     params.push(rusqlite::types::Value::Integer(at));
     (RECORD.into(), params)
 }
