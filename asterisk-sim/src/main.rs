@@ -5,7 +5,8 @@
 //! `--write-cpu-us` make each GET, and each PUT or DELETE, cost that much CPU, to play the real Asterisk's rates.
 //! `--delay-ms N` makes every answer wait N ms and `--connect-delay-ms N` every new connection (a slow Asterisk).
 //! Signals play the process's life: `SIGHUP` restarts it (memory objects gone, astdb back, connections closed,
-//! a new `startup_time`), `SIGUSR1` crashes it and starts it again (the last second of astdb writes lost too).
+//! a new `startup_time`), `SIGUSR1` crashes it and starts it again (the last second of astdb writes lost too), `SIGUSR2`
+//! reloads its configuration (a new `last_reload_time`, every object kept).
 
 use std::sync::Arc;
 
@@ -20,7 +21,7 @@ fn usage() -> ! {
         "usage: asterisk-sim [--listen ADDR:PORT] [--user NAME:PASSWORD[:ro]]... [--tls-cert PEM --tls-key PEM]\n\
          \x20                   [--read-cpu-us N] [--write-cpu-us N]   (CPU each GET / PUT or DELETE costs)\n\
          \x20                   [--delay-ms N] [--connect-delay-ms N]  (waits: each answer / each new connection)\n\
-         signals: SIGHUP restarts, SIGUSR1 crashes and restarts"
+         signals: SIGHUP restarts, SIGUSR1 crashes and restarts, SIGUSR2 reloads"
     );
     std::process::exit(2)
 }
@@ -99,9 +100,10 @@ async fn main() -> anyhow::Result<()> {
     sim.set_delays(delays[0], delays[1]);
     {
         use tokio::signal::unix::{SignalKind, signal};
-        let (mut hup, mut usr1) = (
+        let (mut hup, mut usr1, mut usr2) = (
             signal(SignalKind::hangup())?,
             signal(SignalKind::user_defined1())?,
+            signal(SignalKind::user_defined2())?,
         );
         let sim = sim.clone();
         tokio::spawn(async move {
@@ -115,6 +117,10 @@ async fn main() -> anyhow::Result<()> {
                         sim.crash_and_restart();
                         tracing::warn!(startup_time = %sim.startup_time(), "SIGUSR1: crashed and restarted");
                     }
+                    _ = usr2.recv() => {
+                        sim.reload();
+                        tracing::warn!(last_reload_time = %sim.last_reload_time(), "SIGUSR2: configuration reloaded (objects kept)");
+                    }
                 }
             }
         });
@@ -123,8 +129,14 @@ async fn main() -> anyhow::Result<()> {
         let _ = tokio::signal::ctrl_c().await;
     };
     match tls {
-        Some(tls) => serve_tls(listener, sim, tls, stop).await?,
-        None => serve(listener, sim, stop).await?,
+        Some(tls) => serve_tls(listener, sim.clone(), tls, stop).await?,
+        None => serve(listener, sim.clone(), stop).await?,
+    }
+    // What a person (or a test run pointed at this server) left behind.
+    let held = sim.objects();
+    tracing::info!(objects = held.len(), "asterisk-sim stopped");
+    for (ty, id) in held {
+        tracing::info!(%ty, %id, "held at stop");
     }
     Ok(())
 }

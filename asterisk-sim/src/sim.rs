@@ -146,6 +146,8 @@ pub struct Life {
     pub up: bool,
     /// When this run started, on the simulator's clock (ms).
     pub started_ms: u64,
+    /// When configuration was last reloaded (the start, until [`Sim::reload`]), on the same clock.
+    pub reloaded_ms: u64,
 }
 
 impl Default for Sim {
@@ -169,6 +171,7 @@ impl Sim {
                 run: 0,
                 up: true,
                 started_ms: 0,
+                reloaded_ms: 0,
             }),
             delays: Default::default(),
             backends: HashMap::new(),
@@ -181,7 +184,16 @@ impl Sim {
     /// When this run started, as `/ari/asterisk/info` shows it (`2026-11-26T02:11:20.635+0000`): the
     /// recording's start for a manual clock, the wall clock otherwise.
     pub fn startup_time(&self) -> String {
-        let started = self.life.borrow().started_ms;
+        self.wall_time(self.life.borrow().started_ms)
+    }
+
+    /// When configuration was last reloaded, as `/ari/asterisk/info`'s `status.last_reload_time` shows it.
+    pub fn last_reload_time(&self) -> String {
+        self.wall_time(self.life.borrow().reloaded_ms)
+    }
+
+    /// `ms` on the simulator's clock as Asterisk prints a time.
+    fn wall_time(&self, started: u64) -> String {
         let base_ms: i128 = match &self.clock {
             Clock::Manual(_) => 1_795_659_080_635,
             Clock::Real(_) => self.real_base_ms,
@@ -240,6 +252,7 @@ impl Sim {
             l.up = up;
             if up {
                 l.started_ms = now;
+                l.reloaded_ms = now;
             }
         });
     }
@@ -249,6 +262,16 @@ impl Sim {
     pub fn stop(&self) {
         self.shut_down_cleanly();
         self.new_run(false);
+    }
+
+    /// `core reload`: configuration is read again and `status.last_reload_time` changes; the process,
+    /// its connections and the objects pushed to it stay (a reload re-reads files, and pushed objects
+    /// are not in files). Not in the recordings: Asterisk's documented behaviour, kept apart from a
+    /// restart so a watcher can be tested telling the two apart.
+    pub fn reload(&self) {
+        let now = self.now();
+        self.life
+            .send_modify(|l| l.reloaded_ms = now.max(l.started_ms + 1));
     }
 
     /// The process starts again after [`Sim::stop`].
@@ -293,6 +316,20 @@ impl Sim {
             Clock::Real(start) => start.elapsed().as_millis() as u64,
             Clock::Manual(t) => t.load(Ordering::Relaxed),
         }
+    }
+
+    /// Every object the simulated Asterisk holds now, as (type, id), sorted: what a test checks a server
+    /// was left with (ARI itself cannot list a type).
+    pub fn objects(&self) -> Vec<(String, String)> {
+        let st = self.state.lock().unwrap();
+        let mut all: Vec<_> = st
+            .objects
+            .iter()
+            .filter(|(_, e)| e.current.is_some())
+            .map(|((t, id), _)| (t.to_string(), id.clone()))
+            .collect();
+        all.sort();
+        all
     }
 
     /// How many times the simulated process restarted (cleanly or after a crash).
@@ -398,7 +435,7 @@ impl Sim {
                 Outcome::Respond(Response::message(405, "Invalid method").allow("OPTIONS"))
             }
             ["asterisk", "info"] if req.method == "GET" => {
-                Outcome::Respond(info(query, &self.startup_time()))
+                Outcome::Respond(info(query, &self.startup_time(), &self.last_reload_time()))
             }
             ["endpoints"] if req.method == "GET" => Outcome::Respond(self.endpoints(None)),
             ["endpoints", tech] if req.method == "GET" => {
@@ -719,13 +756,13 @@ fn request_line_too_long() -> Response {
     }
 }
 
-fn info(query: &str, startup: &str) -> Response {
+fn info(query: &str, startup: &str, reloaded: &str) -> Response {
     let all = json!({
         "build": {"os": "Linux", "kernel": "6.18.44-fc-v657", "machine": "x86_64", "options": "OPTIONAL_API",
                   "date": "2026-11-26 02:00:47 UTC", "user": "root"},
         "system": {"version": "22.10.1", "entity_id": "02:fc:00:00:00:01"},
         "config": {"name": "", "default_language": "en", "setid": {"user": "", "group": ""}, "max_open_files": 8192},
-        "status": {"startup_time": startup, "last_reload_time": startup}
+        "status": {"startup_time": startup, "last_reload_time": reloaded}
     });
     let only: Vec<&str> = query
         .split('&')

@@ -56,6 +56,11 @@ impl Running {
     }
 
     async fn startup_time(&self) -> String {
+        self.times().await.0
+    }
+
+    /// `status.startup_time` and `status.last_reload_time` of `/asterisk/info`.
+    async fn times(&self) -> (String, String) {
         let v: serde_json::Value = self
             .get("/asterisk/info")
             .await
@@ -63,7 +68,8 @@ impl Running {
             .json()
             .await
             .unwrap();
-        v["status"]["startup_time"].as_str().unwrap().to_string()
+        let at = |k: &str| v["status"][k].as_str().unwrap().to_string();
+        (at("startup_time"), at("last_reload_time"))
     }
 
     async fn status(&self, path: &str) -> u16 {
@@ -103,6 +109,27 @@ async fn a_restart_keeps_astdb_loses_memory_and_reports_a_new_start() {
     assert_eq!(s.status(ALIAS).await, 404, "domain_alias is kept in memory");
     assert_eq!(s.status(AOR).await, 200, "aor is kept in astdb");
     assert_eq!(s.startup_time().await, "2026-11-26T02:12:20.635+0000");
+}
+
+#[tokio::test]
+async fn a_reload_changes_only_the_reload_time() {
+    let s = start().await;
+    let (started, reloaded) = s.times().await;
+    assert_eq!(started, reloaded, "a fresh start is also the last reload");
+    let body = r#"{"fields":[{"attribute":"domain","value":"example.com"}]}"#;
+    assert_eq!(s.put(ALIAS, body).await, 200);
+    s.sim.advance(5_000);
+    s.sim.reload();
+    assert_eq!(
+        s.times().await,
+        (started.clone(), "2026-11-26T02:11:25.635+0000".to_string())
+    );
+    assert_eq!(s.status(ALIAS).await, 200, "a reload keeps memory objects");
+    s.sim.advance(5_000);
+    s.sim.restart();
+    let (started_again, reloaded_again) = s.times().await;
+    assert_eq!(started_again, reloaded_again);
+    assert_ne!(started_again, started);
 }
 
 #[tokio::test]
