@@ -11,13 +11,19 @@ const AOR: &str = r#"{"fields":[{"attribute":"max_contacts","value":"1"}]}"#;
 const DOOR: &str = "/ari/asterisk/config/dynamic/res_pjsip/auth";
 
 /// (method, path, body, least role, status for those allowed). `{r}` is replaced by a tag unique to the
-/// caller, so routes that create things do not collide.
+/// caller, so routes that create things do not collide; `{m}` by the id of an auth made first.
 fn routes() -> Vec<(&'static str, String, Option<String>, Role, u16)> {
     let b = |s: &str| Some(s.to_string());
     vec![
         ("GET", "/api/status".into(), None, Role::Viewer, 200),
         ("GET", "/api/session".into(), None, Role::Viewer, 200),
-        ("GET", "/api/objects/auth/m".into(), None, Role::Viewer, 200),
+        (
+            "GET",
+            "/api/objects/auth/{m}".into(),
+            None,
+            Role::Viewer,
+            200,
+        ),
         (
             "PUT",
             "/api/objects/auth/m-{r}".into(),
@@ -50,7 +56,7 @@ fn routes() -> Vec<(&'static str, String, Option<String>, Role, u16)> {
         ("GET", "/api/inventory/auth".into(), None, Role::Viewer, 200),
         (
             "POST",
-            "/api/inventory/auth/m/adopt".into(),
+            "/api/inventory/auth/{m}/adopt".into(),
             None,
             Role::Operator,
             204,
@@ -148,8 +154,8 @@ fn routes() -> Vec<(&'static str, String, Option<String>, Role, u16)> {
             Role::Admin,
             204,
         ),
-        ("GET", format!("{DOOR}/m"), None, Role::Viewer, 200),
-        ("OPTIONS", format!("{DOOR}/m"), None, Role::Viewer, 204),
+        ("GET", format!("{DOOR}/{{m}}"), None, Role::Viewer, 200),
+        ("OPTIONS", format!("{DOOR}/{{m}}"), None, Role::Viewer, 204),
         (
             "PUT",
             format!("{DOOR}/d-{{r}}"),
@@ -170,11 +176,19 @@ fn routes() -> Vec<(&'static str, String, Option<String>, Role, u16)> {
 #[tokio::test]
 async fn every_route_for_every_role() {
     let h = harness().await;
+    let m = h.up.id("m");
+    let run = h.up.id("r");
     let admin = Some(ADMIN);
     assert_eq!(
-        call(&h.app, "PUT", "/api/objects/auth/m", admin, Some(AUTH))
-            .await
-            .status,
+        call(
+            &h.app,
+            "PUT",
+            &format!("/api/objects/auth/{m}"),
+            admin,
+            Some(AUTH)
+        )
+        .await
+        .status,
         200
     );
     // Token 1, for the admin callers to revoke.
@@ -240,8 +254,11 @@ async fn every_route_for_every_role() {
     let mut checked = 0;
     for (i, (caller, role, who)) in callers.iter().enumerate() {
         for (method, path, body, least, ok) in routes() {
-            let tag = format!("c{i}");
-            let path = path.replace("{r}", &tag);
+            let tag = format!("{run}c{i}");
+            for made in ["m", "d", "p"] {
+                h.up.track(&format!("{made}-{tag}"));
+            }
+            let path = path.replace("{r}", &tag).replace("{m}", &m);
             let body = body.map(|b| b.replace("{r}", &tag));
             let expected = match role {
                 None => 401,
@@ -277,6 +294,7 @@ async fn every_route_for_every_role() {
 #[tokio::test]
 async fn a_viewer_never_sees_a_secret() {
     let h = harness().await;
+    let s = h.up.id("s");
     call(
         &h.app,
         "POST",
@@ -289,7 +307,7 @@ async fn a_viewer_never_sees_a_secret() {
         call(
             &h.app,
             "PUT",
-            "/api/objects/auth/s",
+            &format!("/api/objects/auth/{s}"),
             Some(ADMIN),
             Some(AUTH)
         )
@@ -298,11 +316,11 @@ async fn a_viewer_never_sees_a_secret() {
         200
     );
     for path in [
-        "/api/objects/auth/s",
+        &format!("/api/objects/auth/{s}"),
         "/api/inventory/auth",
         "/api/audit",
         "/api/audit.csv",
-        &format!("{DOOR}/s"),
+        &format!("{DOOR}/{s}"),
     ] {
         let r = send(
             &h.app,

@@ -200,7 +200,10 @@ async fn tokens_are_shown_once_used_and_revoked() {
         (Some("billing portal"), Some("token"))
     );
     // ARI clients send Basic or api_key; a token in the password place works there too.
-    let door = "/ari/asterisk/config/dynamic/res_pjsip/aor/none";
+    let door = &format!(
+        "/ari/asterisk/config/dynamic/res_pjsip/aor/{}",
+        h.up.id("none")
+    );
     assert_eq!(
         send(
             &h.app,

@@ -90,11 +90,12 @@ async fn an_address_trying_many_accounts_is_locked_as_a_whole() {
 
 #[tokio::test]
 async fn the_audit_log_names_the_clients_address() {
-    let (url, _sim) = served(|s| s).await;
+    let (url, up) = served(|s| s).await;
+    let aor = up.id("addr-test");
     let put = over_network(
         client_from("127.0.0.2")
             .put(format!(
-                "{url}/ari/asterisk/config/dynamic/res_pjsip/aor/addr-test"
+                "{url}/ari/asterisk/config/dynamic/res_pjsip/aor/{aor}"
             ))
             .basic_auth("admin", Some(ADMIN))
             .header("content-type", "application/json")
@@ -108,7 +109,7 @@ async fn the_audit_log_names_the_clients_address() {
     );
     let audit = over_network(
         client_from("127.0.0.1")
-            .get(format!("{url}/api/audit?id=addr-test"))
+            .get(format!("{url}/api/audit?id={aor}"))
             .basic_auth("admin", Some(ADMIN)),
     )
     .await
@@ -127,7 +128,8 @@ fn portal(s: conjure::AppState) -> conjure::AppState {
 
 #[tokio::test]
 async fn a_portal_proxy_is_believed_only_from_its_own_address() {
-    let (url, _sim) = served(portal).await;
+    let (url, up) = served(portal).await;
+    let portal_id = up.id("portal");
     let session = |from: &str| {
         client_from(from)
             .get(format!("{url}/api/session"))
@@ -147,7 +149,10 @@ async fn a_portal_proxy_is_believed_only_from_its_own_address() {
     // what the client put to the left of it proves nothing.
     let put = |forwarded: &str| {
         client_from("127.0.0.2")
-            .put(format!("{url}/api/objects/aor/portal-{}", forwarded.len()))
+            .put(format!(
+                "{url}/api/objects/aor/{portal_id}-{}",
+                forwarded.len()
+            ))
             .header("x-remote-user", "admin")
             .header("x-conjure-csrf", "1")
             .header("x-forwarded-for", forwarded)
@@ -161,7 +166,8 @@ async fn a_portal_proxy_is_believed_only_from_its_own_address() {
     ] {
         let r = over_network(put(forwarded)).await;
         assert_eq!(r.status, 200, "{}", r.text);
-        let id = format!("portal-{}", forwarded.len());
+        let id = format!("{portal_id}-{}", forwarded.len());
+        up.track(&id);
         let audit = over_network(
             client_from("127.0.0.1")
                 .get(format!("{url}/api/audit?id={id}"))
@@ -224,13 +230,13 @@ async fn cookies_are_secure_behind_a_trusted_tls_proxy_only() {
 
 #[tokio::test]
 async fn an_ipv4_client_of_a_dual_stack_listener_is_compared_as_ipv4() {
-    let (_sim, sim_base) = common::sim().await;
+    let up = common::upstream().await;
     let Ok(listener) = tokio::net::TcpListener::bind("[::]:0").await else {
         println!("skipped: this machine has no IPv6 to listen on");
         return;
     };
     let state = portal(conjure::AppState::new(
-        conjure::ari::AriClient::new(common::target(&sim_base, "asterisk", "asterisk")).unwrap(),
+        conjure::ari::AriClient::new(common::target_of(&up)).unwrap(),
         model::api::Mode::Asterisk,
         Some(conjure::Secret::from(ADMIN)),
         "/nonexistent".into(),
@@ -252,7 +258,8 @@ async fn an_ipv4_client_of_a_dual_stack_listener_is_compared_as_ipv4() {
 
 #[tokio::test]
 async fn a_browsers_cross_site_change_is_refused_whatever_the_credentials() {
-    let (url, _sim) = served(|s| s).await;
+    let (url, up) = served(|s| s).await;
+    let cross = up.id("cross");
     let http = client_from("127.0.0.1");
     let token = over_network(
         http.post(format!("{url}/api/tokens"))
@@ -269,18 +276,18 @@ async fn a_browsers_cross_site_change_is_refused_whatever_the_credentials() {
     for (what, req) in [
         (
             "Basic on /api",
-            http.put(format!("{url}/api/objects/aor/cross"))
+            http.put(format!("{url}/api/objects/aor/{cross}"))
                 .basic_auth("admin", Some(ADMIN)),
         ),
         (
             "Bearer on /api",
-            http.put(format!("{url}/api/objects/aor/cross"))
+            http.put(format!("{url}/api/objects/aor/{cross}"))
                 .bearer_auth(&token),
         ),
         (
             "Basic on the ARI door",
             http.put(format!(
-                "{url}/ari/asterisk/config/dynamic/res_pjsip/aor/cross"
+                "{url}/ari/asterisk/config/dynamic/res_pjsip/aor/{cross}"
             ))
             .basic_auth("admin", Some(ADMIN)),
         ),
@@ -300,7 +307,7 @@ async fn a_browsers_cross_site_change_is_refused_whatever_the_credentials() {
     }
     // Without the browser's mark, the same requests are a script's and pass.
     let ok = over_network(
-        http.put(format!("{url}/api/objects/aor/cross"))
+        http.put(format!("{url}/api/objects/aor/{cross}"))
             .bearer_auth(&token)
             .header("content-type", "application/json")
             .body(body),
@@ -309,7 +316,7 @@ async fn a_browsers_cross_site_change_is_refused_whatever_the_credentials() {
     assert_eq!(ok.status, 200, "{}", ok.text);
     // A GET stays possible (a link from another site opens the panel).
     let get = over_network(
-        http.get(format!("{url}/api/objects/aor/cross"))
+        http.get(format!("{url}/api/objects/aor/{cross}"))
             .bearer_auth(&token)
             .header("sec-fetch-site", "cross-site"),
     )

@@ -185,8 +185,8 @@ async fn a_certificate_for_another_name_is_refused() {
 
 #[tokio::test]
 async fn tls_to_a_plain_port_and_plain_http_to_a_tls_port_say_which_to_use() {
-    let (_sim, plain) = common::sim().await;
-    let app = conjure(&plain.replace("http://", "https://"), None);
+    let plain = common::Upstream::simulated(Sim::default()).await;
+    let app = conjure(&plain.base.replace("http://", "https://"), None);
     let (status, message, hint) = read(&app).await;
     assert_eq!(status, 502);
     // Asterisk's plain server waits for a request line that a ClientHello never ends, or hangs up

@@ -14,7 +14,7 @@ async fn everything_lives_under_the_base_path() {
     std::fs::create_dir_all(&dist).unwrap();
     std::fs::write(dist.join("index.html"), TRUNK_INDEX).unwrap();
     std::fs::write(dist.join("main-1.css"), "body{}").unwrap();
-    let (app, _sim, _) = app_with(dist.to_str().unwrap(), |s| {
+    let (app, _up) = app_with(dist.to_str().unwrap(), |s| {
         s.with_base_path("/pbx/conjure/")
     })
     .await;
@@ -106,7 +106,7 @@ async fn everything_lives_under_the_base_path() {
 
 #[tokio::test]
 async fn a_portal_proxy_may_vouch_for_its_users() {
-    let (app, _sim, _) = app_with("/nonexistent", |s| {
+    let (app, up) = app_with("/nonexistent", |s| {
         s.with_auth_settings(conjure::auth::Settings {
             trusted_user_header: Some(axum::http::HeaderName::from_static("x-remote-user")),
             trusted_proxies: vec!["10.0.0.5".parse().unwrap()],
@@ -150,11 +150,12 @@ async fn a_portal_proxy_may_vouch_for_its_users() {
             .contains("no Conjure account")
     );
 
+    let p1 = up.id("p1");
     let aor = r#"{"fields":[{"attribute":"max_contacts","value":"1"}]}"#;
     let r = send(
         &app,
         "PUT",
-        "/api/objects/aor/p1",
+        &format!("/api/objects/aor/{p1}"),
         As::Nobody,
         Some(aor),
         &proxy,
@@ -170,7 +171,7 @@ async fn a_portal_proxy_may_vouch_for_its_users() {
         send(
             &app,
             "PUT",
-            "/api/objects/aor/p1",
+            &format!("/api/objects/aor/{p1}"),
             As::Nobody,
             Some(aor),
             &with_header
@@ -192,7 +193,7 @@ async fn a_portal_proxy_may_vouch_for_its_users() {
 /// would hand the session to every other app behind the same portal.
 #[tokio::test]
 async fn a_secure_cookie_under_a_base_path_keeps_its_path() {
-    let (app, _sim, _) = app_with("/nonexistent", |s| {
+    let (app, _up) = app_with("/nonexistent", |s| {
         s.with_base_path("/pbx/conjure")
             .with_auth_settings(conjure::auth::Settings {
                 secure_cookies: true,

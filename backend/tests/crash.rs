@@ -5,20 +5,21 @@ mod common;
 
 #[tokio::test]
 async fn acknowledged_saves_survive_kill_9() {
-    let (_sim, sim_base) = common::sim().await;
+    let up = common::upstream().await;
+    let kill = up.id("kill");
     let dir = std::env::temp_dir().join(format!("conjure-kill-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    let mut child = common::binary(&sim_base, &dir).await;
+    let mut child = common::binary(&up, &dir).await;
     let base = child.url.clone();
     let http = reqwest::Client::new();
     // Saves in flight from 8 tasks at once, so group commits are exercised.
     let mut tasks = Vec::new();
     for t in 0..8 {
-        let (http, base) = (http.clone(), base.clone());
+        let (http, base, kill) = (http.clone(), base.clone(), kill.clone());
         tasks.push(tokio::spawn(async move {
             let mut acked = Vec::new();
             for i in 0..25 {
-                let id = format!("kill-{t}-{i}");
+                let id = format!("{kill}-{t}-{i}");
                 let r = http
                     .put(format!("{base}/api/objects/domain_alias/{id}"))
                     .header("content-type", "application/json")
@@ -36,6 +37,9 @@ async fn acknowledged_saves_survive_kill_9() {
     let mut acked = Vec::new();
     for t in tasks {
         acked.extend(t.await.unwrap());
+    }
+    for id in &acked {
+        up.track(id);
     }
     child.child.kill().unwrap(); // SIGKILL
     child.child.wait().unwrap();

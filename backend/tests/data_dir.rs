@@ -16,7 +16,7 @@ fn mode(p: &Path) -> u32 {
 
 #[tokio::test]
 async fn the_binary_keeps_its_data_private() {
-    let (_sim, sim_base) = common::sim().await;
+    let up = common::upstream().await;
     let top = std::env::temp_dir().join(format!("conjure-modes-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&top);
     let fresh = top.join("fresh/data");
@@ -30,10 +30,10 @@ async fn the_binary_keeps_its_data_private() {
     )
     .unwrap();
     for dir in [&fresh, &loose] {
-        let bin = common::binary(&sim_base, dir).await;
+        let bin = common::binary(&up, dir).await;
         // A write, so SQLite has made its -wal and -shm files.
         let r = reqwest::Client::new()
-            .put(format!("{}/api/objects/aor/modes", bin.url))
+            .put(format!("{}/api/objects/aor/{}", bin.url, up.id("modes")))
             .basic_auth("admin", Some(common::ADMIN))
             .header("content-type", "application/json")
             .body(r#"{"fields":[{"attribute":"max_contacts","value":"1"}]}"#)

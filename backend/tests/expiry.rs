@@ -12,7 +12,7 @@ use conjure::clock::ManualClock;
 #[tokio::test]
 async fn a_lock_ends_after_its_wait_and_a_session_after_its_hours() {
     let clock = ManualClock::new();
-    let (app, _sim, _) = app_with("/nonexistent", {
+    let (app, _up) = app_with("/nonexistent", {
         let clock = clock.clone();
         |s| s.with_clock(clock)
     })
@@ -108,17 +108,18 @@ async fn a_lock_ends_after_its_wait_and_a_session_after_its_hours() {
 #[tokio::test]
 async fn an_imports_results_are_gone_an_hour_after_it_ended() {
     let clock = ManualClock::new();
-    let (app, _sim, _) = app_with("/nonexistent", {
+    let (app, up) = app_with("/nonexistent", {
         let clock = clock.clone();
         |s| s.with_clock(clock)
     })
     .await;
-    let id = import_and_wait(&app, "extension,name\n4601,Mia\n").await;
+    let mia = up.id("4601");
+    let id = import_and_wait(&app, &format!("extension,name\n{mia},Mia\n")).await;
     let path = format!("/api/imports/{id}/results.csv");
     clock.advance(Duration::from_secs(59 * 60));
     let r = call(&app, "GET", &path, Some(ADMIN), None).await;
     assert_eq!(r.status, 200);
-    assert!(r.text.contains("4601"));
+    assert!(r.text.contains(&mia));
     clock.advance(Duration::from_secs(60));
     let gone = call(&app, "GET", &path, Some(ADMIN), None).await;
     assert_eq!(gone.status, 410, "{}", gone.text);

@@ -5,7 +5,7 @@ mod common;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use common::{ADMIN, As, call, send, sim, target};
+use common::{ADMIN, As, call, send, target, target_of, upstream};
 
 #[derive(Clone, Default)]
 struct Capture(Arc<Mutex<Vec<u8>>>);
@@ -30,14 +30,15 @@ async fn trace_logs_hold_no_secrets() {
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
 
-    let (_sim, base) = sim().await;
-    let app = common::router(target(&base, "asterisk", "asterisk"));
+    let up = upstream().await;
+    let app = common::router(target_of(&up));
+    let alice = up.id("alice");
     let body = r#"{"fields":[{"attribute":"username","value":"alice"},{"attribute":"password","value":"pw-in-a-body-1234"}]}"#;
     assert_eq!(
         call(
             &app,
             "PUT",
-            "/api/objects/auth/alice",
+            &format!("/api/objects/auth/{alice}"),
             Some(ADMIN),
             Some(body)
         )
@@ -50,7 +51,7 @@ async fn trace_logs_hold_no_secrets() {
             &app,
             "GET",
             &format!(
-                "/ari/asterisk/config/dynamic/res_pjsip/auth/alice?api_key=admin:{}",
+                "/ari/asterisk/config/dynamic/res_pjsip/auth/{alice}?api_key=admin:{}",
                 common::ADMIN
             ),
             None,
@@ -112,7 +113,10 @@ async fn trace_logs_hold_no_secrets() {
         "POST",
         "/api/phone-users",
         Some(ADMIN),
-        Some(r#"{"extension":"2041","name":"Anna"}"#),
+        Some(&format!(
+            r#"{{"extension":"{}","name":"Anna"}}"#,
+            up.id("2041")
+        )),
     )
     .await;
     let sip_password = pu.json()["password"].as_str().unwrap().to_string();
@@ -121,18 +125,27 @@ async fn trace_logs_hold_no_secrets() {
         "POST",
         "/api/imports",
         Some(ADMIN),
-        Some("extension,name,password\n2042,Bo,import-pw-31337\n"),
+        Some(&format!(
+            "extension,name,password\n{},Bo,import-pw-31337\n",
+            up.id("2042")
+        )),
     )
     .await;
     assert_eq!(imported.status, 202);
     let id = imported.json()["progress"]["id"].as_u64().unwrap();
     common::progress_until(&app, id, |_| false).await;
     // A failure path logs too (5xx): Asterisk refusing a wrong ARI password.
-    let wrong = common::router(target(&base, "asterisk", "wrong-ari-pw-5678"));
+    let wrong = common::router(target(&up.base, &up.user, "wrong-ari-pw-5678"));
     assert_eq!(
-        call(&wrong, "GET", "/api/objects/auth/alice", Some(ADMIN), None)
-            .await
-            .status,
+        call(
+            &wrong,
+            "GET",
+            &format!("/api/objects/auth/{alice}"),
+            Some(ADMIN),
+            None
+        )
+        .await
+        .status,
         502
     );
 
@@ -170,8 +183,8 @@ async fn every_log_line_of_a_request_carries_its_id() {
         .with_writer(move || sink.clone())
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
-    let (_sim, base) = sim().await;
-    let app = common::router(target(&base, "asterisk", "asterisk"));
+    let up = upstream().await;
+    let app = common::router(target_of(&up));
     let r = call(
         &app,
         "POST",

@@ -5,7 +5,7 @@ mod common;
 
 use axum::extract::Request;
 use axum::response::IntoResponse;
-use common::{ADMIN, app_with, call, harness, on_sim};
+use common::{ADMIN, app_with, call, harness, on_asterisk};
 use tower::ServiceExt;
 
 fn basic() -> String {
@@ -19,12 +19,16 @@ fn basic() -> String {
 #[tokio::test]
 async fn one_form_makes_auth_aor_and_endpoint() {
     let h = harness().await;
+    let ext = h.up.id("2041");
+    let other = h.up.id("2043");
     let r = call(
         &h.app,
         "POST",
         "/api/phone-users",
         Some(ADMIN),
-        Some(r#"{"extension":"2041","name":"Anna Berg","voicemail":"2041"}"#),
+        Some(&format!(
+            r#"{{"extension":"{ext}","name":"Anna Berg","voicemail":"{ext}"}}"#
+        )),
     )
     .await;
     assert_eq!(r.status, 201, "{}", r.text);
@@ -32,26 +36,26 @@ async fn one_form_makes_auth_aor_and_endpoint() {
     let password = setup["password"].as_str().unwrap().to_string();
     assert_eq!(password.len(), 20);
     // No --sip-server: the card says it is not set rather than showing the ARI URL's host.
-    assert_eq!(setup["username"].as_str(), Some("2041"));
+    assert_eq!(setup["username"].as_str(), Some(ext.as_str()));
     assert!(setup["server"].is_null(), "{setup}");
     assert_eq!(setup["transport"], "UDP, port 5060");
-    let (s, ep) = on_sim(&h.sim_base, "endpoint/2041").await;
+    let (s, ep) = on_asterisk(&h.up, &format!("endpoint/{ext}")).await;
     assert_eq!(s, 200);
     for needle in [
-        r#""auth","value":"2041""#,
-        r#""aors","value":"2041""#,
-        "Anna Berg",
-        "2041@default",
-        "g722",
+        format!(r#""auth","value":"{ext}""#),
+        format!(r#""aors","value":"{ext}""#),
+        "Anna Berg".into(),
+        format!("{ext}@default"),
+        "g722".into(),
     ] {
-        assert!(ep.contains(needle), "{needle} in {ep}");
+        assert!(ep.contains(&needle), "{needle} in {ep}");
     }
-    let (_, auth) = on_sim(&h.sim_base, "auth/2041").await;
+    let (_, auth) = on_asterisk(&h.up, &format!("auth/{ext}")).await;
     assert!(
         auth.contains(&password),
         "the phone's password is on Asterisk"
     );
-    assert_eq!(on_sim(&h.sim_base, "aor/2041").await.0, 200);
+    assert_eq!(on_asterisk(&h.up, &format!("aor/{ext}")).await.0, 200);
     let audit = call(&h.app, "GET", "/api/audit", Some(ADMIN), None).await;
     assert_eq!(audit.json().as_array().unwrap().len(), 3);
     assert!(!audit.text.contains(&password));
@@ -73,7 +77,7 @@ async fn one_form_makes_auth_aor_and_endpoint() {
         "POST",
         "/api/phone-users",
         Some(ADMIN),
-        Some(r#"{"extension":"2041","name":"Bo"}"#),
+        Some(&format!(r#"{{"extension":"{ext}","name":"Bo"}}"#)),
     )
     .await;
     assert_eq!(again.status, 409);
@@ -81,14 +85,16 @@ async fn one_form_makes_auth_aor_and_endpoint() {
         again.json()["message"]
             .as_str()
             .unwrap()
-            .contains("already has an endpoint named 2041")
+            .contains(&format!("already has an endpoint named {ext}"))
     );
     let bad = call(
         &h.app,
         "POST",
         "/api/phone-users",
         Some(ADMIN),
-        Some(r#"{"extension":"2043","name":"Cy","password":"short"}"#),
+        Some(&format!(
+            r#"{{"extension":"{other}","name":"Cy","password":"short"}}"#
+        )),
     )
     .await;
     assert_eq!(
@@ -100,7 +106,7 @@ async fn one_form_makes_auth_aor_and_endpoint() {
     let r = call(
         &h.app,
         "PATCH",
-        "/api/phone-users/2041",
+        &format!("/api/phone-users/{ext}"),
         Some(ADMIN),
         Some(r#"{"name":"Anna Lind","reset_password":true}"#),
     )
@@ -108,21 +114,32 @@ async fn one_form_makes_auth_aor_and_endpoint() {
     assert_eq!(r.status, 200, "{}", r.text);
     let new_pw = r.json()["password"].as_str().unwrap().to_string();
     assert!(
-        on_sim(&h.sim_base, "endpoint/2041")
+        on_asterisk(&h.up, &format!("endpoint/{ext}"))
             .await
             .1
             .contains("Anna Lind")
     );
-    assert!(on_sim(&h.sim_base, "auth/2041").await.1.contains(&new_pw));
-    assert_eq!(
-        call(&h.app, "DELETE", "/api/phone-users/2041", Some(ADMIN), None)
+    assert!(
+        on_asterisk(&h.up, &format!("auth/{ext}"))
             .await
-            .status,
+            .1
+            .contains(&new_pw)
+    );
+    assert_eq!(
+        call(
+            &h.app,
+            "DELETE",
+            &format!("/api/phone-users/{ext}"),
+            Some(ADMIN),
+            None
+        )
+        .await
+        .status,
         204
     );
     for ty in ["auth", "aor", "endpoint"] {
         assert_eq!(
-            on_sim(&h.sim_base, &format!("{ty}/2041")).await.0,
+            on_asterisk(&h.up, &format!("{ty}/{ext}")).await.0,
             404,
             "{ty}"
         );
@@ -172,30 +189,31 @@ async fn refusing_endpoints(sim_base: String) -> String {
 
 #[tokio::test]
 async fn a_failed_step_leaves_nothing_behind() {
-    let (sim, sim_base) = common::sim().await;
-    let proxy = refusing_endpoints(sim_base.clone()).await;
-    let app = common::router(common::target(&proxy, "asterisk", "asterisk"));
+    let up = common::upstream().await;
+    let ext = up.id("2050");
+    let proxy = refusing_endpoints(up.base.clone()).await;
+    let app = common::router(common::target(&proxy, &up.user, &up.password));
     let r = call(
         &app,
         "POST",
         "/api/phone-users",
         Some(ADMIN),
-        Some(r#"{"extension":"2050","name":"Dora"}"#),
+        Some(&format!(r#"{{"extension":"{ext}","name":"Dora"}}"#)),
     )
     .await;
     assert_eq!(r.status, 403, "{}", r.text);
     let msg = r.json()["message"].as_str().unwrap().to_string();
     assert!(
-        msg.starts_with(
-            "Step 3 of 3, creating the endpoint 2050, failed: Cannot create sorcery objects"
-        ),
+        msg.starts_with(&format!(
+            "Step 3 of 3, creating the endpoint {ext}, failed: Cannot create sorcery objects"
+        )),
         "{msg}"
     );
     assert!(msg.contains("removed again"), "{msg}");
     assert!(r.json()["hint"].as_str().unwrap().contains("sorcery.conf"));
     for ty in ["auth", "aor", "endpoint"] {
         assert_eq!(
-            on_sim(&sim_base, &format!("{ty}/2050")).await.0,
+            on_asterisk(&up, &format!("{ty}/{ext}")).await.0,
             404,
             "{ty} is left behind"
         );
@@ -206,20 +224,26 @@ async fn a_failed_step_leaves_nothing_behind() {
             .json()["total"],
         0
     );
-    drop(sim);
 }
 
-const FIVE_ROWS: &str = "extension;name;password\n3001;Ann;\n3002;Bob;too-short\n3003;Cid;\n3001;Ann twice;\n3005;Eve;\n";
+/// Five rows for extensions `e` (3001, 3002, 3003, 3005): one with a short password, one repeating the first.
+fn five_rows([a, b, c, e]: &[String; 4]) -> String {
+    format!(
+        "extension;name;password\n{a};Ann;\n{b};Bob;too-short\n{c};Cid;\n{a};Ann twice;\n{e};Eve;\n"
+    )
+}
 
 #[tokio::test]
 async fn import_dry_run_then_apply_then_again() {
     let h = harness().await;
+    let exts = ["3001", "3002", "3003", "3005"].map(|e| h.up.id(e));
+    let rows = five_rows(&exts);
     let dry = call(
         &h.app,
         "POST",
         "/api/imports?dry_run=true",
         Some(ADMIN),
-        Some(FIVE_ROWS),
+        Some(&rows),
     )
     .await;
     assert_eq!(dry.status, 200, "{}", dry.text);
@@ -244,12 +268,12 @@ async fn import_dry_run_then_apply_then_again() {
         [(3, "password".to_string()), (5, "extension".to_string())]
     );
     assert_eq!(
-        on_sim(&h.sim_base, "auth/3001").await.0,
+        on_asterisk(&h.up, &format!("auth/{}", exts[0])).await.0,
         404,
         "a dry run changes nothing"
     );
 
-    let started = call(&h.app, "POST", "/api/imports", Some(ADMIN), Some(FIVE_ROWS)).await;
+    let started = call(&h.app, "POST", "/api/imports", Some(ADMIN), Some(&rows)).await;
     assert_eq!(started.status, 202, "{}", started.text);
     let id = started.json()["progress"]["id"].as_u64().unwrap();
     let events = call(
@@ -281,10 +305,10 @@ async fn import_dry_run_then_apply_then_again() {
         ),
         (Some(3), Some(2), Some(true))
     );
-    for ext in ["3001", "3003", "3005"] {
+    for ext in [&exts[0], &exts[2], &exts[3]] {
         for ty in ["auth", "aor", "endpoint"] {
             assert_eq!(
-                on_sim(&h.sim_base, &format!("{ty}/{ext}")).await.0,
+                on_asterisk(&h.up, &format!("{ty}/{ext}")).await.0,
                 200,
                 "{ty}/{ext}"
             );
@@ -302,7 +326,7 @@ async fn import_dry_run_then_apply_then_again() {
     assert_eq!(lines.len(), 6, "{}", results.text);
     assert_eq!(lines[0][4], "generated password");
     assert!(
-        lines[1][..3] == ["2", "3001", "created"] && lines[1][4].len() == 20,
+        lines[1][..3] == ["2", exts[0].as_str(), "created"] && lines[1][4].len() == 20,
         "{:?}",
         lines[1]
     );
@@ -313,7 +337,7 @@ async fn import_dry_run_then_apply_then_again() {
     );
 
     // The same file again: the done rows are skipped, nothing is created twice.
-    let again = call(&h.app, "POST", "/api/imports", Some(ADMIN), Some(FIVE_ROWS)).await;
+    let again = call(&h.app, "POST", "/api/imports", Some(ADMIN), Some(&rows)).await;
     let id2 = again.json()["progress"]["id"].as_u64().unwrap();
     let p = wait_finished(&h.app, id2).await;
     assert_eq!(
@@ -357,14 +381,17 @@ async fn wait_finished(app: &axum::Router, id: u64) -> serde_json::Value {
 
 #[tokio::test]
 async fn a_cancelled_import_leaves_only_whole_users() {
-    let (app, _sim, sim_base) = app_with("/nonexistent", |mut s| {
+    let (app, up) = app_with("/nonexistent", |mut s| {
         s.provision_concurrency = 2;
         s
     })
     .await;
+    let first = up.id("5");
+    let ext = |i: usize| format!("{first}{i:03}");
     let mut file = String::from("extension,name\n");
     for i in 0..400 {
-        file.push_str(&format!("{},User {i}\n", 5000 + i));
+        up.track(&ext(i));
+        file.push_str(&format!("{},User {i}\n", ext(i)));
     }
     let started = call(&app, "POST", "/api/imports", Some(ADMIN), Some(&file)).await;
     let id = started.json()["progress"]["id"].as_u64().unwrap();
@@ -394,7 +421,7 @@ async fn a_cancelled_import_leaves_only_whole_users() {
     for ty in ["auth", "aor", "endpoint"] {
         let mut n = 0;
         for i in 0..400 {
-            if on_sim(&sim_base, &format!("{ty}/{}", 5000 + i)).await.0 == 200 {
+            if on_asterisk(&up, &format!("{ty}/{}", ext(i))).await.0 == 200 {
                 n += 1;
             }
         }
@@ -452,10 +479,11 @@ async fn files_that_cannot_be_imported_say_why_and_change_nothing() {
 
 #[tokio::test]
 async fn a_user_half_made_by_a_crash_is_removed_at_start() {
-    let (sim, sim_base) = common::sim().await;
+    let up = common::upstream().await;
+    let ext = up.id("2060");
     let store = conjure::store::Store::in_memory().unwrap();
     let state = conjure::AppState::new(
-        conjure::ari::AriClient::new(common::target(&sim_base, "asterisk", "asterisk")).unwrap(),
+        conjure::ari::AriClient::new(common::target_of(&up)).unwrap(),
         model::api::Mode::Asterisk,
         Some(conjure::Secret::from(ADMIN)),
         "/nonexistent".into(),
@@ -463,7 +491,7 @@ async fn a_user_half_made_by_a_crash_is_removed_at_start() {
     );
     // As if Conjure died after pushing the auth: the claim is there, the endpoint is not.
     let user = model::provision::PhoneUser {
-        extension: "2060".into(),
+        extension: ext.clone(),
         name: "Half".into(),
         template: "desk-phone".into(),
         voicemail: String::new(),
@@ -472,16 +500,15 @@ async fn a_user_half_made_by_a_crash_is_removed_at_start() {
     };
     assert!(store.begin_phone_user(&user).await.unwrap());
     let put = reqwest::Client::new()
-        .put(format!("{sim_base}/ari/asterisk/config/dynamic/res_pjsip/auth/2060"))
-        .basic_auth("asterisk", Some("asterisk"))
+        .put(format!("{}/ari/asterisk/config/dynamic/res_pjsip/auth/{ext}", up.base))
+        .basic_auth(&up.user, Some(&up.password))
         .header("content-type", "application/json")
-        .body(r#"{"fields":[{"attribute":"username","value":"2060"},{"attribute":"password","value":"half-made-pw"}]}"#)
+        .body(format!(r#"{{"fields":[{{"attribute":"username","value":"{ext}"}},{{"attribute":"password","value":"half-made-pw"}}]}}"#))
         .send()
         .await
         .unwrap();
     assert_eq!(put.status(), 200, "{:?}", put.text().await);
-    drop(sim);
     conjure::provision::recover(&state).await;
-    assert_eq!(on_sim(&sim_base, "auth/2060").await.0, 404);
+    assert_eq!(on_asterisk(&up, &format!("auth/{ext}")).await.0, 404);
     assert!(store.unfinished_phone_users().await.unwrap().is_empty());
 }

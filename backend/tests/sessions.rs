@@ -47,7 +47,7 @@ async fn a_session_changes_things_only_with_its_csrf_token() {
     assert_eq!(me.json()["via"], "session");
     assert_eq!(me.json()["csrf"], csrf.as_str());
 
-    let put = "/api/objects/aor/a1";
+    let put = &format!("/api/objects/aor/{}", h.up.id("a1"));
     for (who, headers, status) in [
         (As::Session(&id, None), vec![], 403),
         (As::Session(&id, Some("forged")), vec![], 403),
@@ -161,7 +161,7 @@ async fn sign_in_refuses_forms_and_other_sites() {
 async fn sessions_end_when_idle_and_cookies_can_be_secure() {
     // The default 30 idle minutes, on a clock the test moves.
     let clock = conjure::clock::ManualClock::new();
-    let (app, _sim, _) = app_with("/nonexistent", {
+    let (app, _up) = app_with("/nonexistent", {
         let clock = clock.clone();
         |s| {
             s.with_auth_settings(conjure::auth::Settings {
@@ -271,7 +271,7 @@ async fn twenty_wrong_passwords_in_a_row() {
         429
     );
     // Another account is not locked by admin's failures...
-    let (app2, _sim, _) = app_with("/nonexistent", |s| s).await;
+    let (app2, _up2) = app_with("/nonexistent", |s| s).await;
     let spray = |user: usize| {
         serde_json::json!({"user": format!("u{user}"), "password": "guess-guess"}).to_string()
     };

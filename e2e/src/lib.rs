@@ -1,13 +1,11 @@
-//! Fixtures for the browser tests: a simulator, Conjure serving the trunk-built `dist/`, and headless
-//! Chromium through chromedriver. Every piece is real; only the Asterisk is simulated.
+//! Fixtures for the browser tests: the test's Asterisk (a simulator, or the real server named by
+//! `CONJURE_TEST_ARI_URL`: see the `testbed` crate), Conjure serving the trunk-built `dist/`, and
+//! headless Chromium through chromedriver.
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
 use std::time::Duration;
 
-use asterisk_sim::{Sim, default_users};
 use conjure::{AppState, AriTarget, Secret, ari::AriClient};
 use fantoccini::{Client, ClientBuilder};
 use model::api::Mode;
@@ -25,10 +23,12 @@ pub fn root() -> PathBuf {
         .to_path_buf()
 }
 
-/// A simulator and Conjure in front of it, both on loopback ports.
+pub use testbed::{Upstream, skip_on_real};
+
+/// The test's Asterisk and Conjure in front of it, on a loopback port.
 pub struct Stack {
-    pub sim: Arc<Sim>,
-    pub sim_addr: SocketAddr,
+    /// The Asterisk; `up.id(..)` names what the test makes there.
+    pub up: Upstream,
     pub conjure: String,
     /// Conjure's inventory, to seed or inspect.
     pub store: conjure::store::Store,
@@ -50,11 +50,11 @@ pub async fn stack_with(mode: Mode, f: impl FnOnce(AppState) -> AppState) -> Sta
         dist.join("index.html").exists(),
         "dist/ is not built: run `cargo xtask test` (it runs trunk first)"
     );
-    let sim = Arc::new(Sim::new(default_users()));
-    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let sim_addr = l.local_addr().unwrap();
-    tokio::spawn(asterisk_sim::serve(l, sim.clone(), std::future::pending()));
-    let target = AriTarget::plain(format!("http://{sim_addr}"), "asterisk", "asterisk");
+    let up = Upstream::start().await;
+    let target = AriTarget {
+        ca_file: up.ca_file.clone(),
+        ..AriTarget::plain(up.base.clone(), &up.user, &up.password)
+    };
     let store = conjure::store::Store::in_memory().unwrap();
     let state = AppState::new(
         AriClient::new(target).unwrap(),
@@ -67,23 +67,18 @@ pub async fn stack_with(mode: Mode, f: impl FnOnce(AppState) -> AppState) -> Sta
     let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let conjure = format!("http://{}{}", l.local_addr().unwrap(), state.base_path);
     tokio::spawn(conjure::serve(l, state, std::future::pending()));
-    Stack {
-        sim,
-        sim_addr,
-        conjure,
-        store,
-    }
+    Stack { up, conjure, store }
 }
 
 impl Stack {
-    /// What the simulated Asterisk itself answers for `res_pjsip/{path}` (status, body), bypassing Conjure.
+    /// What the Asterisk itself answers for `res_pjsip/{path}` (status, body), bypassing Conjure.
     pub async fn on_asterisk(&self, path: &str) -> (u16, String) {
         let r = reqwest::Client::new()
             .get(format!(
-                "http://{}/ari/asterisk/config/dynamic/res_pjsip/{path}",
-                self.sim_addr
+                "{}/ari/asterisk/config/dynamic/res_pjsip/{path}",
+                self.up.base
             ))
-            .basic_auth("asterisk", Some("asterisk"))
+            .basic_auth(&self.up.user, Some(&self.up.password))
             .send()
             .await
             .unwrap();

@@ -36,6 +36,7 @@ async fn each_role_sees_and_does_only_what_it_may() {
     let driver = browser().await;
     let c = &driver.client;
     let base = &stack.conjure;
+    let (script, desk) = (stack.up.id("from-script"), stack.up.id("olga-desk"));
 
     // A wrong password first: a clear message, and the page stays the sign-in page.
     c.goto(&format!("{base}/objects/auth/alice")).await.unwrap();
@@ -61,7 +62,7 @@ async fn each_role_sees_and_does_only_what_it_may() {
     click(c, "add-token").await;
     let token = text_of(c, "shown-once").await;
     assert!(token.starts_with("cj_"), "{token}");
-    let door = format!("{base}/ari/asterisk/config/dynamic/res_pjsip/aor/from-script");
+    let door = format!("{base}/ari/asterisk/config/dynamic/res_pjsip/aor/{script}");
     let http = reqwest::Client::new();
     let r = http
         .put(&door)
@@ -84,7 +85,7 @@ async fn each_role_sees_and_does_only_what_it_may() {
     // The viewer: no admin pages in the navigation, no save or delete, and the API refuses changes.
     sign_in(c, base, "victor", &generated).await;
     assert!(c.find(Locator::LinkText("Users")).await.is_err());
-    c.goto(&format!("{base}/objects/aor/from-script"))
+    c.goto(&format!("{base}/objects/aor/{script}"))
         .await
         .unwrap();
     text_of(c, "read-only").await;
@@ -109,9 +110,7 @@ async fn each_role_sees_and_does_only_what_it_may() {
     // The operator: can change objects, cannot manage users.
     sign_in(c, base, "olga", "olga-password-1").await;
     assert!(c.find(Locator::LinkText("Users")).await.is_err());
-    c.goto(&format!("{base}/objects/aor/olga-desk"))
-        .await
-        .unwrap();
+    c.goto(&format!("{base}/objects/aor/{desk}")).await.unwrap();
     click(c, "create").await;
     type_into(c, "value-qualify_frequency", "60").await;
     click(c, "save").await;

@@ -11,7 +11,8 @@ async fn changes_show_up_in_the_audit_page() {
     let stack = stack(Mode::Asterisk).await;
     let driver = e2e::signed_in(&stack).await;
     let c = &driver.client;
-    c.goto(&format!("{}/objects/auth/alice", stack.conjure))
+    let (alice, desk) = (stack.up.id("alice"), stack.up.id("desk"));
+    c.goto(&format!("{}/objects/auth/{alice}", stack.conjure))
         .await
         .unwrap();
     click(c, "create").await;
@@ -19,7 +20,7 @@ async fn changes_show_up_in_the_audit_page() {
     click(c, "save").await;
     click(c, "confirm-save").await;
     wait_for_text(c, "notice", "Saved").await;
-    c.goto(&format!("{}/objects/aor/desk", stack.conjure))
+    c.goto(&format!("{}/objects/aor/{desk}", stack.conjure))
         .await
         .unwrap();
     click(c, "create").await;
@@ -28,9 +29,11 @@ async fn changes_show_up_in_the_audit_page() {
     wait_for_text(c, "notice", "Saved").await;
 
     c.goto(&format!("{}/audit", stack.conjure)).await.unwrap();
-    let log = wait_for_text(c, "audit", "auth alice").await;
+    let log = wait_for_text(c, "audit", &format!("auth {alice}")).await;
     assert!(
-        log.contains("aor desk") && log.contains("username") && log.contains("(changed)"),
+        log.contains(&format!("aor {desk}"))
+            && log.contains("username")
+            && log.contains("(changed)"),
         "{log}"
     );
     assert!(!c.source().await.unwrap().contains("typed-secret-7"));
@@ -48,7 +51,13 @@ async fn changes_show_up_in_the_audit_page() {
     }
     let rows = c.find_all(Locator::Css(&css("audit-row"))).await.unwrap();
     assert_eq!(rows.len(), 1);
-    assert!(rows[0].text().await.unwrap().contains("aor desk"));
+    assert!(
+        rows[0]
+            .text()
+            .await
+            .unwrap()
+            .contains(&format!("aor {desk}"))
+    );
     let href = c
         .find(Locator::Css(&css("audit-csv")))
         .await

@@ -11,7 +11,8 @@ async fn compact_mode_drops_the_chrome() {
     let stack = stack(Mode::Asterisk).await;
     let driver = e2e::signed_in(&stack).await;
     let c = &driver.client;
-    c.goto(&format!("{}/objects/auth/alice?compact", stack.conjure))
+    let alice = stack.up.id("alice");
+    c.goto(&format!("{}/objects/auth/{alice}?compact", stack.conjure))
         .await
         .unwrap();
     assert!(text_of(c, "not-found").await.contains("does not exist"));
@@ -30,7 +31,7 @@ async fn compact_mode_drops_the_chrome() {
         .await
         .unwrap();
     // Without ?compact the chrome is there.
-    c.goto(&format!("{}/objects/auth/alice", stack.conjure))
+    c.goto(&format!("{}/objects/auth/{alice}", stack.conjure))
         .await
         .unwrap();
     c.wait()
@@ -57,7 +58,8 @@ async fn a_named_portal_can_frame_the_panel_and_another_cannot() {
     assert!(stack.conjure.ends_with("/pbx/conjure"));
     let driver = e2e::signed_in(&stack).await;
     let c = &driver.client;
-    let src = format!("{}/objects/aor/framed?compact", stack.conjure);
+    let framed = stack.up.id("framed");
+    let src = format!("{}/objects/aor/{framed}?compact", stack.conjure);
 
     c.goto(&format!("{allowed}/?src={src}")).await.unwrap();
     let frame = c.wait().for_element(Locator::Id("pbx")).await.unwrap();
@@ -80,7 +82,7 @@ async fn a_named_portal_can_frame_the_panel_and_another_cannot() {
     .unwrap();
     let saved = stack
         .store
-        .contains(model::ObjectType::Aor, "framed")
+        .contains(model::ObjectType::Aor, &framed)
         .await
         .unwrap();
     assert!(saved, "the framed panel saved through /pbx/conjure/api");

@@ -38,7 +38,8 @@ async fn codecs_are_exactly_what_the_form_shows_in_its_order() {
     let stack = stack(Mode::Asterisk).await;
     let driver = e2e::signed_in(&stack).await;
     let c = &driver.client;
-    c.goto(&format!("{}/objects/endpoint/ep1", stack.conjure))
+    let ep1 = stack.up.id("ep1");
+    c.goto(&format!("{}/objects/endpoint/{ep1}", stack.conjure))
         .await
         .unwrap();
     click(c, "create").await;
@@ -54,7 +55,9 @@ async fn codecs_are_exactly_what_the_form_shows_in_its_order() {
     }
     save(c).await;
     assert_eq!(
-        attribute(&stack, "endpoint/ep1", "allow").await.unwrap(),
+        attribute(&stack, &format!("endpoint/{ep1}"), "allow")
+            .await
+            .unwrap(),
         vec!["(ulaw|alaw|g722)"]
     );
 
@@ -66,7 +69,9 @@ async fn codecs_are_exactly_what_the_form_shows_in_its_order() {
         "{diff}"
     );
     assert_eq!(
-        attribute(&stack, "endpoint/ep1", "allow").await.unwrap(),
+        attribute(&stack, &format!("endpoint/{ep1}"), "allow")
+            .await
+            .unwrap(),
         vec!["(g722|alaw)"]
     );
     std::fs::write(
@@ -81,7 +86,9 @@ async fn codecs_are_exactly_what_the_form_shows_in_its_order() {
     click(c, "save").await;
     wait_for_text(c, "error", "at least one codec").await;
     assert_eq!(
-        attribute(&stack, "endpoint/ep1", "allow").await.unwrap(),
+        attribute(&stack, &format!("endpoint/{ep1}"), "allow")
+            .await
+            .unwrap(),
         vec!["(g722|alaw)"]
     );
     driver.client.clone().close().await.unwrap();
@@ -92,29 +99,34 @@ async fn removing_an_identify_match_recreates_it_after_confirmation() {
     let stack = stack(Mode::Asterisk).await;
     let driver = e2e::signed_in(&stack).await;
     let c = &driver.client;
+    let (ep1, office) = (stack.up.id("ep1"), stack.up.id("office"));
     stack
         .store
-        .record(model::ObjectType::Endpoint, "ep1", vec![], vec![], "test")
+        .record(model::ObjectType::Endpoint, &ep1, vec![], vec![], "test")
         .await
         .unwrap();
-    c.goto(&format!("{}/objects/identify/office", stack.conjure))
+    c.goto(&format!("{}/objects/identify/{office}", stack.conjure))
         .await
         .unwrap();
     click(c, "create").await;
     // The endpoint field suggests the endpoints Conjure knows.
     c.wait()
         .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css("datalist#refs-endpoint option[value='ep1']"))
+        .for_element(Locator::Css(&format!(
+            "datalist#refs-endpoint option[value='{ep1}']"
+        )))
         .await
         .expect("ep1 is suggested for identify.endpoint");
-    type_into(c, "value-endpoint", "ep1").await;
+    type_into(c, "value-endpoint", &ep1).await;
     for m in ["127.0.0.5", "10.1.0.0/16"] {
         type_into(c, "list-add-match", m).await;
         click(c, "list-add-button-match").await;
     }
     save(c).await;
     assert_eq!(
-        attribute(&stack, "identify/office", "match").await.unwrap(),
+        attribute(&stack, &format!("identify/{office}"), "match")
+            .await
+            .unwrap(),
         vec!["127.0.0.5/255.255.255.255", "10.1.0.0/255.255.0.0"]
     );
 
@@ -129,14 +141,16 @@ async fn removing_an_identify_match_recreates_it_after_confirmation() {
     click(c, "confirm-save").await;
     wait_for_text(c, "notice", "Saved").await;
     assert_eq!(
-        attribute(&stack, "identify/office", "match").await.unwrap(),
+        attribute(&stack, &format!("identify/{office}"), "match")
+            .await
+            .unwrap(),
         vec!["10.1.0.0/255.255.0.0"]
     );
     assert_eq!(
-        attribute(&stack, "identify/office", "endpoint")
+        attribute(&stack, &format!("identify/{office}"), "endpoint")
             .await
             .unwrap(),
-        vec!["ep1"]
+        vec![ep1.clone()]
     );
     driver.client.clone().close().await.unwrap();
 }
@@ -146,7 +160,8 @@ async fn an_invalid_value_is_flagged_at_its_field_and_nothing_is_sent() {
     let stack = stack(Mode::Asterisk).await;
     let driver = e2e::signed_in(&stack).await;
     let c = &driver.client;
-    c.goto(&format!("{}/objects/aor/desk", stack.conjure))
+    let desk = stack.up.id("desk");
+    c.goto(&format!("{}/objects/aor/{desk}", stack.conjure))
         .await
         .unwrap();
     click(c, "create").await;
@@ -159,7 +174,7 @@ async fn an_invalid_value_is_flagged_at_its_field_and_nothing_is_sent() {
         "no diff for a form with errors"
     );
     assert_eq!(
-        attribute(&stack, "aor/desk", "qualify_frequency").await,
+        attribute(&stack, &format!("aor/{desk}"), "qualify_frequency").await,
         None,
         "nothing reached Asterisk"
     );
@@ -172,7 +187,7 @@ async fn an_invalid_value_is_flagged_at_its_field_and_nothing_is_sent() {
     type_into(c, "value-qualify_frequency", "60").await;
     save(c).await;
     assert_eq!(
-        attribute(&stack, "aor/desk", "qualify_frequency")
+        attribute(&stack, &format!("aor/{desk}"), "qualify_frequency")
             .await
             .unwrap(),
         vec!["60"]
@@ -185,7 +200,8 @@ async fn a_trap_is_explained_before_saving() {
     let stack = stack(Mode::Asterisk).await;
     let driver = e2e::signed_in(&stack).await;
     let c = &driver.client;
-    c.goto(&format!("{}/objects/endpoint/trap", stack.conjure))
+    let trap = stack.up.id("trap");
+    c.goto(&format!("{}/objects/endpoint/{trap}", stack.conjure))
         .await
         .unwrap();
     click(c, "create").await;

@@ -73,12 +73,13 @@ async fn browse_search_sort_page_and_adopt() {
     );
 
     // An endpoint pushed straight to Asterisk shows up as not managed, and can be adopted.
+    let legacy = stack.up.id("legacy");
     reqwest::Client::new()
         .put(format!(
-            "http://{}/ari/asterisk/config/dynamic/res_pjsip/endpoint/legacy",
-            stack.sim_addr
+            "{}/ari/asterisk/config/dynamic/res_pjsip/endpoint/{legacy}",
+            stack.up.base
         ))
-        .basic_auth("asterisk", Some("asterisk"))
+        .basic_auth(&stack.up.user, Some(&stack.up.password))
         .header("content-type", "application/json")
         .body(r#"{"fields":[{"attribute":"allow","value":"ulaw"}]}"#)
         .send()
@@ -87,14 +88,14 @@ async fn browse_search_sort_page_and_adopt() {
     c.goto(&format!("{}/objects/endpoint", stack.conjure))
         .await
         .unwrap();
-    wait_for_text(c, "unmanaged", "legacy").await;
-    click(c, "adopt-legacy").await;
+    wait_for_text(c, "unmanaged", &legacy).await;
+    click(c, &format!("adopt-{legacy}")).await;
     wait_for_text(c, "inventory-total", "1 objects").await;
-    assert!(first_row(c).await.starts_with("legacy"));
+    assert!(first_row(c).await.starts_with(&legacy));
     assert!(
         stack
             .store
-            .contains(ObjectType::Endpoint, "legacy")
+            .contains(ObjectType::Endpoint, &legacy)
             .await
             .unwrap()
     );

@@ -9,7 +9,7 @@ use e2e::{artifacts, stack_with};
 use fantoccini::{Client, Locator};
 use model::api::Mode;
 
-async fn on_sim(stack: &e2e::Stack, path: &str) -> u16 {
+async fn status_on_asterisk(stack: &e2e::Stack, path: &str) -> u16 {
     stack.on_asterisk(path).await.0
 }
 
@@ -34,6 +34,10 @@ async fn wizard_then_spreadsheet_then_list() {
     .await;
     let driver = e2e::signed_in(&stack).await;
     let c = &driver.client;
+    let anna = stack.up.id("2041");
+    let five = ["3001", "3002", "3003", "3005"].map(|e| stack.up.id(e));
+    let [bo, cy, di, ed] = &five;
+    let first_big = stack.up.id("4");
 
     c.goto(&format!("{}/phone-users/new", stack.conjure))
         .await
@@ -54,17 +58,17 @@ async fn wizard_then_spreadsheet_then_list() {
         create.attr("disabled").await.unwrap().is_some(),
         "creating waits for a good extension"
     );
-    type_into(c, "pu-extension", "2041").await;
+    type_into(c, "pu-extension", &anna).await;
     type_into(c, "pu-name", "Anna Berg").await;
     click(c, "pu-voicemail").await;
     click(c, "pu-create").await;
-    assert_eq!(text_of(c, "setup-username").await, "2041");
+    assert_eq!(text_of(c, "setup-username").await, anna);
     // No --sip-server in this stack: the card says so instead of showing the ARI URL's 127.0.0.1.
     let server = text_of(c, "setup-server").await;
     assert!(server.starts_with("not set"), "{server}");
-    let (_, endpoint) = stack.on_asterisk("endpoint/2041").await;
+    let (_, endpoint) = stack.on_asterisk(&format!("endpoint/{anna}")).await;
     assert!(
-        endpoint.contains(r#""mailboxes","value":"2041@default""#),
+        endpoint.contains(&format!(r#""mailboxes","value":"{anna}@default""#)),
         "the checkbox gives a box numbered like the extension: {endpoint}"
     );
     assert_eq!(
@@ -80,7 +84,11 @@ async fn wizard_then_spreadsheet_then_list() {
     )
     .unwrap();
     for ty in ["auth", "aor", "endpoint"] {
-        assert_eq!(on_sim(&stack, &format!("{ty}/2041")).await, 200, "{ty}");
+        assert_eq!(
+            status_on_asterisk(&stack, &format!("{ty}/{anna}")).await,
+            200,
+            "{ty}"
+        );
     }
 
     // Five rows, two bad: a short password (line 3) and an extension twice (line 5).
@@ -90,7 +98,9 @@ async fn wizard_then_spreadsheet_then_list() {
     choose_file(
         c,
         "five.csv",
-        "name;extension;password\nBo;3001;\nCy;3002;short\nDi;3003;\nBo again;3001;\nEd;3005;\n",
+        &format!(
+            "name;extension;password\nBo;{bo};\nCy;{cy};short\nDi;{di};\nBo again;{bo};\nEd;{ed};\n"
+        ),
     )
     .await;
     click(c, "import-check").await;
@@ -102,7 +112,7 @@ async fn wizard_then_spreadsheet_then_list() {
         "{errors}"
     );
     assert_eq!(
-        on_sim(&stack, "auth/3001").await,
+        status_on_asterisk(&stack, &format!("auth/{bo}")).await,
         404,
         "checking changes nothing"
     );
@@ -118,21 +128,23 @@ async fn wizard_then_spreadsheet_then_list() {
         c.screenshot().await.unwrap(),
     )
     .unwrap();
-    for ext in ["3001", "3003", "3005"] {
+    for ext in [bo, di, ed] {
         for ty in ["auth", "aor", "endpoint"] {
             assert_eq!(
-                on_sim(&stack, &format!("{ty}/{ext}")).await,
+                status_on_asterisk(&stack, &format!("{ty}/{ext}")).await,
                 200,
                 "{ty}/{ext}"
             );
         }
     }
-    assert_eq!(on_sim(&stack, "auth/3002").await, 404);
+    assert_eq!(status_on_asterisk(&stack, &format!("auth/{cy}")).await, 404);
 
     // A bigger file, one row at a time: the bar is seen between empty and full.
     let mut big = String::from("extension,name\n");
     for i in 0..300 {
-        big.push_str(&format!("{},Person {i}\n", 4000 + i));
+        let ext = format!("{first_big}{i:03}");
+        stack.up.track(&ext);
+        big.push_str(&format!("{ext},Person {i}\n"));
     }
     c.goto(&format!("{}/phone-users/import", stack.conjure))
         .await
@@ -184,7 +196,7 @@ async fn wizard_then_spreadsheet_then_list() {
     wait_for_text(c, "phone-users", "Anna Berg").await;
     c.find(Locator::Css(&format!(
         "{} {}",
-        css("phone-user-2041"),
+        css(&format!("phone-user-{anna}")),
         css("delete-phone-user")
     )))
     .await
@@ -195,13 +207,17 @@ async fn wizard_then_spreadsheet_then_list() {
     c.accept_alert().await.unwrap();
     wait_for_text(c, "phone-users", "").await;
     for _ in 0..50 {
-        if on_sim(&stack, "auth/2041").await == 404 {
+        if status_on_asterisk(&stack, &format!("auth/{anna}")).await == 404 {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     for ty in ["endpoint", "aor", "auth"] {
-        assert_eq!(on_sim(&stack, &format!("{ty}/2041")).await, 404, "{ty}");
+        assert_eq!(
+            status_on_asterisk(&stack, &format!("{ty}/{anna}")).await,
+            404,
+            "{ty}"
+        );
     }
     driver.client.clone().close().await.unwrap();
 }

@@ -11,8 +11,9 @@ async fn auth_alice_walk_through_in_chromium() {
     let stack = stack(Mode::Demo).await;
     let driver = e2e::signed_in(&stack).await;
     let c = &driver.client;
+    let alice = stack.up.id("alice");
 
-    c.goto(&format!("{}/objects/auth/alice", stack.conjure))
+    c.goto(&format!("{}/objects/auth/{alice}", stack.conjure))
         .await
         .unwrap();
     assert!(text_of(c, "demo-banner").await.contains("Demo mode"));
@@ -20,7 +21,7 @@ async fn auth_alice_walk_through_in_chromium() {
     assert!(
         text_of(c, "not-found")
             .await
-            .contains("auth 'alice' does not exist on Asterisk.")
+            .contains(&format!("auth '{alice}' does not exist on Asterisk."))
     );
 
     click(c, "create").await;
@@ -30,8 +31,8 @@ async fn auth_alice_walk_through_in_chromium() {
         .await
         .unwrap();
     assert_eq!(
-        user.prop("value").await.unwrap().as_deref(),
-        Some("alice"),
+        user.prop("value").await.unwrap(),
+        Some(alice.clone()),
         "the username starts as the id"
     );
     let pw = c
@@ -48,17 +49,17 @@ async fn auth_alice_walk_through_in_chromium() {
     // The diff shows what will be created, with the password masked.
     let diff = text_of(c, "diff").await;
     assert!(
-        diff.contains("username") && diff.contains("alice") && !diff.contains("supersecret"),
+        diff.contains("username") && diff.contains(&alice) && !diff.contains("supersecret"),
         "{diff}"
     );
     click(c, "confirm-save").await;
 
-    wait_for_text(c, "notice", "Saved auth 'alice' on Asterisk.").await;
+    wait_for_text(c, "notice", &format!("Saved auth '{alice}' on Asterisk.")).await;
     let user = c
         .find(Locator::Css("[data-testid='value-username']"))
         .await
         .unwrap();
-    assert_eq!(user.prop("value").await.unwrap().as_deref(), Some("alice"));
+    assert_eq!(user.prop("value").await.unwrap(), Some(alice.clone()));
     let secret = c
         .find(Locator::Css("[data-testid='secret-password']"))
         .await
@@ -76,7 +77,7 @@ async fn auth_alice_walk_through_in_chromium() {
         !c.source().await.unwrap().contains("supersecret"),
         "the password reached the page"
     );
-    let (status, body) = stack.on_asterisk("auth/alice").await;
+    let (status, body) = stack.on_asterisk(&format!("auth/{alice}")).await;
     assert_eq!(status, 200);
     assert!(
         body.contains("\"supersecret\""),
@@ -92,12 +93,17 @@ async fn auth_alice_walk_through_in_chromium() {
     assert!(
         text_of(c, "confirm")
             .await
-            .contains("Delete auth 'alice' from Asterisk?")
+            .contains(&format!("Delete auth '{alice}' from Asterisk?"))
     );
     click(c, "confirm-delete").await;
-    wait_for_text(c, "notice", "Deleted auth 'alice' from Asterisk.").await;
+    wait_for_text(
+        c,
+        "notice",
+        &format!("Deleted auth '{alice}' from Asterisk."),
+    )
+    .await;
     assert!(text_of(c, "not-found").await.contains("does not exist"));
-    assert_eq!(stack.on_asterisk("auth/alice").await.0, 404);
+    assert_eq!(stack.on_asterisk(&format!("auth/{alice}")).await.0, 404);
     std::fs::write(
         artifacts().join("walkthrough-deleted.png"),
         c.screenshot().await.unwrap(),
@@ -112,7 +118,8 @@ async fn a_missing_password_is_explained_before_anything_is_sent() {
     let stack = stack(Mode::Asterisk).await;
     let driver = e2e::signed_in(&stack).await;
     let c = &driver.client;
-    c.goto(&format!("{}/objects/auth/bob", stack.conjure))
+    let bob = stack.up.id("bob");
+    c.goto(&format!("{}/objects/auth/{bob}", stack.conjure))
         .await
         .unwrap();
     click(c, "create").await;
@@ -130,7 +137,7 @@ async fn a_missing_password_is_explained_before_anything_is_sent() {
             .is_err(),
         "no demo banner against a real Asterisk"
     );
-    assert_eq!(stack.on_asterisk("auth/bob").await.0, 404);
+    assert_eq!(stack.on_asterisk(&format!("auth/{bob}")).await.0, 404);
     driver.client.clone().close().await.unwrap();
 }
 
@@ -139,6 +146,9 @@ async fn an_id_with_slash_space_and_percent_reaches_asterisk_intact() {
     let stack = stack(Mode::Asterisk).await;
     let driver = e2e::signed_in(&stack).await;
     let c = &driver.client;
+    let x = stack.up.id("x");
+    let odd = format!("{x}/y 100%");
+    stack.up.track(&odd);
     c.goto(&format!("{}/objects/domain_alias", stack.conjure))
         .await
         .unwrap();
@@ -147,12 +157,12 @@ async fn an_id_with_slash_space_and_percent_reaches_asterisk_intact() {
         .for_element(Locator::Css("[data-testid='open-id']"))
         .await
         .unwrap();
-    id.send_keys("x/y 100%").await.unwrap();
+    id.send_keys(&odd).await.unwrap();
     click(c, "open-submit").await;
     assert!(
         text_of(c, "not-found")
             .await
-            .contains("domain_alias 'x/y 100%' does not exist")
+            .contains(&format!("domain_alias '{odd}' does not exist"))
     );
     click(c, "create").await;
     c.wait()
@@ -164,13 +174,15 @@ async fn an_id_with_slash_space_and_percent_reaches_asterisk_intact() {
         .unwrap();
     click(c, "save").await;
     click(c, "confirm-save").await;
-    wait_for_text(c, "notice", "Saved domain_alias 'x/y 100%'").await;
-    let (status, body) = stack.on_asterisk("domain_alias/x%2Fy%20100%25").await;
+    wait_for_text(c, "notice", &format!("Saved domain_alias '{odd}'")).await;
+    let (status, body) = stack
+        .on_asterisk(&format!("domain_alias/{x}%2Fy%20100%25"))
+        .await;
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("example.com"));
     // A deep link to the same object loads it.
     c.goto(&format!(
-        "{}/objects/domain_alias/x%2Fy%20100%25",
+        "{}/objects/domain_alias/{x}%2Fy%20100%25",
         stack.conjure
     ))
     .await

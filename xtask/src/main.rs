@@ -78,6 +78,13 @@ fn precompress(dist: &Path) -> anyhow::Result<()> {
 /// `cargo test --workspace`, echoing its output and closing with one total line over every test binary.
 fn test(extra: &[String]) -> anyhow::Result<()> {
     use std::io::{BufRead, BufReader, Write};
+    if let Ok(url) = std::env::var("CONJURE_TEST_ARI_URL") {
+        eprintln!(
+            "\x1b[1mxtask:\x1b[0m the backend and browser tests talk to the Asterisk at {url}; each test that \
+             needs the simulator's controls is skipped and says why; every object a test makes there has an \
+             id unique to the run and is deleted again"
+        );
+    }
     eprintln!(
         "\x1b[1mxtask:\x1b[0m cargo test --workspace --locked {}",
         extra.join(" ")

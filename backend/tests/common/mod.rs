@@ -1,36 +1,38 @@
-//! A real simulator on a loopback port, Conjure's router in front of it, and a request helper.
+//! The test's Asterisk (a simulator on a loopback port, or the real server of `CONJURE_TEST_ARI_URL`:
+//! see the `testbed` crate), Conjure's router in front of it, and a request helper.
 
 #![allow(dead_code)]
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use asterisk_sim::Sim;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use conjure::{AppState, AriTarget, Secret, ari::AriClient};
 use http_body_util::BodyExt;
 use model::api::Mode;
+#[allow(unused_imports)]
+pub use testbed::{Upstream, skip_on_real};
 use tower::ServiceExt;
 
 pub const ADMIN: &str = "admin-pw";
 
 pub struct Harness {
     pub app: axum::Router,
-    pub sim: Arc<Sim>,
-    pub sim_base: String,
+    /// The test's Asterisk; `up.id(..)` names what the test makes there.
+    pub up: Upstream,
 }
 
-pub async fn sim() -> (Arc<Sim>, String) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let sim = Arc::new(Sim::default());
-    tokio::spawn(asterisk_sim::serve(
-        listener,
-        sim.clone(),
-        std::future::pending(),
-    ));
-    (sim, base)
+/// A fresh simulator, or the real Asterisk of the run.
+pub async fn upstream() -> Upstream {
+    Upstream::start().await
+}
+
+/// Conjure's client for `up` with the test's short timeouts.
+pub fn target_of(up: &Upstream) -> AriTarget {
+    AriTarget {
+        ca_file: up.ca_file.clone(),
+        ..target(&up.base, &up.user, &up.password)
+    }
 }
 
 pub fn target(base: &str, user: &str, password: &str) -> AriTarget {
@@ -58,24 +60,23 @@ pub const PEER: &str = "x-test-peer";
 pub async fn app_with(
     dist: &str,
     f: impl FnOnce(AppState) -> AppState,
-) -> (axum::Router, Arc<Sim>, String) {
-    let (sim, base) = sim().await;
+) -> (axum::Router, Upstream) {
+    let up = upstream().await;
     let state = AppState::new(
-        AriClient::new(target(&base, "asterisk", "asterisk")).unwrap(),
+        AriClient::new(target_of(&up)).unwrap(),
         Mode::Asterisk,
         Some(Secret::from(ADMIN)),
         dist.into(),
         conjure::store::Store::in_memory().unwrap(),
     );
-    (conjure::app(f(state)), sim, base)
+    (conjure::app(f(state)), up)
 }
 
 pub async fn harness() -> Harness {
-    let (sim, sim_base) = sim().await;
+    let up = upstream().await;
     Harness {
-        app: router(target(&sim_base, "asterisk", "asterisk")),
-        sim,
-        sim_base,
+        app: router(target_of(&up)),
+        up,
     }
 }
 
@@ -164,11 +165,11 @@ pub async fn send(
 }
 
 /// Conjure served as production serves it (`conjure::serve`, a real loopback socket, the peer's address
-/// from the connection), in front of a fresh simulator: its URL and the simulator.
-pub async fn served(f: impl FnOnce(AppState) -> AppState) -> (String, Arc<Sim>) {
-    let (sim, sim_base) = sim().await;
+/// from the connection), in front of the test's Asterisk: its URL and that Asterisk.
+pub async fn served(f: impl FnOnce(AppState) -> AppState) -> (String, Upstream) {
+    let up = upstream().await;
     let state = AppState::new(
-        AriClient::new(target(&sim_base, "asterisk", "asterisk")).unwrap(),
+        AriClient::new(target_of(&up)).unwrap(),
         Mode::Asterisk,
         Some(Secret::from(ADMIN)),
         "/nonexistent".into(),
@@ -182,7 +183,7 @@ pub async fn served(f: impl FnOnce(AppState) -> AppState) -> (String, Arc<Sim>) 
         state.base_path
     );
     tokio::spawn(conjure::serve(listener, state, std::future::pending()));
-    (url, sim)
+    (url, up)
 }
 
 /// An HTTP client whose connections leave from `ip`: every 127.x address is this machine on Linux, so
@@ -227,9 +228,9 @@ impl Drop for Binary {
     }
 }
 
-/// Starts the `conjure` binary on a free port in front of the simulator at `sim_base`, keeping its
-/// state in `data_dir`, and waits until it answers.
-pub async fn binary(sim_base: &str, data_dir: &std::path::Path) -> Binary {
+/// Starts the `conjure` binary on a free port in front of `up`, keeping its state in `data_dir`, and
+/// waits until it answers.
+pub async fn binary(up: &Upstream, data_dir: &std::path::Path) -> Binary {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -240,11 +241,13 @@ pub async fn binary(sim_base: &str, data_dir: &std::path::Path) -> Binary {
             "--listen",
             &format!("127.0.0.1:{port}"),
             "--ari-url",
-            sim_base,
+            &up.base,
+            "--ari-user",
+            &up.user,
         ])
         .arg("--data-dir")
         .arg(data_dir)
-        .env("CONJURE_ARI_PASSWORD", "asterisk")
+        .env("CONJURE_ARI_PASSWORD", &up.password)
         .env("CONJURE_ADMIN_PASSWORD", ADMIN)
         .env("RUST_LOG", "warn")
         .stdout(std::process::Stdio::null())
@@ -292,13 +295,14 @@ pub async fn import_and_wait(app: &axum::Router, file: &str) -> u64 {
     id
 }
 
-/// What the simulated Asterisk itself holds at `res_pjsip/{path}` (status, body), bypassing Conjure.
-pub async fn on_sim(sim_base: &str, path: &str) -> (u16, String) {
+/// What the test's Asterisk itself holds at `res_pjsip/{path}` (status, body), bypassing Conjure.
+pub async fn on_asterisk(up: &Upstream, path: &str) -> (u16, String) {
     let r = reqwest::Client::new()
         .get(format!(
-            "{sim_base}/ari/asterisk/config/dynamic/res_pjsip/{path}"
+            "{}/ari/asterisk/config/dynamic/res_pjsip/{path}",
+            up.base
         ))
-        .basic_auth("asterisk", Some("asterisk"))
+        .basic_auth(&up.user, Some(&up.password))
         .send()
         .await
         .unwrap();
