@@ -229,6 +229,14 @@ impl Obj {
                     .insert(name, Val::One(n.rem_euclid(256).to_string()));
                 Ok(())
             }
+            // A port (0-65535); whether the pair makes sense is the endpoint's check (validate).
+            ("endpoint", "rtp_port_start" | "rtp_port_end") => {
+                let n = value::parse_c_integer(value, true)
+                    .filter(|n| *n <= 65535)
+                    .ok_or(Rejected)?;
+                self.vals.insert(name, Val::One(n.to_string()));
+                Ok(())
+            }
             ("global", "contact_expiration_check_interval") => {
                 let n = value::parse_c_integer(value, true).ok_or(Rejected)?;
                 self.vals.insert(name, Val::One(n.to_string()));
@@ -242,6 +250,12 @@ impl Obj {
                         .is_none_or(|(n, _)| n.trim().is_empty()) =>
             {
                 Err(Rejected)
+            }
+            // Valid only with its three companions, which the object's check looks for (a later field of
+            // the PUT, or the object being updated, may hold them).
+            ("auth", "auth_type") if value.eq_ignore_ascii_case("google_oauth") => {
+                self.vals.insert(name, Val::One("google_oauth".into()));
+                Ok(())
             }
             ("endpoint", "callerid") => {
                 self.vals.insert(name, Val::One(callerid(value)));
@@ -384,6 +398,15 @@ impl Obj {
     /// What the type's apply handler changes once every field of a PUT is set: `webrtc=yes` switches on
     /// what a WebRTC client needs, and `bundle` needs `rtcp_mux`.
     pub fn finish(&mut self, spec: &TypeSpec) {
+        // An OAuth auth gets no default digest algorithms (measured: both render empty); ones it has
+        // already, from before, stay.
+        if spec.name == "auth" && self.get("auth_type") == Some("google_oauth") {
+            for k in ["supported_algorithms_uas", "supported_algorithms_uac"] {
+                self.vals
+                    .entry(k.to_string())
+                    .or_insert_with(|| Val::One(String::new()));
+            }
+        }
         if spec.name != "endpoint" {
             return;
         }
@@ -471,7 +494,15 @@ impl Obj {
                     || !get("password").is_empty();
                 let has_secret = !get("password").is_empty() || digest_alg.is_some();
                 let oauth = auth_type == "google_oauth";
-                !get("username").is_empty() && digest_ok && md5_ok && (has_secret || oauth)
+                let oauth_ok = !oauth
+                    || ["refresh_token", "oauth_clientid", "oauth_secret"]
+                        .iter()
+                        .all(|k| !get(k).is_empty());
+                !get("username").is_empty()
+                    && digest_ok
+                    && md5_ok
+                    && oauth_ok
+                    && (has_secret || oauth)
             }
             "identify" => {
                 !get("endpoint").is_empty()
@@ -483,6 +514,14 @@ impl Obj {
             "domain_alias" => !get("domain").is_empty(),
             "outbound-publish" => !get("server_uri").is_empty() && !get("event").is_empty(),
             "contact" => !get("uri").is_empty(),
+            // Both unset (0), or both at least 1024 with the end above the start (measured).
+            "endpoint" => {
+                let port = |k: &str| get(k).parse::<u32>().unwrap_or(0);
+                match (port("rtp_port_start"), port("rtp_port_end")) {
+                    (0, 0) => true,
+                    (start, end) => start >= 1024 && end > start,
+                }
+            }
             _ => true,
         };
         if !ok {
@@ -550,14 +589,23 @@ impl Obj {
         }
     }
 
-    /// A PUT on an existing object starts from a copy made through the object's own rendering; a rendered
-    /// value that cannot be parsed back makes the copy fail (500 "Allocation failed").
-    pub fn copy_through_rendering(&self, spec: &TypeSpec) -> Result<Obj, Failure> {
+    /// The object made again from its own rendering: what a PUT on an existing object starts from
+    /// (`for_update`), and what loading from astdb at a start makes. A rendered value that cannot be
+    /// parsed back makes the copy fail (500 "Allocation failed"; at a start, the object is not loaded).
+    pub fn copy_through_rendering(
+        &self,
+        spec: &TypeSpec,
+        for_update: bool,
+    ) -> Result<Obj, Failure> {
         if spec.name == "phoneprov" {
             return Ok(self.clone());
         }
         let mut copy = Obj::default();
         for (attr, value) in self.render(spec) {
+            if for_update && unchecked_on_update(spec, &attr, &value) {
+                copy.set_as_given(spec, &attr, &value);
+                continue;
+            }
             copy.apply(spec, &attr, &value).map_err(|_| {
                 tracing::debug!(%attr, %value, "rendered value does not parse back");
                 Failure::Allocation
@@ -589,6 +637,50 @@ impl Obj {
         }
     }
 
+    /// Stores `value` for a known option exactly as sent, without its checks (see the caller's reason).
+    pub fn set_as_given(&mut self, spec: &TypeSpec, attr: &str, value: &str) {
+        if let Some(opt) = spec.option(attr) {
+            self.vals
+                .insert(opt.name.clone(), Val::One(value.to_string()));
+        }
+    }
+
+    /// A global object's `default_auth_algorithms_uas` and `_uac` as an auth takes them: each known name
+    /// in its canonical spelling (`md5,sha-256` -> `MD5,SHA-256`); unset or unknown -> `MD5`.
+    pub fn global_auth_algorithms(&self) -> [String; 2] {
+        ["default_auth_algorithms_uas", "default_auth_algorithms_uac"].map(|k| {
+            let names: Option<Vec<&str>> = self
+                .get(k)
+                .unwrap_or("MD5")
+                .split(',')
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+                .map(|a| {
+                    DIGEST_ALGORITHMS
+                        .iter()
+                        .copied()
+                        .find(|d| d.eq_ignore_ascii_case(a))
+                })
+                .collect();
+            match names {
+                Some(n) if !n.is_empty() => n.join(","),
+                _ => "MD5".to_string(),
+            }
+        })
+    }
+
+    /// A new auth that names no algorithms gets `defaults` (UAS, UAC) where they are not plain MD5.
+    pub fn default_algorithms(&mut self, defaults: &[String; 2]) {
+        for (k, d) in ["supported_algorithms_uas", "supported_algorithms_uac"]
+            .into_iter()
+            .zip(defaults)
+        {
+            if d != "MD5" && !self.vals.contains_key(k) {
+                self.vals.insert(k.to_string(), Val::One(d.clone()));
+            }
+        }
+    }
+
     /// A scalar option's stored value.
     pub fn get(&self, attr: &str) -> Option<&str> {
         match self.vals.get(attr) {
@@ -596,6 +688,22 @@ impl Obj {
             _ => None,
         }
     }
+}
+
+/// Values that only a registration's apply handler checks: it runs when the object is created (and
+/// when astdb loads it at a start) but not when ARI updates it or copies it to update it. So
+/// `outbound_proxy=bogus-value`, `server_uri=sips:example.com` or `expiration=0` are refused at
+/// creation and stored as sent on update, as recorded.
+pub fn unchecked_on_update(spec: &TypeSpec, attr: &str, value: &str) -> bool {
+    spec.name == "registration"
+        && !value.is_empty()
+        && value.len() <= 255
+        && spec.option(attr).is_some_and(|o| match o.name.as_str() {
+            "server_uri" | "client_uri" | "outbound_proxy" => true,
+            // Measured as refused with no parse error logged: the apply handler's check.
+            "expiration" => value.trim() == "0",
+            _ => false,
+        })
 }
 
 /// Options the measurements always set (the minimal fields), so their recorded "unset" value is not one.

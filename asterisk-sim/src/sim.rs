@@ -119,6 +119,9 @@ struct State {
     /// aors whose permanent contacts were qualified since the last restart (their endpoints are online).
     qualified_aors: HashSet<String>,
     restarts: u64,
+    /// The digest algorithms (UAS, UAC) a new auth gets when it names none: those of the global object
+    /// applied last (`default_auth_algorithms_*`, as res_pjsip keeps them), MD5 until one is.
+    auth_defaults: Option<[String; 2]>,
 }
 
 /// A simulated Asterisk 22.10.1 answering ARI push configuration. Cheap to share behind an `Arc`.
@@ -389,12 +392,25 @@ impl Sim {
                 e.current = e
                     .durable
                     .as_ref()
-                    .and_then(|o| o.copy_through_rendering(spec).ok());
+                    .and_then(|o| o.copy_through_rendering(spec, false).ok());
                 e.durable = e.current.clone();
                 e.current.is_some()
             }
         });
         st.qualified_aors.clear();
+        // A new process: the defaults are those of the global objects it loads again, if any.
+        let mut globals: Vec<_> = st
+            .objects
+            .iter()
+            .filter(|((t, _), _)| *t == "global")
+            .filter_map(|((_, id), e)| {
+                e.current
+                    .as_ref()
+                    .map(|o| (id.clone(), o.global_auth_algorithms()))
+            })
+            .collect();
+        globals.sort();
+        st.auth_defaults = globals.pop().map(|(_, d)| d);
         st.restarts += 1;
     }
 
@@ -594,7 +610,7 @@ impl Sim {
             // Asterisk copies the object first: one that cannot be copied fails (500) even when the
             // request has no fields to apply.
             Some(old) => {
-                let Ok(copy) = old.copy_through_rendering(spec) else {
+                let Ok(copy) = old.copy_through_rendering(spec, true) else {
                     return Outcome::Respond(Response::allocation_failed());
                 };
                 let (Fields::List(_) | Fields::Ignored) = fields else {
@@ -615,11 +631,30 @@ impl Sim {
         };
         if let (Fields::List(list), false) = (&fields, self.backend(spec) == Backend::Unrenderable)
         {
+            // res_pjsip keeps a global's default digest algorithms process-wide, set by the option's
+            // handler as it runs: by the new object's defaults or the copy being updated, then by each
+            // field in turn, and kept even when a later field fails (recorded: a refused global update
+            // still changed what new auths get).
+            let global = spec.name == "global";
+            if global {
+                st.auth_defaults = Some(obj.global_auth_algorithms());
+            }
             for (attr, value) in list {
-                if obj.apply(spec, attr, value).is_err() {
+                if verb == "Update" && crate::object::unchecked_on_update(spec, attr, value) {
+                    obj.set_as_given(spec, attr, value);
+                } else if obj.apply(spec, attr, value).is_err() {
                     return invalid();
                 }
+                if global {
+                    st.auth_defaults = Some(obj.global_auth_algorithms());
+                }
             }
+        }
+        if verb == "Creation"
+            && spec.name == "auth"
+            && let Some(defaults) = &st.auth_defaults
+        {
+            obj.default_algorithms(defaults);
         }
         obj.finish(spec);
         let check = obj.validate(spec);

@@ -38,64 +38,16 @@ const NOT_REPRODUCED: &[(&str, &str)] = &[
     ),
 ];
 
-/// `name -> reason` of the random recording's exchanges the simulator does not reproduce (32 of 1,190; the
+/// `name -> reason` of the random recording's exchanges the simulator does not reproduce (7 of 1,190; the
 /// "follows" ones differ only because an earlier exchange did).
 const RANDOM_NOT_REPRODUCED: &[(&str, &str)] = &[
-    (
-        "random-101/186-invalid",
-        "Asterisk checks a registration's outbound_proxy only when the registration is created; the simulator also refuses `bogus-value` on update",
-    ),
-    (
-        "random-101/194-probe-charset",
-        "follows random-101/186-invalid (the simulator kept the old outbound_proxy)",
-    ),
     (
         "random-202/060-invalid",
         "a phoneprov PUT that repeats MAC with an empty value fails to copy in Asterisk (500); the simulator skips the empty value",
     ),
     (
-        "random-202/161-invalid",
-        "auth_type=google_oauth together with its refresh_token/oauth_clientid/oauth_secret is not simulated",
-    ),
-    (
-        "random-202/181-create",
-        "follows random-202/161-invalid (the google_oauth auth was never made in the simulator)",
-    ),
-    (
-        "random-202/183-get",
-        "follows random-202/161-invalid (google_oauth)",
-    ),
-    (
-        "random-202/200-get",
-        "follows random-202/161-invalid (google_oauth)",
-    ),
-    (
         "random-303/066-probe-upper-attr",
         "Asterisk refuses a 200-character device_state_filter (regex or length); the simulator takes any regex that compiles",
-    ),
-    (
-        "random-303/069-update",
-        "auth_type=google_oauth on update is not simulated",
-    ),
-    (
-        "random-303/092-create",
-        "follows random-303/069-update (google_oauth)",
-    ),
-    (
-        "random-303/103-invalid",
-        "Asterisk checks a registration's server_uri (sips:example.com) only at creation; the simulator also on update",
-    ),
-    (
-        "random-303/112-probe-upper-attr",
-        "follows random-303/069-update (google_oauth)",
-    ),
-    (
-        "random-303/149-get",
-        "follows random-303/103-invalid (server_uri kept)",
-    ),
-    (
-        "random-303/179-probe-duplicate-attr",
-        "follows random-303/069-update (google_oauth)",
     ),
     (
         "random-303/183-probe-duplicate-attr",
@@ -104,54 +56,6 @@ const RANDOM_NOT_REPRODUCED: &[(&str, &str)] = &[
     (
         "random-303/215-cleanup",
         "follows random-303/066-probe-upper-attr (the simulator made the object Asterisk refused)",
-    ),
-    (
-        "random-404/077-create",
-        "supported_algorithms_uac gains SHA-256 on a create over an existing auth in a way not yet modelled (the id's earlier object)",
-    ),
-    (
-        "random-404/086-update",
-        "follows random-404/077-create (supported_algorithms_uac)",
-    ),
-    (
-        "random-404/124-update",
-        "follows random-404/077-create (supported_algorithms_uac)",
-    ),
-    (
-        "random-404/134-update",
-        "follows random-404/077-create (supported_algorithms_uac)",
-    ),
-    (
-        "random-404/140-create",
-        "rtp_port_end is refused alone but accepted with an rtp_port_start below it; the simulator's range for rtp_port_end comes from the value measured alone",
-    ),
-    (
-        "random-404/149-get",
-        "follows random-404/140-create (rtp ports)",
-    ),
-    (
-        "random-404/157-invalid",
-        "follows random-404/140-create (the endpoint was not made, so the error says Creation instead of Update)",
-    ),
-    (
-        "random-404/176-list-allow",
-        "follows random-404/140-create (rtp ports)",
-    ),
-    (
-        "random-404/187-probe-body-shape",
-        "follows random-404/140-create (rtp ports)",
-    ),
-    (
-        "random-404/190-list-allow",
-        "follows random-404/140-create (rtp ports)",
-    ),
-    (
-        "random-404/193-list-allow",
-        "follows random-404/140-create (rtp ports)",
-    ),
-    (
-        "random-404/200-update",
-        "follows random-404/077-create (supported_algorithms_uac)",
     ),
     (
         "random-505/064-probe-upper-attr",
@@ -164,10 +68,6 @@ const RANDOM_NOT_REPRODUCED: &[(&str, &str)] = &[
     (
         "random-505/176-list-disallow-order",
         "follows random-505/064-probe-upper-attr (pickup_group)",
-    ),
-    (
-        "random-505/194-invalid",
-        "Asterisk checks a registration's client_uri and expiration only at creation; the simulator also on update",
     ),
 ];
 
