@@ -39,6 +39,13 @@ pub struct Cli {
     /// Where Conjure keeps its own state.
     #[arg(long, env = "CONJURE_DATA_DIR", default_value = "data")]
     pub data_dir: PathBuf,
+    /// The key that seals secrets at rest (what Conjure needs to push an auth again). Created `0600` with
+    /// a random key when absent; losing it means entering those secrets again. Default: `<data-dir>/secret.key`.
+    #[arg(long, env = "CONJURE_SECRET_KEY_FILE")]
+    pub secret_key_file: Option<PathBuf>,
+    /// How often (ms) the watcher asks Asterisk whether it restarted, to put back what it lost.
+    #[arg(long, env = "CONJURE_WATCH_INTERVAL_MS", default_value_t = 2000)]
+    pub watch_interval_ms: u64,
     /// The trunk-built single-page app.
     #[arg(long, env = "CONJURE_DIST", default_value = "dist")]
     pub dist: PathBuf,

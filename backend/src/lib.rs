@@ -7,10 +7,12 @@ pub mod auth;
 pub mod clock;
 pub mod config;
 pub mod demo;
+pub mod desired;
 pub mod error;
 pub mod objects;
 pub mod provision;
 pub mod routes;
+pub mod seal;
 pub mod spreadsheet;
 pub mod store;
 
@@ -50,6 +52,10 @@ pub struct AppState {
     pub index: Arc<routes::spa::Index>,
     /// What sessions, the throttle and import results measure time by.
     pub clock: clock::SharedClock,
+    /// Seals the secrets of the desired state (`--secret-key-file`).
+    pub seal: Arc<seal::SealKey>,
+    /// What the watcher saw of Asterisk, and the reconciles it started.
+    pub watch: Arc<desired::watch::Watch>,
 }
 
 impl AppState {
@@ -77,7 +83,15 @@ impl AppState {
             sip_server: None,
             index: Arc::default(),
             clock: clock::system(),
+            seal: Arc::new(seal::SealKey::ephemeral()),
+            watch: Arc::default(),
         }
+    }
+
+    /// Seals secrets with `key` (from `--secret-key-file`) instead of a key of this process only.
+    pub fn with_seal(mut self, key: seal::SealKey) -> Self {
+        self.seal = Arc::new(key);
+        self
     }
 
     /// Measures time by `clock` (tests move a [`clock::ManualClock`] instead of sleeping).

@@ -40,6 +40,11 @@ async fn main() -> anyhow::Result<()> {
     }
     let frame_ancestors = cli.frame_ancestors()?;
     let store = conjure::store::Store::open(&cli.data_dir)?;
+    let key_file = cli
+        .secret_key_file
+        .clone()
+        .unwrap_or_else(|| cli.data_dir.join("secret.key"));
+    let key = conjure::desired::open_key(&store, &key_file).await?;
     let state = AppState::new(
         AriClient::new(target)?,
         mode,
@@ -47,6 +52,7 @@ async fn main() -> anyhow::Result<()> {
         cli.dist.clone(),
         store,
     )
+    .with_seal(key)
     .with_frame_ancestors(frame_ancestors)
     .with_auth_settings(auth_settings)
     .with_base_path(&base_path);
@@ -61,6 +67,11 @@ async fn main() -> anyhow::Result<()> {
         let state = state.clone();
         async move { conjure::provision::recover(&state).await }
     });
+    // Puts back what Asterisk lost in a restart (or while Conjure was not running).
+    conjure::desired::watch::spawn(
+        state.clone(),
+        std::time::Duration::from_millis(cli.watch_interval_ms.max(100)),
+    );
     let listener = tokio::net::TcpListener::bind(cli.listen)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", cli.listen))?;

@@ -96,6 +96,12 @@ pub struct Status {
     pub reachable: bool,
     /// Asterisk's version when reachable, or why it is not.
     pub detail: String,
+    /// Moves on whenever the watcher's state does: `GET /api/status?wait=<seq>` answers at the next change.
+    #[serde(default)]
+    pub seq: u64,
+    /// The watcher's line: up since, down since, reconciling 42%, restarted and restored N objects.
+    #[serde(default)]
+    pub watch: String,
 }
 
 /// How to list a type's objects.

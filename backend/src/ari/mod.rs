@@ -208,6 +208,16 @@ impl AriClient {
         .await
     }
 
+    /// `GET /ari/asterisk/info?only=status`: when Asterisk started and last reloaded (the watcher's).
+    pub async fn status_info(&self) -> Result<Upstream, AriError> {
+        self.send(
+            "GET",
+            &format!("{}/ari/asterisk/info?only=status", self.inner.prefix),
+            None,
+        )
+        .await
+    }
+
     async fn send(
         &self,
         method: &str,

@@ -6,7 +6,7 @@ pub(crate) mod error;
 pub use error::ObjectError;
 
 use model::validate::{Finding, check_fields, check_object};
-use model::{Field, ObjectId, ObjectType, PutBody, secret};
+use model::{Field, ObjectId, ObjectType, PutBody};
 
 use model::api::{AuditChange, AuditEntry};
 
@@ -84,12 +84,7 @@ async fn audited_put(
     let sent = body.fields.as_deref().unwrap_or_default();
     match forward_put(st, ty, id, body).await {
         Ok(after) => {
-            let (shown, secrets) = secret::redact(after.clone());
-            let set: Vec<String> = secrets
-                .into_iter()
-                .filter(|(_, set)| *set)
-                .map(|(a, _)| a)
-                .collect();
+            let rec = crate::desired::record(st, ty, id.as_str(), &after);
             let entry = entry(
                 st,
                 ty,
@@ -103,8 +98,9 @@ async fn audited_put(
             st.store
                 .change(
                     Inventory::Record {
-                        fields: &shown,
-                        secrets_set: &set,
+                        fields: &rec.shown,
+                        secrets_set: &rec.secrets_set,
+                        sealed: rec.sealed.as_deref(),
                     },
                     &entry,
                 )
@@ -173,18 +169,14 @@ pub async fn adopt(
     fields: &[Field],
     who: &Who,
 ) -> Result<(), ObjectError> {
-    let (shown, secrets) = secret::redact(fields.to_vec());
-    let set: Vec<String> = secrets
-        .into_iter()
-        .filter(|(_, set)| *set)
-        .map(|(a, _)| a)
-        .collect();
+    let rec = crate::desired::record(st, ty, id.as_str(), fields);
     let entry = entry(st, ty, id, who, "adopt", Vec::new(), 200, "adopted");
     st.store
         .change(
             Inventory::Record {
-                fields: &shown,
-                secrets_set: &set,
+                fields: &rec.shown,
+                secrets_set: &rec.secrets_set,
+                sealed: rec.sealed.as_deref(),
             },
             &entry,
         )

@@ -86,7 +86,21 @@ pub async fn delete_object(
     Ok(StatusCode::NO_CONTENT)
 }
 
-pub async fn status(State(st): State<AppState>) -> Json<Status> {
+#[derive(serde::Deserialize)]
+pub struct StatusQuery {
+    /// The `seq` the caller has: the answer waits (up to 25 s) until the watcher's state moves past it.
+    wait: Option<u64>,
+}
+
+/// How long a waiting status request is held: below the idle timeouts of common proxies (30-60 s).
+const STATUS_WAIT: std::time::Duration = std::time::Duration::from_secs(25);
+
+pub async fn status(State(st): State<AppState>, Query(q): Query<StatusQuery>) -> Json<Status> {
+    if let Some(seen) = q.wait {
+        let mut rx = st.watch.subscribe();
+        let _ = tokio::time::timeout(STATUS_WAIT, rx.wait_for(|w| w.seq != seen)).await;
+    }
+    let watch = st.watch.current();
     let (reachable, detail) = match st.ari.info().await {
         Ok(up) if up.status == 200 => {
             let v: serde_json::Value = serde_json::from_slice(&up.body).unwrap_or_default();
@@ -113,6 +127,8 @@ pub async fn status(State(st): State<AppState>) -> Json<Status> {
         ari_url,
         reachable,
         detail,
+        seq: watch.seq,
+        watch: watch.message,
     })
 }
 

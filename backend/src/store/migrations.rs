@@ -73,6 +73,12 @@ const MIGRATIONS: &[&str] = &[
     // 5: how far the journal (store/journal.rs) has been applied: its last applied entry.
     "CREATE TABLE journal_state (applied INTEGER NOT NULL);
     INSERT INTO journal_state VALUES (0);",
+    // 6: desired state. `sealed` holds the object's secret fields (JSON list) sealed under the
+    // --secret-key-file key (seal.rs); NULL where Conjure never saw them (inventories from before: an
+    // object with `secrets_set` and no `sealed` is "secret unknown"). `meta.seal_check` is a value
+    // sealed under the key, so a start with another key file is caught before it seals anything.
+    "ALTER TABLE objects ADD COLUMN sealed TEXT;
+    CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);",
 ];
 
 pub fn run(conn: &mut Connection) -> rusqlite::Result<()> {

@@ -14,6 +14,7 @@
 //! Secrets are not stored: the inventory keeps which are set, and Asterisk keeps their values.
 
 mod accounts;
+mod desired;
 mod journal;
 mod migrations;
 pub mod private;
@@ -23,12 +24,13 @@ mod replay_tests;
 mod writer;
 
 pub use accounts::{TokenRow, UserRow};
+pub use desired::Managed;
 
 use std::borrow::Cow;
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use writer::{Behind, Job};
+use writer::{Behind, Job, Statements};
 
 use model::api::{AuditEntry, AuditQuery, InventoryItem, InventoryPage, ListQuery, SortKey};
 use model::{Field, ObjectType};
@@ -57,6 +59,9 @@ const RECORD: &str = "INSERT INTO objects (type, id, fields, secrets_set, update
      VALUES (?1, ?2, ?3, ?4, strftime('%Y-%m-%dT%H:%M:%fZ', ?6 / 1000.0, 'unixepoch'), ?5)
      ON CONFLICT (type, id) DO UPDATE SET fields = excluded.fields, secrets_set = excluded.secrets_set,
        updated_at = excluded.updated_at, updated_by = excluded.updated_by, version = version + 1";
+/// The sealed secrets of the object [`RECORD`] just wrote: a statement of its own, so a journal written
+/// before secrets were kept (RECORD with six parameters) still applies after an upgrade.
+const SEAL: &str = "UPDATE objects SET sealed = ?3 WHERE type = ?1 AND id = ?2";
 const FORGET: &str = "DELETE FROM objects WHERE type = ?1 AND id = ?2";
 
 /// Milliseconds since the epoch, for the times of a change.
@@ -136,14 +141,15 @@ impl Store {
         by: &str,
     ) -> Result<(), StoreError> {
         let fields = serde_json::to_string(&fields).expect("fields serialise");
-        self.write_now(vec![record_statement(
+        self.write_now(record_statement(
             ty.as_str(),
             id,
             &fields,
             &secrets_set,
+            None,
             by,
             now_ms(),
-        )])
+        ))
         .await
     }
 
@@ -160,13 +166,15 @@ impl Store {
             Inventory::Record {
                 fields,
                 secrets_set,
+                sealed,
             } => {
                 let json = serde_json::to_string(fields).expect("fields serialise");
-                statements.push(record_statement(
+                statements.extend(record_statement(
                     &audit.object_type,
                     &audit.id,
                     &json,
                     secrets_set,
+                    sealed,
                     &audit.actor,
                     at,
                 ));
@@ -350,6 +358,8 @@ pub enum Inventory<'a> {
     Record {
         fields: &'a [Field],
         secrets_set: &'a [String],
+        /// The secret fields, sealed (seal.rs); `None` when there are none or Conjure did not see them.
+        sealed: Option<&'a str>,
     },
     Forget,
     /// Nothing (a change Asterisk refused).
@@ -369,13 +379,18 @@ fn record_statement(
     id: &str,
     fields: &str,
     secrets_set: &[String],
+    sealed: Option<&str>,
     by: &str,
     at: i64,
-) -> (Cow<'static, str>, Vec<rusqlite::types::Value>) {
+) -> Statements {
     let secrets = serde_json::to_string(secrets_set).expect("strings serialise");
     let mut params = texts([ty, id, fields, &secrets, by]);
     params.push(rusqlite::types::Value::Integer(at));
-    (RECORD.into(), params)
+    let mut seal = texts([ty, id]);
+    seal.push(sealed.map_or(rusqlite::types::Value::Null, |s| {
+        rusqlite::types::Value::Text(s.to_string())
+    }));
+    vec![(RECORD.into(), params), (SEAL.into(), seal)]
 }
 
 /// The connection's settings and the schema, before anything reads or writes.

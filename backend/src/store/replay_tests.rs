@@ -101,6 +101,7 @@ async fn the_next_save_sees_a_change_not_yet_applied() {
                 super::Inventory::Record {
                     fields: &f,
                     secrets_set: &[],
+                    sealed: None,
                 },
                 &entry("2041"),
             )
@@ -119,6 +120,7 @@ async fn the_next_save_sees_a_change_not_yet_applied() {
             super::Inventory::Record {
                 fields: &fields,
                 secrets_set: &[],
+                sealed: None,
             },
             &entry("2042"),
         )

@@ -231,6 +231,16 @@ impl Drop for Binary {
 /// Starts the `conjure` binary on a free port in front of `up`, keeping its state in `data_dir`, and
 /// waits until it answers.
 pub async fn binary(up: &Upstream, data_dir: &std::path::Path) -> Binary {
+    binary_with(up, data_dir, &[], None).await
+}
+
+/// [`binary`] with more flags, its log written to `log` (else dropped).
+pub async fn binary_with(
+    up: &Upstream,
+    data_dir: &std::path::Path,
+    extra: &[&str],
+    log: Option<&std::path::Path>,
+) -> Binary {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -248,9 +258,13 @@ pub async fn binary(up: &Upstream, data_dir: &std::path::Path) -> Binary {
         .arg("--data-dir")
         .arg(data_dir)
         .env("CONJURE_ARI_PASSWORD", &up.password)
+        .args(extra)
         .env("CONJURE_ADMIN_PASSWORD", ADMIN)
-        .env("RUST_LOG", "warn")
-        .stdout(std::process::Stdio::null())
+        .env("RUST_LOG", if log.is_some() { "info" } else { "warn" })
+        .stdout(match log {
+            Some(path) => std::fs::File::create(path).unwrap().into(),
+            None => std::process::Stdio::null(),
+        })
         .spawn()
         .unwrap();
     let bin = Binary {
@@ -342,4 +356,29 @@ pub async fn progress_until(
         }
     }
     last
+}
+
+/// `/api/status` of the Conjure at `url`, waited on (`?wait=<seq>`, the status bar's long poll) until
+/// `until` accepts it: a test waits for the watcher's events, not for time.
+pub async fn status_until(
+    url: &str,
+    until: impl Fn(&serde_json::Value) -> bool,
+) -> serde_json::Value {
+    let http = reqwest::Client::new();
+    let mut seq: Option<u64> = None;
+    for _ in 0..400 {
+        let mut req = http
+            .get(format!("{url}/api/status"))
+            .basic_auth("admin", Some(ADMIN));
+        if let Some(s) = seq {
+            req = req.query(&[("wait", s)]);
+        }
+        let v: serde_json::Value =
+            serde_json::from_str(&req.send().await.unwrap().text().await.unwrap()).unwrap();
+        if until(&v) {
+            return v;
+        }
+        seq = v["seq"].as_u64();
+    }
+    panic!("the status never got there");
 }

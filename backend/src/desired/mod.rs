@@ -1,0 +1,180 @@
+//! Conjure's record as the desired state of Asterisk. Each managed object is kept as Asterisk rendered
+//! it after its last successful push (the inventory's `fields`, secrets left out) plus its secret
+//! fields sealed (`objects.sealed`, see seal.rs). To make the object again Conjure pushes that rendering
+//! minus what a fresh object shows anyway, with the secrets opened: what astdb itself does when Asterisk
+//! loads an object at a start (it re-applies the stored rendering), without astdb's gaps.
+
+pub mod reconcile;
+pub mod watch;
+
+use model::{Field, ObjectType, catalog, secret};
+
+use crate::AppState;
+use crate::seal::SealKey;
+
+/// The value sealed under the key at first use (`meta.seal_check`): a later start with another key file
+/// finds it does not open.
+const CHECK: &[u8] = b"conjure seal check";
+
+/// Reads (or makes) the key at `path` and checks that it is the one this database's secrets were sealed
+/// with. Says at start what a new key means.
+pub async fn open_key(
+    store: &crate::store::Store,
+    path: &std::path::Path,
+) -> anyhow::Result<SealKey> {
+    let (key, made) = SealKey::load_or_create(path)?;
+    match store.meta("seal_check").await? {
+        Some(check) => {
+            if key.open("seal_check", &check).is_err() {
+                anyhow::bail!(
+                    "the secret key file {} is not the key this data directory's secrets were sealed with{}: \
+                     give the right --secret-key-file (or, to enter every secret again, move the data directory away)",
+                    path.display(),
+                    if made {
+                        " (it was just created, as none was there)"
+                    } else {
+                        ""
+                    }
+                );
+            }
+        }
+        None => {
+            store
+                .set_meta("seal_check", &key.seal("seal_check", CHECK))
+                .await?;
+            if made {
+                tracing::warn!(
+                    key = %path.display(),
+                    "created a new secret key: keep it with the data directory and back it up; without it the \
+                     passwords Conjure keeps to restore Asterisk must be entered again"
+                );
+            }
+        }
+    }
+    let unknown = store.secrets_unknown().await?;
+    if unknown > 0 {
+        tracing::warn!(
+            objects = unknown,
+            "objects recorded before Conjure kept secrets: their secrets are read from Asterisk at the next \
+             check while it still has them; until then they cannot be restored after a restart"
+        );
+    }
+    Ok(key)
+}
+
+/// How an object is recorded after a push or an adoption.
+pub struct Recorded {
+    /// The rendering without secret values.
+    pub shown: Vec<Field>,
+    /// Secret attributes that have a value.
+    pub secrets_set: Vec<String>,
+    /// The secret fields with values, sealed; `None` when there are none.
+    pub sealed: Option<String>,
+}
+
+/// The context a sealed value is bound to: it opens only for the object it was sealed for.
+pub fn context(ty: ObjectType, id: &str) -> String {
+    format!("{}/{id}", ty.as_str())
+}
+
+/// Splits Asterisk's rendering of an object into what the inventory shows and the sealed secrets.
+pub fn record(st: &AppState, ty: ObjectType, id: &str, rendering: &[Field]) -> Recorded {
+    let secrets: Vec<&Field> = rendering
+        .iter()
+        .filter(|f| secret::is_secret(&f.attribute) && !f.value.is_empty())
+        .collect();
+    let sealed = (!secrets.is_empty()).then(|| {
+        let json = serde_json::to_vec(&secrets).expect("fields serialise");
+        st.seal.seal(&context(ty, id), &json)
+    });
+    let (shown, flags) = secret::redact(rendering.to_vec());
+    let secrets_set = flags
+        .into_iter()
+        .filter(|(_, set)| *set)
+        .map(|(a, _)| a)
+        .collect();
+    Recorded {
+        shown,
+        secrets_set,
+        sealed,
+    }
+}
+
+/// Why an object cannot be pushed again from Conjure's record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unpushable {
+    /// Recorded before Conjure kept secrets (or adopted without them): someone must set them again.
+    SecretUnknown(Vec<String>),
+    /// The sealed value does not open with this key.
+    Unsealable,
+}
+
+impl std::fmt::Display for Unpushable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Unpushable::SecretUnknown(a) => write!(
+                f,
+                "Conjure does not know its {} (recorded before secrets were kept): set it again",
+                a.join(", ")
+            ),
+            Unpushable::Unsealable => f.write_str(
+                "its secrets do not open with this --secret-key-file (another key, or an altered database): set them again",
+            ),
+        }
+    }
+}
+
+/// The fields that make the object again: the recorded rendering without options at what a fresh
+/// object shows (and without attributes that are not options: Asterisk renders some values, such as
+/// `set_var`, in a form it does not parse back), with the secrets opened.
+pub fn push_fields(
+    st: &AppState,
+    ty: ObjectType,
+    id: &str,
+    shown: &[Field],
+    secrets_set: &[String],
+    sealed: Option<&str>,
+) -> Result<Vec<Field>, Unpushable> {
+    let mut out: Vec<Field> = shown
+        .iter()
+        .filter(|f| !secret::is_secret(&f.attribute))
+        .filter(|f| {
+            if !catalog::has_catalog(ty) {
+                return !f.attribute.eq_ignore_ascii_case("type");
+            }
+            match catalog::option(ty, &f.attribute) {
+                None => false,
+                Some(o) => o.raw.unset != Some(f.value.as_str()),
+            }
+        })
+        .cloned()
+        .collect();
+    match sealed {
+        Some(s) => {
+            let plain = st
+                .seal
+                .open(&context(ty, id), s)
+                .map_err(|_| Unpushable::Unsealable)?;
+            let secrets: Vec<Field> =
+                serde_json::from_slice(&plain).map_err(|_| Unpushable::Unsealable)?;
+            out.extend(secrets);
+        }
+        None if !secrets_set.is_empty() => {
+            return Err(Unpushable::SecretUnknown(secrets_set.to_vec()));
+        }
+        None => {}
+    }
+    Ok(out)
+}
+
+/// The order objects are made in: what others name first (an endpoint names its auth and aors, an
+/// identify its endpoint, a registration its outbound auth).
+pub fn push_rank(ty: ObjectType) -> u8 {
+    match ty {
+        ObjectType::Global => 0,
+        ObjectType::Auth | ObjectType::Aor | ObjectType::DomainAlias => 1,
+        ObjectType::Contact => 2,
+        ObjectType::Endpoint => 3,
+        _ => 4,
+    }
+}

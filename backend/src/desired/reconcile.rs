@@ -1,0 +1,274 @@
+//! Makes Asterisk hold what Conjure manages: reads every managed object (a few at a time), pushes again
+//! what is missing, in the order objects name each other, and reads it back. An object Asterisk
+//! refuses, or that Conjure cannot push (its secret unknown), is reported and the others go on.
+
+use futures_util::{StreamExt, stream};
+use model::api::AuditEntry;
+use model::{Field, ObjectId, PutBody};
+use serde::Serialize;
+
+use super::{Unpushable, push_fields, push_rank, record};
+use crate::AppState;
+use crate::audit::{self, Who};
+use crate::store::{Inventory, Managed};
+
+/// How many objects are read or pushed at once: Asterisk's HTTP server is shared with everything else.
+const CONCURRENCY: usize = 8;
+
+/// One object that could not be brought back.
+#[derive(Debug, Clone, Serialize)]
+pub struct Problem {
+    pub object_type: String,
+    pub id: String,
+    pub message: String,
+}
+
+/// What a reconcile did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Report {
+    pub reason: String,
+    pub finished_at: String,
+    pub checked: usize,
+    /// On Asterisk already.
+    pub present: usize,
+    /// Missing and pushed again (read back afterwards).
+    pub restored: usize,
+    /// Secrets Conjure did not know, read from Asterisk while it still had the object.
+    pub secrets_captured: usize,
+    pub failed: Vec<Problem>,
+}
+
+impl Report {
+    pub fn summary(&self) -> String {
+        let mut s = format!(
+            "{}: {} of {} objects restored",
+            self.reason, self.restored, self.checked
+        );
+        if !self.failed.is_empty() {
+            s.push_str(&format!(", {} could not be", self.failed.len()));
+        }
+        s
+    }
+}
+
+enum Outcome {
+    Present,
+    Captured,
+    Restored,
+    /// Forgotten or changed through Conjure meanwhile: that change reached Asterisk itself.
+    ChangedMeanwhile,
+    Failed(String),
+    /// Asterisk stopped answering: the watcher starts over when it is back.
+    Unreachable,
+}
+
+/// Reconciles once, publishing progress; the report is also kept as the watcher's `last`.
+pub async fn run(st: &AppState, reason: &str) -> Option<Report> {
+    let mut rows = match st.store.managed().await {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::error!(%e, "cannot read Conjure's record to reconcile");
+            return None;
+        }
+    };
+    rows.sort_by_key(|m| push_rank(m.ty));
+    let total = rows.len();
+    st.watch.update(|s| {
+        s.reconciling = Some((0, total));
+        true
+    });
+    let mut report = Report {
+        reason: reason.to_string(),
+        checked: total,
+        ..Report::default()
+    };
+    let mut done = 0;
+    // Rank by rank: everything an endpoint names exists before the endpoint is pushed.
+    let mut start = 0;
+    while start < rows.len() {
+        let rank = push_rank(rows[start].ty);
+        let end = rows[start..]
+            .iter()
+            .position(|m| push_rank(m.ty) != rank)
+            .map_or(rows.len(), |n| start + n);
+        let mut outcomes = stream::iter(rows[start..end].iter().cloned())
+            .map(|m| async move {
+                let key = (m.ty.as_str().to_string(), m.id.clone());
+                (key, one(st, m).await)
+            })
+            .buffer_unordered(CONCURRENCY);
+        while let Some(((ty, id), outcome)) = outcomes.next().await {
+            done += 1;
+            match outcome {
+                Outcome::Present | Outcome::ChangedMeanwhile => report.present += 1,
+                Outcome::Captured => {
+                    report.present += 1;
+                    report.secrets_captured += 1;
+                }
+                Outcome::Restored => report.restored += 1,
+                Outcome::Failed(message) => {
+                    tracing::warn!(%ty, %id, %message, "could not restore");
+                    report.failed.push(Problem {
+                        object_type: ty,
+                        id,
+                        message,
+                    });
+                }
+                Outcome::Unreachable => {
+                    st.watch.update(|s| s.reconciling.take().is_some());
+                    return None;
+                }
+            }
+            st.watch.update(|s| {
+                s.reconciling = Some((done, total));
+                true
+            });
+        }
+        start = end;
+    }
+    report.finished_at = time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
+    let entry = AuditEntry {
+        server: st.ari.base().to_string(),
+        status: if report.failed.is_empty() { 200 } else { 207 },
+        ..audit::event(
+            &conjure(),
+            "reconcile",
+            "asterisk",
+            "",
+            format!(
+                "{}: {} checked, {} present, {} restored, {} failed, {} secrets read from Asterisk",
+                report.reason,
+                report.checked,
+                report.present,
+                report.restored,
+                report.failed.len(),
+                report.secrets_captured
+            ),
+        )
+    };
+    // A restart or reload is worth a line in the audit even when nothing was lost; Conjure's own start
+    // or an Asterisk back after a network hiccup only when something had to be done.
+    let noteworthy = report.restored + report.failed.len() + report.secrets_captured > 0
+        || reason.starts_with("Asterisk restarted")
+        || reason.starts_with("Asterisk reloaded");
+    if noteworthy && let Err(e) = st.store.log(&entry).await {
+        tracing::error!(%e, "the reconcile could not be audited");
+    }
+    tracing::info!(summary = %report.summary(), "reconcile finished");
+    st.watch.update(|s| {
+        s.reconciling = None;
+        s.last = Some(report.clone());
+        true
+    });
+    Some(report)
+}
+
+fn conjure() -> Who {
+    Who {
+        actor: "conjure (reconcile)".into(),
+        address: String::new(),
+    }
+}
+
+async fn one(st: &AppState, m: Managed) -> Outcome {
+    let Ok(id) = ObjectId::new(m.id.clone()) else {
+        return Outcome::Failed("its id cannot be sent to Asterisk".into());
+    };
+    let up = match st.ari.get_object(m.ty, &id).await {
+        Ok(up) => up,
+        Err(_) => return Outcome::Unreachable,
+    };
+    match up.status {
+        200 => capture(st, &m, &up.body).await,
+        404 => restore(st, m, &id).await,
+        _ => Outcome::Failed(st.ari.refusal(&up).to_string()),
+    }
+}
+
+/// An object Asterisk has whose secrets Conjure does not know: read them now, while Asterisk has them.
+async fn capture(st: &AppState, m: &Managed, body: &[u8]) -> Outcome {
+    if m.sealed.is_some() || m.secrets_set.is_empty() {
+        return Outcome::Present;
+    }
+    let Ok(fields) = serde_json::from_slice::<Vec<Field>>(body) else {
+        return Outcome::Present;
+    };
+    let rec = record(st, m.ty, &m.id, &fields);
+    match rec.sealed {
+        Some(sealed) => match st
+            .store
+            .capture_sealed(m.ty, &m.id, m.version, &sealed)
+            .await
+        {
+            Ok(()) => Outcome::Captured,
+            Err(e) => Outcome::Failed(e.to_string()),
+        },
+        None => Outcome::Present,
+    }
+}
+
+/// Pushes a missing object from its latest record (never one read before a change made meanwhile),
+/// and reads it back.
+async fn restore(st: &AppState, m: Managed, id: &ObjectId) -> Outcome {
+    let latest = match st.store.managed_one(m.ty, &m.id).await {
+        Ok(Some(l)) => l,
+        Ok(None) => return Outcome::ChangedMeanwhile,
+        Err(e) => return Outcome::Failed(e.to_string()),
+    };
+    if latest.version != m.version {
+        return Outcome::ChangedMeanwhile;
+    }
+    let fields = match push_fields(
+        st,
+        latest.ty,
+        &latest.id,
+        &latest.fields,
+        &latest.secrets_set,
+        latest.sealed.as_deref(),
+    ) {
+        Ok(f) => f,
+        Err(u @ (Unpushable::SecretUnknown(_) | Unpushable::Unsealable)) => {
+            return Outcome::Failed(u.to_string());
+        }
+    };
+    let body = PutBody {
+        fields: Some(fields),
+    };
+    let up = match st.ari.put_object(m.ty, id, &body).await {
+        Ok(up) => up,
+        Err(_) => return Outcome::Unreachable,
+    };
+    if up.status != 200 {
+        return Outcome::Failed(format!(
+            "Asterisk refused it again: {}",
+            st.ari.refusal(&up)
+        ));
+    }
+    match st.ari.get_object(m.ty, id).await {
+        Ok(back) if back.status == 200 => {}
+        Ok(back) => {
+            return Outcome::Failed(format!(
+                "pushed, but not there when read back ({})",
+                back.status
+            ));
+        }
+        Err(_) => return Outcome::Unreachable,
+    }
+    let entry = AuditEntry {
+        server: st.ari.base().to_string(),
+        status: 200,
+        ..audit::event(
+            &conjure(),
+            "restore",
+            m.ty.as_str(),
+            &m.id,
+            "missing on Asterisk: pushed again from Conjure's record",
+        )
+    };
+    if let Err(e) = st.store.change(Inventory::Keep, &entry).await {
+        tracing::error!(%e, "a restore could not be audited");
+    }
+    Outcome::Restored
+}
