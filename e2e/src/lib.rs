@@ -45,6 +45,19 @@ pub async fn stack_framable_by(mode: Mode, frame_ancestors: Vec<String>) -> Stac
 
 /// A stack whose state `f` adjusts (frame ancestors, base path). `Stack::conjure` includes the base path.
 pub async fn stack_with(mode: Mode, f: impl FnOnce(AppState) -> AppState) -> Stack {
+    build(mode, f, None).await
+}
+
+/// A stack whose watcher looks at Asterisk every 100 ms, as `conjure` runs it (every 2 s by default).
+pub async fn stack_watched(mode: Mode) -> Stack {
+    build(mode, |s| s, Some(Duration::from_millis(100))).await
+}
+
+async fn build(
+    mode: Mode,
+    f: impl FnOnce(AppState) -> AppState,
+    watch_every: Option<Duration>,
+) -> Stack {
     let dist = root().join("dist");
     assert!(
         dist.join("index.html").exists(),
@@ -64,6 +77,9 @@ pub async fn stack_with(mode: Mode, f: impl FnOnce(AppState) -> AppState) -> Sta
         store.clone(),
     );
     let state = f(state);
+    if let Some(every) = watch_every {
+        conjure::desired::watch::spawn(state.clone(), every);
+    }
     let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let conjure = format!("http://{}{}", l.local_addr().unwrap(), state.base_path);
     tokio::spawn(conjure::serve(l, state, std::future::pending()));

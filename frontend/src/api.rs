@@ -147,8 +147,10 @@ pub async fn delete_object(ty: ObjectType, id: &str) -> Result<(), ApiError> {
         .map(drop)
 }
 
-pub async fn status() -> Result<Status, ApiError> {
-    get("/api/status").await
+/// `query` is empty, or `?wait=<seq last seen>`: then the answer comes at the watcher's next change
+/// (or after 25 s).
+pub async fn status(query: &str) -> Result<Status, ApiError> {
+    get(&format!("/api/status{query}")).await
 }
 
 pub async fn inventory(ty: ObjectType, q: &ListQuery) -> Result<InventoryPage, ApiError> {

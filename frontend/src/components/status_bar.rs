@@ -1,4 +1,6 @@
-//! The top bar: which Asterisk Conjure talks to and whether it answers; the demo-mode banner.
+//! The top bar: which Asterisk Conjure talks to, whether it answers, what the watcher did (restarted,
+//! reconciling, restored); the demo-mode banner. It stays current by long polling: each answer asks
+//! for the next change.
 
 use leptos::prelude::*;
 use model::api::Mode;
@@ -8,7 +10,20 @@ use crate::session::use_session;
 
 #[component]
 pub fn StatusBar() -> impl IntoView {
-    let status = LocalResource::new(api::status);
+    // The next question: `?wait=<seq of the last answer>`. Setting it (even to the same text, after a
+    // wait that timed out) asks again. A String, not a number: a signal type the panel has already
+    // costs no code on a first visit.
+    let next = RwSignal::new(String::new());
+    let status = LocalResource::new(move || {
+        let query = next.get();
+        async move {
+            let s = api::status(&query).await;
+            if let Ok(s) = &s {
+                next.set(format!("?wait={}", s.seq));
+            }
+            s
+        }
+    });
     let session = use_session();
     let sign_out = move |_| {
         leptos::task::spawn_local(async move {
@@ -31,6 +46,7 @@ pub fn StatusBar() -> impl IntoView {
                     view! {
                         <span class=class data-testid="asterisk-state">{label}</span>
                         <span class="muted">{format!("{} · {}", s.ari_url, s.detail)}</span>
+                        <span class="muted" role="status" data-testid="watch-line">{s.watch}</span>
                         <Show when=move || demo>
                             <div class="banner" role="status" data-testid="demo-banner">
                                 "Demo mode: no Asterisk is configured, so a built-in simulator answers. "
