@@ -46,6 +46,10 @@ pub struct Cli {
     /// How often (ms) the watcher asks Asterisk whether it restarted, to put back what it lost.
     #[arg(long, env = "CONJURE_WATCH_INTERVAL_MS", default_value_t = 2000)]
     pub watch_interval_ms: u64,
+    /// Compare Asterisk with Conjure's record every this many minutes and say in the top bar how many
+    /// objects differ (also GET /api/drift). Off by default: each check reads every managed object.
+    #[arg(long, env = "CONJURE_DRIFT_CHECK_MINUTES")]
+    pub drift_check_minutes: Option<u64>,
     /// The trunk-built single-page app.
     #[arg(long, env = "CONJURE_DIST", default_value = "dist")]
     pub dist: PathBuf,

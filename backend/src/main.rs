@@ -72,6 +72,12 @@ async fn main() -> anyhow::Result<()> {
         state.clone(),
         std::time::Duration::from_millis(cli.watch_interval_ms.max(100)),
     );
+    if let Some(minutes) = cli.drift_check_minutes.filter(|m| *m > 0) {
+        conjure::desired::watch::spawn_drift_checks(
+            state.clone(),
+            std::time::Duration::from_secs(minutes * 60),
+        );
+    }
     let listener = tokio::net::TcpListener::bind(cli.listen)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", cli.listen))?;

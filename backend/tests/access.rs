@@ -62,6 +62,14 @@ fn routes() -> Vec<(&'static str, String, Option<String>, Role, u16)> {
             204,
         ),
         ("GET", "/api/audit".into(), None, Role::Viewer, 200),
+        ("GET", "/api/drift".into(), None, Role::Viewer, 200),
+        (
+            "POST",
+            "/api/drift".into(),
+            b(r#"{"action":"forget","items":[]}"#),
+            Role::Operator,
+            200,
+        ),
         ("GET", "/api/audit.csv".into(), None, Role::Viewer, 200),
         ("GET", "/api/users".into(), None, Role::Admin, 200),
         (

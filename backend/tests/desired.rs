@@ -188,8 +188,9 @@ async fn a_wrong_or_loose_key_file_stops_the_start() {
         0o600,
         "made private at the first start"
     );
-    let start = || {
-        std::process::Command::new(env!("CARGO_BIN_EXE_conjure"))
+    // A start that should fail and does not would run forever: bounded, and killed then.
+    let start = || async {
+        let run = tokio::process::Command::new(env!("CARGO_BIN_EXE_conjure"))
             .args([
                 "--listen",
                 "127.0.0.1:0",
@@ -199,17 +200,21 @@ async fn a_wrong_or_loose_key_file_stops_the_start() {
             ])
             .arg(&dir)
             .env("CONJURE_ARI_PASSWORD", &up.password)
-            .output()
+            .kill_on_drop(true)
+            .output();
+        tokio::time::timeout(std::time::Duration::from_secs(30), run)
+            .await
+            .expect("conjure started although its key file is wrong")
             .unwrap()
     };
     std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o640)).unwrap();
-    let out = start();
+    let out = start().await;
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success() && err.contains("chmod 600"), "{err}");
 
     std::fs::write(&key, format!("{}\n", "ab".repeat(32))).unwrap();
     std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
-    let out = start();
+    let out = start().await;
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         !out.status.success()
@@ -217,11 +222,268 @@ async fn a_wrong_or_loose_key_file_stops_the_start() {
         "{err}"
     );
     std::fs::write(&key, "short\n").unwrap();
-    let out = start();
+    let out = start().await;
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         !out.status.success() && err.contains("64 hexadecimal digits"),
         "{err}"
     );
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+fn http() -> reqwest::Client {
+    reqwest::Client::new()
+}
+
+async fn drift(url: &str) -> serde_json::Value {
+    let r = http()
+        .get(format!("{url}/api/drift"))
+        .basic_auth("admin", Some(ADMIN))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    serde_json::from_str(&r.text().await.unwrap()).unwrap()
+}
+
+async fn act(url: &str, action: &str, ty: &str, id: &str) -> serde_json::Value {
+    let body = serde_json::json!({"action": action, "items": [{"type": ty, "id": id}]});
+    let r = http()
+        .post(format!("{url}/api/drift"))
+        .basic_auth("admin", Some(ADMIN))
+        .header("content-type", "application/json")
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&r.text().await.unwrap()).unwrap();
+    assert_eq!(v[0]["ok"], true, "{action} {ty}/{id}: {v}");
+    v
+}
+
+/// On Asterisk directly, behind Conjure's back.
+async fn behind(up: &Upstream, method: reqwest::Method, path: &str, body: Option<&str>) -> u16 {
+    let mut req = http()
+        .request(
+            method,
+            format!("{}/ari/asterisk/config/dynamic/res_pjsip/{path}", up.base),
+        )
+        .basic_auth(&up.user, Some(&up.password));
+    if let Some(b) = body {
+        req = req
+            .header("content-type", "application/json")
+            .body(b.to_string());
+    }
+    req.send().await.unwrap().status().as_u16()
+}
+
+#[tokio::test]
+async fn drift_is_found_field_by_field_and_each_kind_can_be_settled() {
+    let (url, up) = common::served(|s| s).await;
+    let (ident, lone, alias, ext, legacy) = (
+        up.id("office"),
+        up.id("lone"),
+        up.id("alias"),
+        up.id("2041"),
+        up.id("legacy"),
+    );
+    let ident_body = r#"{"fields":[{"attribute":"endpoint","value":"x"},{"attribute":"match","value":"192.0.2.10"}]}"#;
+    for (path, body) in [
+        (format!("/api/objects/identify/{ident}"), ident_body),
+        (
+            format!("/api/objects/auth/{lone}"),
+            r#"{"fields":[{"attribute":"username","value":"lone"},{"attribute":"password","value":"drift-pw-1"}]}"#,
+        ),
+        (
+            format!("/api/objects/domain_alias/{alias}"),
+            r#"{"fields":[{"attribute":"domain","value":"example.com"}]}"#,
+        ),
+    ] {
+        assert_eq!(
+            put(&url, &path, body).send().await.unwrap().status(),
+            200,
+            "{path}"
+        );
+    }
+    let user = http()
+        .post(format!("{url}/api/phone-users"))
+        .basic_auth("admin", Some(ADMIN))
+        .header("content-type", "application/json")
+        .body(format!(r#"{{"extension":"{ext}","name":"Anna"}}"#))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(user.status(), 201);
+
+    // Nobody touched anything: nothing differs, not even the endpoint's 150 options.
+    let v = drift(&url).await;
+    let mine = |v: &serde_json::Value| -> Vec<serde_json::Value> {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| {
+                [&ident, &lone, &alias, &ext, &legacy]
+                    .iter()
+                    .any(|id| i["id"] == id.as_str())
+            })
+            .cloned()
+            .collect()
+    };
+    assert_eq!(v["checked"], 6, "{v}");
+    assert!(mine(&v).is_empty(), "{v}");
+
+    use reqwest::Method;
+    let match_two = r#"{"fields":[{"attribute":"match","value":"192.0.2.99"}]}"#;
+    assert_eq!(
+        behind(
+            &up,
+            Method::PUT,
+            &format!("identify/{ident}"),
+            Some(match_two)
+        )
+        .await,
+        200
+    );
+    let new_pw = r#"{"fields":[{"attribute":"password","value":"drift-pw-2"}]}"#;
+    assert_eq!(
+        behind(&up, Method::PUT, &format!("auth/{lone}"), Some(new_pw)).await,
+        200
+    );
+    assert_eq!(
+        behind(&up, Method::DELETE, &format!("domain_alias/{alias}"), None).await,
+        204
+    );
+    let ep = r#"{"fields":[{"attribute":"allow","value":"ulaw"}]}"#;
+    assert_eq!(
+        behind(&up, Method::PUT, &format!("endpoint/{legacy}"), Some(ep)).await,
+        200
+    );
+
+    let v = drift(&url).await;
+    let text = v.to_string();
+    assert!(
+        !text.contains("drift-pw-1") && !text.contains("drift-pw-2"),
+        "{text}"
+    );
+    let state = |id: &str| {
+        mine(&v)
+            .into_iter()
+            .find(|i| i["id"] == id)
+            .unwrap_or_else(|| panic!("{id} not in {v}"))
+    };
+    let i = state(&ident);
+    assert_eq!(i["state"], "different");
+    assert_eq!(i["differences"][0]["attribute"], "match", "{i}");
+    assert!(
+        i["differences"][0]["asterisk"]
+            .as_str()
+            .unwrap()
+            .contains("192.0.2.99")
+    );
+    let a = state(&lone);
+    assert_eq!(
+        (
+            a["state"].as_str(),
+            a["differences"][0]["attribute"].as_str()
+        ),
+        (Some("different"), Some("password"))
+    );
+    assert_eq!(state(&alias)["state"], "missing");
+    assert_eq!(state(&legacy)["state"], "unmanaged");
+    assert_eq!(mine(&v).len(), 4, "{v}");
+
+    act(&url, "reapply", "identify", &ident).await;
+    act(&url, "reapply", "domain_alias", &alias).await;
+    act(&url, "adopt", "auth", &lone).await;
+    act(&url, "adopt", "endpoint", &legacy).await;
+    let (_, now) = on_asterisk(&up, &format!("identify/{ident}")).await;
+    assert!(
+        !now.contains("192.0.2.99"),
+        "the added match is gone again: {now}"
+    );
+    assert_eq!(
+        on_asterisk(&up, &format!("domain_alias/{alias}")).await.0,
+        200
+    );
+    let v = drift(&url).await;
+    assert!(mine(&v).is_empty(), "all settled: {v}");
+    assert_eq!(v["checked"], 7);
+
+    act(&url, "forget", "endpoint", &legacy).await;
+    let v = drift(&url).await;
+    assert_eq!(v["checked"], 6);
+    assert_eq!(
+        mine(&v)[0]["state"],
+        "unmanaged",
+        "forgotten, still on Asterisk: {v}"
+    );
+}
+
+/// Asterisk restarts again while Conjure is putting things back: the reconcile starts over, and
+/// everything is there in the end.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restart_during_a_reconcile_starts_it_over() {
+    if skip_on_real("restarts the server") {
+        return;
+    }
+    let up = Upstream::simulated(Sim::default()).await;
+    let sim = up.sim().unwrap().clone();
+    let (url, _) = {
+        let base = up.base.clone();
+        let (user, password) = (up.user.clone(), up.password.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let state = conjure::AppState::new(
+            conjure::ari::AriClient::new(common::target(&base, &user, &password)).unwrap(),
+            model::api::Mode::Asterisk,
+            Some(conjure::Secret::from(ADMIN)),
+            "/nonexistent".into(),
+            conjure::store::Store::in_memory().unwrap(),
+        );
+        conjure::desired::watch::spawn(state.clone(), std::time::Duration::from_millis(50));
+        tokio::spawn(conjure::serve(listener, state, std::future::pending()));
+        (url, ())
+    };
+    common::status_until(&url, idle).await;
+    let ids: Vec<String> = (0..40).map(|_| up.id("alias")).collect();
+    for id in &ids {
+        let r = put(
+            &url,
+            &format!("/api/objects/domain_alias/{id}"),
+            r#"{"fields":[{"attribute":"domain","value":"example.com"}]}"#,
+        )
+        .send()
+        .await
+        .unwrap();
+        assert_eq!(r.status(), 200);
+    }
+    // Slow enough that the second restart lands in the middle of the first reconcile.
+    sim.set_delays(
+        std::time::Duration::from_millis(15),
+        std::time::Duration::ZERO,
+    );
+    sim.restart();
+    common::status_until(&url, |v| {
+        v["watch"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("reconciling")
+    })
+    .await;
+    sim.restart();
+    // Done when the reconcile of the second start has finished (what the first one pushed into the
+    // second run of Asterisk before it was stopped counts as present then).
+    let second = format!("Asterisk restarted at {}", sim.startup_time());
+    common::status_until(&url, |v| {
+        idle(v) && v["watch"].as_str().unwrap().contains(&second)
+    })
+    .await;
+    for id in &ids {
+        assert_eq!(
+            on_asterisk(&up, &format!("domain_alias/{id}")).await.0,
+            200,
+            "{id}"
+        );
+    }
 }

@@ -4,6 +4,7 @@
 //! minus what a fresh object shows anyway, with the secrets opened: what astdb itself does when Asterisk
 //! loads an object at a start (it re-applies the stored rendering), without astdb's gaps.
 
+pub mod drift;
 pub mod reconcile;
 pub mod watch;
 

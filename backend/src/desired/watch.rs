@@ -26,6 +26,8 @@ pub struct WatchState {
     pub reconciling: Option<(usize, usize)>,
     /// The last reconcile that finished.
     pub last: Option<Report>,
+    /// Objects found drifted by the last periodic drift check (`--drift-check-minutes`).
+    pub drifted: Option<usize>,
     /// One line for the status bar.
     pub message: String,
 }
@@ -62,6 +64,16 @@ impl Watch {
 }
 
 fn message(s: &WatchState) -> String {
+    let line = line(s);
+    match s.drifted {
+        Some(n) if n > 0 && s.up == Some(true) => {
+            format!("{line} · {n} objects differ from Conjure's record")
+        }
+        _ => line,
+    }
+}
+
+fn line(s: &WatchState) -> String {
     let last = s.last.as_ref().map(Report::summary);
     match (s.up, s.reconciling, last) {
         (None, _, _) => "checking Asterisk".into(),
@@ -106,22 +118,28 @@ fn now() -> String {
 /// Watches until the process ends, looking every `every`.
 pub fn spawn(st: AppState, every: Duration) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
+        // The last look (None before the first), and the last answer Asterisk gave.
         let mut last: Option<Option<Seen>> = None;
+        let mut known: Option<Seen> = None;
         let mut running: Option<tokio::task::JoinHandle<()>> = None;
         loop {
             let seen = look(&st).await;
-            let why = match (&last, &seen) {
+            let why = match (&known, &seen) {
                 (_, None) => None,
                 (None, Some(_)) => Some("Conjure started".to_string()),
-                (Some(None), Some(_)) => Some("Asterisk answered again".to_string()),
-                (Some(Some(a)), Some(b)) if a.startup_time != b.startup_time => {
+                // Also across a time it did not answer: a restart is told by its start time.
+                (Some(a), Some(b)) if a.startup_time != b.startup_time => {
                     Some(format!("Asterisk restarted at {}", b.startup_time))
                 }
-                (Some(Some(a)), Some(b)) if a.last_reload_time != b.last_reload_time => {
+                (Some(a), Some(b)) if a.last_reload_time != b.last_reload_time => {
                     Some(format!("Asterisk reloaded at {}", b.last_reload_time))
                 }
+                _ if matches!(last, Some(None)) => Some("Asterisk answered again".to_string()),
                 _ => None,
             };
+            if seen.is_some() {
+                known.clone_from(&seen);
+            }
             let changed_up = last.as_ref().map(Option::is_some) != Some(seen.is_some());
             st.watch.update(|s| {
                 let mut changed = false;
@@ -159,6 +177,29 @@ pub fn spawn(st: AppState, every: Duration) -> tokio::task::JoinHandle<()> {
             }
             last = Some(seen);
             tokio::time::sleep(every).await;
+        }
+    })
+}
+
+/// Compares Asterisk with Conjure's record every `every` and publishes how many objects differ (off
+/// unless `--drift-check-minutes` is given: a check reads every managed object).
+pub fn spawn_drift_checks(st: AppState, every: Duration) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(every).await;
+            match super::drift::check(&st).await {
+                Ok(r) => {
+                    let n = r.items.len();
+                    if n > 0 {
+                        tracing::warn!(
+                            objects = n,
+                            "drift: Asterisk differs from Conjure's record (GET /api/drift)"
+                        );
+                    }
+                    st.watch.update(|s| s.drifted.replace(n) != Some(n));
+                }
+                Err(e) => tracing::warn!(%e, "drift check failed"),
+            }
         }
     })
 }

@@ -201,6 +201,8 @@ impl From<ObjectError> for AppError {
                 ))
             }
             ObjectError::BadId(_) | ObjectError::NotReplaceable(_) => plain(StatusCode::BAD_REQUEST, &e),
+            ObjectError::NotManaged(..) => plain(StatusCode::NOT_FOUND, &e),
+            ObjectError::NotPushable(_) => plain(StatusCode::CONFLICT, &e),
             ObjectError::Body(b) => b.into(),
             ObjectError::NotWritable(_) => plain(StatusCode::FORBIDDEN, &e),
             ObjectError::Invalid(findings) => {

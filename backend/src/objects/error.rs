@@ -23,6 +23,12 @@ pub enum ObjectError {
     Invalid(Vec<Finding>),
     #[error("replace is only for identify and aor objects, not {0}")]
     NotReplaceable(ObjectType),
+    /// Drift actions on an object Conjure does not manage.
+    #[error("Conjure does not manage {0} '{1}'")]
+    NotManaged(ObjectType, String),
+    /// Conjure's record cannot make the object (see `desired::Unpushable`).
+    #[error("Conjure cannot push it again: {0}")]
+    NotPushable(String),
     /// Asterisk could not be asked, or did not answer.
     #[error(transparent)]
     Unanswered(#[from] AriError),

@@ -70,6 +70,18 @@ pub async fn write(
     Ok((fields, findings))
 }
 
+/// Pushes an object from Conjure's record (drift's "re-apply"): Asterisk's own rendering, checked when
+/// it was first pushed, so not checked again; recorded and audited as any save.
+pub async fn push_recorded(
+    st: &AppState,
+    ty: ObjectType,
+    id: &ObjectId,
+    body: &PutBody,
+    who: &Who,
+) -> Result<Vec<Field>, ObjectError> {
+    audited_put(st, ty, id, body, who, "reapply").await
+}
+
 /// Forwards a checked PUT and records the outcome: the inventory and the audit entry on success, the
 /// audit entry alone when Asterisk refuses or does not answer.
 async fn audited_put(

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod api;
 pub mod ari_door;
 pub mod audit;
+pub mod drift;
 pub mod headers;
 pub mod inventory;
 pub mod json;
@@ -57,6 +58,7 @@ pub fn app(mut state: AppState) -> Router {
     let viewer = Router::new()
         .route("/objects/{type}/{id}", get(api::get_object))
         .route("/status", get(api::status))
+        .route("/drift", get(drift::report))
         .route("/audit", get(audit::list))
         .route("/audit.csv", get(audit::csv))
         .route("/inventory", get(inventory::counts))
@@ -78,6 +80,7 @@ pub fn app(mut state: AppState) -> Router {
             put(api::put_object).delete(api::delete_object),
         )
         .route("/inventory/{type}/{id}/adopt", post(inventory::adopt))
+        .route("/drift", post(drift::act))
         .route("/phone-users", post(phone_users::create))
         .route(
             "/phone-users/{ext}",

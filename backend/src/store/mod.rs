@@ -26,7 +26,6 @@ mod writer;
 pub use accounts::{TokenRow, UserRow};
 pub use desired::Managed;
 
-use std::borrow::Cow;
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
 

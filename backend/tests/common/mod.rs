@@ -366,7 +366,10 @@ pub async fn status_until(
 ) -> serde_json::Value {
     let http = reqwest::Client::new();
     let mut seq: Option<u64> = None;
-    for _ in 0..400 {
+    // A bound for a failing test, not a wait: each request returns at the watcher's next change.
+    let give_up = tokio::time::Instant::now() + Duration::from_secs(60);
+    let mut last = serde_json::Value::Null;
+    while tokio::time::Instant::now() < give_up {
         let mut req = http
             .get(format!("{url}/api/status"))
             .basic_auth("admin", Some(ADMIN));
@@ -379,6 +382,7 @@ pub async fn status_until(
             return v;
         }
         seq = v["seq"].as_u64();
+        last = v;
     }
-    panic!("the status never got there");
+    panic!("the status never got there; last: {last}");
 }

@@ -1,0 +1,66 @@
+//! `/api/drift`: Asterisk against Conjure's record, and what to do about each difference.
+
+use axum::Json;
+use axum::extract::State;
+use serde::{Deserialize, Serialize};
+
+use crate::AppState;
+use crate::auth::Principal;
+use crate::desired::drift::{self, Action, DriftReport};
+use crate::error::AppError;
+use crate::objects::{ObjectError, object_type};
+
+pub async fn report(State(st): State<AppState>) -> Result<Json<DriftReport>, AppError> {
+    Ok(Json(drift::check(&st).await?))
+}
+
+#[derive(Deserialize)]
+pub struct Request {
+    action: Action,
+    items: Vec<Item>,
+}
+
+#[derive(Deserialize)]
+pub struct Item {
+    #[serde(rename = "type")]
+    object_type: String,
+    id: String,
+}
+
+/// Per object: done, or why not. One object's failure does not stop the others.
+#[derive(Serialize)]
+pub struct Outcome {
+    #[serde(rename = "type")]
+    object_type: String,
+    id: String,
+    ok: bool,
+    message: String,
+}
+
+/// `POST /api/drift {"action": "reapply" | "adopt" | "forget", "items": [{"type", "id"}]}`.
+pub async fn act(
+    State(st): State<AppState>,
+    p: Principal,
+    Json(req): Json<Request>,
+) -> Result<Json<Vec<Outcome>>, AppError> {
+    let who = p.who();
+    let mut out = Vec::with_capacity(req.items.len());
+    for item in req.items {
+        let done = async {
+            let ty = object_type(&item.object_type)?;
+            let id = model::ObjectId::new(item.id.clone()).map_err(ObjectError::from)?;
+            drift::act(&st, req.action, ty, &id, &who).await
+        }
+        .await;
+        out.push(Outcome {
+            object_type: item.object_type,
+            id: item.id,
+            ok: done.is_ok(),
+            message: match done {
+                Ok(m) => m.to_string(),
+                Err(e) => e.to_string(),
+            },
+        });
+    }
+    Ok(Json(out))
+}
