@@ -487,3 +487,80 @@ async fn a_restart_during_a_reconcile_starts_it_over() {
         );
     }
 }
+
+/// An inventory from before Conjure kept secrets: the objects are "secret unknown" until Conjure reads
+/// their secrets from Asterisk, which the first check does while Asterisk still has them; from then on
+/// they come back after a restart like the others. One Conjure cannot push is reported, and the rest go on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn secrets_recorded_before_they_were_kept_are_read_from_asterisk() {
+    if skip_on_real("restarts the server") {
+        return;
+    }
+    let up = Upstream::simulated(Sim::default().with_backends([("auth", Backend::Memory)])).await;
+    let sim = up.sim().unwrap().clone();
+    let (old, gone) = (up.id("old"), up.id("gone"));
+    let auth = |pw: &str| {
+        format!(
+            r#"{{"fields":[{{"attribute":"username","value":"u"}},{{"attribute":"password","value":"{pw}"}}]}}"#
+        )
+    };
+    // Pushed by an older Conjure: on Asterisk, and in the inventory without the secret.
+    assert_eq!(
+        behind(
+            &up,
+            reqwest::Method::PUT,
+            &format!("auth/{old}"),
+            Some(&auth("legacy-pw-1"))
+        )
+        .await,
+        200
+    );
+    let store = conjure::store::Store::in_memory().unwrap();
+    for id in [&old, &gone] {
+        store
+            .record(
+                model::ObjectType::Auth,
+                id,
+                vec![model::Field::new("username", "u")],
+                vec!["password".into()],
+                "admin",
+            )
+            .await
+            .unwrap();
+    }
+    assert_eq!(store.secrets_unknown().await.unwrap(), 2);
+    let state = conjure::AppState::new(
+        conjure::ari::AriClient::new(common::target_of(&up)).unwrap(),
+        model::api::Mode::Asterisk,
+        Some(conjure::Secret::from(ADMIN)),
+        "/nonexistent".into(),
+        store.clone(),
+    );
+    let first = conjure::desired::reconcile::run(&state, "Conjure started")
+        .await
+        .unwrap();
+    assert_eq!(
+        (first.secrets_captured, first.restored),
+        (1, 0),
+        "{first:?}"
+    );
+    // `gone` is neither on Asterisk nor known: reported, in words.
+    assert_eq!(first.failed.len(), 1);
+    assert!(
+        first.failed[0].message.contains("set it again"),
+        "{:?}",
+        first.failed
+    );
+    assert_eq!(store.secrets_unknown().await.unwrap(), 1);
+
+    sim.restart();
+    let second = conjure::desired::reconcile::run(&state, "Asterisk restarted")
+        .await
+        .unwrap();
+    assert_eq!(second.restored, 1, "{second:?}");
+    let (_, body) = on_asterisk(&up, &format!("auth/{old}")).await;
+    assert!(
+        body.contains("legacy-pw-1"),
+        "restored with the secret read earlier: {body}"
+    );
+}
