@@ -37,3 +37,13 @@ pub fn decode_component(raw: &str) -> Vec<u8> {
     }
     out
 }
+
+/// The simulator's own name for a PJSIP type (`auth`, `domain_alias`, …), for a sorcery layout given
+/// as text; `None` for a type it does not know.
+pub fn type_name(name: &str) -> Option<&'static str> {
+    catalog::catalog()
+        .types
+        .keys()
+        .copied()
+        .find(|t| *t == name)
+}

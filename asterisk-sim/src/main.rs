@@ -21,6 +21,7 @@ fn usage() -> ! {
         "usage: asterisk-sim [--listen ADDR:PORT] [--user NAME:PASSWORD[:ro]]... [--tls-cert PEM --tls-key PEM]\n\
          \x20                   [--read-cpu-us N] [--write-cpu-us N]   (CPU each GET / PUT or DELETE costs)\n\
          \x20                   [--delay-ms N] [--connect-delay-ms N]  (waits: each answer / each new connection)\n\
+         \x20                   [--memory TYPE]...                     (keep TYPE in memory: gone after a restart)\n\
          signals: SIGHUP restarts, SIGUSR1 crashes and restarts, SIGUSR2 reloads"
     );
     std::process::exit(2)
@@ -53,6 +54,7 @@ async fn main() -> anyhow::Result<()> {
     let (mut cert, mut key) = (None, None);
     let mut service = [std::time::Duration::ZERO; 2];
     let mut delays = [std::time::Duration::ZERO; 2];
+    let mut memory: Vec<&'static str> = Vec::new();
     let millis = |v: Option<String>| {
         std::time::Duration::from_millis(v.and_then(|v| v.parse().ok()).unwrap_or_else(|| usage()))
     };
@@ -81,6 +83,12 @@ async fn main() -> anyhow::Result<()> {
             "--write-cpu-us" => service[1] = micros(args.next()),
             "--delay-ms" => delays[0] = millis(args.next()),
             "--connect-delay-ms" => delays[1] = millis(args.next()),
+            "--memory" => {
+                let ty = args.next().unwrap_or_else(|| usage());
+                // The catalog's own name, so the layout names a type the simulator knows.
+                let known = asterisk_sim::type_name(&ty).unwrap_or_else(|| usage());
+                memory.push(known);
+            }
             _ => usage(),
         }
     }
@@ -95,7 +103,13 @@ async fn main() -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(&listen).await?;
     let scheme = if tls.is_some() { "https" } else { "http" };
     tracing::info!(addr = %listener.local_addr()?, scheme, "asterisk-sim listening (ARI at /ari)");
-    let sim = Arc::new(Sim::new(users));
+    let sim = Arc::new(
+        Sim::new(users).with_backends(
+            memory
+                .into_iter()
+                .map(|t| (t, asterisk_sim::Backend::Memory)),
+        ),
+    );
     sim.set_service_time(service[0], service[1]);
     sim.set_delays(delays[0], delays[1]);
     {

@@ -564,3 +564,71 @@ async fn secrets_recorded_before_they_were_kept_are_read_from_asterisk() {
         "restored with the secret read earlier: {body}"
     );
 }
+
+/// Conjure is killed (SIGKILL) in the middle of putting things back; the next start finishes the job.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_conjure_killed_during_a_reconcile_finishes_it_at_the_next_start() {
+    if skip_on_real("restarts the server") {
+        return;
+    }
+    let up = Upstream::simulated(Sim::default()).await;
+    let sim = up.sim().unwrap().clone();
+    let dir = std::env::temp_dir().join(format!("conjure-killed-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let flags = ["--watch-interval-ms", "50"];
+    let ids: Vec<String> = (0..40).map(|_| up.id("alias")).collect();
+    {
+        let bin = common::binary_with(&up, &dir, &flags, None).await;
+        common::status_until(&bin.url, idle).await;
+        for id in &ids {
+            let r = put(
+                &bin.url,
+                &format!("/api/objects/domain_alias/{id}"),
+                r#"{"fields":[{"attribute":"domain","value":"example.com"}]}"#,
+            )
+            .send()
+            .await
+            .unwrap();
+            assert_eq!(r.status(), 200);
+        }
+        sim.set_delays(
+            std::time::Duration::from_millis(15),
+            std::time::Duration::ZERO,
+        );
+        sim.restart();
+        common::status_until(&bin.url, |v| {
+            v["watch"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("reconciling")
+        })
+        .await;
+        // Dropped: SIGKILL, mid-reconcile.
+    }
+    let missing = || async {
+        let mut n = 0;
+        for id in &ids {
+            if on_asterisk(&up, &format!("domain_alias/{id}")).await.0 == 404 {
+                n += 1;
+            }
+        }
+        n
+    };
+    assert!(missing().await > 0, "killed before it finished");
+    sim.set_delays(std::time::Duration::ZERO, std::time::Duration::ZERO);
+    let bin = common::binary_with(&up, &dir, &flags, None).await;
+    let done = common::status_until(&bin.url, |v| {
+        idle(v) && v["watch"].as_str().unwrap().contains("Conjure started")
+    })
+    .await;
+    assert!(
+        done["watch"]
+            .as_str()
+            .unwrap()
+            .contains("of 40 objects restored"),
+        "{done}"
+    );
+    assert_eq!(missing().await, 0);
+    drop(bin);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -16,7 +16,7 @@ const OBJECTS: usize = 500;
 const SECONDS: u32 = 4;
 const PREFIX: &str = "/ari/asterisk/config/dynamic/res_pjsip/auth/";
 
-struct Server(Child);
+pub(crate) struct Server(pub(crate) Child);
 
 impl Drop for Server {
     fn drop(&mut self) {
@@ -25,7 +25,7 @@ impl Drop for Server {
     }
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -33,7 +33,7 @@ fn free_port() -> u16 {
         .port()
 }
 
-fn wait_for(port: u16) -> anyhow::Result<()> {
+pub(crate) fn wait_for(port: u16) -> anyhow::Result<()> {
     let start = Instant::now();
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
         if start.elapsed() > Duration::from_secs(20) {
@@ -332,6 +332,7 @@ pub fn run_all(root: &Path) -> anyhow::Result<()> {
         peak as f64 / 1024.0
     );
     crate::bench_import::run(sim_port, conjure_port, pid, &direct.1, &through.1)?;
+    crate::bench_reconcile::run(root, cpu_us, &direct.1, &through.1)?;
     // What a browser receives on a first visit, in Chromium; the test fails above its 260 KB budget.
     browser_bench(root, "first_visit", false)?;
     browser_bench(root, "inventory_bench", true)

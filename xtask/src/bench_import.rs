@@ -11,7 +11,7 @@ pub const USERS: usize = 10_000;
 const CONCURRENCY: usize = 8;
 
 /// A keep-alive HTTP/1.1 exchange on `s`: returns the status and the body.
-fn exchange(
+pub(crate) fn exchange(
     s: &mut BufReader<TcpStream>,
     method: &str,
     path: &str,
@@ -45,7 +45,7 @@ fn exchange(
     Ok((status, String::from_utf8_lossy(&buf).into_owned()))
 }
 
-fn connect(port: u16) -> anyhow::Result<BufReader<TcpStream>> {
+pub(crate) fn connect(port: u16) -> anyhow::Result<BufReader<TcpStream>> {
     let s = TcpStream::connect(("127.0.0.1", port))?;
     s.set_nodelay(true)?;
     Ok(BufReader::new(s))

@@ -8,6 +8,7 @@
 
 mod bench;
 mod bench_import;
+mod bench_reconcile;
 mod catalog_gen;
 
 use std::path::{Path, PathBuf};

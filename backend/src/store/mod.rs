@@ -11,7 +11,8 @@
 //! the journal (`journal.rs`, one `write`, the same guarantee as the WAL) and the writer applies it
 //! afterwards. Reads wait until the writer has applied what was journaled before them, and the object's
 //! "before" for the next save's audit comes from the entries not yet applied, so nobody sees the lag.
-//! Secrets are not stored: the inventory keeps which are set, and Asterisk keeps their values.
+//! Secrets are never stored in the clear: the inventory keeps which are set, and their values sealed
+//! (`objects.sealed`, see seal.rs) so an object can be pushed again after Asterisk lost it.
 
 mod accounts;
 mod desired;
