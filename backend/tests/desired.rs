@@ -446,31 +446,7 @@ async fn a_restart_during_a_reconcile_starts_it_over() {
         (url, ())
     };
     common::status_until(&url, idle).await;
-    let ids: Vec<String> = (0..40).map(|_| up.id("alias")).collect();
-    for id in &ids {
-        let r = put(
-            &url,
-            &format!("/api/objects/domain_alias/{id}"),
-            r#"{"fields":[{"attribute":"domain","value":"example.com"}]}"#,
-        )
-        .send()
-        .await
-        .unwrap();
-        assert_eq!(r.status(), 200);
-    }
-    // Slow enough that the second restart lands in the middle of the first reconcile.
-    sim.set_delays(
-        std::time::Duration::from_millis(15),
-        std::time::Duration::ZERO,
-    );
-    sim.restart();
-    common::status_until(&url, |v| {
-        v["watch"]
-            .as_str()
-            .unwrap_or_default()
-            .contains("reconciling")
-    })
-    .await;
+    let ids = forty_aliases_then_a_slow_restart(&url, &up).await;
     sim.restart();
     // Done when the reconcile of the second start has finished (what the first one pushed into the
     // second run of Asterisk before it was stopped counts as present then).
@@ -576,33 +552,11 @@ async fn a_conjure_killed_during_a_reconcile_finishes_it_at_the_next_start() {
     let dir = std::env::temp_dir().join(format!("conjure-killed-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let flags = ["--watch-interval-ms", "50"];
-    let ids: Vec<String> = (0..40).map(|_| up.id("alias")).collect();
+    let ids;
     {
         let bin = common::binary_with(&up, &dir, &flags, None).await;
         common::status_until(&bin.url, idle).await;
-        for id in &ids {
-            let r = put(
-                &bin.url,
-                &format!("/api/objects/domain_alias/{id}"),
-                r#"{"fields":[{"attribute":"domain","value":"example.com"}]}"#,
-            )
-            .send()
-            .await
-            .unwrap();
-            assert_eq!(r.status(), 200);
-        }
-        sim.set_delays(
-            std::time::Duration::from_millis(15),
-            std::time::Duration::ZERO,
-        );
-        sim.restart();
-        common::status_until(&bin.url, |v| {
-            v["watch"]
-                .as_str()
-                .unwrap_or_default()
-                .contains("reconciling")
-        })
-        .await;
+        ids = forty_aliases_then_a_slow_restart(&bin.url, &up).await;
         // Dropped: SIGKILL, mid-reconcile.
     }
     let missing = || async {
@@ -631,4 +585,36 @@ async fn a_conjure_killed_during_a_reconcile_finishes_it_at_the_next_start() {
     assert_eq!(missing().await, 0);
     drop(bin);
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Makes 40 (memory-kept) domain aliases through the Conjure at `url`, slows the simulator, restarts it
+/// and returns once the reconcile is under way: a restart or a kill then lands in its middle.
+async fn forty_aliases_then_a_slow_restart(url: &str, up: &Upstream) -> Vec<String> {
+    let ids: Vec<String> = (0..40).map(|_| up.id("alias")).collect();
+    for id in &ids {
+        let path = format!("/api/objects/domain_alias/{id}");
+        let r = put(
+            url,
+            &path,
+            r#"{"fields":[{"attribute":"domain","value":"example.com"}]}"#,
+        )
+        .send()
+        .await
+        .unwrap();
+        assert_eq!(r.status(), 200);
+    }
+    let sim = up.sim().unwrap();
+    sim.set_delays(
+        std::time::Duration::from_millis(15),
+        std::time::Duration::ZERO,
+    );
+    sim.restart();
+    common::status_until(url, |v| {
+        v["watch"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("reconciling")
+    })
+    .await;
+    ids
 }

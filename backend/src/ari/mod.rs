@@ -190,32 +190,23 @@ impl AriClient {
 
     /// `GET /ari/endpoints/PJSIP`: every PJSIP endpoint Asterisk knows, however it was configured.
     pub async fn pjsip_endpoints(&self) -> Result<Upstream, AriError> {
-        self.send(
-            "GET",
-            &format!("{}/ari/endpoints/PJSIP", self.inner.prefix),
-            None,
-        )
-        .await
+        self.get_ari("endpoints/PJSIP").await
     }
 
     /// `GET /ari/asterisk/info?only=system`: Asterisk's version, and whether our credentials work.
     pub async fn info(&self) -> Result<Upstream, AriError> {
-        self.send(
-            "GET",
-            &format!("{}/ari/asterisk/info?only=system", self.inner.prefix),
-            None,
-        )
-        .await
+        self.get_ari("asterisk/info?only=system").await
     }
 
     /// `GET /ari/asterisk/info?only=status`: when Asterisk started and last reloaded (the watcher's).
     pub async fn status_info(&self) -> Result<Upstream, AriError> {
-        self.send(
-            "GET",
-            &format!("{}/ari/asterisk/info?only=status", self.inner.prefix),
-            None,
-        )
-        .await
+        self.get_ari("asterisk/info?only=status").await
+    }
+
+    /// `GET /ari/{rest}` (a fixed path of ours, never a client's).
+    async fn get_ari(&self, rest: &str) -> Result<Upstream, AriError> {
+        let path = format!("{}/ari/{rest}", self.inner.prefix);
+        self.send("GET", &path, None).await
     }
 
     async fn send(
