@@ -81,6 +81,8 @@ fn Shell() -> impl IntoView {
                     <h2>"History"</h2>
                     <ul>
                         <li>{crate::nav::link(Route::Audit.href(), "Audit log".into())}</li>
+                        // A page of its own outside the panel (routes/drift_page.rs): nav lets it load.
+                        <li>{crate::nav::link("/drift".into(), "Drift".into())}</li>
                     </ul>
                     <h2>"Panel"</h2>
                     <ul>

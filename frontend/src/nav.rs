@@ -68,8 +68,8 @@ pub fn init() {
         else {
             return;
         };
-        // The API and the ARI door are not pages.
-        if inner.starts_with("/api/") || inner.starts_with("/ari/") {
+        // The API and the ARI door are not pages; the drift page is one outside the panel.
+        if inner.starts_with("/api/") || inner.starts_with("/ari/") || inner == "/drift" {
             return;
         }
         ev.prevent_default();

@@ -37,7 +37,10 @@ pub struct Watch(watch::Sender<WatchState>);
 
 impl Default for Watch {
     fn default() -> Self {
-        Watch(watch::Sender::new(WatchState::default()))
+        Watch(watch::Sender::new(WatchState {
+            message: "not checked yet".into(),
+            ..WatchState::default()
+        }))
     }
 }
 

@@ -19,6 +19,8 @@ pub struct Index {
     /// `html` compressed with brotli once at start: it is part of every first visit.
     pub html_br: Option<bytes::Bytes>,
     pub csp: Option<HeaderValue>,
+    /// The drift page (drift_page.rs), made from the same build.
+    pub drift: Option<bytes::Bytes>,
 }
 
 impl Index {
@@ -29,6 +31,10 @@ impl Index {
         let csp =
             headers::content_security_policy(html.as_deref().unwrap_or_default(), frame_ancestors);
         Index {
+            drift: html
+                .as_deref()
+                .and_then(|h| super::drift_page::page(h, base))
+                .map(Into::into),
             html_br: html.as_deref().map(compress),
             html: html.map(Into::into),
             csp: Some(HeaderValue::from_str(&csp).expect("the CSP is ASCII")),
@@ -46,13 +52,23 @@ fn compress(html: &str) -> bytes::Bytes {
 }
 
 /// Prefixes trunk's root-absolute URLs with `base` and tells the app its base in a meta element.
+/// trunk's minified output omits `<head>` and the quotes of attribute values (`href=/main-….css`), so
+/// both spellings are handled.
 pub fn with_base(html: &str, base: &str) -> String {
     let meta = format!(r#"<meta name="conjure-base" content="{base}">"#);
-    let html = html.replacen("<head>", &format!("<head>\n    {meta}"), 1);
+    let html = match html
+        .find("<head>")
+        .map(|at| at + "<head>".len())
+        .or_else(|| html.find("<meta"))
+    {
+        Some(at) => format!("{}{meta}{}", &html[..at], &html[at..]),
+        None => html.to_string(),
+    };
     if base.is_empty() {
         return html;
     }
     html.replace(r#"href="/"#, &format!(r#"href="{base}/"#))
+        .replace("href=/", &format!("href={base}/"))
         .replace("from '/", &format!("from '{base}/"))
         .replace("module_or_path: '/", &format!("module_or_path: '{base}/"))
 }
@@ -84,6 +100,17 @@ pub async fn serve(dist: &Path, index: &Index, req: Request) -> Response {
         return r;
     };
     let path = req.uri().path().to_string();
+    if let (Some(page), true) = (&index.drift, path == "/drift") {
+        let mut r = Response::new(Body::from(page.clone()));
+        let h = r.headers_mut();
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        );
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        h.insert(header::CONTENT_SECURITY_POLICY, csp);
+        return r;
+    }
     let takes_br = accepts_br(req.headers().get(header::ACCEPT_ENCODING));
     let from_disk = if path == "/" || path.ends_with("/index.html") {
         None
@@ -198,5 +225,16 @@ mod tests {
                 && out.contains("module_or_path: '/conjure/f_bg.wasm'")
         );
         assert!(!with_base(html, "").contains("/conjure"));
+        // As trunk minifies it: no <head>, no quotes.
+        let minified =
+            "<!doctype html><html lang=en><meta charset=utf-8><link href=/main.css rel=stylesheet>";
+        let out = with_base(minified, "/conjure");
+        assert!(
+            out.contains(
+                r#"<html lang=en><meta name="conjure-base" content="/conjure"><meta charset"#
+            ),
+            "{out}"
+        );
+        assert!(out.contains("href=/conjure/main.css"), "{out}");
     }
 }
