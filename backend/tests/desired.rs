@@ -528,12 +528,34 @@ async fn secrets_recorded_before_they_were_kept_are_read_from_asterisk() {
         first.failed
     );
     assert_eq!(store.secrets_unknown().await.unwrap(), 1);
+    // A sealed value that does not open (another key sealed it, or the database was altered): that
+    // object is reported, the others are restored.
+    let row = store
+        .managed_one(model::ObjectType::Auth, &gone)
+        .await
+        .unwrap()
+        .unwrap();
+    let other_key = conjure::seal::SealKey::ephemeral();
+    let foreign = other_key.seal(
+        &format!("auth/{gone}"),
+        br#"[{"attribute":"password","value":"x"}]"#,
+    );
+    store
+        .capture_sealed(model::ObjectType::Auth, &gone, row.version, &foreign)
+        .await
+        .unwrap();
 
     sim.restart();
     let second = conjure::desired::reconcile::run(&state, "Asterisk restarted")
         .await
         .unwrap();
     assert_eq!(second.restored, 1, "{second:?}");
+    assert_eq!(second.failed.len(), 1, "{second:?}");
+    assert!(
+        second.failed[0].message.contains("do not open"),
+        "{:?}",
+        second.failed
+    );
     let (_, body) = on_asterisk(&up, &format!("auth/{old}")).await;
     assert!(
         body.contains("legacy-pw-1"),
