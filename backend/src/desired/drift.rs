@@ -9,7 +9,6 @@ use futures_util::{StreamExt, stream};
 use model::{Field, ObjectId, ObjectType, secret};
 use serde::{Deserialize, Serialize};
 
-use super::context;
 use crate::AppState;
 use crate::objects::ObjectError;
 use crate::store::Managed;
@@ -115,11 +114,7 @@ pub fn differences(
 
 /// The recorded secrets of `m`, opened (`None` when Conjure does not know them or they do not open).
 pub fn secrets_of(st: &AppState, m: &Managed) -> Option<Vec<Field>> {
-    let plain = st
-        .seal
-        .open(&context(m.ty, &m.id), m.sealed.as_deref()?)
-        .ok()?;
-    serde_json::from_slice(&plain).ok()
+    super::open_secrets(st, m.ty, &m.id, m.sealed.as_deref()?).ok()
 }
 
 /// Compares every managed object with Asterisk, and lists the endpoints Asterisk has that Conjure does

@@ -151,21 +151,27 @@ pub fn push_fields(
         .cloned()
         .collect();
     match sealed {
-        Some(s) => {
-            let plain = st
-                .seal
-                .open(&context(ty, id), s)
-                .map_err(|_| Unpushable::Unsealable)?;
-            let secrets: Vec<Field> =
-                serde_json::from_slice(&plain).map_err(|_| Unpushable::Unsealable)?;
-            out.extend(secrets);
-        }
+        Some(s) => out.extend(open_secrets(st, ty, id, s)?),
         None if !secrets_set.is_empty() => {
             return Err(Unpushable::SecretUnknown(secrets_set.to_vec()));
         }
         None => {}
     }
     Ok(out)
+}
+
+/// The secret fields sealed for `ty/id`.
+pub fn open_secrets(
+    st: &AppState,
+    ty: ObjectType,
+    id: &str,
+    sealed: &str,
+) -> Result<Vec<Field>, Unpushable> {
+    let plain = st
+        .seal
+        .open(&context(ty, id), sealed)
+        .map_err(|_| Unpushable::Unsealable)?;
+    serde_json::from_slice(&plain).map_err(|_| Unpushable::Unsealable)
 }
 
 /// The order objects are made in: what others name first (an endpoint names its auth and aors, an
