@@ -119,16 +119,18 @@ pub async fn run(st: &AppState, reason: &str) -> Option<Report> {
                     return None;
                 }
             }
-            st.watch.update(|s| {
-                s.reconciling = Some((done, total));
-                true
-            });
+            // Each change wakes every waiting status request (and each asks Asterisk for its version):
+            // progress is published by whole percents, not per object.
+            if done == total || done * 100 / total != (done - 1) * 100 / total {
+                st.watch.update(|s| {
+                    s.reconciling = Some((done, total));
+                    true
+                });
+            }
         }
         start = end;
     }
-    report.finished_at = time::OffsetDateTime::now_utc()
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default();
+    report.finished_at = super::watch::now();
     let entry = AuditEntry {
         server: st.ari.base().to_string(),
         status: if report.failed.is_empty() { 200 } else { 207 },

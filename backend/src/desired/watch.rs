@@ -112,7 +112,8 @@ async fn look(st: &AppState) -> Option<Seen> {
     })
 }
 
-fn now() -> String {
+/// Now (UTC, RFC 3339), for the times people read in the status line and the reports.
+pub(crate) fn now() -> String {
     time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()
