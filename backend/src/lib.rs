@@ -9,6 +9,7 @@ pub mod config;
 pub mod demo;
 pub mod desired;
 pub mod error;
+pub mod fleet;
 pub mod objects;
 pub mod provision;
 pub mod routes;
@@ -56,6 +57,8 @@ pub struct AppState {
     pub seal: Arc<seal::SealKey>,
     /// What the watcher saw of Asterisk, and the reconciles it started.
     pub watch: Arc<desired::watch::Watch>,
+    /// Every server changes go to; `default` is `ari` and `watch` above.
+    pub fleet: Arc<fleet::Fleet>,
 }
 
 impl AppState {
@@ -67,6 +70,8 @@ impl AppState {
         dist: PathBuf,
         store: store::Store,
     ) -> Self {
+        let watch: Arc<desired::watch::Watch> = Arc::default();
+        let fleet = Arc::new(fleet::Fleet::single(ari.clone(), watch.clone()));
         let auth = auth::Auth::start(&store, admin_password.as_ref(), auth::Settings::default())
             .expect("Conjure's database cannot be read");
         provision::templates::ensure_builtin(&store).expect("Conjure's database cannot be written");
@@ -84,7 +89,8 @@ impl AppState {
             index: Arc::default(),
             clock: clock::system(),
             seal: Arc::new(seal::SealKey::ephemeral()),
-            watch: Arc::default(),
+            watch,
+            fleet,
         }
     }
 
@@ -126,6 +132,30 @@ impl AppState {
         self.auth = self.auth.with_settings(settings);
         self
     }
+}
+
+/// Starts what runs beside the requests: undoing phone users a crash left half-made, the watcher of
+/// each server (which reconciles after a restart), the queues of changes waiting for a server, and the
+/// periodic drift check when `drift_every` is given.
+pub async fn start_background(
+    state: &AppState,
+    every: std::time::Duration,
+    drift_every: Option<std::time::Duration>,
+) -> anyhow::Result<()> {
+    // In the background: with Asterisk down, undoing half-made users waits for timeouts, and the panel
+    // should be up meanwhile.
+    tokio::spawn({
+        let state = state.clone();
+        async move { provision::recover(&state).await }
+    });
+    // Puts back what Asterisk lost in a restart (or while Conjure was not running).
+    desired::watch::spawn(state.clone(), every);
+    // The other servers of the fleet (each watched the same way), and the changes waiting for any.
+    fleet::start(state, every).await?;
+    if let Some(d) = drift_every {
+        desired::watch::spawn_drift_checks(state.clone(), d);
+    }
+    Ok(())
 }
 
 /// Serves `state` on `listener` until `shutdown` completes. Each request carries its peer's address

@@ -61,23 +61,12 @@ async fn main() -> anyhow::Result<()> {
         sip_server: cli.sip_server()?.map(Into::into),
         ..state
     };
-    // In the background: with Asterisk down, undoing half-made users waits for timeouts, and the panel
-    // should be up meanwhile.
-    tokio::spawn({
-        let state = state.clone();
-        async move { conjure::provision::recover(&state).await }
-    });
-    // Puts back what Asterisk lost in a restart (or while Conjure was not running).
-    conjure::desired::watch::spawn(
-        state.clone(),
-        std::time::Duration::from_millis(cli.watch_interval_ms.max(100)),
-    );
-    if let Some(minutes) = cli.drift_check_minutes.filter(|m| *m > 0) {
-        conjure::desired::watch::spawn_drift_checks(
-            state.clone(),
-            std::time::Duration::from_secs(minutes * 60),
-        );
-    }
+    let every = std::time::Duration::from_millis(cli.watch_interval_ms.max(100));
+    let drift_every = cli
+        .drift_check_minutes
+        .filter(|m| *m > 0)
+        .map(|m| std::time::Duration::from_secs(m * 60));
+    conjure::start_background(&state, every, drift_every).await?;
     let listener = tokio::net::TcpListener::bind(cli.listen)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", cli.listen))?;

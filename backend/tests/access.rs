@@ -71,6 +71,46 @@ fn routes() -> Vec<(&'static str, String, Option<String>, Role, u16)> {
             200,
         ),
         ("GET", "/api/audit.csv".into(), None, Role::Viewer, 200),
+        ("GET", "/api/servers".into(), None, Role::Viewer, 200),
+        ("GET", "/api/fleet".into(), None, Role::Viewer, 200),
+        // The fleet's own answers: a name it refuses, servers and changes that do not exist.
+        (
+            "POST",
+            "/api/servers".into(),
+            b(
+                r#"{"name":"Bad Name","ari_url":"http://127.0.0.1:9","ari_user":"u","ari_password":"p"}"#,
+            ),
+            Role::Admin,
+            400,
+        ),
+        (
+            "PATCH",
+            "/api/servers/none-{r}".into(),
+            b(r#"{"enabled":false}"#),
+            Role::Admin,
+            404,
+        ),
+        (
+            "DELETE",
+            "/api/servers/none-{r}".into(),
+            None,
+            Role::Admin,
+            404,
+        ),
+        (
+            "POST",
+            "/api/fleet/pending/999999/retry".into(),
+            None,
+            Role::Operator,
+            404,
+        ),
+        (
+            "DELETE",
+            "/api/fleet/pending/999999".into(),
+            None,
+            Role::Operator,
+            404,
+        ),
         ("GET", "/api/users".into(), None, Role::Admin, 200),
         (
             "POST",

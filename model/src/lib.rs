@@ -8,6 +8,7 @@ pub mod api;
 pub mod body;
 pub mod catalog;
 pub mod codecs;
+pub mod fleet;
 pub mod id;
 pub mod new_object;
 pub mod object_type;

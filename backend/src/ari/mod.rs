@@ -143,6 +143,11 @@ impl AriClient {
         })
     }
 
+    /// What this client was made for (its password stays inside [`crate::Secret`]).
+    pub fn target(&self) -> &AriTarget {
+        &self.inner.target
+    }
+
     pub fn base(&self) -> &str {
         &self.inner.target.base
     }

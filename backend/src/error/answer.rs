@@ -9,6 +9,7 @@ use super::AppError;
 use crate::ari::{AriError, Reason, Refusal};
 use crate::auth::AuthError;
 use crate::auth::guard::Door;
+use crate::fleet::registry::FleetError;
 use crate::objects::ObjectError;
 use crate::objects::error::first_problem;
 use crate::provision::{ProvisionError, import};
@@ -203,6 +204,8 @@ impl From<ObjectError> for AppError {
             ObjectError::BadId(_) | ObjectError::NotReplaceable(_) => plain(StatusCode::BAD_REQUEST, &e),
             ObjectError::NotManaged(..) => plain(StatusCode::NOT_FOUND, &e),
             ObjectError::NotPushable(_) => plain(StatusCode::CONFLICT, &e),
+            ObjectError::NoServer => plain(StatusCode::SERVICE_UNAVAILABLE, &e)
+                .hint("The fleet page shows each server's state and the changes waiting for it."),
             ObjectError::Body(b) => b.into(),
             ObjectError::NotWritable(_) => plain(StatusCode::FORBIDDEN, &e),
             ObjectError::Invalid(findings) => {
@@ -289,6 +292,49 @@ impl From<ProvisionError> for AppError {
             }
             Object(o) => o.into(),
             Store(cause) => cause.into(),
+        }
+    }
+}
+
+impl From<FleetError> for AppError {
+    fn from(e: FleetError) -> Self {
+        use FleetError::*;
+        match e {
+            Store(cause) => cause.into(),
+            Unreachable(ari) => {
+                let mut a = AppError::from(ari);
+                a.body.message = format!("Conjure cannot reach that server: {}", a.body.message);
+                a
+            }
+            BadName(_) | BadGroup(_) => plain(StatusCode::BAD_REQUEST, &e),
+            BadUrl(_) => plain(StatusCode::BAD_REQUEST, &e)
+                .hint("Asterisk's HTTP server, e.g. http://pbx:8088, or https://pbx:8089 when http.conf has tlsenable = yes."),
+            CaFile(_) => plain(StatusCode::BAD_REQUEST, &e)
+                .hint("The path is read on the machine Conjure runs on: a PEM file with the certificate Asterisk's TLS is signed by."),
+            Default => plain(StatusCode::CONFLICT, &e)
+                .hint("Change it with Conjure's --ari-url, --ari-user and --ari-password-file, then restart Conjure."),
+            Exists(_) | SameUrl(_) => plain(StatusCode::CONFLICT, &e),
+            NoSuchServer(_) => plain(StatusCode::NOT_FOUND, &e),
+            Credentials(_) => plain(StatusCode::UNPROCESSABLE_ENTITY, &e)
+                .hint("Check the user and password against ari.conf on that Asterisk server."),
+            ReadOnlyUser(_) => plain(StatusCode::UNPROCESSABLE_ENTITY, &e)
+                .hint("Set read_only = no for that user in ari.conf, or give Conjure another user."),
+            NothingWritable(ref probe) => {
+                let refused: Vec<String> = probe
+                    .types
+                    .iter()
+                    .map(|t| format!("{}: {}", t.object_type, t.message))
+                    .collect();
+                plain(StatusCode::UNPROCESSABLE_ENTITY, &e).hint(format!(
+                    "Conjure could not create a test object of any type ({}). Map the types to astdb or memory in \
+                     that server's sorcery.conf, e.g. section [res_pjsip]: `endpoint = astdb,dynamic_endpoint`, then restart it.",
+                    refused.join("; ")
+                ))
+            }
+            NotAsterisk(_) => plain(StatusCode::BAD_GATEWAY, &e)
+                .hint("Check that ari_url points at Asterisk's HTTP server and that res_ari is loaded."),
+            Unsealable(_) => plain(StatusCode::CONFLICT, &e)
+                .hint("Start Conjure with the key file it used when the server was added, or enter the password again."),
         }
     }
 }

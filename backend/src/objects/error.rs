@@ -29,6 +29,12 @@ pub enum ObjectError {
     /// Conjure's record cannot make the object (see `desired::Unpushable`).
     #[error("Conjure cannot push it again: {0}")]
     NotPushable(String),
+    /// Several servers, and none could take the change now: every one is disabled, or still has
+    /// earlier changes waiting for it.
+    #[error(
+        "No Asterisk server can take the change now: each is disabled or still waiting for earlier changes; nothing was changed"
+    )]
+    NoServer,
     /// Asterisk could not be asked, or did not answer.
     #[error(transparent)]
     Unanswered(#[from] AriError),

@@ -10,9 +10,12 @@ use model::{Field, ObjectId, ObjectType, PutBody};
 
 use model::api::{AuditChange, AuditEntry};
 
+use model::fleet::ServerOutcome;
+
 use crate::AppState;
 use crate::ari::Upstream;
 use crate::audit::{self, Who};
+use crate::fleet::fanout::{self, Change, Try};
 use crate::store::Inventory;
 
 /// Parses a type name from a path, exactly as Asterisk would (case-sensitive).
@@ -25,8 +28,42 @@ fn fields_of(up: &Upstream) -> Result<Vec<Field>, ObjectError> {
 }
 
 pub async fn read(st: &AppState, ty: ObjectType, id: &ObjectId) -> Result<Vec<Field>, ObjectError> {
-    let up = st.ari.get_object(ty, id).await?;
-    answered(st, ty, &up)
+    read_from(st, ty, id).await.map(|(fields, _)| fields)
+}
+
+/// Reads from the first enabled server that answers: one server down is no error while another has
+/// the object. Says which server it read when there are several.
+pub async fn read_from(
+    st: &AppState,
+    ty: ObjectType,
+    id: &ObjectId,
+) -> Result<(Vec<Field>, Option<String>), ObjectError> {
+    let (up, server) = get_any(st, ty, id).await?;
+    Ok((answered(st, ty, &up)?, server))
+}
+
+/// `GET` on the first enabled server that answers (the default server alone: just it).
+async fn get_any(
+    st: &AppState,
+    ty: ObjectType,
+    id: &ObjectId,
+) -> Result<(Upstream, Option<String>), ObjectError> {
+    if st.fleet.all().len() == 1 {
+        return Ok((st.ari.get_object(ty, id).await?, None));
+    }
+    let mut first_error = None;
+    for server in st.fleet.enabled() {
+        match server.ari.get_object(ty, id).await {
+            Ok(up) => return Ok((up, Some(server.name.to_string()))),
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    Err(match first_error {
+        Some(e) => e.into(),
+        None => ObjectError::NoServer,
+    })
 }
 
 /// The object Asterisk answered with, or its refusal.
@@ -39,13 +76,22 @@ fn answered(st: &AppState, ty: ObjectType, up: &Upstream) -> Result<Vec<Field>, 
 
 /// Checks a PUT with the catalog and forwards it. Returns Asterisk's rendering of the object and the
 /// warnings (values Asterisk accepts but changes).
+/// A save: Asterisk's rendering of the object, the catalog's warnings, and (with several servers)
+/// what happened on each server.
+#[derive(Debug)]
+pub struct Saved {
+    pub fields: Vec<Field>,
+    pub findings: Vec<Finding>,
+    pub servers: Vec<ServerOutcome>,
+}
+
 pub async fn write(
     st: &AppState,
     ty: ObjectType,
     id: &ObjectId,
     body: &PutBody,
     who: &Who,
-) -> Result<(Vec<Field>, Vec<Finding>), ObjectError> {
+) -> Result<Saved, ObjectError> {
     if let Some(why) = ty.write_refusal() {
         return Err(ObjectError::NotWritable(why));
     }
@@ -66,8 +112,12 @@ pub async fn write(
     if findings.iter().any(Finding::is_error) {
         return Err(ObjectError::Invalid(findings));
     }
-    let fields = audited_put(st, ty, id, body, who, "put").await?;
-    Ok((fields, findings))
+    let (fields, servers) = audited_put(st, ty, id, body, who, "put").await?;
+    Ok(Saved {
+        fields,
+        findings,
+        servers,
+    })
 }
 
 /// Pushes an object from Conjure's record (drift's "re-apply"): Asterisk's own rendering, checked when
@@ -78,7 +128,7 @@ pub async fn push_recorded(
     id: &ObjectId,
     body: &PutBody,
     who: &Who,
-) -> Result<Vec<Field>, ObjectError> {
+) -> Result<(Vec<Field>, Vec<ServerOutcome>), ObjectError> {
     audited_put(st, ty, id, body, who, "reapply").await
 }
 
@@ -91,11 +141,11 @@ async fn audited_put(
     body: &PutBody,
     who: &Who,
     action: &str,
-) -> Result<Vec<Field>, ObjectError> {
+) -> Result<(Vec<Field>, Vec<ServerOutcome>), ObjectError> {
     let before = st.store.fields(ty, id.as_str()).await?.unwrap_or_default();
     let sent = body.fields.as_deref().unwrap_or_default();
-    match forward_put(st, ty, id, body).await {
-        Ok(after) => {
+    match forward_put(st, ty, id, body, who).await {
+        Ok((after, servers)) => {
             let rec = crate::desired::record(st, ty, id.as_str(), &after);
             let entry = entry(
                 st,
@@ -105,7 +155,7 @@ async fn audited_put(
                 action,
                 audit::changes(&before, &after, sent),
                 200,
-                "saved",
+                &said("saved", &servers),
             );
             st.store
                 .change(
@@ -118,7 +168,7 @@ async fn audited_put(
                 )
                 .await
                 .map_err(saved_but_not_recorded)?;
-            Ok(after)
+            Ok((after, servers))
         }
         Err(e) => {
             let status = e.asterisk_status().unwrap_or(0);
@@ -159,6 +209,15 @@ fn entry(
     }
 }
 
+/// The audit's message: what was done, and on each server when there are several.
+fn said(done: &str, servers: &[ServerOutcome]) -> String {
+    if servers.is_empty() {
+        done.to_string()
+    } else {
+        format!("{done} ({})", fanout::summary(servers))
+    }
+}
+
 fn saved_but_not_recorded(cause: crate::store::StoreError) -> ObjectError {
     ObjectError::NotRecorded {
         done: "Saved",
@@ -196,14 +255,64 @@ pub async fn adopt(
         .map_err(ObjectError::from)
 }
 
+/// Sends a checked PUT to every server. Taken when at least one server applied it: its rendering is
+/// the record, the servers that did not answer get it later (queued), and those that refused it are
+/// reported. Refused or unanswered everywhere, nothing changed: the refusal (or the silence) is the error.
 async fn forward_put(
     st: &AppState,
     ty: ObjectType,
     id: &ObjectId,
     body: &PutBody,
-) -> Result<Vec<Field>, ObjectError> {
-    let up = st.ari.put_object(ty, id, body).await?;
-    answered(st, ty, &up)
+    who: &Who,
+) -> Result<(Vec<Field>, Vec<ServerOutcome>), ObjectError> {
+    if st.fleet.is_single() {
+        let up = st.ari.put_object(ty, id, body).await?;
+        return Ok((answered(st, ty, &up)?, Vec::new()));
+    }
+    let change = Change::Put(body);
+    let tried = fanout::send(st, ty, id, &change).await;
+    let applied = tried.iter().find_map(|t| match &t.result {
+        Try::Answered(up) if up.status == 200 => Some(up),
+        _ => None,
+    });
+    let Some(applied) = applied else {
+        return Err(nowhere(ty, tried));
+    };
+    let fields = fields_of(applied)?;
+    let servers = fanout::settle(
+        st,
+        ty,
+        id,
+        &change,
+        &tried,
+        |up| up.status == 200,
+        &who.actor,
+    )
+    .await;
+    Ok((fields, servers))
+}
+
+/// The error of a change no server took: Asterisk's refusal where one refused, else why none answered.
+fn nowhere(ty: ObjectType, tried: Vec<fanout::Tried>) -> ObjectError {
+    let mut down = None;
+    for t in tried {
+        match t.result {
+            Try::Answered(up) => {
+                return ObjectError::Refused {
+                    ty,
+                    refusal: t.server.ari.refusal(&up),
+                };
+            }
+            Try::Down(e) => {
+                down.get_or_insert(e);
+            }
+            Try::Behind => {}
+        }
+    }
+    match down {
+        Some(e) => e.into(),
+        None => ObjectError::NoServer,
+    }
 }
 
 /// Delete and create again with exactly `body`: the only way to remove an entry from a list that a PUT
@@ -214,7 +323,7 @@ pub async fn replace(
     id: &ObjectId,
     body: &PutBody,
     who: &Who,
-) -> Result<(Vec<Field>, Vec<Finding>), ObjectError> {
+) -> Result<Saved, ObjectError> {
     if !matches!(ty, ObjectType::Identify | ObjectType::Aor) {
         return Err(ObjectError::NotReplaceable(ty));
     }
@@ -225,7 +334,11 @@ pub async fn replace(
     let old = read(st, ty, id).await?;
     delete(st, ty, id, who).await?;
     match audited_put(st, ty, id, body, who, "replace").await {
-        Ok(fields) => Ok((fields, findings)),
+        Ok((fields, servers)) => Ok(Saved {
+            fields,
+            findings,
+            servers,
+        }),
         Err(failed) => {
             let restore = PutBody { fields: Some(old) };
             let restored = audited_put(st, ty, id, &restore, who, "restore")
@@ -240,7 +353,7 @@ pub async fn replace(
 }
 
 pub async fn exists(st: &AppState, ty: ObjectType, id: &ObjectId) -> Result<bool, ObjectError> {
-    let up = st.ari.get_object(ty, id).await?;
+    let (up, _) = get_any(st, ty, id).await?;
     match up.status {
         200 | 500 => Ok(true),
         404 => Ok(false),
@@ -262,8 +375,10 @@ pub async fn delete(
     ty: ObjectType,
     id: &ObjectId,
     who: &Who,
-) -> Result<(), ObjectError> {
-    remove(st, ty, id, who, false).await.map(drop)
+) -> Result<Vec<ServerOutcome>, ObjectError> {
+    remove(st, ty, id, who, false)
+        .await
+        .map(|(_, servers)| servers)
 }
 
 /// Deletes an object, counting one Asterisk no longer has as deleted: for Conjure's own changes of
@@ -274,7 +389,7 @@ pub async fn delete_if_present(
     id: &ObjectId,
     who: &Who,
 ) -> Result<Deleted, ObjectError> {
-    remove(st, ty, id, who, true).await
+    remove(st, ty, id, who, true).await.map(|(d, _)| d)
 }
 
 async fn remove(
@@ -283,16 +398,15 @@ async fn remove(
     id: &ObjectId,
     who: &Who,
     missing_is_deleted: bool,
-) -> Result<Deleted, ObjectError> {
+) -> Result<(Deleted, Vec<ServerOutcome>), ObjectError> {
     if !ty.can_delete() {
         return Err(ObjectError::NotWritable(
             ty.write_refusal().unwrap_or_default(),
         ));
     }
-    let up = match st.ari.delete_object(ty, id).await {
-        Ok(up) => up,
-        Err(e) => {
-            let err = ObjectError::from(e);
+    let (up, servers) = match delete_everywhere(st, ty, id, who).await {
+        Ok(r) => r,
+        Err(err) => {
             let entry = entry(st, ty, id, who, "delete", Vec::new(), 0, &err.to_string());
             if let Err(db) = st.store.change(Inventory::Keep, &entry).await {
                 tracing::error!(%ty, %id, %db, "a failed delete could not be audited");
@@ -312,8 +426,8 @@ async fn remove(
         Inventory::Keep
     };
     let message = match &result {
-        Ok(Deleted::Now) => "deleted".to_string(),
-        Ok(Deleted::AlreadyGone) => "already gone".to_string(),
+        Ok(Deleted::Now) => said("deleted", &servers),
+        Ok(Deleted::AlreadyGone) => said("already gone", &servers),
         Err(e) => e.to_string(),
     };
     let entry = entry(st, ty, id, who, "delete", Vec::new(), up.status, &message);
@@ -326,5 +440,38 @@ async fn remove(
             });
         }
     }
-    result
+    result.map(|d| (d, servers))
+}
+
+/// Deletes on every server. The answer that counts is a deletion where there was one, else "not
+/// found" where every server that answered said so, else the first refusal. Servers that did not
+/// answer get the delete later, once one server answered as a delete would.
+async fn delete_everywhere(
+    st: &AppState,
+    ty: ObjectType,
+    id: &ObjectId,
+    who: &Who,
+) -> Result<(Upstream, Vec<ServerOutcome>), ObjectError> {
+    if st.fleet.is_single() {
+        return Ok((st.ari.delete_object(ty, id).await?, Vec::new()));
+    }
+    let change = Change::Delete;
+    let mut tried = fanout::send(st, ty, id, &change).await;
+    let gone = |up: &Upstream| matches!(up.status, 204 | 200 | 404);
+    let pick = tried
+        .iter()
+        .position(|t| matches!(&t.result, Try::Answered(up) if matches!(up.status, 204 | 200)))
+        .or_else(|| {
+            tried
+                .iter()
+                .position(|t| matches!(&t.result, Try::Answered(up) if up.status == 404))
+        });
+    let Some(i) = pick else {
+        return Err(nowhere(ty, tried));
+    };
+    let servers = fanout::settle(st, ty, id, &change, &tried, gone, &who.actor).await;
+    let Try::Answered(up) = std::mem::replace(&mut tried[i].result, Try::Behind) else {
+        unreachable!("picked an answer")
+    };
+    Ok((up, servers))
 }

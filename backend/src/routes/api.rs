@@ -5,6 +5,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use model::api::{Mode, ObjectView, SecretState, Status};
+use model::fleet::ServerOutcome;
 use model::validate::Finding;
 use model::{Field, ObjectId, ObjectType, secret};
 
@@ -14,24 +15,31 @@ use crate::error::AppError;
 use crate::objects::{self, ObjectError, object_type};
 use crate::routes::json::PutJson;
 
-fn view(
-    ty: ObjectType,
-    id: &ObjectId,
-    fields: Vec<Field>,
-    warnings: Vec<Finding>,
-) -> Json<ObjectView> {
+/// An object, and with several servers which one it was read from or what a save did on each (the
+/// panel's `ObjectView` ignores both; scripts and the fleet-aware pages read them).
+#[derive(serde::Serialize)]
+pub struct Answer {
+    #[serde(flatten)]
+    view: ObjectView,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    read_from: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    servers: Vec<ServerOutcome>,
+}
+
+fn view(ty: ObjectType, id: &ObjectId, fields: Vec<Field>, warnings: Vec<Finding>) -> ObjectView {
     let (fields, secrets) = secret::redact(fields);
     let secrets = secrets
         .into_iter()
         .map(|(attribute, set)| SecretState { attribute, set })
         .collect();
-    Json(ObjectView {
+    ObjectView {
         object_type: ty,
         id: id.to_string(),
         fields,
         secrets,
         warnings,
-    })
+    }
 }
 
 fn target(ty: &str, id: String) -> Result<(ObjectType, ObjectId), AppError> {
@@ -44,10 +52,14 @@ fn target(ty: &str, id: String) -> Result<(ObjectType, ObjectId), AppError> {
 pub async fn get_object(
     State(st): State<AppState>,
     Path((ty, id)): Path<(String, String)>,
-) -> Result<Json<ObjectView>, AppError> {
+) -> Result<Json<Answer>, AppError> {
     let (ty, id) = target(&ty, id)?;
-    let fields = objects::read(&st, ty, &id).await?;
-    Ok(view(ty, &id, fields, Vec::new()))
+    let (fields, read_from) = objects::read_from(&st, ty, &id).await?;
+    Ok(Json(Answer {
+        view: view(ty, &id, fields, Vec::new()),
+        read_from,
+        servers: Vec::new(),
+    }))
 }
 
 #[derive(serde::Deserialize)]
@@ -63,16 +75,20 @@ pub async fn put_object(
     Query(q): Query<PutQuery>,
     p: Principal,
     PutJson(body): PutJson,
-) -> Result<Json<ObjectView>, AppError> {
+) -> Result<Json<Answer>, AppError> {
     let (ty, id) = target(&ty, id)?;
     let who = p.who();
-    let (fields, warnings) = if q.replace {
+    let saved = if q.replace {
         objects::replace(&st, ty, &id, &body, &who).await?
     } else {
         objects::write(&st, ty, &id, &body, &who).await?
     };
     tracing::info!(%ty, %id, fields = body.fields.as_ref().map_or(0, Vec::len), "object saved");
-    Ok(view(ty, &id, fields, warnings))
+    Ok(Json(Answer {
+        view: view(ty, &id, saved.fields, saved.findings),
+        read_from: None,
+        servers: saved.servers,
+    }))
 }
 
 pub async fn delete_object(
@@ -81,9 +97,14 @@ pub async fn delete_object(
     p: Principal,
 ) -> Result<impl IntoResponse, AppError> {
     let (ty, id) = target(&ty, id)?;
-    objects::delete(&st, ty, &id, &p.who()).await?;
+    let servers = objects::delete(&st, ty, &id, &p.who()).await?;
     tracing::info!(%ty, %id, "object deleted");
-    Ok(StatusCode::NO_CONTENT)
+    // With several servers the answer says what happened on each.
+    Ok(if servers.is_empty() {
+        StatusCode::NO_CONTENT.into_response()
+    } else {
+        Json(serde_json::json!({ "servers": servers })).into_response()
+    })
 }
 
 #[derive(serde::Deserialize)]

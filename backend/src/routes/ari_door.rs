@@ -79,7 +79,7 @@ async fn door(st: &AppState, req: Request) -> Result<Response, AppError> {
         }
         _ => {
             let PutJson(body) = PutJson::from_request(req, st).await?;
-            objects::write(st, ty, &id, &body, &who).await?.0
+            objects::write(st, ty, &id, &body, &who).await?.fields
         }
     };
     // Secrets are left out: PUT merges, so a script that reads, edits and writes back keeps them.

@@ -11,6 +11,7 @@ pub mod headers;
 pub mod inventory;
 pub mod json;
 pub mod phone_users;
+pub mod servers;
 pub mod session;
 pub mod spa;
 
@@ -60,6 +61,8 @@ pub fn app(mut state: AppState) -> Router {
         .route("/objects/{type}/{id}", get(api::get_object))
         .route("/status", get(api::status))
         .route("/drift", get(drift::report))
+        .route("/servers", get(servers::list))
+        .route("/fleet", get(servers::fleet))
         .route("/audit", get(audit::list))
         .route("/audit.csv", get(audit::csv))
         .route("/inventory", get(inventory::counts))
@@ -82,6 +85,8 @@ pub fn app(mut state: AppState) -> Router {
         )
         .route("/inventory/{type}/{id}/adopt", post(inventory::adopt))
         .route("/drift", post(drift::act))
+        .route("/fleet/pending/{seq}/retry", post(servers::retry))
+        .route("/fleet/pending/{seq}", delete(servers::discard))
         .route("/phone-users", post(phone_users::create))
         .route(
             "/phone-users/{ext}",
@@ -102,6 +107,11 @@ pub fn app(mut state: AppState) -> Router {
         .route("/users/{name}", patch(accounts::change_user))
         .route("/tokens", get(accounts::tokens).post(accounts::add_token))
         .route("/tokens/{id}", delete(accounts::revoke_token))
+        .route("/servers", post(servers::add))
+        .route(
+            "/servers/{name}",
+            patch(servers::change).delete(servers::remove),
+        )
         .route(
             "/templates/{name}",
             put(phone_users::save_template).delete(phone_users::delete_template),

@@ -79,6 +79,35 @@ const MIGRATIONS: &[&str] = &[
     // sealed under the key, so a start with another key file is caught before it seals anything.
     "ALTER TABLE objects ADD COLUMN sealed TEXT;
     CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);",
+    // 7: the fleet. `servers` are those added in the panel (the command line's is `default` and not
+    // stored); `password` is sealed under the key file. `pending` holds the changes a server did not
+    // answer, in order (`seq`), with the PUT body sealed (it may carry a password); `refused` marks one
+    // Asterisk refused when it was retried, left for a person to retry or discard.
+    "CREATE TABLE servers (
+        name      TEXT PRIMARY KEY,
+        ari_url   TEXT NOT NULL,
+        ari_user  TEXT NOT NULL,
+        password  TEXT NOT NULL,
+        ca_file   TEXT,
+        groups    TEXT NOT NULL DEFAULT '[]',
+        enabled   INTEGER NOT NULL DEFAULT 1,
+        added_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+        added_by  TEXT NOT NULL
+    );
+    CREATE TABLE pending (
+        seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+        server     TEXT NOT NULL,
+        type       TEXT NOT NULL,
+        id         TEXT NOT NULL,
+        op         TEXT NOT NULL,
+        body       TEXT,
+        actor      TEXT NOT NULL,
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+        attempts   INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT NOT NULL DEFAULT '',
+        refused    INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX pending_by_server ON pending (server, seq);",
 ];
 
 pub fn run(conn: &mut Connection) -> rusqlite::Result<()> {

@@ -16,6 +16,7 @@
 
 mod accounts;
 mod desired;
+mod fleet;
 mod journal;
 mod migrations;
 pub mod private;
@@ -26,6 +27,7 @@ mod writer;
 
 pub use accounts::{TokenRow, UserRow};
 pub use desired::Managed;
+pub use fleet::{NewPending, PendingRow, ServerRow};
 
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};

@@ -386,3 +386,51 @@ pub async fn status_until(
     }
     panic!("the status never got there; last: {last}");
 }
+
+/// Conjure served in front of `up` as production runs it: a real socket, and everything that runs
+/// beside the requests (`conjure::start_background`: the watchers, the queues of the fleet), looking
+/// every 100 ms. Its URL.
+pub async fn served_running(up: &Upstream) -> String {
+    let state = AppState::new(
+        AriClient::new(target_of(up)).unwrap(),
+        Mode::Asterisk,
+        Some(Secret::from(ADMIN)),
+        "/nonexistent".into(),
+        conjure::store::Store::in_memory().unwrap(),
+    );
+    conjure::start_background(&state, Duration::from_millis(100), None)
+        .await
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(conjure::serve(listener, state, std::future::pending()));
+    url
+}
+
+/// `/api/fleet` of the Conjure at `url`, waited on (`?wait=<seq>`) until `until` accepts it.
+pub async fn fleet_until(
+    url: &str,
+    until: impl Fn(&serde_json::Value) -> bool,
+) -> serde_json::Value {
+    let http = reqwest::Client::new();
+    let mut seq: Option<u64> = None;
+    // A bound for a failing test, not a wait: each request returns at the fleet's next change.
+    let give_up = tokio::time::Instant::now() + Duration::from_secs(60);
+    let mut last = serde_json::Value::Null;
+    while tokio::time::Instant::now() < give_up {
+        let mut req = http
+            .get(format!("{url}/api/fleet"))
+            .basic_auth("admin", Some(ADMIN));
+        if let Some(s) = seq {
+            req = req.query(&[("wait", s)]);
+        }
+        let v: serde_json::Value =
+            serde_json::from_str(&req.send().await.unwrap().text().await.unwrap()).unwrap();
+        if until(&v) {
+            return v;
+        }
+        seq = v["seq"].as_u64();
+        last = v;
+    }
+    panic!("the fleet never got there; last: {last}");
+}

@@ -1,0 +1,197 @@
+//! One change, every enabled server at once. Each server's requests are bounded by its own connection
+//! pool (`max_connections`), so a slow server holds only its own share; the change's answer waits for
+//! every server (each within its timeout) so it can say what happened on each. What did not reach a
+//! server is kept in order for it (queue.rs) and reported as queued.
+
+use std::sync::Arc;
+
+use futures_util::future::join_all;
+use model::fleet::{Outcome, ServerOutcome};
+use model::{ObjectId, ObjectType, PutBody};
+
+use super::Server;
+use crate::AppState;
+use crate::ari::{AriError, Upstream};
+use crate::objects::ObjectError;
+use crate::store::NewPending;
+
+/// What one server did with a request.
+pub enum Try {
+    Answered(Upstream),
+    /// No answer: it is kept for later if the change is taken.
+    Down(AriError),
+    /// Not sent: earlier changes still wait for this server, and this one must not overtake them.
+    Behind,
+}
+
+pub struct Tried {
+    pub server: Arc<Server>,
+    pub result: Try,
+}
+
+/// What a change is, to keep it for a server that did not take it.
+pub enum Change<'a> {
+    Put(&'a PutBody),
+    Delete,
+}
+
+impl Change<'_> {
+    fn op(&self) -> &'static str {
+        match self {
+            Change::Put(_) => "put",
+            Change::Delete => "delete",
+        }
+    }
+}
+
+/// Sends the change to every enabled server concurrently.
+pub async fn send(st: &AppState, ty: ObjectType, id: &ObjectId, change: &Change<'_>) -> Vec<Tried> {
+    let servers = st.fleet.enabled();
+    join_all(servers.into_iter().map(|server| async move {
+        let result = if server.waiting() > 0 {
+            Try::Behind
+        } else {
+            let sent = match change {
+                Change::Put(body) => server.ari.put_object(ty, id, body).await,
+                Change::Delete => server.ari.delete_object(ty, id).await,
+            };
+            match sent {
+                Ok(up) => Try::Answered(up),
+                Err(e) => Try::Down(e),
+            }
+        };
+        Tried { server, result }
+    }))
+    .await
+}
+
+/// The sealing context of a kept body: a body sealed for one server does not open as another's.
+pub(crate) fn context(server: &str) -> String {
+    format!("pending:{server}")
+}
+
+/// Keeps the change for every server it did not reach, and says what happened on each. `taken` tells
+/// an answer that counts as done (`200` for a PUT; `204`, `200` or `404` for a delete).
+pub async fn settle(
+    st: &AppState,
+    ty: ObjectType,
+    id: &ObjectId,
+    change: &Change<'_>,
+    tried: &[Tried],
+    taken: impl Fn(&Upstream) -> bool,
+    actor: &str,
+) -> Vec<ServerOutcome> {
+    let mut out = Vec::with_capacity(tried.len());
+    for t in tried {
+        let name = t.server.name.to_string();
+        let outcome = match &t.result {
+            Try::Answered(up) if taken(up) => ServerOutcome {
+                server: name,
+                outcome: Outcome::Applied,
+                message: if up.status == 404 {
+                    "it did not have it".into()
+                } else {
+                    String::new()
+                },
+                hint: String::new(),
+            },
+            Try::Answered(up) => {
+                let e = ObjectError::Refused {
+                    ty,
+                    refusal: t.server.ari.refusal(up),
+                };
+                let (message, hint) = crate::error::words(e);
+                ServerOutcome {
+                    server: name,
+                    outcome: Outcome::Refused,
+                    message,
+                    hint: hint.unwrap_or_default(),
+                }
+            }
+            Try::Down(e) => keep(st, &t.server, ty, id, change, &e.to_string(), actor).await,
+            Try::Behind => {
+                let why = format!(
+                    "{} earlier changes are still waiting for it",
+                    t.server.waiting()
+                );
+                keep(st, &t.server, ty, id, change, &why, actor).await
+            }
+        };
+        out.push(outcome);
+    }
+    out
+}
+
+async fn keep(
+    st: &AppState,
+    server: &Server,
+    ty: ObjectType,
+    id: &ObjectId,
+    change: &Change<'_>,
+    why: &str,
+    actor: &str,
+) -> ServerOutcome {
+    let body = match change {
+        Change::Put(b) => Some(
+            st.seal.seal(
+                &context(&server.name),
+                serde_json::to_string(b)
+                    .expect("bodies serialise")
+                    .as_bytes(),
+            ),
+        ),
+        Change::Delete => None,
+    };
+    let kept = st
+        .store
+        .enqueue(NewPending {
+            server: server.name.to_string(),
+            object_type: ty.as_str().to_string(),
+            id: id.as_str().to_string(),
+            op: change.op(),
+            body,
+            actor: actor.to_string(),
+            why: why.to_string(),
+        })
+        .await;
+    match kept {
+        Ok(_) => {
+            server.queued();
+            ServerOutcome {
+                server: server.name.to_string(),
+                outcome: Outcome::Queued,
+                message: format!("{why}; kept, and sent when it answers"),
+                hint: String::new(),
+            }
+        }
+        Err(e) => {
+            tracing::error!(server = %server.name, %e, "a change for a server that did not answer could not be kept");
+            ServerOutcome {
+                server: server.name.to_string(),
+                outcome: Outcome::Refused,
+                message: format!("{why}, and Conjure could not keep the change for later: {e}"),
+                hint: "Make the change again once the server answers; Conjure's log says why its database failed.".into(),
+            }
+        }
+    }
+}
+
+/// One line for the audit: what happened beyond the first server.
+pub fn summary(outcomes: &[ServerOutcome]) -> String {
+    outcomes
+        .iter()
+        .map(|o| {
+            let what = match o.outcome {
+                Outcome::Applied => "applied",
+                Outcome::Refused => "refused",
+                Outcome::Queued => "queued",
+            };
+            if o.message.is_empty() || o.outcome == Outcome::Applied {
+                format!("{}: {what}", o.server)
+            } else {
+                format!("{}: {what} ({})", o.server, o.message)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}

@@ -1,0 +1,311 @@
+//! The fleet: every Asterisk server Conjure keeps in step. `default` is the server of the command line
+//! (`--ari-url`); more are added in the panel (registry.rs) and stored with their password sealed. A
+//! change goes to every enabled server at once (fanout.rs); one a server did not answer waits in the
+//! `pending` table and is retried in order, with backoff, until it answers (queue.rs). Each server has
+//! a watcher of its own, so a restart of any of them is reconciled (desired/watch.rs, per server).
+
+pub mod fanout;
+pub mod probe;
+pub mod queue;
+pub mod registry;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use model::fleet::{DEFAULT_SERVER, ServerView};
+use tokio::sync::{Notify, watch};
+use tokio::task::JoinHandle;
+
+use crate::AppState;
+use crate::ari::AriClient;
+use crate::desired::watch::Watch;
+
+/// One Asterisk server and what runs for it.
+pub struct Server {
+    pub name: Arc<str>,
+    pub ari: AriClient,
+    pub ca_file: Option<String>,
+    pub groups: Vec<String>,
+    pub enabled: bool,
+    /// What its watcher saw.
+    pub watch: Arc<Watch>,
+    /// Changes waiting for it (not counting refused ones): while there are any, new changes queue
+    /// behind them instead of overtaking them.
+    waiting: AtomicUsize,
+    /// Wakes its queue when a change is added or a person asks for a retry.
+    wake: Notify,
+    /// Its watcher and queue, stopped when the server is removed or replaced.
+    tasks: Mutex<Vec<JoinHandle<()>>>,
+    /// The fleet's count of queue changes, moved on by this server's (see [`Fleet::seq`]).
+    changes: Arc<watch::Sender<u64>>,
+}
+
+impl Server {
+    fn new(
+        changes: Arc<watch::Sender<u64>>,
+        name: &str,
+        ari: AriClient,
+        watch: Arc<Watch>,
+        ca_file: Option<String>,
+        groups: Vec<String>,
+        enabled: bool,
+    ) -> Self {
+        Server {
+            changes,
+            name: name.into(),
+            ari,
+            ca_file,
+            groups,
+            enabled,
+            watch,
+            waiting: AtomicUsize::new(0),
+            wake: Notify::new(),
+            tasks: Mutex::default(),
+        }
+    }
+
+    pub fn is_default(&self) -> bool {
+        &*self.name == DEFAULT_SERVER
+    }
+
+    pub fn waiting(&self) -> usize {
+        self.waiting.load(Ordering::Acquire)
+    }
+
+    pub(crate) fn queued(&self) {
+        self.waiting.fetch_add(1, Ordering::AcqRel);
+        self.wake.notify_one();
+        self.changed();
+    }
+
+    pub(crate) fn set_waiting(&self, n: usize) {
+        self.waiting.store(n, Ordering::Release);
+        self.wake.notify_one();
+        self.changed();
+    }
+
+    /// Something of its queue changed (a change kept, applied, refused, retried).
+    pub(crate) fn changed(&self) {
+        self.changes.send_modify(|n| *n += 1);
+    }
+
+    fn stop(&self) {
+        for t in self
+            .tasks
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .drain(..)
+        {
+            t.abort();
+        }
+    }
+
+    pub fn view(&self, pending: usize, refused: usize) -> ServerView {
+        let w = self.watch.current();
+        ServerView {
+            name: self.name.to_string(),
+            ari_url: self.ari.base().to_string(),
+            ari_user: self.ari.user().to_string(),
+            ca_file: self.ca_file.clone(),
+            groups: self.groups.clone(),
+            enabled: self.enabled,
+            up: if self.enabled { w.up } else { None },
+            since: w.since,
+            startup_time: w.startup_time,
+            state: if self.enabled {
+                w.message
+            } else {
+                "disabled: Conjure sends it nothing".into()
+            },
+            drifted: w.drifted,
+            pending,
+            refused,
+        }
+    }
+}
+
+/// The servers, `default` first, then by name.
+pub struct Fleet {
+    servers: RwLock<Arc<[Arc<Server>]>>,
+    changes: Arc<watch::Sender<u64>>,
+    /// How often each watcher looks (`--watch-interval-ms`).
+    every: Mutex<Duration>,
+}
+
+impl Fleet {
+    /// A fleet of the command line's server alone.
+    pub fn single(ari: AriClient, watch: Arc<Watch>) -> Self {
+        let changes = Arc::new(watch::Sender::new(0));
+        let default = Server::new(
+            changes.clone(),
+            DEFAULT_SERVER,
+            ari,
+            watch,
+            None,
+            Vec::new(),
+            true,
+        );
+        Fleet {
+            changes,
+            servers: RwLock::new(Arc::from(vec![Arc::new(default)])),
+            every: Mutex::new(Duration::from_secs(2)),
+        }
+    }
+
+    /// A server of this fleet (not yet in it: see `put`).
+    pub(crate) fn server(
+        &self,
+        name: &str,
+        ari: AriClient,
+        ca_file: Option<String>,
+        groups: Vec<String>,
+        enabled: bool,
+    ) -> Server {
+        let watch = Arc::new(Watch::default());
+        Server::new(
+            self.changes.clone(),
+            name,
+            ari,
+            watch,
+            ca_file,
+            groups,
+            enabled,
+        )
+    }
+
+    /// Moves on whenever a server's state or queue does: `GET /api/fleet?wait=<seq>` answers then.
+    pub fn seq(&self) -> u64 {
+        let watched: u64 = self.all().iter().map(|s| s.watch.current().seq).sum();
+        *self.changes.borrow() + watched + self.all().len() as u64
+    }
+
+    /// Waits until [`Fleet::seq`] is past `seen`, or `at_most`.
+    pub async fn wait_past(&self, seen: u64, at_most: Duration) {
+        let deadline = tokio::time::Instant::now() + at_most;
+        while self.seq() == seen {
+            let mut queue = self.changes.subscribe();
+            let mut watches: Vec<_> = self.all().iter().map(|s| s.watch.subscribe()).collect();
+            // Subscribed before looking again: a change in between is not missed.
+            if self.seq() != seen {
+                return;
+            }
+            let any_watch =
+                futures_util::future::select_all(watches.iter_mut().map(|w| Box::pin(w.changed())));
+            tokio::select! {
+                _ = queue.changed() => {}
+                _ = any_watch => {}
+                () = tokio::time::sleep_until(deadline) => return,
+            }
+        }
+    }
+
+    pub fn all(&self) -> Arc<[Arc<Server>]> {
+        self.servers
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// The servers changes go to.
+    pub fn enabled(&self) -> Vec<Arc<Server>> {
+        self.all().iter().filter(|s| s.enabled).cloned().collect()
+    }
+
+    pub fn get(&self, name: &str) -> Option<Arc<Server>> {
+        self.all().iter().find(|s| &*s.name == name).cloned()
+    }
+
+    pub fn default_server(&self) -> Arc<Server> {
+        self.all()[0].clone()
+    }
+
+    /// Only the command line's server, with nothing waiting for it: a change takes the direct path.
+    pub fn is_single(&self) -> bool {
+        let all = self.all();
+        all.len() == 1 && all[0].waiting() == 0
+    }
+
+    fn every(&self) -> Duration {
+        *self.every.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Puts `server` in (replacing one of its name, whose tasks stop).
+    fn put(&self, server: Arc<Server>) {
+        let mut list = self.servers.write().unwrap_or_else(|p| p.into_inner());
+        let mut v = Vec::with_capacity(list.len() + 1);
+        for s in list.iter() {
+            if s.name == server.name {
+                s.stop();
+            } else {
+                v.push(s.clone());
+            }
+        }
+        v.push(server);
+        self.changes.send_modify(|n| *n += 1);
+        v.sort_by(|a, b| (!a.is_default(), &a.name).cmp(&(!b.is_default(), &b.name)));
+        *list = v.into();
+    }
+
+    fn take(&self, name: &str) -> Option<Arc<Server>> {
+        let mut list = self.servers.write().unwrap_or_else(|p| p.into_inner());
+        let found = list.iter().find(|s| &*s.name == name).cloned()?;
+        *list = list.iter().filter(|s| &*s.name != name).cloned().collect();
+        found.stop();
+        self.changes.send_modify(|n| *n += 1);
+        Some(found)
+    }
+}
+
+impl AppState {
+    /// This state as seen by one server: the watcher, reconciler and drift check work on `st.ari` and
+    /// `st.watch`, so each server gets them by running on its own view.
+    pub fn on_server(&self, server: &Server) -> AppState {
+        AppState {
+            ari: server.ari.clone(),
+            watch: server.watch.clone(),
+            ..self.clone()
+        }
+    }
+}
+
+/// Starts the fleet: the servers added in the panel (each with its watcher), and a queue for every
+/// server. The default server's watcher is started by the caller (`desired::watch::spawn`).
+pub async fn start(st: &AppState, every: Duration) -> anyhow::Result<()> {
+    *st.fleet.every.lock().unwrap_or_else(|p| p.into_inner()) = every;
+    for row in st.store.servers().await? {
+        let name = row.name.clone();
+        match registry::server_of(st, &row) {
+            Ok(server) => {
+                st.fleet.put(server.clone());
+                launch(st, &server, true).await;
+            }
+            Err(e) => {
+                tracing::error!(server = %name, %e, "this server cannot be used; fix it in the panel")
+            }
+        }
+    }
+    let default = st.fleet.default_server();
+    launch(st, &default, false).await;
+    Ok(())
+}
+
+/// Starts what runs for a server: its queue, and (for all but the default) its watcher.
+async fn launch(st: &AppState, server: &Arc<Server>, watcher: bool) {
+    match st.store.pending(Some(&server.name)).await {
+        Ok(rows) => server.set_waiting(rows.iter().filter(|r| !r.change.refused).count()),
+        Err(e) => tracing::error!(%e, "cannot read the changes waiting for {}", server.name),
+    }
+    let mut tasks = vec![queue::spawn(st.clone(), server.clone())];
+    if watcher && server.enabled {
+        tasks.push(crate::desired::watch::spawn(
+            st.on_server(server),
+            st.fleet.every(),
+        ));
+    }
+    server
+        .tasks
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .extend(tasks);
+}

@@ -1,0 +1,354 @@
+//! Adding, changing and removing servers. A server is added only once it has proved itself: its URL
+//! parses, its CA file loads, its credentials work, its ARI user may write, and sorcery.conf gives at
+//! least one type a writable backend (probe.rs). Its password is sealed before it is stored.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use model::api::AuditEntry;
+use model::fleet::{
+    DEFAULT_SERVER, FleetView, NewServer, Probe, ServerAdded, ServerPatch, ServerRemoved,
+};
+
+use super::{Server, launch};
+
+use crate::AppState;
+use crate::ari::{AriClient, AriError};
+use crate::audit::{self, Who};
+use crate::config::{AriTarget, ExposeSecret, Secret, normalise_base};
+use crate::store::{ServerRow, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum FleetError {
+    #[error("A server name is 1 to 40 lowercase letters, digits, '-' or '_'; '{0}' is not")]
+    BadName(String),
+    #[error("A group name is 1 to 40 lowercase letters, digits, '-' or '_'; '{0}' is not")]
+    BadGroup(String),
+    #[error("'default' is the server given on Conjure's command line (--ari-url)")]
+    Default,
+    #[error("There is already a server named '{0}'")]
+    Exists(String),
+    #[error("That Asterisk is already in the fleet as '{0}'")]
+    SameUrl(String),
+    #[error("There is no server named '{0}'")]
+    NoSuchServer(String),
+    #[error("ari_url: {0}")]
+    BadUrl(String),
+    #[error("ca_file: {0}")]
+    CaFile(String),
+    #[error("{0}")]
+    Unreachable(AriError),
+    #[error("Asterisk refused the ARI user '{0}' and its password")]
+    Credentials(String),
+    #[error("The ARI user '{0}' may only read (read_only = yes in ari.conf)")]
+    ReadOnlyUser(String),
+    #[error("That server's sorcery.conf gives no PJSIP type a writable backend")]
+    NothingWritable(Probe),
+    #[error("That does not answer as Asterisk's ARI does: {0}")]
+    NotAsterisk(String),
+    #[error("The stored password of '{0}' does not open with this key file")]
+    Unsealable(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+fn check_name(name: &str, bad: fn(String) -> FleetError) -> Result<(), FleetError> {
+    let ok = (1..=40).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
+    if ok {
+        Ok(())
+    } else {
+        Err(bad(name.to_string()))
+    }
+}
+
+fn check_groups(groups: &[String]) -> Result<Vec<String>, FleetError> {
+    let mut out: Vec<String> = Vec::new();
+    for g in groups {
+        let g = g.trim();
+        check_name(g, FleetError::BadGroup)?;
+        if !out.iter().any(|o| o == g) {
+            out.push(g.to_string());
+        }
+    }
+    Ok(out)
+}
+
+fn sealing(name: &str) -> String {
+    format!("server:{name}")
+}
+
+/// A client for a server, with the default server's timeouts and pool size.
+fn client(
+    st: &AppState,
+    url: &str,
+    user: &str,
+    password: &str,
+    ca_file: Option<&str>,
+) -> Result<AriClient, FleetError> {
+    let base = normalise_base(url)
+        .map_err(|e| FleetError::BadUrl(e.to_string().replace("--ari-url ", "")))?;
+    let limits = st.ari.target();
+    let target = AriTarget {
+        base,
+        user: user.to_string(),
+        password: Secret::from(password),
+        ca_file: ca_file.filter(|f| !f.is_empty()).map(PathBuf::from),
+        ..limits.clone()
+    };
+    AriClient::new(target).map_err(|e| match e {
+        crate::ari::SetupError::CaFile(e) => FleetError::CaFile(e.to_string()),
+        crate::ari::SetupError::Url { why, .. } => FleetError::BadUrl(why),
+    })
+}
+
+/// The server a stored row describes (its password opened).
+pub(crate) fn server_of(st: &AppState, row: &ServerRow) -> Result<Arc<Server>, FleetError> {
+    let password = st
+        .seal
+        .open(&sealing(&row.name), &row.password)
+        .ok()
+        .and_then(|p| String::from_utf8(p).ok())
+        .ok_or_else(|| FleetError::Unsealable(row.name.clone()))?;
+    let ari = client(
+        st,
+        &row.ari_url,
+        &row.ari_user,
+        &password,
+        row.ca_file.as_deref(),
+    )?;
+    Ok(Arc::new(st.fleet.server(
+        &row.name,
+        ari,
+        row.ca_file.clone(),
+        row.groups.clone(),
+        row.enabled,
+    )))
+}
+
+fn same_url(st: &AppState, ari: &AriClient, except: &str) -> Result<(), FleetError> {
+    match st
+        .fleet
+        .all()
+        .iter()
+        .find(|s| &*s.name != except && s.ari.base().eq_ignore_ascii_case(ari.base()))
+    {
+        Some(s) => Err(FleetError::SameUrl(s.name.to_string())),
+        None => Ok(()),
+    }
+}
+
+async fn log(st: &AppState, who: &Who, action: &str, name: &str, message: String) {
+    let entry = AuditEntry {
+        status: 200,
+        ..audit::event(who, action, "server", name, message)
+    };
+    if let Err(e) = st.store.log(&entry).await {
+        tracing::error!(%e, "a change of the fleet could not be audited");
+    }
+}
+
+pub async fn add(st: &AppState, new: NewServer, who: &Who) -> Result<ServerAdded, FleetError> {
+    let name = new.name.trim().to_string();
+    if name == DEFAULT_SERVER {
+        return Err(FleetError::Default);
+    }
+    check_name(&name, FleetError::BadName)?;
+    if st.fleet.get(&name).is_some() {
+        return Err(FleetError::Exists(name));
+    }
+    let groups = check_groups(&new.groups)?;
+    let ari = client(
+        st,
+        &new.ari_url,
+        &new.ari_user,
+        &new.ari_password,
+        new.ca_file.as_deref(),
+    )?;
+    same_url(st, &ari, &name)?;
+    let probe = super::probe::run(&ari).await?;
+    let row = ServerRow {
+        name: name.clone(),
+        ari_url: ari.base().to_string(),
+        ari_user: new.ari_user.clone(),
+        password: st.seal.seal(&sealing(&name), new.ari_password.as_bytes()),
+        ca_file: new.ca_file.filter(|f| !f.is_empty()),
+        groups,
+        enabled: new.enabled,
+    };
+    if !st.store.add_server(row.clone(), &who.actor).await? {
+        return Err(FleetError::Exists(name));
+    }
+    let server = Arc::new(st.fleet.server(
+        &name,
+        ari,
+        row.ca_file.clone(),
+        row.groups.clone(),
+        row.enabled,
+    ));
+    st.fleet.put(server.clone());
+    launch(st, &server, true).await;
+    log(
+        st,
+        who,
+        "server-add",
+        &name,
+        format!("added {} (Asterisk {})", row.ari_url, probe.version),
+    )
+    .await;
+    Ok(ServerAdded {
+        server: server.view(0, 0),
+        probe,
+    })
+}
+
+pub async fn change(
+    st: &AppState,
+    name: &str,
+    patch: ServerPatch,
+    who: &Who,
+) -> Result<ServerAdded, FleetError> {
+    if name == DEFAULT_SERVER {
+        return Err(FleetError::Default);
+    }
+    let row = st
+        .store
+        .servers()
+        .await?
+        .into_iter()
+        .find(|r| r.name == name)
+        .ok_or_else(|| FleetError::NoSuchServer(name.to_string()))?;
+    let old = server_of(st, &row)?;
+    let password = match &patch.ari_password {
+        Some(p) => p.clone(),
+        None => old.ari.target().password.expose_secret().to_string(),
+    };
+    let url = patch.ari_url.clone().unwrap_or_else(|| row.ari_url.clone());
+    let user = patch
+        .ari_user
+        .clone()
+        .unwrap_or_else(|| row.ari_user.clone());
+    let ca_file = match &patch.ca_file {
+        Some(f) if f.is_empty() => None,
+        Some(f) => Some(f.clone()),
+        None => row.ca_file.clone(),
+    };
+    let groups = match &patch.groups {
+        Some(g) => check_groups(g)?,
+        None => row.groups.clone(),
+    };
+    let ari = client(st, &url, &user, &password, ca_file.as_deref())?;
+    same_url(st, &ari, name)?;
+    let probe = super::probe::run(&ari).await?;
+    let new = ServerRow {
+        name: name.to_string(),
+        ari_url: ari.base().to_string(),
+        ari_user: user,
+        password: st.seal.seal(&sealing(name), password.as_bytes()),
+        ca_file,
+        groups,
+        enabled: patch.enabled.unwrap_or(row.enabled),
+    };
+    if !st.store.update_server(new.clone()).await? {
+        return Err(FleetError::NoSuchServer(name.to_string()));
+    }
+    let server = server_of(st, &new)?;
+    st.fleet.put(server.clone());
+    launch(st, &server, true).await;
+    let counts = pending_counts(st, name).await?;
+    log(
+        st,
+        who,
+        "server-change",
+        name,
+        format!("changed: {}", changed(&row, &new)),
+    )
+    .await;
+    Ok(ServerAdded {
+        server: server.view(counts.0, counts.1),
+        probe,
+    })
+}
+
+/// What a change of a server changed, in words (never the password itself).
+fn changed(a: &ServerRow, b: &ServerRow) -> String {
+    let mut out = Vec::new();
+    if a.ari_url != b.ari_url {
+        out.push(format!("ari_url {} -> {}", a.ari_url, b.ari_url));
+    }
+    if a.ari_user != b.ari_user {
+        out.push(format!("ari_user {} -> {}", a.ari_user, b.ari_user));
+    }
+    if a.ca_file != b.ca_file {
+        out.push("ca_file".into());
+    }
+    if a.groups != b.groups {
+        out.push(format!("groups [{}]", b.groups.join(", ")));
+    }
+    if a.enabled != b.enabled {
+        out.push(if b.enabled { "enabled" } else { "disabled" }.into());
+    }
+    if out.is_empty() {
+        "credentials checked again".into()
+    } else {
+        out.join(", ")
+    }
+}
+
+pub async fn remove(st: &AppState, name: &str, who: &Who) -> Result<ServerRemoved, FleetError> {
+    if name == DEFAULT_SERVER {
+        return Err(FleetError::Default);
+    }
+    // Stops its queue first, so nothing is sent to it while its changes are dropped.
+    let taken = st.fleet.take(name);
+    let (existed, dropped) = st.store.remove_server(name).await?;
+    if !existed && taken.is_none() {
+        return Err(FleetError::NoSuchServer(name.to_string()));
+    }
+    let objects_left = st.store.managed_count().await?;
+    let message = format!(
+        "Conjure no longer keeps '{name}' in step. The {objects_left} objects it managed stay on that Asterisk as they are{}.",
+        if dropped > 0 {
+            format!(
+                "; {dropped} changes that were waiting for it are dropped and will not reach it"
+            )
+        } else {
+            String::new()
+        }
+    );
+    log(st, who, "server-remove", name, message.clone()).await;
+    Ok(ServerRemoved {
+        name: name.to_string(),
+        objects_left,
+        pending_dropped: dropped,
+        message,
+    })
+}
+
+async fn pending_counts(st: &AppState, name: &str) -> Result<(usize, usize), StoreError> {
+    let rows = st.store.pending(Some(name)).await?;
+    let refused = rows.iter().filter(|r| r.change.refused).count();
+    Ok((rows.len() - refused, refused))
+}
+
+/// Every server with its state, and every change waiting.
+pub async fn view(st: &AppState) -> Result<FleetView, StoreError> {
+    let pending = st.store.pending(None).await?;
+    let servers = st
+        .fleet
+        .all()
+        .iter()
+        .map(|s| {
+            let mine = pending.iter().filter(|p| p.change.server == *s.name);
+            let refused = mine.clone().filter(|p| p.change.refused).count();
+            s.view(mine.count() - refused, refused)
+        })
+        .collect();
+    Ok(FleetView {
+        seq: st.fleet.seq(),
+        servers,
+        pending: pending.into_iter().map(|p| p.change).collect(),
+    })
+}

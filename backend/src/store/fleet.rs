@@ -1,0 +1,209 @@
+//! The fleet's rows: the servers added in the panel (password sealed) and the changes waiting for a
+//! server that did not answer, in the order they were made.
+
+use model::fleet::PendingChange;
+use rusqlite::params;
+
+use super::{Store, StoreError};
+
+/// A server as stored; `password` is sealed (seal.rs, context `server:<name>`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerRow {
+    pub name: String,
+    pub ari_url: String,
+    pub ari_user: String,
+    pub password: String,
+    pub ca_file: Option<String>,
+    pub groups: Vec<String>,
+    pub enabled: bool,
+}
+
+/// A change waiting for a server; `body` is the PUT body sealed (context `pending:<server>`).
+#[derive(Debug, Clone)]
+pub struct PendingRow {
+    pub change: PendingChange,
+    pub body: Option<String>,
+}
+
+/// A change to keep for a server: `body` sealed, `why` the reason it did not reach it.
+#[derive(Debug, Clone)]
+pub struct NewPending {
+    pub server: String,
+    pub object_type: String,
+    pub id: String,
+    pub op: &'static str,
+    pub body: Option<String>,
+    pub actor: String,
+    pub why: String,
+}
+
+fn server_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ServerRow> {
+    let groups: String = r.get(5)?;
+    Ok(ServerRow {
+        name: r.get(0)?,
+        ari_url: r.get(1)?,
+        ari_user: r.get(2)?,
+        password: r.get(3)?,
+        ca_file: r.get(4)?,
+        groups: serde_json::from_str(&groups).unwrap_or_default(),
+        enabled: r.get(6)?,
+    })
+}
+
+fn pending_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PendingRow> {
+    Ok(PendingRow {
+        change: PendingChange {
+            seq: r.get(0)?,
+            server: r.get(1)?,
+            object_type: r.get(2)?,
+            id: r.get(3)?,
+            op: r.get(4)?,
+            actor: r.get(6)?,
+            created_at: r.get(7)?,
+            attempts: r.get(8)?,
+            last_error: r.get(9)?,
+            refused: r.get(10)?,
+        },
+        body: r.get(5)?,
+    })
+}
+
+const PENDING: &str = "SELECT seq, server, type, id, op, body, actor, created_at, attempts, last_error, refused FROM pending";
+
+impl Store {
+    pub async fn servers(&self) -> Result<Vec<ServerRow>, StoreError> {
+        self.with(|c| {
+            let mut s = c.prepare(
+                "SELECT name, ari_url, ari_user, password, ca_file, groups, enabled FROM servers ORDER BY name",
+            )?;
+            let rows = s.query_map([], server_row)?;
+            rows.collect()
+        })
+        .await
+    }
+
+    /// Adds a server; `false` when one of that name exists.
+    pub async fn add_server(&self, row: ServerRow, by: &str) -> Result<bool, StoreError> {
+        let by = by.to_string();
+        self.with(move |c| {
+            let groups = serde_json::to_string(&row.groups).expect("strings serialise");
+            let n = c.execute(
+                "INSERT INTO servers (name, ari_url, ari_user, password, ca_file, groups, enabled, added_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (name) DO NOTHING",
+                params![row.name, row.ari_url, row.ari_user, row.password, row.ca_file, groups, row.enabled, by],
+            )?;
+            Ok(n == 1)
+        })
+        .await
+    }
+
+    pub async fn update_server(&self, row: ServerRow) -> Result<bool, StoreError> {
+        self.with(move |c| {
+            let groups = serde_json::to_string(&row.groups).expect("strings serialise");
+            let n = c.execute(
+                "UPDATE servers SET ari_url = ?2, ari_user = ?3, password = ?4, ca_file = ?5, groups = ?6, enabled = ?7
+                 WHERE name = ?1",
+                params![row.name, row.ari_url, row.ari_user, row.password, row.ca_file, groups, row.enabled],
+            )?;
+            Ok(n == 1)
+        })
+        .await
+    }
+
+    /// Removes a server and the changes waiting for it: whether it existed, and how many were dropped.
+    pub async fn remove_server(&self, name: &str) -> Result<(bool, usize), StoreError> {
+        let name = name.to_string();
+        self.with(move |c| {
+            let tx = c.transaction()?;
+            let dropped = tx.execute("DELETE FROM pending WHERE server = ?1", params![name])?;
+            let n = tx.execute("DELETE FROM servers WHERE name = ?1", params![name])?;
+            tx.commit()?;
+            Ok((n == 1, dropped))
+        })
+        .await
+    }
+
+    /// Keeps a change for a server that did not answer; its sequence number.
+    pub async fn enqueue(&self, change: NewPending) -> Result<i64, StoreError> {
+        self.with(move |c| {
+            let n = change;
+            c.execute(
+                "INSERT INTO pending (server, type, id, op, body, actor, last_error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![n.server, n.object_type, n.id, n.op, n.body, n.actor, n.why],
+            )?;
+            Ok(c.last_insert_rowid())
+        })
+        .await
+    }
+
+    /// The changes waiting (or refused on retry), oldest first; for one server or all.
+    pub async fn pending(&self, server: Option<&str>) -> Result<Vec<PendingRow>, StoreError> {
+        let server = server.map(str::to_string);
+        self.with(move |c| {
+            let mut s = c.prepare(&format!(
+                "{PENDING} WHERE ?1 IS NULL OR server = ?1 ORDER BY seq"
+            ))?;
+            let rows = s.query_map(params![server], pending_row)?;
+            rows.collect()
+        })
+        .await
+    }
+
+    /// The oldest change still to be tried on `server`.
+    pub async fn next_pending(&self, server: &str) -> Result<Option<PendingRow>, StoreError> {
+        let server = server.to_string();
+        self.with(move |c| {
+            let mut s = c.prepare_cached(&format!(
+                "{PENDING} WHERE server = ?1 AND refused = 0 ORDER BY seq LIMIT 1"
+            ))?;
+            let mut rows = s.query_map(params![server], pending_row)?;
+            rows.next().transpose()
+        })
+        .await
+    }
+
+    /// A waiting change was applied (or discarded): it is gone.
+    pub async fn pending_done(&self, seq: i64) -> Result<bool, StoreError> {
+        self.with(move |c| Ok(c.execute("DELETE FROM pending WHERE seq = ?1", params![seq])? == 1))
+            .await
+    }
+
+    /// A try failed: counted, with its error; `refused` (Asterisk said no) stops the retries.
+    pub async fn pending_failed(
+        &self,
+        seq: i64,
+        error: &str,
+        refused: bool,
+    ) -> Result<(), StoreError> {
+        let error = error.to_string();
+        self.with(move |c| {
+            c.execute(
+                "UPDATE pending SET attempts = attempts + 1, last_error = ?2, refused = ?3 WHERE seq = ?1",
+                params![seq, error, refused],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// A refused change is tried again (a person fixed the cause).
+    pub async fn pending_retry(&self, seq: i64) -> Result<Option<String>, StoreError> {
+        self.with(move |c| {
+            let server = c
+                .query_row(
+                    "UPDATE pending SET refused = 0 WHERE seq = ?1 RETURNING server",
+                    params![seq],
+                    |r| r.get(0),
+                )
+                .ok();
+            Ok(server)
+        })
+        .await
+    }
+
+    /// How many objects Conjure manages (left on a server that is removed).
+    pub async fn managed_count(&self) -> Result<u64, StoreError> {
+        self.with(|c| c.query_row("SELECT count(*) FROM objects", [], |r| r.get(0)))
+            .await
+    }
+}

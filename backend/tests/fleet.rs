@@ -1,0 +1,512 @@
+//! The fleet through a real socket: servers added only once they prove themselves, a change sent to
+//! every server with what happened on each, changes kept for a server that is down and applied in
+//! order when it is back, reads from the first server that answers, and a removal that says what it
+//! leaves behind. The extra servers are simulators (they are stopped and started); the default server
+//! is the run's Asterisk where a test does not stop it.
+
+mod common;
+
+use asterisk_sim::{Backend, Sim};
+use common::{ADMIN, Upstream, fleet_until, on_asterisk, served_running};
+use serde_json::{Value, json};
+
+struct Panel {
+    url: String,
+    http: reqwest::Client,
+}
+
+impl Panel {
+    fn new(url: String) -> Self {
+        Panel {
+            url,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    async fn call(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let mut req = self
+            .http
+            .request(method, format!("{}{path}", self.url))
+            .basic_auth("admin", Some(ADMIN));
+        if let Some(b) = body {
+            req = req
+                .header("content-type", "application/json")
+                .body(b.to_string());
+        }
+        let r = req.send().await.unwrap();
+        let status = r.status().as_u16();
+        let text = r.text().await.unwrap();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
+    async fn add(&self, name: &str, up: &Upstream) -> (u16, Value) {
+        self.call(
+            "POST",
+            "/api/servers",
+            Some(
+                json!({"name": name, "ari_url": up.base, "ari_user": up.user,
+                        "ari_password": up.password, "groups": ["site-b"]}),
+            ),
+        )
+        .await
+    }
+}
+
+fn auth(user: &str) -> Value {
+    json!({"fields": [{"attribute": "username", "value": user},
+                      {"attribute": "password", "value": "fleet-secret-1"}]})
+}
+
+fn outcome<'a>(answer: &'a Value, server: &str) -> &'a Value {
+    answer["servers"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no per-server outcomes: {answer}"))
+        .iter()
+        .find(|o| o["server"] == server)
+        .unwrap_or_else(|| panic!("nothing for {server}: {answer}"))
+}
+
+#[tokio::test]
+async fn a_server_joins_only_once_its_credentials_and_backends_work() {
+    let up = Upstream::start().await;
+    let panel = Panel::new(served_running(&up).await);
+    let b = Upstream::simulated(Sim::default()).await;
+
+    let (status, added) = panel.add("site-b", &b).await;
+    assert_eq!(status, 201, "{added}");
+    let types = added["probe"]["types"].as_array().unwrap();
+    assert!(types.iter().all(|t| t["writable"] == true), "{added}");
+    assert!(types.iter().any(|t| t["type"] == "endpoint"));
+    // The probe's throwaway objects are gone again.
+    assert!(
+        b.sim().unwrap().objects().is_empty(),
+        "{:?}",
+        b.sim().unwrap().objects()
+    );
+
+    // The same name, the same Asterisk, and the command line's name are refused.
+    let (status, again) = panel.add("site-b", &b).await;
+    assert_eq!(status, 409, "{again}");
+    let (status, same) = panel.add("other", &b).await;
+    assert_eq!(status, 409);
+    assert!(
+        same["message"].as_str().unwrap().contains("site-b"),
+        "{same}"
+    );
+    let (status, default) = panel.add("default", &b).await;
+    assert_eq!(status, 409, "{default}");
+
+    // A wrong password: Asterisk's 401, said as such.
+    let c = Upstream::simulated(Sim::default()).await;
+    let (status, wrong) = panel
+        .call(
+            "POST",
+            "/api/servers",
+            Some(json!({"name": "c", "ari_url": c.base, "ari_user": "asterisk", "ari_password": "nope"})),
+        )
+        .await;
+    assert_eq!(status, 422, "{wrong}");
+    assert!(
+        wrong["message"]
+            .as_str()
+            .unwrap()
+            .contains("refused the ARI user 'asterisk'"),
+        "{wrong}"
+    );
+    // Nothing listens there.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let (status, down) = panel
+        .call(
+            "POST",
+            "/api/servers",
+            Some(json!({"name": "d", "ari_url": format!("http://{closed}"), "ari_user": "a", "ari_password": "b"})),
+        )
+        .await;
+    assert_eq!(status, 502, "{down}");
+    assert!(
+        down["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Conjure cannot reach that server"),
+        "{down}"
+    );
+    // A sorcery.conf with every probed type in pjsip.conf only: not one type can be written.
+    let read_only = Upstream::simulated(
+        Sim::default().with_backends(
+            [
+                "endpoint",
+                "auth",
+                "aor",
+                "identify",
+                "registration",
+                "domain_alias",
+                "outbound-publish",
+                "asterisk-publication",
+                "contact",
+            ]
+            .map(|t| (t, Backend::Config)),
+        ),
+    )
+    .await;
+    let (status, none) = panel.add("e", &read_only).await;
+    assert_eq!(status, 422, "{none}");
+    assert!(
+        none["hint"].as_str().unwrap().contains("sorcery.conf"),
+        "{none}"
+    );
+    // A URL that is not one, a name with spaces.
+    let (status, url) = panel
+        .call(
+            "POST",
+            "/api/servers",
+            Some(json!({"name": "f", "ari_url": "pbx:8088", "ari_user": "a", "ari_password": "b"})),
+        )
+        .await;
+    assert_eq!(status, 400, "{url}");
+    assert!(
+        url["message"].as_str().unwrap().starts_with("ari_url:"),
+        "{url}"
+    );
+
+    // Listed without its password; the audit has the addition and no password either.
+    let (_, list) = panel.call("GET", "/api/servers", None).await;
+    let names: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["default", "site-b"]);
+    assert_eq!(list[1]["groups"], json!(["site-b"]));
+    assert!(list[1].get("ari_password").is_none(), "{list}");
+    let (_, audit) = panel.call("GET", "/api/audit?type=server", None).await;
+    assert!(audit.to_string().contains("server-add"), "{audit}");
+
+    // A user that may only read is refused before anything is stored.
+    let (status, viewer) = panel
+        .call(
+            "POST",
+            "/api/servers",
+            Some(json!({"name": "g", "ari_url": c.base, "ari_user": "viewer", "ari_password": "viewer"})),
+        )
+        .await;
+    assert_eq!(status, 422, "{viewer}");
+    assert!(
+        viewer["message"]
+            .as_str()
+            .unwrap()
+            .contains("may only read"),
+        "{viewer}"
+    );
+    let (_, list) = panel.call("GET", "/api/servers", None).await;
+    assert_eq!(list.as_array().unwrap().len(), 2, "{list}");
+    up.sweep().await;
+}
+
+#[tokio::test]
+async fn a_change_reaches_every_server_and_waits_in_order_for_one_that_is_down() {
+    let up = Upstream::start().await;
+    let panel = Panel::new(served_running(&up).await);
+    let b = Upstream::simulated(Sim::default()).await;
+    assert_eq!(panel.add("b", &b).await.0, 201);
+    let a1 = up.id("fleet-a");
+    let a2 = up.id("fleet-b");
+
+    let (status, saved) = panel
+        .call("PUT", &format!("/api/objects/auth/{a1}"), Some(auth("u1")))
+        .await;
+    assert_eq!(status, 200, "{saved}");
+    assert_eq!(outcome(&saved, "default")["outcome"], "applied");
+    assert_eq!(outcome(&saved, "b")["outcome"], "applied");
+    assert_eq!(on_asterisk(&up, &format!("auth/{a1}")).await.0, 200);
+    assert_eq!(on_asterisk(&b, &format!("auth/{a1}")).await.0, 200);
+
+    // b goes down: the next changes are taken (the default server applied them) and kept for b.
+    b.sim().unwrap().stop();
+    let (status, second) = panel
+        .call("PUT", &format!("/api/objects/auth/{a2}"), Some(auth("u2")))
+        .await;
+    assert_eq!(status, 200, "{second}");
+    assert_eq!(outcome(&second, "b")["outcome"], "queued", "{second}");
+    let (status, deleted) = panel
+        .call("DELETE", &format!("/api/objects/auth/{a1}"), None)
+        .await;
+    assert_eq!(status, 200, "{deleted}");
+    assert_eq!(outcome(&deleted, "default")["outcome"], "applied");
+    let behind = outcome(&deleted, "b");
+    assert_eq!(behind["outcome"], "queued");
+    assert!(
+        behind["message"]
+            .as_str()
+            .unwrap()
+            .contains("earlier changes are still waiting"),
+        "{behind}"
+    );
+
+    let fleet = fleet_until(&panel.url, |f| {
+        f["pending"].as_array().is_some_and(|p| p.len() == 2)
+    })
+    .await;
+    let pending = fleet["pending"].as_array().unwrap();
+    assert_eq!(
+        (pending[0]["op"].as_str(), pending[0]["id"].as_str()),
+        (Some("put"), Some(a2.as_str()))
+    );
+    assert_eq!(
+        (pending[1]["op"].as_str(), pending[1]["id"].as_str()),
+        (Some("delete"), Some(a1.as_str()))
+    );
+    assert!(!pending[0]["created_at"].as_str().unwrap().is_empty());
+    let down = fleet_until(&panel.url, |f| f["servers"][1]["up"] == false).await;
+    assert!(
+        down["servers"][1]["state"]
+            .as_str()
+            .unwrap()
+            .contains("down since"),
+        "{down}"
+    );
+
+    // Back: both are applied, in order, and nothing is left waiting.
+    b.sim().unwrap().start();
+    fleet_until(&panel.url, |f| {
+        f["pending"].as_array().is_some_and(Vec::is_empty)
+    })
+    .await;
+    assert_eq!(on_asterisk(&b, &format!("auth/{a2}")).await.0, 200);
+    assert_eq!(on_asterisk(&b, &format!("auth/{a1}")).await.0, 404);
+    // The password the queue kept (sealed) reached b.
+    let held = on_asterisk(&b, &format!("auth/{a2}")).await.1;
+    assert!(held.contains("fleet-secret-1"), "{held}");
+    let (_, audit) = panel
+        .call("GET", &format!("/api/audit?id={a2}"), None)
+        .await;
+    assert!(
+        audit.to_string().contains("waiting change applied: saved"),
+        "{audit}"
+    );
+    up.sweep().await;
+}
+
+#[tokio::test]
+async fn refused_on_one_server_and_applied_on_another_is_said_as_such() {
+    let up = Upstream::start().await;
+    let panel = Panel::new(served_running(&up).await);
+    // b keeps aors in pjsip.conf only: writing one there is refused.
+    let b = Upstream::simulated(Sim::default().with_backends([("aor", Backend::Config)])).await;
+    let (status, added) = panel.add("b", &b).await;
+    assert_eq!(status, 201, "{added}");
+    let aor = added["probe"]["types"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["type"] == "aor")
+        .unwrap()
+        .clone();
+    assert_eq!(aor["writable"], false, "{added}");
+    assert!(
+        aor["message"].as_str().unwrap().contains("Cannot create"),
+        "{aor}"
+    );
+
+    let id = up.id("fleet-aor");
+    let (status, saved) = panel
+        .call(
+            "PUT",
+            &format!("/api/objects/aor/{id}"),
+            Some(json!({"fields": [{"attribute": "max_contacts", "value": "1"}]})),
+        )
+        .await;
+    assert_eq!(status, 200, "{saved}");
+    assert_eq!(outcome(&saved, "default")["outcome"], "applied");
+    let refused = outcome(&saved, "b");
+    assert_eq!(refused["outcome"], "refused");
+    assert!(
+        refused["hint"].as_str().unwrap().contains("sorcery.conf"),
+        "{refused}"
+    );
+    // Refused is not queued: nothing waits for b.
+    let (_, fleet) = panel.call("GET", "/api/fleet", None).await;
+    assert_eq!(fleet["pending"], json!([]), "{fleet}");
+    up.sweep().await;
+}
+
+#[tokio::test]
+async fn with_the_default_server_down_the_others_take_changes_and_answer_reads() {
+    let a = Upstream::simulated(Sim::default()).await;
+    let panel = Panel::new(served_running(&a).await);
+    let b = Upstream::simulated(Sim::default()).await;
+    assert_eq!(panel.add("b", &b).await.0, 201);
+    let id = a.id("fleet-read");
+    assert_eq!(
+        panel
+            .call("PUT", &format!("/api/objects/auth/{id}"), Some(auth("r1")))
+            .await
+            .0,
+        200
+    );
+
+    a.sim().unwrap().stop();
+    let (status, read) = panel
+        .call("GET", &format!("/api/objects/auth/{id}"), None)
+        .await;
+    assert_eq!(status, 200, "{read}");
+    assert_eq!(read["read_from"], "b", "{read}");
+    let (status, saved) = panel
+        .call("PUT", &format!("/api/objects/auth/{id}"), Some(auth("r2")))
+        .await;
+    assert_eq!(status, 200, "{saved}");
+    assert_eq!(outcome(&saved, "default")["outcome"], "queued");
+    assert_eq!(outcome(&saved, "b")["outcome"], "applied");
+
+    // Every server down: the change is refused as a whole and nothing is kept.
+    b.sim().unwrap().stop();
+    let (status, none) = panel
+        .call("PUT", &format!("/api/objects/auth/{id}"), Some(auth("r3")))
+        .await;
+    assert!((502..=504).contains(&status), "{status} {none}");
+    let (_, fleet) = panel.call("GET", "/api/fleet", None).await;
+    assert_eq!(fleet["pending"].as_array().unwrap().len(), 1, "{fleet}");
+
+    // The default server back: its kept change is applied.
+    a.sim().unwrap().start();
+    fleet_until(&panel.url, |f| {
+        f["pending"].as_array().is_some_and(Vec::is_empty)
+    })
+    .await;
+    let held = on_asterisk(&a, &format!("auth/{id}")).await.1;
+    assert!(held.contains("\"r2\""), "{held}");
+}
+
+#[tokio::test]
+async fn removing_a_server_says_what_it_leaves_and_drops_what_waited_for_it() {
+    let up = Upstream::start().await;
+    let panel = Panel::new(served_running(&up).await);
+    let b = Upstream::simulated(Sim::default()).await;
+    assert_eq!(panel.add("b", &b).await.0, 201);
+    let id = up.id("fleet-rm");
+    assert_eq!(
+        panel
+            .call("PUT", &format!("/api/objects/auth/{id}"), Some(auth("x")))
+            .await
+            .0,
+        200
+    );
+    b.sim().unwrap().stop();
+    let id2 = up.id("fleet-rm2");
+    assert_eq!(
+        panel
+            .call("PUT", &format!("/api/objects/auth/{id2}"), Some(auth("y")))
+            .await
+            .0,
+        200
+    );
+
+    let (status, removed) = panel.call("DELETE", "/api/servers/b", None).await;
+    assert_eq!(status, 200, "{removed}");
+    assert_eq!(removed["pending_dropped"], 1, "{removed}");
+    assert!(removed["objects_left"].as_u64().unwrap() >= 2, "{removed}");
+    assert!(
+        removed["message"]
+            .as_str()
+            .unwrap()
+            .contains("stay on that Asterisk"),
+        "{removed}"
+    );
+    let (_, fleet) = panel.call("GET", "/api/fleet", None).await;
+    assert_eq!(fleet["pending"], json!([]));
+    assert_eq!(fleet["servers"].as_array().unwrap().len(), 1);
+    // It is no longer sent anything; the default server cannot be removed.
+    let (status, saved) = panel
+        .call("PUT", &format!("/api/objects/auth/{id}"), Some(auth("z")))
+        .await;
+    assert_eq!(status, 200);
+    assert!(saved.get("servers").is_none(), "{saved}");
+    assert_eq!(
+        panel.call("DELETE", "/api/servers/default", None).await.0,
+        409
+    );
+    assert_eq!(panel.call("DELETE", "/api/servers/b", None).await.0, 404);
+    up.sweep().await;
+}
+
+/// Through the real binary: a server's password and a kept change's body are sealed in the data
+/// directory, and both survive a restart of Conjure: the change reaches the server when it is back.
+#[tokio::test]
+async fn kept_changes_and_server_passwords_are_sealed_and_outlive_a_restart_of_conjure() {
+    let up = Upstream::start().await;
+    let dir = std::env::temp_dir().join(format!("conjure-fleet-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let flags = ["--watch-interval-ms", "100"];
+    let b = Upstream::simulated(Sim::new(vec![asterisk_sim::User {
+        name: "fleet".into(),
+        password: "s3cret-fleet-pw".into(),
+        read_only: false,
+    }]))
+    .await;
+    let id = up.id("fleet-bin");
+    {
+        let conjure = common::binary_with(&up, &dir, &flags, None).await;
+        let panel = Panel::new(conjure.url.clone());
+        let (status, added) = panel
+            .call(
+                "POST",
+                "/api/servers",
+                Some(json!({"name": "b", "ari_url": b.base, "ari_user": "fleet", "ari_password": "s3cret-fleet-pw"})),
+            )
+            .await;
+        assert_eq!(status, 201, "{added}");
+        b.sim().unwrap().stop();
+        let body = json!({"fields": [{"attribute": "username", "value": "k"},
+                                     {"attribute": "password", "value": "queued-secret-9"}]});
+        let (status, saved) = panel
+            .call("PUT", &format!("/api/objects/auth/{id}"), Some(body))
+            .await;
+        assert_eq!(status, 200, "{saved}");
+        assert_eq!(outcome(&saved, "b")["outcome"], "queued");
+    }
+    // Conjure is gone (SIGKILL): nothing in its data directory shows either secret.
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let bytes = std::fs::read(&path).unwrap();
+        for secret in ["s3cret-fleet-pw", "queued-secret-9"] {
+            assert!(
+                !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
+                "{secret} in the clear in {}",
+                path.display()
+            );
+        }
+    }
+    let conjure = common::binary_with(&up, &dir, &flags, None).await;
+    let fleet = fleet_until(&conjure.url, |f| {
+        f["pending"].as_array().is_some_and(|p| p.len() == 1)
+    })
+    .await;
+    assert_eq!(fleet["servers"][1]["name"], "b", "{fleet}");
+    b.sim().unwrap().start();
+    fleet_until(&conjure.url, |f| {
+        f["pending"].as_array().is_some_and(Vec::is_empty)
+    })
+    .await;
+    let r = reqwest::Client::new()
+        .get(format!(
+            "{}/ari/asterisk/config/dynamic/res_pjsip/auth/{id}",
+            b.base
+        ))
+        .basic_auth("fleet", Some("s3cret-fleet-pw"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert!(r.text().await.unwrap().contains("queued-secret-9"));
+    drop(conjure);
+    let _ = std::fs::remove_dir_all(&dir);
+    up.sweep().await;
+}

@@ -1,0 +1,156 @@
+//! The fleet's API shapes: the Asterisk servers Conjure keeps in step, what a change did on each, and
+//! the changes waiting for a server that did not answer. Only the backend and tests use them (the wasm
+//! panel does not, so they cost its download nothing).
+
+use serde::{Deserialize, Serialize};
+
+/// The server given on the command line (`--ari-url`): it cannot be removed or renamed.
+pub const DEFAULT_SERVER: &str = "default";
+
+/// `POST /api/servers`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewServer {
+    pub name: String,
+    pub ari_url: String,
+    pub ari_user: String,
+    pub ari_password: String,
+    #[serde(default)]
+    pub ca_file: Option<String>,
+    #[serde(default)]
+    pub groups: Vec<String>,
+    #[serde(default = "yes")]
+    pub enabled: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// `PATCH /api/servers/{name}`: what is given changes; the credentials are checked again when the URL,
+/// user, password or CA file change.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerPatch {
+    #[serde(default)]
+    pub ari_url: Option<String>,
+    #[serde(default)]
+    pub ari_user: Option<String>,
+    #[serde(default)]
+    pub ari_password: Option<String>,
+    /// `""` removes it.
+    #[serde(default)]
+    pub ca_file: Option<String>,
+    #[serde(default)]
+    pub groups: Option<Vec<String>>,
+    #[serde(default)]
+    pub enabled: Option<bool>,
+}
+
+/// One server as the fleet view shows it (never its password).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerView {
+    pub name: String,
+    pub ari_url: String,
+    pub ari_user: String,
+    #[serde(default)]
+    pub ca_file: Option<String>,
+    pub groups: Vec<String>,
+    pub enabled: bool,
+    /// `None` until the watcher has looked.
+    pub up: Option<bool>,
+    /// Since when it has been up or down, as Conjure saw it.
+    pub since: String,
+    /// Asterisk's start time (`/ari/asterisk/info`), a restart changes it.
+    pub startup_time: String,
+    /// The watcher's line: up since, down since, reconciling 42 %, restarted and restored N objects.
+    pub state: String,
+    /// Objects found different from Conjure's record by the last drift check, when one ran.
+    pub drifted: Option<usize>,
+    /// Changes waiting for it (it did not answer), and changes it refused when they were retried.
+    pub pending: usize,
+    pub refused: usize,
+}
+
+/// What adding a server (or checking it again) found, type by type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Probe {
+    pub version: String,
+    pub types: Vec<TypeWritability>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TypeWritability {
+    #[serde(rename = "type")]
+    pub object_type: String,
+    pub writable: bool,
+    /// Asterisk's words when it is not.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub message: String,
+}
+
+/// The answer to adding or changing a server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerAdded {
+    pub server: ServerView,
+    pub probe: Probe,
+}
+
+/// The answer to removing a server: what Conjure leaves on it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerRemoved {
+    pub name: String,
+    /// Objects Conjure managed there: they stay on that Asterisk, no longer kept in step.
+    pub objects_left: u64,
+    /// Changes that were waiting for it and are now dropped.
+    pub pending_dropped: usize,
+    pub message: String,
+}
+
+/// What one change did on one server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Applied,
+    /// Asterisk said no; its words are in `message`.
+    Refused,
+    /// The server did not answer (or earlier changes are still waiting for it): kept and retried.
+    Queued,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerOutcome {
+    pub server: String,
+    pub outcome: Outcome,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub message: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub hint: String,
+}
+
+/// A change waiting for a server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingChange {
+    pub seq: i64,
+    pub server: String,
+    #[serde(rename = "type")]
+    pub object_type: String,
+    pub id: String,
+    /// `put` or `delete`.
+    pub op: String,
+    pub created_at: String,
+    pub actor: String,
+    pub attempts: i64,
+    pub last_error: String,
+    /// Asterisk refused it when it was retried: it waits for a person (retry or discard).
+    pub refused: bool,
+}
+
+/// `GET /api/fleet`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FleetView {
+    /// Moves on with any server's state or queue: `GET /api/fleet?wait=<seq>` answers at the next change.
+    pub seq: u64,
+    pub servers: Vec<ServerView>,
+    pub pending: Vec<PendingChange>,
+}
