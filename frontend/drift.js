@@ -5,6 +5,9 @@
 
 const base = document.body.dataset.base || '';
 let csrf = '';
+// `?server=name`: one server of the fleet (default: the command line's).
+const server = new URLSearchParams(location.search).get('server');
+const which = server ? `?server=${encodeURIComponent(server)}` : '';
 
 const $ = (id) => document.getElementById(id);
 
@@ -51,7 +54,7 @@ async function act(action, items) {
   const status = $('drift-status');
   status.textContent = 'Working\u2026';
   try {
-    const results = await call('POST', 'drift', { action, items });
+    const results = await call('POST', `drift${which}`, { action, items });
     const failed = results.filter((r) => !r.ok);
     await load();
     if (failed.length) {
@@ -98,7 +101,8 @@ async function load() {
   try {
     const me = await call('GET', 'session');
     csrf = me.csrf || '';
-    const v = await call('GET', 'drift');
+    $('drift-server').textContent = `Server: ${server || 'default'}`;
+    const v = await call('GET', `drift${which}`);
     status.textContent = `${v.checked} managed objects checked: ${v.in_sync} in sync, `
       + `${v.items.length} to look at.`;
     $('drift-rows').replaceChildren(...v.items.map(row));

@@ -151,7 +151,7 @@ pub async fn start_background(
     // Puts back what Asterisk lost in a restart (or while Conjure was not running).
     desired::watch::spawn(state.clone(), every);
     // The other servers of the fleet (each watched the same way), and the changes waiting for any.
-    fleet::start(state, every).await?;
+    fleet::start(state, every, drift_every).await?;
     if let Some(d) = drift_every {
         desired::watch::spawn_drift_checks(state.clone(), d);
     }

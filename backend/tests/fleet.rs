@@ -510,3 +510,143 @@ async fn kept_changes_and_server_passwords_are_sealed_and_outlive_a_restart_of_c
     let _ = std::fs::remove_dir_all(&dir);
     up.sweep().await;
 }
+
+/// A server added to a fleet that already manages objects gets them all (its watcher reconciles at
+/// once), one that restarts with a memory backend gets them back, and its drift is its own.
+#[tokio::test]
+async fn each_server_is_brought_level_reconciled_and_compared_on_its_own() {
+    let up = Upstream::start().await;
+    let panel = Panel::new(served_running(&up).await);
+    let ids: Vec<String> = (0..3).map(|_| up.id("fleet-level")).collect();
+    for id in &ids {
+        assert_eq!(
+            panel
+                .call("PUT", &format!("/api/objects/auth/{id}"), Some(auth(id)))
+                .await
+                .0,
+            200
+        );
+    }
+    let b = Upstream::simulated(Sim::default().with_backends([("auth", Backend::Memory)])).await;
+    assert_eq!(panel.add("b", &b).await.0, 201);
+    let level = fleet_until(&panel.url, |f| {
+        f["servers"][1]["state"]
+            .as_str()
+            .is_some_and(|s| s.contains("Conjure started"))
+    })
+    .await;
+    assert!(
+        level["servers"][1]["state"]
+            .as_str()
+            .unwrap()
+            .contains("restored"),
+        "{level}"
+    );
+    for id in &ids {
+        let (status, held) = on_asterisk(&b, &format!("auth/{id}")).await;
+        assert_eq!(status, 200, "{id}");
+        // Sealed secrets went too.
+        assert!(held.contains("fleet-secret-1"), "{held}");
+    }
+
+    // b restarts: memory is empty, and its watcher puts everything back.
+    b.sim().unwrap().restart();
+    fleet_until(&panel.url, |f| {
+        f["servers"][1]["state"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("Asterisk restarted"))
+    })
+    .await;
+    for id in &ids {
+        assert_eq!(on_asterisk(&b, &format!("auth/{id}")).await.0, 200, "{id}");
+    }
+
+    // Deleted on b behind Conjure's back: b's drift says so, the default server's does not.
+    let gone = &ids[0];
+    let r = reqwest::Client::new()
+        .delete(format!(
+            "{}/ari/asterisk/config/dynamic/res_pjsip/auth/{gone}",
+            b.base
+        ))
+        .basic_auth(&b.user, Some(&b.password))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 204);
+    let (_, drift_b) = panel.call("GET", "/api/drift?server=b", None).await;
+    let items = drift_b["items"].as_array().unwrap();
+    assert!(
+        items
+            .iter()
+            .any(|i| i["id"] == gone.as_str() && i["state"] == "missing"),
+        "{drift_b}"
+    );
+    let (_, drift_a) = panel.call("GET", "/api/drift", None).await;
+    assert!(
+        !drift_a["items"].to_string().contains(gone.as_str()),
+        "{drift_a}"
+    );
+    let (status, unknown) = panel.call("GET", "/api/drift?server=nope", None).await;
+    assert_eq!(status, 404, "{unknown}");
+    // Put back on b only.
+    let (status, done) = panel
+        .call(
+            "POST",
+            "/api/drift?server=b",
+            Some(json!({"action": "reapply", "items": [{"type": "auth", "id": gone}]})),
+        )
+        .await;
+    assert_eq!(status, 200, "{done}");
+    assert_eq!(done[0]["ok"], true, "{done}");
+    assert_eq!(on_asterisk(&b, &format!("auth/{gone}")).await.0, 200);
+    up.sweep().await;
+}
+
+#[tokio::test]
+async fn a_disabled_server_is_sent_nothing_until_it_is_enabled_again() {
+    let up = Upstream::start().await;
+    let panel = Panel::new(served_running(&up).await);
+    let b = Upstream::simulated(Sim::default()).await;
+    assert_eq!(panel.add("b", &b).await.0, 201);
+    let (status, off) = panel
+        .call("PATCH", "/api/servers/b", Some(json!({"enabled": false})))
+        .await;
+    assert_eq!(status, 200, "{off}");
+    assert_eq!(off["server"]["enabled"], false);
+    let id = up.id("fleet-off");
+    let (status, saved) = panel
+        .call("PUT", &format!("/api/objects/auth/{id}"), Some(auth("o")))
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        saved.get("servers").is_none() || !saved["servers"].to_string().contains("\"b\""),
+        "{saved}"
+    );
+    assert_eq!(on_asterisk(&b, &format!("auth/{id}")).await.0, 404);
+    // Enabled again: brought level by its watcher.
+    let (status, on) = panel
+        .call(
+            "PATCH",
+            "/api/servers/b",
+            Some(json!({"enabled": true, "groups": ["x", "x", "y"]})),
+        )
+        .await;
+    assert_eq!(status, 200, "{on}");
+    assert_eq!(on["server"]["groups"], json!(["x", "y"]));
+    fleet_until(&panel.url, |f| {
+        f["servers"][1]["state"]
+            .as_str()
+            .is_some_and(|s| s.contains("restored"))
+    })
+    .await;
+    assert_eq!(on_asterisk(&b, &format!("auth/{id}")).await.0, 200);
+    let (status, bad) = panel
+        .call(
+            "PATCH",
+            "/api/servers/b",
+            Some(json!({"groups": ["Not A Tag"]})),
+        )
+        .await;
+    assert_eq!(status, 400, "{bad}");
+    up.sweep().await;
+}

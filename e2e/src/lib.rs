@@ -78,7 +78,10 @@ async fn build(
     );
     let state = f(state);
     if let Some(every) = watch_every {
-        conjure::desired::watch::spawn(state.clone(), every);
+        // What `conjure` runs beside the requests: the watchers and the fleet's queues.
+        conjure::start_background(&state, every, None)
+            .await
+            .unwrap();
     }
     let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let conjure = format!("http://{}{}", l.local_addr().unwrap(), state.base_path);

@@ -83,6 +83,7 @@ fn Shell() -> impl IntoView {
                         <li>{crate::nav::link(Route::Audit.href(), "Audit log".into())}</li>
                         // A page of its own outside the panel (routes/drift_page.rs): nav lets it load.
                         <li>{crate::nav::link("/drift".into(), "Drift".into())}</li>
+                        <li>{crate::nav::link("/fleet".into(), "Servers".into())}</li>
                     </ul>
                     <h2>"Panel"</h2>
                     <ul>

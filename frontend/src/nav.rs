@@ -68,8 +68,11 @@ pub fn init() {
         else {
             return;
         };
-        // The API and the ARI door are not pages; the drift page is one outside the panel.
-        if inner.starts_with("/api/") || inner.starts_with("/ari/") || inner == "/drift" {
+        // The API and the ARI door are not pages; the drift and servers pages are outside the panel.
+        if inner.starts_with("/api/")
+            || inner.starts_with("/ari/")
+            || matches!(inner, "/drift" | "/fleet")
+        {
             return;
         }
         ev.prevent_default();

@@ -131,6 +131,8 @@ pub struct Fleet {
     changes: Arc<watch::Sender<u64>>,
     /// How often each watcher looks (`--watch-interval-ms`).
     every: Mutex<Duration>,
+    /// How often each server's drift is checked (`--drift-check-minutes`), if at all.
+    drift_every: Mutex<Option<Duration>>,
 }
 
 impl Fleet {
@@ -150,6 +152,17 @@ impl Fleet {
             changes,
             servers: RwLock::new(Arc::from(vec![Arc::new(default)])),
             every: Mutex::new(Duration::from_secs(2)),
+            drift_every: Mutex::new(None),
+        }
+    }
+
+    /// A fleet of one server of another fleet (see [`AppState::on_server`]).
+    fn of(server: Arc<Server>) -> Self {
+        Fleet {
+            changes: server.changes.clone(),
+            servers: RwLock::new(Arc::from(vec![server])),
+            every: Mutex::new(Duration::from_secs(2)),
+            drift_every: Mutex::new(None),
         }
     }
 
@@ -234,15 +247,18 @@ impl Fleet {
     fn put(&self, server: Arc<Server>) {
         let mut list = self.servers.write().unwrap_or_else(|p| p.into_inner());
         let mut v = Vec::with_capacity(list.len() + 1);
+        // As in `take`: a replaced watcher's count is kept, so `seq` never goes back.
+        let mut gone = 1;
         for s in list.iter() {
             if s.name == server.name {
                 s.stop();
+                gone += s.watch.current().seq + 1;
             } else {
                 v.push(s.clone());
             }
         }
         v.push(server);
-        self.changes.send_modify(|n| *n += 1);
+        self.changes.send_modify(|n| *n += gone);
         v.sort_by(|a, b| (!a.is_default(), &a.name).cmp(&(!b.is_default(), &b.name)));
         *list = v.into();
     }
@@ -252,7 +268,9 @@ impl Fleet {
         let found = list.iter().find(|s| &*s.name == name).cloned()?;
         *list = list.iter().filter(|s| &*s.name != name).cloned().collect();
         found.stop();
-        self.changes.send_modify(|n| *n += 1);
+        // Its watcher's count leaves the sum of `seq`: kept here, so `seq` never goes back.
+        let gone = found.watch.current().seq + 2;
+        self.changes.send_modify(|n| *n += gone);
         Some(found)
     }
 }
@@ -260,10 +278,13 @@ impl Fleet {
 impl AppState {
     /// This state as seen by one server: the watcher, reconciler and drift check work on `st.ari` and
     /// `st.watch`, so each server gets them by running on its own view.
-    pub fn on_server(&self, server: &Server) -> AppState {
+    /// Its fleet is that server alone, so what it changes (drift's "put Conjure's version back")
+    /// goes to that server only.
+    pub fn on_server(&self, server: &Arc<Server>) -> AppState {
         AppState {
             ari: server.ari.clone(),
             watch: server.watch.clone(),
+            fleet: Arc::new(Fleet::of(server.clone())),
             ..self.clone()
         }
     }
@@ -271,8 +292,16 @@ impl AppState {
 
 /// Starts the fleet: the servers added in the panel (each with its watcher), and a queue for every
 /// server. The default server's watcher is started by the caller (`desired::watch::spawn`).
-pub async fn start(st: &AppState, every: Duration) -> anyhow::Result<()> {
+pub async fn start(
+    st: &AppState,
+    every: Duration,
+    drift_every: Option<Duration>,
+) -> anyhow::Result<()> {
     *st.fleet.every.lock().unwrap_or_else(|p| p.into_inner()) = every;
+    *st.fleet
+        .drift_every
+        .lock()
+        .unwrap_or_else(|p| p.into_inner()) = drift_every;
     for row in st.store.servers().await? {
         let name = row.name.clone();
         match registry::server_of(st, &row) {
@@ -290,18 +319,32 @@ pub async fn start(st: &AppState, every: Duration) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Starts what runs for a server: its queue, and (for all but the default) its watcher.
+/// Starts what runs for an enabled server: its queue, and (for all but the default, whose are started
+/// by the caller) its watcher and drift checks. A disabled server is sent nothing, not even what
+/// waits for it.
 async fn launch(st: &AppState, server: &Arc<Server>, watcher: bool) {
     match st.store.pending(Some(&server.name)).await {
         Ok(rows) => server.set_waiting(rows.iter().filter(|r| !r.change.refused).count()),
         Err(e) => tracing::error!(%e, "cannot read the changes waiting for {}", server.name),
     }
+    if !server.enabled {
+        return;
+    }
     let mut tasks = vec![queue::spawn(st.clone(), server.clone())];
-    if watcher && server.enabled {
-        tasks.push(crate::desired::watch::spawn(
-            st.on_server(server),
-            st.fleet.every(),
-        ));
+    if watcher {
+        let every = st.fleet.every();
+        tasks.push(crate::desired::watch::spawn(st.on_server(server), every));
+        let drift_every = *st
+            .fleet
+            .drift_every
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        if let Some(d) = drift_every {
+            tasks.push(crate::desired::watch::spawn_drift_checks(
+                st.on_server(server),
+                d,
+            ));
+        }
     }
     server
         .tasks

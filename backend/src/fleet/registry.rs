@@ -335,6 +335,9 @@ async fn pending_counts(st: &AppState, name: &str) -> Result<(usize, usize), Sto
 
 /// Every server with its state, and every change waiting.
 pub async fn view(st: &AppState) -> Result<FleetView, StoreError> {
+    // Taken before anything is read: a change while reading moves the fleet past it, so a caller
+    // waiting on this seq is answered again (taken after, that change would be missed).
+    let seq = st.fleet.seq();
     let pending = st.store.pending(None).await?;
     let servers = st
         .fleet
@@ -347,7 +350,7 @@ pub async fn view(st: &AppState) -> Result<FleetView, StoreError> {
         })
         .collect();
     Ok(FleetView {
-        seq: st.fleet.seq(),
+        seq,
         servers,
         pending: pending.into_iter().map(|p| p.change).collect(),
     })

@@ -1,16 +1,38 @@
 //! `/api/drift`: Asterisk against Conjure's record, and what to do about each difference.
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
 use crate::auth::Principal;
 use crate::desired::drift::{self, Action, DriftReport};
 use crate::error::AppError;
+use crate::fleet::registry::FleetError;
 use crate::objects::{ObjectError, object_type};
 
-pub async fn report(State(st): State<AppState>) -> Result<Json<DriftReport>, AppError> {
+#[derive(Deserialize)]
+pub struct Which {
+    /// The server compared (default: the command line's).
+    server: Option<String>,
+}
+
+/// The state as seen by the server asked for.
+fn on(st: AppState, which: &Which) -> Result<AppState, AppError> {
+    match &which.server {
+        None => Ok(st),
+        Some(name) => match st.fleet.get(name) {
+            Some(server) => Ok(st.on_server(&server)),
+            None => Err(FleetError::NoSuchServer(name.clone()).into()),
+        },
+    }
+}
+
+pub async fn report(
+    State(st): State<AppState>,
+    Query(which): Query<Which>,
+) -> Result<Json<DriftReport>, AppError> {
+    let st = on(st, &which)?;
     Ok(Json(drift::check(&st).await?))
 }
 
@@ -40,9 +62,11 @@ pub struct Outcome {
 /// `POST /api/drift {"action": "reapply" | "adopt" | "forget", "items": [{"type", "id"}]}`.
 pub async fn act(
     State(st): State<AppState>,
+    Query(which): Query<Which>,
     p: Principal,
     Json(req): Json<Request>,
 ) -> Result<Json<Vec<Outcome>>, AppError> {
+    let st = on(st, &which)?;
     let who = p.who();
     let mut out = Vec::with_capacity(req.items.len());
     for item in req.items {

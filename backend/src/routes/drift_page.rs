@@ -4,11 +4,7 @@
 
 /// The page, or `None` when the panel is not built. `index` is index.html with the base path applied.
 pub fn page(index: &str, base: &str) -> Option<String> {
-    // trunk's minifier may put the attributes in any order (and drop the quotes).
-    let css = index
-        .match_indices("<link")
-        .filter_map(|(at, _)| Some(&index[at..at + index[at..].find('>')? + 1]))
-        .find(|tag| tag.contains("stylesheet"))?;
+    let css = stylesheet(index)?;
     let base = base.replace('"', "");
     Some(format!(
         r#"<!DOCTYPE html>
@@ -23,7 +19,9 @@ pub fn page(index: &str, base: &str) -> Option<String> {
 <body data-base="{base}">
 <main class="drift-page">
 <p><a href="{base}/">Back to the panel</a></p>
+<p><a href="{base}/fleet">All servers</a></p>
 <h1>Drift: Asterisk against Conjure's record</h1>
+<p id="drift-server" data-testid="drift-server"></p>
 <p>Objects Conjure manages that Asterisk lost or holds differently, and endpoints on Asterisk that Conjure does
 not manage. Conjure puts lost objects back by itself after a restart; here you decide about the others.</p>
 <p id="drift-status" role="status" data-testid="drift-status"></p>
@@ -43,6 +41,15 @@ not manage. Conjure puts lost objects back by itself after a restart; here you d
 </html>
 "#
     ))
+}
+
+/// The stylesheet tag trunk wrote into index.html (pages outside the panel share it).
+pub(crate) fn stylesheet(index: &str) -> Option<&str> {
+    // trunk's minifier may put the attributes in any order (and drop the quotes).
+    index
+        .match_indices("<link")
+        .filter_map(|(at, _)| Some(&index[at..at + index[at..].find('>')? + 1]))
+        .find(|tag| tag.contains("stylesheet"))
 }
 
 #[cfg(test)]

@@ -21,6 +21,8 @@ pub struct Index {
     pub csp: Option<HeaderValue>,
     /// The drift page (drift_page.rs), made from the same build.
     pub drift: Option<bytes::Bytes>,
+    /// The servers page (fleet_page.rs).
+    pub fleet: Option<bytes::Bytes>,
 }
 
 impl Index {
@@ -31,6 +33,10 @@ impl Index {
         let csp =
             headers::content_security_policy(html.as_deref().unwrap_or_default(), frame_ancestors);
         Index {
+            fleet: html
+                .as_deref()
+                .and_then(|h| super::fleet_page::page(h, base))
+                .map(Into::into),
             drift: html
                 .as_deref()
                 .and_then(|h| super::drift_page::page(h, base))
@@ -100,7 +106,12 @@ pub async fn serve(dist: &Path, index: &Index, req: Request) -> Response {
         return r;
     };
     let path = req.uri().path().to_string();
-    if let (Some(page), true) = (&index.drift, path == "/drift") {
+    let side_page = match path.as_str() {
+        "/drift" => index.drift.as_ref(),
+        "/fleet" => index.fleet.as_ref(),
+        _ => None,
+    };
+    if let Some(page) = side_page {
         let mut r = Response::new(Body::from(page.clone()));
         let h = r.headers_mut();
         h.insert(

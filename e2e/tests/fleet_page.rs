@@ -1,0 +1,97 @@
+//! The servers page in Chromium, against the real backend: reached from the sidebar, an admin adds a
+//! second Asterisk through its form (checked before it is stored), sees a change wait for it while it
+//! is down and leave the list once it is back (the page follows the fleet's long poll, no reload), and
+//! removes it after a confirmation that says what stays behind.
+
+use asterisk_sim::Sim;
+use e2e::page::{click, type_into, wait_for_text};
+use e2e::stack_watched;
+use fantoccini::Locator;
+use model::api::Mode;
+use testbed::Upstream;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_adds_a_server_watches_a_change_wait_for_it_and_removes_it() {
+    let stack = stack_watched(Mode::Asterisk).await;
+    let b = Upstream::simulated(Sim::default()).await;
+    let driver = e2e::signed_in(&stack).await;
+    let c = &driver.client;
+    c.find(Locator::LinkText("Servers"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(c, "server-default", &stack.up.base).await;
+
+    // A wrong password is said in words, and nothing is added.
+    type_into(c, "fleet-name", "site-b").await;
+    type_into(c, "fleet-url", &b.base).await;
+    type_into(c, "fleet-user", &b.user).await;
+    type_into(c, "fleet-password", "wrong").await;
+    click(c, "fleet-submit").await;
+    wait_for_text(c, "fleet-added", "refused the ARI user").await;
+    type_into(c, "fleet-password", &b.password).await;
+    type_into(c, "fleet-groups", "site-b, pair").await;
+    click(c, "fleet-submit").await;
+    wait_for_text(c, "fleet-added", "site-b added").await;
+    let row = wait_for_text(c, "server-site-b", "site-b, pair").await;
+    assert!(row.contains(&b.base), "{row}");
+
+    // Down: a change made meanwhile is listed as waiting for it, then goes once it is back.
+    b.sim().unwrap().stop();
+    let id = stack.up.id("fleet-page");
+    let r = reqwest::Client::new()
+        .put(format!("{}/api/objects/auth/{id}", stack.conjure))
+        .basic_auth("admin", Some(e2e::ADMIN))
+        .header("content-type", "application/json")
+        .body(r#"{"fields":[{"attribute":"username","value":"p"},{"attribute":"password","value":"page-pw-1"}]}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    wait_for_text(c, "server-site-b", "DOWN").await;
+    let pending = c
+        .wait()
+        .for_element(Locator::Css("[data-testid^='pending-']"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        pending.contains(&format!("save auth {id}")) && pending.contains("site-b"),
+        "{pending}"
+    );
+    std::fs::write(
+        e2e::artifacts().join("fleet.png"),
+        c.screenshot().await.unwrap(),
+    )
+    .unwrap();
+    b.sim().unwrap().start();
+    c.wait()
+        .for_element(Locator::Css("[data-testid='fleet-none']:not([hidden])"))
+        .await
+        .unwrap();
+    let held = reqwest::Client::new()
+        .get(format!(
+            "{}/ari/asterisk/config/dynamic/res_pjsip/auth/{id}",
+            b.base
+        ))
+        .basic_auth(&b.user, Some(&b.password))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(held.status(), 200);
+
+    click(c, "remove-site-b").await;
+    let question = c.get_alert_text().await.unwrap();
+    assert!(
+        question.contains("What Conjure put there stays on it"),
+        "{question}"
+    );
+    c.accept_alert().await.unwrap();
+    wait_for_text(c, "fleet-status", "no longer keeps 'site-b' in step").await;
+    driver.client.clone().close().await.unwrap();
+    stack.up.sweep().await;
+}

@@ -1,0 +1,159 @@
+// The servers page: each Asterisk server's state and the changes waiting for it, kept current by a long
+// poll (`/api/fleet?wait=<seq>` answers at the next change). Admins add, disable and remove servers.
+// A plain script outside the wasm panel (its first visit is at its size budget); every text goes in
+// with textContent, never as HTML.
+'use strict';
+
+const base = document.body.dataset.base || '';
+let csrf = '';
+let admin = false;
+let operator = false;
+
+const $ = (id) => document.getElementById(id);
+
+function el(tag, text, attrs) {
+  const e = document.createElement(tag);
+  if (text !== undefined) e.textContent = text;
+  for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
+  return e;
+}
+
+async function call(method, path, body) {
+  const opt = { method, credentials: 'same-origin', headers: { 'x-conjure-csrf': csrf } };
+  if (body !== undefined) {
+    opt.headers['content-type'] = 'application/json';
+    opt.body = JSON.stringify(body);
+  }
+  const r = await fetch(`${base}/api/${path}`, opt);
+  const text = await r.text();
+  let v = null;
+  try { v = JSON.parse(text); } catch (_) { /* not JSON: the message below says so */ }
+  if (!r.ok) {
+    const m = (v && v.message) || `Conjure answered ${r.status}`;
+    throw new Error(v && v.hint ? `${m}. ${v.hint}` : m);
+  }
+  return v;
+}
+
+function say(text) {
+  $('fleet-status').textContent = text;
+}
+
+function button(label, testid, onClick) {
+  const b = el('button', label, { type: 'button', 'data-testid': testid });
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+async function run(what, f) {
+  say(`${what}\u2026`);
+  try {
+    say(await f());
+  } catch (e) {
+    say(e.message);
+  }
+}
+
+function serverRow(s) {
+  const tr = el('tr', undefined, { 'data-testid': `server-${s.name}` });
+  const state = s.enabled ? (s.up === false ? `DOWN \u2014 ${s.state}` : s.state) : s.state;
+  const waiting = s.pending || s.refused
+    ? `${s.pending} waiting${s.refused ? `, ${s.refused} refused` : ''}` : '0';
+  const actions = el('td');
+  actions.append(el('a', 'Drift', { href: `${base}/drift?server=${encodeURIComponent(s.name)}` }), ' ');
+  if (admin && s.name !== 'default') {
+    actions.append(button(s.enabled ? 'Disable' : 'Enable', `toggle-${s.name}`, () => run('Saving', async () => {
+      await call('PATCH', `servers/${encodeURIComponent(s.name)}`, { enabled: !s.enabled });
+      return `${s.name} ${s.enabled ? 'disabled: Conjure sends it nothing' : 'enabled: it is brought level now'}.`;
+    })), ' ');
+    actions.append(button('Remove', `remove-${s.name}`, () => {
+      const lose = s.pending ? ` The ${s.pending} changes waiting for it will not reach it.` : '';
+      if (!window.confirm(`Stop keeping ${s.name} (${s.ari_url}) in step? What Conjure put there stays on it.${lose}`)) return;
+      run('Removing', async () => (await call('DELETE', `servers/${encodeURIComponent(s.name)}`)).message);
+    }));
+  }
+  tr.append(el('td', s.name), el('td', s.ari_url), el('td', s.groups.join(', ')),
+    el('td', state), el('td', waiting), actions);
+  return tr;
+}
+
+function pendingRow(p) {
+  const tr = el('tr', undefined, { 'data-testid': `pending-${p.seq}` });
+  const actions = el('td');
+  if (operator) {
+    if (p.refused) {
+      actions.append(button('Retry', `retry-${p.seq}`, () => run('Retrying', async () => {
+        await call('POST', `fleet/pending/${p.seq}/retry`);
+        return `Change ${p.seq} will be sent to ${p.server} again.`;
+      })), ' ');
+    }
+    actions.append(button('Discard', `discard-${p.seq}`, () => {
+      if (!window.confirm(`Discard this change? ${p.server} will not get it.`)) return;
+      run('Discarding', async () => {
+        await call('DELETE', `fleet/pending/${p.seq}`);
+        return `Change ${p.seq} discarded.`;
+      });
+    }));
+  }
+  const what = `${p.op === 'delete' ? 'delete' : 'save'} ${p.type} ${p.id} (by ${p.actor})`;
+  tr.append(el('td', p.server), el('td', what), el('td', p.created_at), el('td', String(p.attempts)),
+    el('td', p.refused ? `refused: ${p.last_error}` : p.last_error), actions);
+  return tr;
+}
+
+function show(v) {
+  $('fleet-rows').replaceChildren(...v.servers.map(serverRow));
+  $('fleet-pending-rows').replaceChildren(...v.pending.map(pendingRow));
+  $('fleet-pending').hidden = v.pending.length === 0;
+  $('fleet-none').hidden = v.pending.length !== 0;
+}
+
+// Waits for each change of the fleet and shows it; after an error, tries again a little later.
+async function follow() {
+  let seq = null;
+  for (;;) {
+    try {
+      const v = await call('GET', seq === null ? 'fleet' : `fleet?wait=${seq}`);
+      seq = v.seq;
+      show(v);
+    } catch (e) {
+      say(`${e.message} (sign in on the panel first).`);
+      seq = null;
+      await new Promise((done) => setTimeout(done, 5000));
+    }
+  }
+}
+
+$('fleet-form').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const f = new FormData(ev.target);
+  const body = {
+    name: f.get('name').trim(),
+    ari_url: f.get('ari_url').trim(),
+    ari_user: f.get('ari_user'),
+    ari_password: f.get('ari_password'),
+    groups: f.get('groups').split(',').map((g) => g.trim()).filter((g) => g),
+  };
+  if (f.get('ca_file').trim()) body.ca_file = f.get('ca_file').trim();
+  $('fleet-added').textContent = 'Checking the server\u2026';
+  call('POST', 'servers', body).then((added) => {
+    const no = added.probe.types.filter((t) => !t.writable).map((t) => `${t.type} (${t.message})`);
+    $('fleet-added').textContent = `${added.server.name} added: Asterisk ${added.probe.version}; `
+      + (no.length ? `not writable there: ${no.join('; ')}.` : 'every type is writable.');
+    ev.target.reset();
+  }, (e) => { $('fleet-added').textContent = e.message; });
+});
+
+(async () => {
+  try {
+    const me = await call('GET', 'session');
+    csrf = me.csrf || '';
+    admin = me.role === 'admin';
+    operator = admin || me.role === 'operator';
+    $('fleet-add').hidden = !admin;
+  } catch (e) {
+    say(`${e.message} (sign in on the panel first).`);
+    return;
+  }
+  follow();
+})();
