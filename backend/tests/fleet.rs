@@ -650,3 +650,40 @@ async fn a_disabled_server_is_sent_nothing_until_it_is_enabled_again() {
     assert_eq!(status, 400, "{bad}");
     up.sweep().await;
 }
+
+/// While b does not answer in time (a hung Asterisk), one object is saved, deleted and saved again:
+/// b gets the three in order once it answers, ending with the last save.
+#[tokio::test]
+async fn a_server_that_times_out_gets_each_objects_changes_in_order() {
+    let up = Upstream::start().await;
+    let panel = Panel::new(served_running(&up).await);
+    let b = Upstream::simulated(Sim::default()).await;
+    assert_eq!(panel.add("b", &b).await.0, 201);
+    let sim = b.sim().unwrap();
+    // Longer than Conjure's timeout for the test's servers (0.7 s).
+    sim.set_delays(std::time::Duration::from_secs(2), std::time::Duration::ZERO);
+    let id = up.id("fleet-order");
+    let path = format!("/api/objects/auth/{id}");
+    let (status, first) = panel.call("PUT", &path, Some(auth("first"))).await;
+    assert_eq!(status, 200, "{first}");
+    let timed_out = outcome(&first, "b");
+    assert_eq!(timed_out["outcome"], "queued");
+    assert!(
+        timed_out["message"]
+            .as_str()
+            .unwrap()
+            .contains("did not answer within"),
+        "{timed_out}"
+    );
+    assert_eq!(panel.call("DELETE", &path, None).await.0, 200);
+    let (status, last) = panel.call("PUT", &path, Some(auth("last"))).await;
+    assert_eq!(status, 200, "{last}");
+    assert_eq!(outcome(&last, "b")["outcome"], "queued");
+
+    sim.set_delays(std::time::Duration::ZERO, std::time::Duration::ZERO);
+    fleet_until(&panel.url, |f| f["pending_total"] == 0).await;
+    let held = on_asterisk(&b, &format!("auth/{id}")).await;
+    assert_eq!(held.0, 200, "{held:?}");
+    assert!(held.1.contains("\"last\""), "{}", held.1);
+    up.sweep().await;
+}

@@ -152,5 +152,7 @@ pub struct FleetView {
     /// Moves on with any server's state or queue: `GET /api/fleet?wait=<seq>` answers at the next change.
     pub seq: u64,
     pub servers: Vec<ServerView>,
+    /// The oldest waiting changes (at most 500; `pending_total` counts them all).
     pub pending: Vec<PendingChange>,
+    pub pending_total: usize,
 }

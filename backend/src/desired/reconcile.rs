@@ -71,6 +71,16 @@ pub async fn run(st: &AppState, reason: &str) -> Option<Report> {
             return None;
         }
     };
+    // Objects with changes waiting for this server are brought level by its queue, in order; pushing
+    // the record as well would do the work twice (and could overtake a waiting delete).
+    let server = st.fleet.default_server();
+    match st.store.pending_objects(&server.name).await {
+        Ok(waiting) if !waiting.is_empty() => {
+            rows.retain(|m| !waiting.contains(&(m.ty.as_str().to_string(), m.id.clone())));
+        }
+        Ok(_) => {}
+        Err(e) => tracing::warn!(%e, "cannot read the changes waiting for this server"),
+    }
     rows.sort_by_key(|m| push_rank(m.ty));
     let total = rows.len();
     st.watch.update(|s| {

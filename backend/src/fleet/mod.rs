@@ -85,6 +85,16 @@ impl Server {
         self.changed();
     }
 
+    /// `n` of its waiting changes are done with (applied, refused or discarded).
+    pub(crate) fn done_with(&self, n: usize) {
+        let _ = self
+            .waiting
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |w| {
+                Some(w.saturating_sub(n))
+            });
+        self.changed();
+    }
+
     /// Something of its queue changed (a change kept, applied, refused, retried).
     pub(crate) fn changed(&self) {
         self.changes.send_modify(|n| *n += 1);
@@ -323,8 +333,8 @@ pub async fn start(
 /// by the caller) its watcher and drift checks. A disabled server is sent nothing, not even what
 /// waits for it.
 async fn launch(st: &AppState, server: &Arc<Server>, watcher: bool) {
-    match st.store.pending(Some(&server.name)).await {
-        Ok(rows) => server.set_waiting(rows.iter().filter(|r| !r.change.refused).count()),
+    match st.store.pending_summary(0).await {
+        Ok((_, counts)) => server.set_waiting(counts.get(&*server.name).map_or(0, |c| c.0)),
         Err(e) => tracing::error!(%e, "cannot read the changes waiting for {}", server.name),
     }
     if !server.enabled {

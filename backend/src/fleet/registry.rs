@@ -328,30 +328,32 @@ pub async fn remove(st: &AppState, name: &str, who: &Who) -> Result<ServerRemove
 }
 
 async fn pending_counts(st: &AppState, name: &str) -> Result<(usize, usize), StoreError> {
-    let rows = st.store.pending(Some(name)).await?;
-    let refused = rows.iter().filter(|r| r.change.refused).count();
-    Ok((rows.len() - refused, refused))
+    let (_, counts) = st.store.pending_summary(0).await?;
+    Ok(counts.get(name).copied().unwrap_or_default())
 }
 
-/// Every server with its state, and every change waiting.
+/// The waiting changes the fleet view lists (the oldest; the counts per server cover all).
+const LISTED: usize = 500;
+
+/// Every server with its state, and the oldest changes waiting.
 pub async fn view(st: &AppState) -> Result<FleetView, StoreError> {
     // Taken before anything is read: a change while reading moves the fleet past it, so a caller
     // waiting on this seq is answered again (taken after, that change would be missed).
     let seq = st.fleet.seq();
-    let pending = st.store.pending(None).await?;
+    let (pending, counts) = st.store.pending_summary(LISTED).await?;
     let servers = st
         .fleet
         .all()
         .iter()
         .map(|s| {
-            let mine = pending.iter().filter(|p| p.change.server == *s.name);
-            let refused = mine.clone().filter(|p| p.change.refused).count();
-            s.view(mine.count() - refused, refused)
+            let (waiting, refused) = counts.get(&*s.name).copied().unwrap_or_default();
+            s.view(waiting, refused)
         })
         .collect();
     Ok(FleetView {
         seq,
         servers,
+        pending_total: counts.values().map(|(w, r)| w + r).sum(),
         pending: pending.into_iter().map(|p| p.change).collect(),
     })
 }

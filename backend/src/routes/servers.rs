@@ -104,10 +104,10 @@ pub async fn discard(
     Path(seq): Path<i64>,
     p: Principal,
 ) -> Result<StatusCode, AppError> {
-    let rows = st.store.pending(None).await?;
-    let row = rows
-        .iter()
-        .find(|r| r.change.seq == seq)
+    let row = st
+        .store
+        .pending_one(seq)
+        .await?
         .ok_or_else(|| no_such_change(seq))?;
     if !st.store.pending_done(seq).await? {
         return Err(no_such_change(seq));
@@ -116,7 +116,7 @@ pub async fn discard(
     if !c.refused
         && let Some(s) = st.fleet.get(&c.server)
     {
-        s.set_waiting(s.waiting().saturating_sub(1));
+        s.done_with(1);
     }
     audit::record(
         &st.store,

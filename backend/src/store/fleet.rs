@@ -1,6 +1,8 @@
 //! The fleet's rows: the servers added in the panel (password sealed) and the changes waiting for a
 //! server that did not answer, in the order they were made.
 
+use std::collections::HashMap;
+
 use model::fleet::PendingChange;
 use rusqlite::params;
 
@@ -136,28 +138,73 @@ impl Store {
         .await
     }
 
-    /// The changes waiting (or refused on retry), oldest first; for one server or all.
-    pub async fn pending(&self, server: Option<&str>) -> Result<Vec<PendingRow>, StoreError> {
-        let server = server.map(str::to_string);
+    /// One waiting change.
+    pub async fn pending_one(&self, seq: i64) -> Result<Option<PendingRow>, StoreError> {
         self.with(move |c| {
-            let mut s = c.prepare(&format!(
-                "{PENDING} WHERE ?1 IS NULL OR server = ?1 ORDER BY seq"
+            let mut s = c.prepare_cached(&format!("{PENDING} WHERE seq = ?1"))?;
+            let mut rows = s.query_map(params![seq], pending_row)?;
+            rows.next().transpose()
+        })
+        .await
+    }
+
+    /// The oldest `limit` changes waiting for any server, and per server how many wait and how many
+    /// were refused.
+    pub async fn pending_summary(
+        &self,
+        limit: usize,
+    ) -> Result<(Vec<PendingRow>, HashMap<String, (usize, usize)>), StoreError> {
+        self.with(move |c| {
+            let mut s = c.prepare_cached(&format!("{PENDING} ORDER BY seq LIMIT ?1"))?;
+            let rows = s
+                .query_map(params![limit as i64], pending_row)?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let mut counts: HashMap<String, (usize, usize)> = HashMap::new();
+            let mut s = c.prepare_cached(
+                "SELECT server, refused, count(*) FROM pending GROUP BY server, refused",
+            )?;
+            let mut q = s.query([])?;
+            while let Some(r) = q.next()? {
+                let (server, refused, n): (String, bool, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
+                let e = counts.entry(server).or_default();
+                if refused {
+                    e.1 += n as usize;
+                } else {
+                    e.0 += n as usize;
+                }
+            }
+            Ok((rows, counts))
+        })
+        .await
+    }
+
+    /// The oldest `limit` changes still to be tried on `server`, in order.
+    pub async fn next_pending(
+        &self,
+        server: &str,
+        limit: usize,
+    ) -> Result<Vec<PendingRow>, StoreError> {
+        let server = server.to_string();
+        self.with(move |c| {
+            let mut s = c.prepare_cached(&format!(
+                "{PENDING} WHERE server = ?1 AND refused = 0 ORDER BY seq LIMIT ?2"
             ))?;
-            let rows = s.query_map(params![server], pending_row)?;
+            let rows = s.query_map(params![server, limit as i64], pending_row)?;
             rows.collect()
         })
         .await
     }
 
-    /// The oldest change still to be tried on `server`.
-    pub async fn next_pending(&self, server: &str) -> Result<Option<PendingRow>, StoreError> {
+    /// The objects changes wait for on `server` (the reconciler leaves them to the queue).
+    pub async fn pending_objects(
+        &self,
+        server: &str,
+    ) -> Result<std::collections::HashSet<(String, String)>, StoreError> {
         let server = server.to_string();
         self.with(move |c| {
-            let mut s = c.prepare_cached(&format!(
-                "{PENDING} WHERE server = ?1 AND refused = 0 ORDER BY seq LIMIT 1"
-            ))?;
-            let mut rows = s.query_map(params![server], pending_row)?;
-            rows.next().transpose()
+            let mut s = c.prepare_cached("SELECT type, id FROM pending WHERE server = ?1")?;
+            let rows = s.query_map(params![server], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect()
         })
         .await
     }
@@ -166,6 +213,21 @@ impl Store {
     pub async fn pending_done(&self, seq: i64) -> Result<bool, StoreError> {
         self.with(move |c| Ok(c.execute("DELETE FROM pending WHERE seq = ?1", params![seq])? == 1))
             .await
+    }
+
+    /// Several applied changes, gone in one transaction.
+    pub async fn pending_all_done(&self, seqs: Vec<i64>) -> Result<(), StoreError> {
+        self.with(move |c| {
+            let tx = c.transaction()?;
+            {
+                let mut s = tx.prepare_cached("DELETE FROM pending WHERE seq = ?1")?;
+                for seq in seqs {
+                    s.execute(params![seq])?;
+                }
+            }
+            tx.commit()
+        })
+        .await
     }
 
     /// A try failed: counted, with its error; `refused` (Asterisk said no) stops the retries.
