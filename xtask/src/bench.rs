@@ -44,6 +44,20 @@ pub(crate) fn wait_for(port: u16) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// CPU seconds (user + system) process `pid` has used so far (Linux: `/proc/<pid>/stat`, in ticks of
+/// 1/100 s).
+pub(crate) fn cpu_seconds(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<f64> = rest
+        .split_whitespace()
+        .map(|v| v.parse().unwrap_or(0.0))
+        .collect();
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+    (f.get(11).copied().unwrap_or(0.0) + f.get(12).copied().unwrap_or(0.0)) / 100.0
+}
+
 pub fn kib(pid: u32, key: &str) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     status
@@ -140,7 +154,7 @@ end
     Ok(Run { rate, p50_ms })
 }
 
-fn start_sim(root: &Path, port: u16, cpu_us: [f64; 2]) -> anyhow::Result<Server> {
+pub(crate) fn start_sim(root: &Path, port: u16, cpu_us: [f64; 2]) -> anyhow::Result<Server> {
     let sim = Server(
         Command::new(root.join("target/release/asterisk-sim"))
             .args(["--listen", &format!("127.0.0.1:{port}")])
@@ -157,7 +171,11 @@ fn start_sim(root: &Path, port: u16, cpu_us: [f64; 2]) -> anyhow::Result<Server>
 /// The simulator, slowed until it answers GET and PUT at 8 connections at the real Asterisk's rates
 /// (within 10 %): each request's CPU time is adjusted from the last measurement, as the single-threaded
 /// simulator's rate is about 1 / (its own time + the added time).
-fn calibrated_sim(root: &Path, port: u16, auth: &str) -> anyhow::Result<(Server, [f64; 2])> {
+pub(crate) fn calibrated_sim(
+    root: &Path,
+    port: u16,
+    auth: &str,
+) -> anyhow::Result<(Server, [f64; 2])> {
     let url = format!("http://127.0.0.1:{port}");
     let targets = [ASTERISK_GET_RATE, ASTERISK_PUT_RATE];
     let mut cpu_us = [10.0, 25.0];
@@ -224,7 +242,24 @@ http {{
     Ok(Server(child))
 }
 
-pub fn run_all(root: &Path) -> anyhow::Result<()> {
+/// The fleet's benchmark alone (`cargo xtask bench fleet`).
+pub fn run_fleet(root: &Path) -> anyhow::Result<()> {
+    release_build()?;
+    let port = free_port();
+    let auth = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode("asterisk:asterisk")
+    );
+    let (sim, cpu_us) = calibrated_sim(root, port, &auth)?;
+    drop(sim);
+    let admin = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode("admin:bench")
+    );
+    crate::bench_fleet::run(root, cpu_us, &admin)
+}
+
+fn release_build() -> anyhow::Result<()> {
     run(Command::new("cargo").args([
         "build",
         "--release",
@@ -233,7 +268,11 @@ pub fn run_all(root: &Path) -> anyhow::Result<()> {
         "conjure",
         "-p",
         "asterisk-sim",
-    ]))?;
+    ]))
+}
+
+pub fn run_all(root: &Path) -> anyhow::Result<()> {
+    release_build()?;
     let (sim_port, conjure_port, nginx_port) = (free_port(), free_port(), free_port());
     let b64 = |s: &str| {
         format!(
@@ -333,6 +372,9 @@ pub fn run_all(root: &Path) -> anyhow::Result<()> {
     );
     crate::bench_import::run(sim_port, conjure_port, pid, &direct.1, &through.1)?;
     crate::bench_reconcile::run(root, cpu_us, &direct.1, &through.1)?;
+    drop(conjure);
+    drop(_sim);
+    crate::bench_fleet::run(root, cpu_us, &through.1)?;
     // What a browser receives on a first visit, in Chromium; the test fails above its 260 KB budget.
     browser_bench(root, "first_visit", false)?;
     browser_bench(root, "inventory_bench", true)

@@ -131,7 +131,7 @@ fn direct(sim_port: u16, auth: &str) -> anyhow::Result<f64> {
 }
 
 /// Seconds for Conjure to import the same number of users from one CSV file, with their progress polled.
-fn through_conjure(port: u16, auth: &str) -> anyhow::Result<(f64, serde_json::Value)> {
+pub(crate) fn through_conjure(port: u16, auth: &str) -> anyhow::Result<(f64, serde_json::Value)> {
     let mut csv = String::from("extension,name,password\n");
     for i in 0..USERS {
         csv.push_str(&format!("{},Person {i},bench-password-123\n", 100_000 + i));

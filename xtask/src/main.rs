@@ -7,6 +7,7 @@
 //! - `bench`: throughput through Conjure against straight to the simulator, memory, and the panel's size.
 
 mod bench;
+mod bench_fleet;
 mod bench_import;
 mod bench_reconcile;
 mod catalog_gen;
@@ -150,6 +151,11 @@ fn main() -> anyhow::Result<()> {
             setup()?;
             build_spa()?;
             test(&rest)
+        }
+        // `bench fleet`: only the fleet's part (it calibrates its simulators first).
+        "bench" if rest.first().map(String::as_str) == Some("fleet") => {
+            setup()?;
+            bench::run_fleet(&root())
         }
         "bench" => {
             setup()?;

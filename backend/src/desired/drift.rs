@@ -120,14 +120,24 @@ pub fn secrets_of(st: &AppState, m: &Managed) -> Option<Vec<Field>> {
 /// Compares every managed object with Asterisk, and lists the endpoints Asterisk has that Conjure does
 /// not manage.
 pub async fn check(st: &AppState) -> Result<DriftReport, ObjectError> {
-    let rows = st.store.managed().await?;
-    let checked = rows.len();
-    let results: Vec<Option<Drifted>> = stream::iter(rows)
-        .map(|m| async move { one(st, &m).await })
-        .buffer_unordered(CONCURRENCY)
-        .collect()
-        .await;
-    let mut items: Vec<Drifted> = results.into_iter().flatten().collect();
+    let mut checked = 0;
+    let mut items: Vec<Drifted> = Vec::new();
+    // A page of the record at a time: only what differs is kept.
+    for ty in ObjectType::ALL.iter().copied() {
+        let mut after = String::new();
+        loop {
+            let rows = st.store.managed_page(ty, &after, super::PAGE).await?;
+            let Some(last) = rows.last() else { break };
+            after.clone_from(&last.id);
+            checked += rows.len();
+            let results: Vec<Option<Drifted>> = stream::iter(rows)
+                .map(|m| async move { one(st, &m).await })
+                .buffer_unordered(CONCURRENCY)
+                .collect()
+                .await;
+            items.extend(results.into_iter().flatten());
+        }
+    }
     let in_sync = checked - items.len();
     let up = st.ari.pjsip_endpoints().await?;
     if up.status == 200 {

@@ -176,6 +176,9 @@ pub fn open_secrets(
 
 /// The order objects are made in: what others name first (an endpoint names its auth and aors, an
 /// identify its endpoint, a registration its outbound auth).
+/// Managed objects read from the record at once by the reconciler and the drift check.
+pub(crate) const PAGE: usize = 500;
+
 pub fn push_rank(ty: ObjectType) -> u8 {
     match ty {
         ObjectType::Global => 0,

@@ -4,7 +4,7 @@
 
 use futures_util::{StreamExt, stream};
 use model::api::AuditEntry;
-use model::{Field, ObjectId, PutBody};
+use model::{Field, ObjectId, ObjectType, PutBody};
 use serde::Serialize;
 
 use super::{Unpushable, push_fields, push_rank, record};
@@ -35,6 +35,8 @@ pub struct Report {
     pub restored: usize,
     /// Secrets Conjure did not know, read from Asterisk while it still had the object.
     pub secrets_captured: usize,
+    /// Left to the server's queue: changes wait for them there.
+    pub waiting: usize,
     pub failed: Vec<Problem>,
 }
 
@@ -64,8 +66,8 @@ enum Outcome {
 
 /// Reconciles once, publishing progress; the report is also kept as the watcher's `last`.
 pub async fn run(st: &AppState, reason: &str) -> Option<Report> {
-    let mut rows = match st.store.managed().await {
-        Ok(r) => r,
+    let counts = match st.store.counts().await {
+        Ok(c) => c,
         Err(e) => {
             tracing::error!(%e, "cannot read Conjure's record to reconcile");
             return None;
@@ -74,15 +76,14 @@ pub async fn run(st: &AppState, reason: &str) -> Option<Report> {
     // Objects with changes waiting for this server are brought level by its queue, in order; pushing
     // the record as well would do the work twice (and could overtake a waiting delete).
     let server = st.fleet.default_server();
-    match st.store.pending_objects(&server.name).await {
-        Ok(waiting) if !waiting.is_empty() => {
-            rows.retain(|m| !waiting.contains(&(m.ty.as_str().to_string(), m.id.clone())));
+    let waiting = match st.store.pending_objects(&server.name).await {
+        Ok(w) => w,
+        Err(e) => {
+            tracing::warn!(%e, "cannot read the changes waiting for this server");
+            Default::default()
         }
-        Ok(_) => {}
-        Err(e) => tracing::warn!(%e, "cannot read the changes waiting for this server"),
-    }
-    rows.sort_by_key(|m| push_rank(m.ty));
-    let total = rows.len();
+    };
+    let total: usize = counts.iter().map(|(_, n)| *n as usize).sum();
     st.watch.update(|s| {
         s.reconciling = Some((0, total));
         true
@@ -93,52 +94,71 @@ pub async fn run(st: &AppState, reason: &str) -> Option<Report> {
         ..Report::default()
     };
     let mut done = 0;
-    // Rank by rank: everything an endpoint names exists before the endpoint is pushed.
-    let mut start = 0;
-    while start < rows.len() {
-        let rank = push_rank(rows[start].ty);
-        let end = rows[start..]
-            .iter()
-            .position(|m| push_rank(m.ty) != rank)
-            .map_or(rows.len(), |n| start + n);
-        let mut outcomes = stream::iter(rows[start..end].iter().cloned())
-            .map(|m| async move {
-                let key = (m.ty.as_str().to_string(), m.id.clone());
-                (key, one(st, m).await)
-            })
-            .buffer_unordered(CONCURRENCY);
-        while let Some(((ty, id), outcome)) = outcomes.next().await {
-            done += 1;
-            match outcome {
-                Outcome::Present | Outcome::ChangedMeanwhile => report.present += 1,
-                Outcome::Captured => {
-                    report.present += 1;
-                    report.secrets_captured += 1;
-                }
-                Outcome::Restored => report.restored += 1,
-                Outcome::Failed(message) => {
-                    tracing::warn!(%ty, %id, %message, "could not restore");
-                    report.failed.push(Problem {
-                        object_type: ty,
-                        id,
-                        message,
-                    });
-                }
-                Outcome::Unreachable => {
+    // Rank by rank (everything an endpoint names exists before the endpoint is pushed), each type a
+    // page of the record at a time.
+    let mut types: Vec<ObjectType> = ObjectType::ALL
+        .iter()
+        .copied()
+        .filter(|t| counts.iter().any(|(name, n)| name == t.as_str() && *n > 0))
+        .collect();
+    types.sort_by_key(|t| push_rank(*t));
+    for ty in types {
+        let mut after = String::new();
+        loop {
+            let mut rows = match st.store.managed_page(ty, &after, super::PAGE).await {
+                Ok(r) => r,
+                Err(e) => {
+                    tracing::error!(%e, "cannot read Conjure's record to reconcile");
                     st.watch.update(|s| s.reconciling.take().is_some());
                     return None;
                 }
+            };
+            let Some(last) = rows.last() else { break };
+            after.clone_from(&last.id);
+            let before = rows.len();
+            if !waiting.is_empty() {
+                rows.retain(|m| !waiting.contains(&(m.ty.as_str().to_string(), m.id.clone())));
             }
-            // Each change wakes every waiting status request (and each asks Asterisk for its version):
-            // progress is published by whole percents, not per object.
-            if done == total || done * 100 / total != (done - 1) * 100 / total {
-                st.watch.update(|s| {
-                    s.reconciling = Some((done, total));
-                    true
-                });
+            report.waiting += before - rows.len();
+            done += before - rows.len();
+            let mut outcomes = stream::iter(rows)
+                .map(|m| async move {
+                    let key = (m.ty.as_str().to_string(), m.id.clone());
+                    (key, one(st, m).await)
+                })
+                .buffer_unordered(CONCURRENCY);
+            while let Some(((ty, id), outcome)) = outcomes.next().await {
+                done += 1;
+                match outcome {
+                    Outcome::Present | Outcome::ChangedMeanwhile => report.present += 1,
+                    Outcome::Captured => {
+                        report.present += 1;
+                        report.secrets_captured += 1;
+                    }
+                    Outcome::Restored => report.restored += 1,
+                    Outcome::Failed(message) => {
+                        tracing::warn!(%ty, %id, %message, "could not restore");
+                        report.failed.push(Problem {
+                            object_type: ty,
+                            id,
+                            message,
+                        });
+                    }
+                    Outcome::Unreachable => {
+                        st.watch.update(|s| s.reconciling.take().is_some());
+                        return None;
+                    }
+                }
+                // Each change wakes every waiting status request (and each asks Asterisk for its
+                // version): progress is published by whole percents, not per object.
+                if done == total || done * 100 / total != (done - 1) * 100 / total {
+                    st.watch.update(|s| {
+                        s.reconciling = Some((done.min(total), total));
+                        true
+                    });
+                }
             }
         }
-        start = end;
     }
     report.finished_at = super::watch::now();
     let entry = AuditEntry {

@@ -52,6 +52,28 @@ impl Store {
         Ok(out)
     }
 
+    /// Managed objects of `ty` with ids after `after`, at most `limit`, in id order: the reconciler and
+    /// the drift check read the record a page at a time (30,000 endpoints at once, for four servers
+    /// at once, measured 740 MB).
+    pub async fn managed_page(
+        &self,
+        ty: ObjectType,
+        after: &str,
+        limit: usize,
+    ) -> Result<Vec<Managed>, StoreError> {
+        self.settled().await;
+        let c = self.reader.lock().unwrap_or_else(|p| p.into_inner());
+        let mut stmt = c.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM objects WHERE type = ?1 AND id > ?2 ORDER BY id LIMIT ?3"
+        ))?;
+        let rows = stmt.query_map(params![ty.as_str(), after, limit as i64], row)?;
+        let mut out = Vec::new();
+        for r in rows {
+            out.extend(r?);
+        }
+        Ok(out)
+    }
+
     /// One managed object as it is recorded now (`None`: no longer managed).
     pub async fn managed_one(
         &self,

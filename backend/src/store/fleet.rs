@@ -125,16 +125,26 @@ impl Store {
         .await
     }
 
-    /// Keeps a change for a server that did not answer; its sequence number.
-    pub async fn enqueue(&self, change: NewPending) -> Result<i64, StoreError> {
-        self.with(move |c| {
-            let n = change;
-            c.execute(
-                "INSERT INTO pending (server, type, id, op, body, actor, last_error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![n.server, n.object_type, n.id, n.op, n.body, n.actor, n.why],
-            )?;
-            Ok(c.last_insert_rowid())
-        })
+    /// Keeps a change for a server that did not answer. Journaled like a save (one append, applied by
+    /// the writer with others): an import to a fleet with a server down keeps one per object.
+    pub async fn enqueue(&self, n: NewPending) -> Result<(), StoreError> {
+        let text = |s: String| rusqlite::types::Value::Text(s);
+        let params = vec![
+            text(n.server),
+            text(n.object_type),
+            text(n.id),
+            text(n.op.to_string()),
+            n.body.map_or(rusqlite::types::Value::Null, text),
+            text(n.actor),
+            text(n.why),
+        ];
+        self.write_behind(
+            vec![(
+                "INSERT INTO pending (server, type, id, op, body, actor, last_error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)".into(),
+                params,
+            )],
+            None,
+        )
         .await
     }
 
