@@ -52,6 +52,13 @@ fn routes() -> Vec<(&'static str, String, Option<String>, Role, u16)> {
             Role::Operator,
             204,
         ),
+        (
+            "PUT",
+            "/api/objects/auth/{m}/target".into(),
+            b(r#"{"target":[]}"#),
+            Role::Operator,
+            200,
+        ),
         ("GET", "/api/inventory".into(), None, Role::Viewer, 200),
         ("GET", "/api/inventory/auth".into(), None, Role::Viewer, 200),
         (
@@ -204,6 +211,20 @@ fn routes() -> Vec<(&'static str, String, Option<String>, Role, u16)> {
         ),
         ("GET", format!("{DOOR}/{{m}}"), None, Role::Viewer, 200),
         ("OPTIONS", format!("{DOOR}/{{m}}"), None, Role::Viewer, 204),
+        (
+            "GET",
+            format!("/servers/default{DOOR}/{{m}}"),
+            None,
+            Role::Viewer,
+            200,
+        ),
+        (
+            "PUT",
+            format!("/servers/default{DOOR}/s-{{r}}"),
+            b(AUTH),
+            Role::Operator,
+            200,
+        ),
         (
             "PUT",
             format!("{DOOR}/d-{{r}}"),

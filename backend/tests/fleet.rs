@@ -687,3 +687,273 @@ async fn a_server_that_times_out_gets_each_objects_changes_in_order() {
     assert!(held.1.contains("\"last\""), "{}", held.1);
     up.sweep().await;
 }
+
+fn ari_call(
+    url: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+) -> reqwest::RequestBuilder {
+    let mut req = reqwest::Client::new()
+        .request(method, format!("{url}{path}"))
+        .basic_auth("admin", Some(ADMIN));
+    if let Some(b) = body {
+        req = req
+            .header("content-type", "application/json")
+            .body(b.to_string());
+    }
+    req
+}
+
+/// Objects placed on a group or a server go there only, keep their place when saved again, are moved
+/// only with a confirmation that names the servers they leave, and each server is reconciled with
+/// what goes to it.
+#[tokio::test]
+async fn an_object_goes_where_its_target_says_and_moves_only_when_confirmed() {
+    let a = Upstream::simulated(Sim::default()).await;
+    let panel = Panel::new(served_running(&a).await);
+    let b = Upstream::simulated(Sim::default().with_backends([("auth", Backend::Memory)])).await;
+    let c = Upstream::simulated(Sim::default()).await;
+    assert_eq!(panel.add("b", &b).await.0, 201);
+    assert_eq!(
+        panel
+            .call(
+                "POST",
+                "/api/servers",
+                Some(json!({"name": "c", "ari_url": c.base, "ari_user": c.user, "ari_password": c.password})),
+            )
+            .await
+            .0,
+        201
+    );
+    let id = a.id("fleet-target");
+    let path = format!("/api/objects/auth/{id}");
+    let (status, saved) = panel
+        .call(
+            "PUT",
+            &format!("{path}?target=group:site-b"),
+            Some(auth("t1")),
+        )
+        .await;
+    assert_eq!(status, 200, "{saved}");
+    assert_eq!(saved["servers"].as_array().unwrap().len(), 1, "{saved}");
+    assert_eq!(outcome(&saved, "b")["outcome"], "applied");
+    assert_eq!(saved["target"], json!(["group:site-b"]));
+    assert_eq!(
+        (on(&a, &id).await, on(&b, &id).await, on(&c, &id).await),
+        (404, 200, 404)
+    );
+    let (_, read) = panel.call("GET", &path, None).await;
+    assert_eq!(read["read_from"], "b", "{read}");
+    // Saved again without a target: it stays where it is; naming another is refused.
+    let (status, again) = panel.call("PUT", &path, Some(auth("t2"))).await;
+    assert_eq!(status, 200, "{again}");
+    assert_eq!(on(&a, &id).await, 404);
+    let (status, elsewhere) = panel
+        .call("PUT", &format!("{path}?target=server:c"), Some(auth("t3")))
+        .await;
+    assert_eq!(status, 409, "{elsewhere}");
+    assert!(
+        elsewhere["message"]
+            .as_str()
+            .unwrap()
+            .contains("goes to group:site-b"),
+        "{elsewhere}"
+    );
+    // Targets that name nothing.
+    let other = a.id("fleet-target-bad");
+    let (status, bad) = panel
+        .call(
+            "PUT",
+            &format!("/api/objects/auth/{other}?target=group:nope"),
+            Some(auth("x")),
+        )
+        .await;
+    assert_eq!(status, 400, "{bad}");
+    assert!(
+        bad["message"]
+            .as_str()
+            .unwrap()
+            .contains("No server is in the group 'nope'"),
+        "{bad}"
+    );
+    assert_eq!(on_asterisk(&a, &format!("auth/{other}")).await.0, 404);
+
+    // b restarts (auths in memory): it gets back what goes to it, and not what goes to c alone.
+    let for_c = a.id("fleet-target-c");
+    let (status, _) = panel
+        .call(
+            "PUT",
+            &format!("/api/objects/auth/{for_c}?target=server:c"),
+            Some(auth("c")),
+        )
+        .await;
+    assert_eq!(status, 200);
+    b.sim().unwrap().restart();
+    let restarted = fleet_until(&panel.url, |f| {
+        f["servers"][1]["state"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("Asterisk restarted"))
+    })
+    .await;
+    assert!(
+        restarted["servers"][1]["state"]
+            .as_str()
+            .unwrap()
+            .contains("1 of 1 objects restored"),
+        "{restarted}"
+    );
+    assert_eq!(on(&b, &id).await, 200);
+    assert_eq!(
+        (
+            on(&a, &for_c).await,
+            on(&b, &for_c).await,
+            on(&c, &for_c).await
+        ),
+        (404, 404, 200)
+    );
+
+    // Moving it to c: refused until confirmed, naming b; then gone from b and on c, secret and all.
+    let (status, ask) = panel
+        .call(
+            "PUT",
+            &format!("{path}/target"),
+            Some(json!({"target": ["server:c"]})),
+        )
+        .await;
+    assert_eq!(status, 409, "{ask}");
+    assert!(
+        ask["message"]
+            .as_str()
+            .unwrap()
+            .contains("off b deletes it there"),
+        "{ask}"
+    );
+    assert_eq!(on(&b, &id).await, 200);
+    let (status, moved) = panel
+        .call(
+            "PUT",
+            &format!("{path}/target"),
+            Some(json!({"target": ["server:c"], "confirm": true})),
+        )
+        .await;
+    assert_eq!(status, 200, "{moved}");
+    assert_eq!(outcome(&moved, "b")["outcome"], "applied");
+    assert_eq!(outcome(&moved, "c")["outcome"], "applied");
+    assert_eq!(
+        (on(&a, &id).await, on(&b, &id).await, on(&c, &id).await),
+        (404, 404, 200)
+    );
+    assert!(
+        on_asterisk(&c, &format!("auth/{id}"))
+            .await
+            .1
+            .contains("fleet-secret-1")
+    );
+    // Everywhere: pushed to the two it was not on, none left.
+    let (status, all) = panel
+        .call(
+            "PUT",
+            &format!("{path}/target"),
+            Some(json!({"target": []})),
+        )
+        .await;
+    assert_eq!(status, 200, "{all}");
+    assert_eq!(
+        (on(&a, &id).await, on(&b, &id).await, on(&c, &id).await),
+        (200, 200, 200)
+    );
+    let (_, audit) = panel
+        .call("GET", &format!("/api/audit?id={id}"), None)
+        .await;
+    assert!(
+        audit
+            .to_string()
+            .contains("moved from server:c to every server"),
+        "{audit}"
+    );
+}
+
+/// The status `up` answers for the auth `id`.
+async fn on(up: &Upstream, id: &str) -> u16 {
+    on_asterisk(up, &format!("auth/{id}")).await.0
+}
+
+/// `/servers/{name}/ari/...`: a script writes to one server of the fleet as it would to that
+/// Asterisk; what it makes goes there alone, and an object that goes elsewhere is not deleted behind
+/// the record.
+#[tokio::test]
+async fn the_ari_door_of_one_server_writes_to_that_server_alone() {
+    let a = Upstream::simulated(Sim::default()).await;
+    let panel = Panel::new(served_running(&a).await);
+    let b = Upstream::simulated(Sim::default()).await;
+    assert_eq!(panel.add("b", &b).await.0, 201);
+    let id = a.id("fleet-door");
+    let door = format!("/servers/b/ari/asterisk/config/dynamic/res_pjsip/auth/{id}");
+    let r = ari_call(&panel.url, reqwest::Method::PUT, &door, Some(auth("d1")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(
+        !r.text().await.unwrap().contains("fleet-secret-1"),
+        "a secret left the door"
+    );
+    assert_eq!(on_asterisk(&a, &format!("auth/{id}")).await.0, 404);
+    assert_eq!(on_asterisk(&b, &format!("auth/{id}")).await.0, 200);
+    // The common door sends a save of it where it goes: b only.
+    let common = format!("/ari/asterisk/config/dynamic/res_pjsip/auth/{id}");
+    let r = ari_call(&panel.url, reqwest::Method::PUT, &common, Some(auth("d2")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(on_asterisk(&a, &format!("auth/{id}")).await.0, 404);
+    // An object for every server is not deleted through one server's door.
+    let shared = a.id("fleet-door-all");
+    assert_eq!(
+        panel
+            .call(
+                "PUT",
+                &format!("/api/objects/auth/{shared}"),
+                Some(auth("s"))
+            )
+            .await
+            .0,
+        200
+    );
+    let r = ari_call(
+        &panel.url,
+        reqwest::Method::DELETE,
+        &format!("/servers/b/ari/asterisk/config/dynamic/res_pjsip/auth/{shared}"),
+        None,
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 409);
+    assert_eq!(on_asterisk(&b, &format!("auth/{shared}")).await.0, 200);
+    // Its own object is deleted there; an unknown server is said so.
+    let r = ari_call(&panel.url, reqwest::Method::DELETE, &door, None)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    assert_eq!(on_asterisk(&b, &format!("auth/{id}")).await.0, 404);
+    let r = ari_call(&panel.url, reqwest::Method::GET, &door, None)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    let r = ari_call(
+        &panel.url,
+        reqwest::Method::GET,
+        "/servers/nope/ari/asterisk/config/dynamic/res_pjsip/auth/x",
+        None,
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 404);
+    assert!(r.text().await.unwrap().contains("no server named 'nope'"));
+}

@@ -10,6 +10,7 @@ use model::{Field, ObjectId, ObjectType, secret};
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
+use crate::fleet::target::includes;
 use crate::objects::ObjectError;
 use crate::store::Managed;
 
@@ -122,13 +123,21 @@ pub fn secrets_of(st: &AppState, m: &Managed) -> Option<Vec<Field>> {
 pub async fn check(st: &AppState) -> Result<DriftReport, ObjectError> {
     let mut checked = 0;
     let mut items: Vec<Drifted> = Vec::new();
+    let server = st.fleet.default_server();
     // A page of the record at a time: only what differs is kept.
     for ty in ObjectType::ALL.iter().copied() {
         let mut after = String::new();
         loop {
-            let rows = st.store.managed_page(ty, &after, super::PAGE).await?;
+            let mut rows = st.store.managed_page(ty, &after, super::PAGE).await?;
             let Some(last) = rows.last() else { break };
             after.clone_from(&last.id);
+            // Objects that go to other servers only are not compared with this one.
+            rows.retain(|m| {
+                st.fleet
+                    .targets
+                    .get(m.ty, &m.id)
+                    .is_none_or(|t| includes(&t, &server))
+            });
             checked += rows.len();
             let results: Vec<Option<Drifted>> = stream::iter(rows)
                 .map(|m| async move { one(st, &m).await })

@@ -10,6 +10,7 @@ use serde::Serialize;
 use super::{Unpushable, push_fields, push_rank, record};
 use crate::AppState;
 use crate::audit::{self, Who};
+use crate::fleet::target::includes;
 use crate::store::{Inventory, Managed};
 
 /// How many objects are read or pushed at once: Asterisk's HTTP server is shared with everything else.
@@ -115,6 +116,16 @@ pub async fn run(st: &AppState, reason: &str) -> Option<Report> {
             };
             let Some(last) = rows.last() else { break };
             after.clone_from(&last.id);
+            let before = rows.len();
+            // Objects that go to other servers only are not this one's.
+            rows.retain(|m| {
+                st.fleet
+                    .targets
+                    .get(m.ty, &m.id)
+                    .is_none_or(|t| includes(&t, &server))
+            });
+            report.checked -= before - rows.len();
+            done += before - rows.len();
             let before = rows.len();
             if !waiting.is_empty() {
                 rows.retain(|m| !waiting.contains(&(m.ty.as_str().to_string(), m.id.clone())));

@@ -204,6 +204,17 @@ impl From<ObjectError> for AppError {
             ObjectError::BadId(_) | ObjectError::NotReplaceable(_) => plain(StatusCode::BAD_REQUEST, &e),
             ObjectError::NotManaged(..) => plain(StatusCode::NOT_FOUND, &e),
             ObjectError::NotPushable(_) => plain(StatusCode::CONFLICT, &e),
+            ObjectError::Target(_) => plain(StatusCode::BAD_REQUEST, &e).hint(
+                "A target is a list of server:<name> and group:<name>; the servers page shows the names and groups.",
+            ),
+            ObjectError::TargetDiffers { ty, ref id, .. } => {
+                let hint = format!(
+                    "Change where it goes with PUT /api/objects/{ty}/{id}/target, or save it through /ari/ for its servers."
+                );
+                plain(StatusCode::CONFLICT, &e).hint(hint)
+            }
+            ObjectError::ConfirmMove { .. } => plain(StatusCode::CONFLICT, &e)
+                .hint("Send the same request with \"confirm\": true to move it."),
             ObjectError::NoServer => plain(StatusCode::SERVICE_UNAVAILABLE, &e)
                 .hint("The fleet page shows each server's state and the changes waiting for it."),
             ObjectError::Body(b) => b.into(),

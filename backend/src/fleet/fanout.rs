@@ -46,7 +46,17 @@ impl Change<'_> {
 
 /// Sends the change to every enabled server concurrently.
 pub async fn send(st: &AppState, ty: ObjectType, id: &ObjectId, change: &Change<'_>) -> Vec<Tried> {
-    let servers = st.fleet.enabled();
+    let target = st.fleet.targets.get(ty, id.as_str());
+    send_to(st.fleet.servers_for(target.as_deref()), ty, id, change).await
+}
+
+/// Sends the change to `servers` concurrently.
+pub async fn send_to(
+    servers: Vec<Arc<Server>>,
+    ty: ObjectType,
+    id: &ObjectId,
+    change: &Change<'_>,
+) -> Vec<Tried> {
     join_all(servers.into_iter().map(|server| async move {
         let result = if server.waiting() > 0 {
             Try::Behind

@@ -8,6 +8,7 @@ pub mod fanout;
 pub mod probe;
 pub mod queue;
 pub mod registry;
+pub mod target;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
@@ -138,6 +139,8 @@ impl Server {
 /// The servers, `default` first, then by name.
 pub struct Fleet {
     servers: RwLock<Arc<[Arc<Server>]>>,
+    /// Where the objects go that do not go to every server (shared by every view of the fleet).
+    pub targets: Arc<target::Targets>,
     changes: Arc<watch::Sender<u64>>,
     /// How often each watcher looks (`--watch-interval-ms`).
     every: Mutex<Duration>,
@@ -160,6 +163,7 @@ impl Fleet {
         );
         Fleet {
             changes,
+            targets: Arc::default(),
             servers: RwLock::new(Arc::from(vec![Arc::new(default)])),
             every: Mutex::new(Duration::from_secs(2)),
             drift_every: Mutex::new(None),
@@ -167,8 +171,9 @@ impl Fleet {
     }
 
     /// A fleet of one server of another fleet (see [`AppState::on_server`]).
-    fn of(server: Arc<Server>) -> Self {
+    fn of(server: Arc<Server>, targets: Arc<target::Targets>) -> Self {
         Fleet {
+            targets,
             changes: server.changes.clone(),
             servers: RwLock::new(Arc::from(vec![server])),
             every: Mutex::new(Duration::from_secs(2)),
@@ -254,7 +259,7 @@ impl Fleet {
     }
 
     /// Puts `server` in (replacing one of its name, whose tasks stop).
-    fn put(&self, server: Arc<Server>) {
+    pub(crate) fn put(&self, server: Arc<Server>) {
         let mut list = self.servers.write().unwrap_or_else(|p| p.into_inner());
         let mut v = Vec::with_capacity(list.len() + 1);
         // As in `take`: a replaced watcher's count is kept, so `seq` never goes back.
@@ -294,7 +299,7 @@ impl AppState {
         AppState {
             ari: server.ari.clone(),
             watch: server.watch.clone(),
-            fleet: Arc::new(Fleet::of(server.clone())),
+            fleet: Arc::new(Fleet::of(server.clone(), self.fleet.targets.clone())),
             ..self.clone()
         }
     }

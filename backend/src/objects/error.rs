@@ -29,6 +29,23 @@ pub enum ObjectError {
     /// Conjure's record cannot make the object (see `desired::Unpushable`).
     #[error("Conjure cannot push it again: {0}")]
     NotPushable(String),
+    /// A target that names no server or group there is.
+    #[error(transparent)]
+    Target(#[from] crate::fleet::target::TargetError),
+    /// A save names a target, and the object already goes elsewhere.
+    #[error("{ty} '{id}' goes to {current}; a save does not move it")]
+    TargetDiffers {
+        ty: ObjectType,
+        id: String,
+        current: String,
+    },
+    /// Moving an object off servers deletes it there: the caller must say so.
+    #[error("Moving {ty} '{id}' off {servers} deletes it there")]
+    ConfirmMove {
+        ty: ObjectType,
+        id: String,
+        servers: String,
+    },
     /// Several servers, and none could take the change now: every one is disabled, or still has
     /// earlier changes waiting for it.
     #[error(

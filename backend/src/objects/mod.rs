@@ -16,7 +16,11 @@ use crate::AppState;
 use crate::ari::Upstream;
 use crate::audit::{self, Who};
 use crate::fleet::fanout::{self, Change, Try};
+use crate::fleet::target::Target;
+
+mod retarget;
 use crate::store::Inventory;
+pub use retarget::{Moved, retarget};
 
 /// Parses a type name from a path, exactly as Asterisk would (case-sensitive).
 pub fn object_type(name: &str) -> Result<ObjectType, ObjectError> {
@@ -52,7 +56,8 @@ async fn get_any(
         return Ok((st.ari.get_object(ty, id).await?, None));
     }
     let mut first_error = None;
-    for server in st.fleet.enabled() {
+    let target = st.fleet.targets.get(ty, id.as_str());
+    for server in st.fleet.servers_for(target.as_deref()) {
         match server.ari.get_object(ty, id).await {
             Ok(up) => return Ok((up, Some(server.name.to_string()))),
             Err(e) => {
@@ -92,6 +97,21 @@ pub async fn write(
     body: &PutBody,
     who: &Who,
 ) -> Result<Saved, ObjectError> {
+    write_to(st, ty, id, body, who, None).await
+}
+
+/// [`write`], placing a new object on `target` (`server:<name>`, `group:<name>`; `[]`: every
+/// server). An object already recorded keeps where it goes: naming another target is an error, and
+/// moving it is [`retarget`]'s.
+pub async fn write_to(
+    st: &AppState,
+    ty: ObjectType,
+    id: &ObjectId,
+    body: &PutBody,
+    who: &Who,
+    target: Option<&[String]>,
+) -> Result<Saved, ObjectError> {
+    let wanted = target.map(|t| st.fleet.check_target(t)).transpose()?;
     if let Some(why) = ty.write_refusal() {
         return Err(ObjectError::NotWritable(why));
     }
@@ -112,12 +132,64 @@ pub async fn write(
     if findings.iter().any(Finding::is_error) {
         return Err(ObjectError::Invalid(findings));
     }
-    let (fields, servers) = audited_put(st, ty, id, body, who, "put").await?;
-    Ok(Saved {
-        fields,
-        findings,
-        servers,
-    })
+    let placed = match wanted {
+        Some(new) => place(st, ty, id, new).await?,
+        None => false,
+    };
+    match audited_put(st, ty, id, body, who, "put").await {
+        Ok((fields, servers)) => Ok(Saved {
+            fields,
+            findings,
+            servers,
+        }),
+        Err(e) => {
+            // Nothing was made: the new object's target goes with it.
+            if placed {
+                st.fleet.targets.set(ty, id.as_str(), None);
+                if let Err(db) = st.store.set_target(ty.as_str(), id.as_str(), None).await {
+                    tracing::error!(%db, "a target of an object not made stays recorded");
+                }
+            }
+            Err(e)
+        }
+    }
+}
+
+/// Sets a new object's target before it is sent (whether it was set); an object already recorded
+/// must already go there.
+async fn place(
+    st: &AppState,
+    ty: ObjectType,
+    id: &ObjectId,
+    new: Option<Target>,
+) -> Result<bool, ObjectError> {
+    let current = st.fleet.targets.get(ty, id.as_str());
+    if st.store.fields(ty, id.as_str()).await?.is_some() {
+        if current.as_deref() != new.as_deref() {
+            return Err(ObjectError::TargetDiffers {
+                ty,
+                id: id.as_str().to_string(),
+                current: describe(current.as_deref()),
+            });
+        }
+        return Ok(false);
+    }
+    if new.is_none() {
+        return Ok(false);
+    }
+    st.store
+        .set_target(ty.as_str(), id.as_str(), new.as_deref())
+        .await?;
+    st.fleet.targets.set(ty, id.as_str(), new);
+    Ok(true)
+}
+
+/// A target in words.
+pub fn describe(target: Option<&[String]>) -> String {
+    match target {
+        None => "every server".into(),
+        Some(t) => t.join(", "),
+    }
 }
 
 /// Pushes an object from Conjure's record (drift's "re-apply"): Asterisk's own rendering, checked when
@@ -381,6 +453,30 @@ pub async fn delete(
         .map(|(_, servers)| servers)
 }
 
+/// Deletes an object from one server (the per-server ARI door): one that goes to that server alone,
+/// or one Conjure does not manage. An object that goes elsewhere too is not deleted behind the record.
+pub async fn delete_on(
+    st: &AppState,
+    server: &std::sync::Arc<crate::fleet::Server>,
+    ty: ObjectType,
+    id: &ObjectId,
+    who: &Who,
+) -> Result<(), ObjectError> {
+    if st.store.fields(ty, id.as_str()).await?.is_none() {
+        return delete(&st.on_server(server), ty, id, who).await.map(drop);
+    }
+    let only = [format!("server:{}", server.name)];
+    let current = st.fleet.targets.get(ty, id.as_str());
+    if current.as_deref() != Some(&only[..]) {
+        return Err(ObjectError::TargetDiffers {
+            ty,
+            id: id.as_str().to_string(),
+            current: describe(current.as_deref()),
+        });
+    }
+    delete(st, ty, id, who).await.map(drop)
+}
+
 /// Deletes an object, counting one Asterisk no longer has as deleted: for Conjure's own changes of
 /// several objects (removing a phone user, undoing a half-made one).
 pub async fn delete_if_present(
@@ -430,6 +526,9 @@ async fn remove(
         Ok(Deleted::AlreadyGone) => said("already gone", &servers),
         Err(e) => e.to_string(),
     };
+    if matches!(inventory, Inventory::Forget) {
+        st.fleet.targets.set(ty, id.as_str(), None);
+    }
     let entry = entry(st, ty, id, who, "delete", Vec::new(), up.status, &message);
     if let Err(e) = st.store.change(inventory, &entry).await {
         tracing::error!(%ty, %id, %e, "deleted on Asterisk but not recorded");

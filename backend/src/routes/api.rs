@@ -25,6 +25,20 @@ pub struct Answer {
     read_from: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     servers: Vec<ServerOutcome>,
+    /// Where it goes, with several servers: `[]` for every server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    target: Option<Vec<String>>,
+}
+
+/// The object's target, shown when there are several servers.
+fn target_of(st: &AppState, ty: ObjectType, id: &ObjectId) -> Option<Vec<String>> {
+    (st.fleet.all().len() > 1).then(|| {
+        st.fleet
+            .targets
+            .get(ty, id.as_str())
+            .map(|t| t.to_vec())
+            .unwrap_or_default()
+    })
 }
 
 fn view(ty: ObjectType, id: &ObjectId, fields: Vec<Field>, warnings: Vec<Finding>) -> ObjectView {
@@ -59,6 +73,7 @@ pub async fn get_object(
         view: view(ty, &id, fields, Vec::new()),
         read_from,
         servers: Vec::new(),
+        target: target_of(&st, ty, &id),
     }))
 }
 
@@ -67,6 +82,17 @@ pub struct PutQuery {
     /// Delete and re-create instead of merging (to remove entries of an accumulating list).
     #[serde(default)]
     replace: bool,
+    /// Where a new object goes: `server:<name>` and `group:<name>`, separated by commas (default:
+    /// every server).
+    target: Option<String>,
+}
+
+fn split_target(t: &str) -> Vec<String> {
+    t.split(',')
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 pub async fn put_object(
@@ -78,17 +104,42 @@ pub async fn put_object(
 ) -> Result<Json<Answer>, AppError> {
     let (ty, id) = target(&ty, id)?;
     let who = p.who();
+    let target = q.target.as_deref().map(split_target);
     let saved = if q.replace {
         objects::replace(&st, ty, &id, &body, &who).await?
     } else {
-        objects::write(&st, ty, &id, &body, &who).await?
+        objects::write_to(&st, ty, &id, &body, &who, target.as_deref()).await?
     };
     tracing::info!(%ty, %id, fields = body.fields.as_ref().map_or(0, Vec::len), "object saved");
     Ok(Json(Answer {
         view: view(ty, &id, saved.fields, saved.findings),
         read_from: None,
         servers: saved.servers,
+        target: target_of(&st, ty, &id),
     }))
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewTarget {
+    /// `server:<name>` and `group:<name>`; `[]` for every server.
+    target: Vec<String>,
+    /// Moving it off servers deletes it there: required then.
+    #[serde(default)]
+    confirm: bool,
+}
+
+/// `PUT /api/objects/{type}/{id}/target`: moves a managed object to other servers.
+pub async fn put_target(
+    State(st): State<AppState>,
+    Path((ty, id)): Path<(String, String)>,
+    p: Principal,
+    crate::routes::json::AppJson(t): crate::routes::json::AppJson<NewTarget>,
+) -> Result<Json<objects::Moved>, AppError> {
+    let (ty, id) = target(&ty, id)?;
+    Ok(Json(
+        objects::retarget(&st, ty, &id, &t.target, t.confirm, &p.who()).await?,
+    ))
 }
 
 pub async fn delete_object(

@@ -7,9 +7,13 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use model::{CONFIG_CLASS, ObjectId, secret};
 
+use std::sync::Arc;
+
 use crate::AppState;
 use crate::auth::guard::{self, Door};
 use crate::error::AppError;
+use crate::fleet::Server;
+use crate::fleet::registry::FleetError;
 use crate::objects::{self, ObjectError, object_type};
 use crate::routes::json::PutJson;
 use model::account::Role;
@@ -18,7 +22,28 @@ const ALLOW: &str = "OPTIONS,GET,PUT,DELETE";
 const PREFIX: &str = "/ari/asterisk/config/dynamic/";
 
 pub async fn handle(State(st): State<AppState>, req: Request) -> Response {
-    let mut resp = match door(&st, req).await {
+    answer(door(&st, req, None).await)
+}
+
+/// `/servers/{name}/ari/...`: the same door for one server of the fleet. A GET reads that server; a
+/// PUT makes an object that goes to it alone (or changes one that does); a DELETE removes one that
+/// goes to it alone, or one Conjure does not manage, from it.
+pub async fn handle_on(State(st): State<AppState>, req: Request) -> Response {
+    let name = req
+        .uri()
+        .path()
+        .strip_prefix("/servers/")
+        .and_then(|r| r.split('/').next())
+        .unwrap_or_default()
+        .to_string();
+    let Some(server) = st.fleet.get(&name) else {
+        return answer(Err(FleetError::NoSuchServer(name).into()));
+    };
+    answer(door(&st, req, Some(server)).await)
+}
+
+fn answer(r: Result<Response, AppError>) -> Response {
+    let mut resp = match r {
         Ok(r) => r,
         Err(e) => e.into_response(),
     };
@@ -28,11 +53,18 @@ pub async fn handle(State(st): State<AppState>, req: Request) -> Response {
     resp
 }
 
-async fn door(st: &AppState, req: Request) -> Result<Response, AppError> {
+async fn door(
+    st: &AppState,
+    req: Request,
+    server: Option<Arc<Server>>,
+) -> Result<Response, AppError> {
     let (parts, body) = req.into_parts();
     let p = guard::authenticate(&st.auth, &parts, Door::Ari).await?;
     let req = Request::from_parts(parts, body);
-    let path = req.uri().path().to_string();
+    let mut path = req.uri().path().to_string();
+    if let Some(s) = &server {
+        path = path[format!("/servers/{}", s.name).len()..].to_string();
+    }
     if path.len() > 1 && path.ends_with('/') {
         let fixed = path.trim_end_matches('/');
         return Err(AppError::new(
@@ -71,15 +103,27 @@ async fn door(st: &AppState, req: Request) -> Result<Response, AppError> {
     }
     let ty = object_type(ty)?;
     let id = ObjectId::from_asterisk_path_segment(raw_id).map_err(ObjectError::from)?;
-    let fields = match method {
-        Method::GET => objects::read(st, ty, &id).await?,
-        Method::DELETE => {
+    let fields = match (method, &server) {
+        (Method::GET, None) => objects::read(st, ty, &id).await?,
+        (Method::GET, Some(s)) => objects::read(&st.on_server(s), ty, &id).await?,
+        (Method::DELETE, None) => {
             objects::delete(st, ty, &id, &who).await?;
             return Ok(StatusCode::NO_CONTENT.into_response());
         }
-        _ => {
+        (Method::DELETE, Some(s)) => {
+            objects::delete_on(st, s, ty, &id, &who).await?;
+            return Ok(StatusCode::NO_CONTENT.into_response());
+        }
+        (_, None) => {
             let PutJson(body) = PutJson::from_request(req, st).await?;
             objects::write(st, ty, &id, &body, &who).await?.fields
+        }
+        (_, Some(s)) => {
+            let PutJson(body) = PutJson::from_request(req, st).await?;
+            let only = [format!("server:{}", s.name)];
+            objects::write_to(st, ty, &id, &body, &who, Some(&only))
+                .await?
+                .fields
         }
     };
     // Secrets are left out: PUT merges, so a script that reads, edits and writes back keeps them.

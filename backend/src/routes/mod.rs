@@ -84,6 +84,7 @@ pub fn app(mut state: AppState) -> Router {
             "/objects/{type}/{id}",
             put(api::put_object).delete(api::delete_object),
         )
+        .route("/objects/{type}/{id}/target", put(api::put_target))
         .route("/inventory/{type}/{id}/adopt", post(inventory::adopt))
         .route("/drift", post(drift::act))
         .route("/fleet/pending/{seq}/retry", post(servers::retry))
@@ -139,6 +140,8 @@ pub fn app(mut state: AppState) -> Router {
         // The ARI door authenticates as ARI clients do, and checks the role per method.
         .route("/ari", any(ari_door::handle))
         .route("/ari/{*path}", any(ari_door::handle))
+        // The same door for one server of the fleet.
+        .route("/servers/{name}/ari/{*path}", any(ari_door::handle_on))
         .route("/healthz", get(|| async { "ok" }))
         // Asterisk matches `/ARI/...` in any case; everything else is the panel.
         .fallback(dispatch)

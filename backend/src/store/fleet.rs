@@ -278,4 +278,45 @@ impl Store {
         self.with(|c| c.query_row("SELECT count(*) FROM objects", [], |r| r.get(0)))
             .await
     }
+
+    /// Every object that does not go to every server, with where it goes.
+    pub async fn targets(&self) -> Result<Vec<(String, String, Vec<String>)>, StoreError> {
+        self.with(|c| {
+            let mut s = c.prepare("SELECT type, id, target FROM targets")?;
+            let rows = s.query_map([], |r| {
+                let t: String = r.get(2)?;
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    serde_json::from_str(&t).unwrap_or_default(),
+                ))
+            })?;
+            rows.collect()
+        })
+        .await
+    }
+
+    /// Where an object goes (`None`: every server).
+    pub async fn set_target(
+        &self,
+        ty: &str,
+        id: &str,
+        target: Option<&[String]>,
+    ) -> Result<(), StoreError> {
+        let text = |s: &str| rusqlite::types::Value::Text(s.to_string());
+        let statement = match target {
+            Some(t) => (
+                "INSERT INTO targets (type, id, target) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (type, id) DO UPDATE SET target = excluded.target"
+                    .into(),
+                vec![
+                    text(ty),
+                    text(id),
+                    text(&serde_json::to_string(t).expect("strings serialise")),
+                ],
+            ),
+            None => (super::FORGET_TARGET.into(), vec![text(ty), text(id)]),
+        };
+        self.write_behind(vec![statement], None).await
+    }
 }

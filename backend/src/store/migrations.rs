@@ -108,6 +108,14 @@ const MIGRATIONS: &[&str] = &[
         refused    INTEGER NOT NULL DEFAULT 0
     );
     CREATE INDEX pending_by_server ON pending (server, seq);",
+    // 8: where an object goes, for the objects that do not go to every server: a JSON list of
+    // `server:<name>` and `group:<name>`. No row: every server.
+    "CREATE TABLE targets (
+        type   TEXT NOT NULL,
+        id     TEXT NOT NULL,
+        target TEXT NOT NULL,
+        PRIMARY KEY (type, id)
+    );",
 ];
 
 pub fn run(conn: &mut Connection) -> rusqlite::Result<()> {

@@ -65,6 +65,7 @@ const RECORD: &str = "INSERT INTO objects (type, id, fields, secrets_set, update
 /// before secrets were kept (RECORD with six parameters) still applies after an upgrade.
 const SEAL: &str = "UPDATE objects SET sealed = ?3 WHERE type = ?1 AND id = ?2";
 const FORGET: &str = "DELETE FROM objects WHERE type = ?1 AND id = ?2";
+const FORGET_TARGET: &str = "DELETE FROM targets WHERE type = ?1 AND id = ?2";
 
 /// Milliseconds since the epoch, for the times of a change.
 fn now_ms() -> i64 {
@@ -185,6 +186,10 @@ impl Store {
             Inventory::Forget => {
                 statements.push((
                     FORGET.into(),
+                    texts([audit.object_type.as_str(), &audit.id]),
+                ));
+                statements.push((
+                    FORGET_TARGET.into(),
                     texts([audit.object_type.as_str(), &audit.id]),
                 ));
                 Some((key(), None))
