@@ -265,6 +265,13 @@ async fn a_change_reaches_every_server_and_waits_in_order_for_one_that_is_down()
     );
     assert!(!pending[0]["created_at"].as_str().unwrap().is_empty());
     let down = fleet_until(&panel.url, |f| f["servers"][1]["up"] == false).await;
+    // Every page's status bar says so too.
+    let (_, status) = panel.call("GET", "/api/status", None).await;
+    let line = status["watch"].as_str().unwrap();
+    assert!(
+        line.contains("servers: 1 of 2 up (b down), 2 changes waiting"),
+        "{line}"
+    );
     assert!(
         down["servers"][1]["state"]
             .as_str()
@@ -330,6 +337,20 @@ async fn refused_on_one_server_and_applied_on_another_is_said_as_such() {
     assert!(
         refused["hint"].as_str().unwrap().contains("sorcery.conf"),
         "{refused}"
+    );
+    // The panel shows it as one of the save's warnings.
+    let warning = saved["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["attribute"] == "server b")
+        .unwrap_or_else(|| panic!("no warning for b: {saved}"));
+    assert!(
+        warning["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("refused: "),
+        "{warning}"
     );
     // Refused is not queued: nothing waits for b.
     let (_, fleet) = panel.call("GET", "/api/fleet", None).await;
@@ -956,4 +977,65 @@ async fn the_ari_door_of_one_server_writes_to_that_server_alone() {
     .unwrap();
     assert_eq!(r.status(), 404);
     assert!(r.text().await.unwrap().contains("no server named 'nope'"));
+}
+
+/// Phone users go where their target says, and the list says per user where they are: on every
+/// server, on the ones named, or waiting for one that is down.
+#[tokio::test]
+async fn phone_users_have_a_place_in_the_fleet_and_the_list_says_it() {
+    let a = Upstream::simulated(Sim::default()).await;
+    let panel = Panel::new(served_running(&a).await);
+    let b = Upstream::simulated(Sim::default()).await;
+    assert_eq!(panel.add("b", &b).await.0, 201);
+    let placed = a.id("5");
+    let (status, made) = panel
+        .call(
+            "POST",
+            "/api/phone-users?target=server:b",
+            Some(json!({"extension": placed, "name": "Placed"})),
+        )
+        .await;
+    assert_eq!(status, 201, "{made}");
+    for ty in ["auth", "aor", "endpoint"] {
+        assert_eq!(
+            on_asterisk(&a, &format!("{ty}/{placed}")).await.0,
+            404,
+            "{ty}"
+        );
+        assert_eq!(
+            on_asterisk(&b, &format!("{ty}/{placed}")).await.0,
+            200,
+            "{ty}"
+        );
+    }
+    let (status, bad) = panel
+        .call(
+            "POST",
+            "/api/phone-users?target=group:none",
+            Some(json!({"extension": a.id("6"), "name": "Nowhere"})),
+        )
+        .await;
+    assert_eq!(status, 400, "{bad}");
+    b.sim().unwrap().stop();
+    let everywhere = a.id("7");
+    let (status, made) = panel
+        .call(
+            "POST",
+            "/api/phone-users",
+            Some(json!({"extension": everywhere, "name": "All"})),
+        )
+        .await;
+    assert_eq!(status, 201, "{made}");
+    let (_, list) = panel.call("GET", "/api/phone-users", None).await;
+    let state = |ext: &str| {
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["extension"] == ext)
+            .map(|u| u["servers"].as_str().unwrap_or_default().to_string())
+            .unwrap()
+    };
+    assert_eq!(state(&placed), "on server:b");
+    assert_eq!(state(&everywhere), "waiting on b");
 }

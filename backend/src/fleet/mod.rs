@@ -290,6 +290,35 @@ impl Fleet {
     }
 }
 
+/// The fleet in a few words, for the status bar of every page (`None` with one server): how many are
+/// up, which are down, how many changes wait. It is recomputed whenever the status is (at the default
+/// server's changes, or every 25 s).
+pub fn summary(fleet: &Fleet) -> Option<String> {
+    let all = fleet.all();
+    if all.len() < 2 {
+        return None;
+    }
+    let enabled: Vec<&Arc<Server>> = all.iter().filter(|s| s.enabled).collect();
+    let down: Vec<&str> = enabled
+        .iter()
+        .filter(|s| s.watch.current().up == Some(false))
+        .map(|s| &*s.name)
+        .collect();
+    let mut line = format!(
+        "servers: {} of {} up",
+        enabled.len() - down.len(),
+        enabled.len()
+    );
+    if !down.is_empty() {
+        line.push_str(&format!(" ({} down)", down.join(", ")));
+    }
+    let waiting: usize = all.iter().map(|s| s.waiting()).sum();
+    if waiting > 0 {
+        line.push_str(&format!(", {waiting} changes waiting (see Servers)"));
+    }
+    Some(line)
+}
+
 impl AppState {
     /// This state as seen by one server: the watcher, reconciler and drift check work on `st.ari` and
     /// `st.watch`, so each server gets them by running on its own view.

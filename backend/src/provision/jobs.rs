@@ -339,7 +339,7 @@ async fn row(
         r.message = format!("There is no template '{name}'.");
         return r;
     };
-    match super::create_checked(st, &u, t, who).await {
+    match super::create_checked(st, &u, t, who, None).await {
         Ok(setup) => {
             r.result = "created";
             r.message = "Created auth, aor and endpoint.".into();

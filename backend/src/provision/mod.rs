@@ -14,7 +14,7 @@ use model::{Field, ObjectId, ObjectType, PutBody};
 use crate::AppState;
 use crate::audit::Who;
 use crate::auth::password;
-use crate::objects;
+use crate::objects::{self, ObjectError};
 
 const ORDER: [(ObjectType, &str); 3] = [
     (ObjectType::Auth, "auth"),
@@ -61,7 +61,11 @@ pub async fn create(
     st: &AppState,
     new: &NewPhoneUser,
     who: &Who,
+    target: Option<&[String]>,
 ) -> Result<PhoneSetup, ProvisionError> {
+    if let Some(t) = target {
+        st.fleet.check_target(t).map_err(ObjectError::from)?;
+    }
     let all = st.store.templates().await?;
     let names: Vec<String> = all.iter().map(|t| t.name.clone()).collect();
     if let Some((col, msg)) = rules::check(new, &names).into_iter().next() {
@@ -74,7 +78,7 @@ pub async fn create(
     if let Some(why) = taken(st, &new.extension).await? {
         return Err(ProvisionError::Taken(why));
     }
-    create_checked(st, new, &t, who).await
+    create_checked(st, new, &t, who, target).await
 }
 
 /// [`create`] once the row is known to be valid and free (the import checks many rows at once).
@@ -83,6 +87,7 @@ pub async fn create_checked(
     new: &NewPhoneUser,
     t: &Template,
     who: &Who,
+    target: Option<&[String]>,
 ) -> Result<PhoneSetup, ProvisionError> {
     let generated = new.password.is_empty();
     let pw = if generated {
@@ -107,7 +112,7 @@ pub async fn create_checked(
         let body = PutBody {
             fields: Some(fields),
         };
-        if let Err(failed) = objects::write(st, *ty, &ext, &body, who).await {
+        if let Err(failed) = objects::write_to(st, *ty, &ext, &body, who, target).await {
             let undo = undo(st, &new.extension, step, who).await;
             return Err(ProvisionError::Step {
                 step,

@@ -5,8 +5,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use model::api::{Mode, ObjectView, SecretState, Status};
-use model::fleet::ServerOutcome;
-use model::validate::Finding;
+use model::fleet::{Outcome, ServerOutcome};
+use model::validate::{Finding, Severity};
 use model::{Field, ObjectId, ObjectType, secret};
 
 use crate::AppState;
@@ -111,8 +111,26 @@ pub async fn put_object(
         objects::write_to(&st, ty, &id, &body, &who, target.as_deref()).await?
     };
     tracing::info!(%ty, %id, fields = body.fields.as_ref().map_or(0, Vec::len), "object saved");
+    // The panel shows a save's warnings: a server that refused the change or will get it later is one.
+    let mut findings = saved.findings;
+    findings.extend(
+        saved
+            .servers
+            .iter()
+            .filter(|o| o.outcome != Outcome::Applied)
+            .map(|o| Finding {
+                severity: Severity::Warning,
+                index: None,
+                attribute: Some(format!("server {}", o.server)),
+                message: match o.outcome {
+                    Outcome::Queued => format!("not saved there yet: {}", o.message),
+                    _ if o.hint.is_empty() => format!("refused: {}", o.message),
+                    _ => format!("refused: {}. {}", o.message, o.hint),
+                },
+            }),
+    );
     Ok(Json(Answer {
-        view: view(ty, &id, saved.fields, saved.findings),
+        view: view(ty, &id, saved.fields, findings),
         read_from: None,
         servers: saved.servers,
         target: target_of(&st, ty, &id),
@@ -200,7 +218,10 @@ pub async fn status(State(st): State<AppState>, Query(q): Query<StatusQuery>) ->
         reachable,
         detail,
         seq: watch.seq,
-        watch: watch.message,
+        watch: match crate::fleet::summary(&st.fleet) {
+            Some(fleet) => format!("{} · {fleet}", watch.message),
+            None => watch.message,
+        },
     })
 }
 

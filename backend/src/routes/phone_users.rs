@@ -35,20 +35,79 @@ pub struct ListQuery {
 pub async fn list(
     State(st): State<AppState>,
     Query(q): Query<ListQuery>,
-) -> Result<Json<PhoneUserPage>, AppError> {
+) -> Result<Json<serde_json::Value>, AppError> {
     let (total, items) = st
         .store
         .phone_users(&q.search, 100, q.page.saturating_sub(1) * 100)
         .await?;
-    Ok(Json(PhoneUserPage { total, items }))
+    let mut page = serde_json::to_value(PhoneUserPage { total, items }).expect("serialises");
+    // With several servers, each user's place in the fleet (the panel's own list ignores it).
+    if st.fleet.all().len() > 1
+        && let Some(items) = page["items"].as_array_mut()
+    {
+        let exts: Vec<String> = items
+            .iter()
+            .filter_map(|u| u["extension"].as_str().map(str::to_string))
+            .collect();
+        let waiting = st.store.pending_for(exts).await?;
+        for u in items {
+            let ext = u["extension"].as_str().unwrap_or_default().to_string();
+            u["servers"] = fleet_state(&st, &ext, &waiting).into();
+        }
+    }
+    Ok(Json(page))
+}
+
+/// Where a phone user's objects are, as far as Conjure knows: on the servers its target names, less
+/// those that still wait for a change of it or refused one.
+fn fleet_state(st: &AppState, ext: &str, waiting: &[(String, String, bool)]) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut servers: Vec<&str> = waiting
+        .iter()
+        .filter(|(id, _, _)| id == ext)
+        .map(|(_, s, _)| s.as_str())
+        .collect();
+    servers.dedup();
+    for s in servers {
+        let refused = waiting
+            .iter()
+            .any(|(id, srv, r)| id == ext && srv == s && *r);
+        out.push(if refused {
+            format!("refused on {s}")
+        } else {
+            format!("waiting on {s}")
+        });
+    }
+    if out.is_empty() {
+        let target = st.fleet.targets.get(ObjectType::Endpoint, ext);
+        return match target {
+            None => "on every server".into(),
+            Some(t) => format!("on {}", crate::objects::describe(Some(&t))),
+        };
+    }
+    out.join("; ")
+}
+
+#[derive(serde::Deserialize)]
+pub struct CreateQuery {
+    /// Where the user's objects go: `server:<name>` and `group:<name>`, separated by commas.
+    target: Option<String>,
 }
 
 pub async fn create(
     State(st): State<AppState>,
+    Query(q): Query<CreateQuery>,
     p: Principal,
     AppJson(new): AppJson<NewPhoneUser>,
 ) -> Result<(StatusCode, Json<PhoneSetup>), AppError> {
-    let setup = provision::create(&st, &new, &p.who()).await?;
+    let target: Option<Vec<String>> = q.target.as_deref().map(|t| {
+        t.split(',')
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+            .map(str::to_string)
+            .collect()
+    });
+    let setup = provision::create(&st, &new, &p.who(), target.as_deref()).await?;
     tracing::info!(ext = %new.extension, by = %p.actor(), "phone user created");
     Ok((StatusCode::CREATED, Json(setup)))
 }

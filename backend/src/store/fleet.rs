@@ -319,4 +319,26 @@ impl Store {
         };
         self.write_behind(vec![statement], None).await
     }
+
+    /// The changes waiting for the objects of these phone users (id, server, refused), by server.
+    pub async fn pending_for(
+        &self,
+        ids: Vec<String>,
+    ) -> Result<Vec<(String, String, bool)>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.with(move |c| {
+            let marks = vec!["?"; ids.len()].join(",");
+            let mut s = c.prepare(&format!(
+                "SELECT DISTINCT id, server, refused FROM pending
+                 WHERE type IN ('auth', 'aor', 'endpoint') AND id IN ({marks}) ORDER BY server"
+            ))?;
+            let rows = s.query_map(rusqlite::params_from_iter(ids), |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?;
+            rows.collect()
+        })
+        .await
+    }
 }
