@@ -3,35 +3,9 @@
 // at its size budget. Every text goes in with textContent, never as HTML.
 'use strict';
 
-const base = document.body.dataset.base || '';
-let csrf = '';
 // `?server=name`: one server of the fleet (default: the command line's).
 const server = new URLSearchParams(location.search).get('server');
 const which = server ? `?server=${encodeURIComponent(server)}` : '';
-
-const $ = (id) => document.getElementById(id);
-
-function el(tag, text, attrs) {
-  const e = document.createElement(tag);
-  if (text !== undefined) e.textContent = text;
-  for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
-  return e;
-}
-
-async function call(method, path, body) {
-  const opt = { method, credentials: 'same-origin', headers: {} };
-  if (body !== undefined) {
-    opt.headers['content-type'] = 'application/json';
-    opt.headers['x-conjure-csrf'] = csrf;
-    opt.body = JSON.stringify(body);
-  }
-  const r = await fetch(`${base}/api/${path}`, opt);
-  const text = await r.text();
-  let v = null;
-  try { v = JSON.parse(text); } catch (_) { /* not JSON: the message below says so */ }
-  if (!r.ok) throw new Error((v && v.message) || `Conjure answered ${r.status}`);
-  return v;
-}
 
 const STATES = {
   missing: 'missing on Asterisk',
@@ -100,7 +74,7 @@ async function load() {
   $('drift-done').textContent = '';
   try {
     const me = await call('GET', 'session');
-    csrf = me.csrf || '';
+    session.csrf = me.csrf || '';
     $('drift-server').textContent = `Server: ${server || 'default'}`;
     const v = await call('GET', `drift${which}`);
     status.textContent = `${v.checked} managed objects checked: ${v.in_sync} in sync, `

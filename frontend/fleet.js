@@ -4,36 +4,8 @@
 // with textContent, never as HTML.
 'use strict';
 
-const base = document.body.dataset.base || '';
-let csrf = '';
 let admin = false;
 let operator = false;
-
-const $ = (id) => document.getElementById(id);
-
-function el(tag, text, attrs) {
-  const e = document.createElement(tag);
-  if (text !== undefined) e.textContent = text;
-  for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
-  return e;
-}
-
-async function call(method, path, body) {
-  const opt = { method, credentials: 'same-origin', headers: { 'x-conjure-csrf': csrf } };
-  if (body !== undefined) {
-    opt.headers['content-type'] = 'application/json';
-    opt.body = JSON.stringify(body);
-  }
-  const r = await fetch(`${base}/api/${path}`, opt);
-  const text = await r.text();
-  let v = null;
-  try { v = JSON.parse(text); } catch (_) { /* not JSON: the message below says so */ }
-  if (!r.ok) {
-    const m = (v && v.message) || `Conjure answered ${r.status}`;
-    throw new Error(v && v.hint ? `${m}. ${v.hint}` : m);
-  }
-  return v;
-}
 
 function say(text) {
   $('fleet-status').textContent = text;
@@ -147,7 +119,7 @@ $('fleet-form').addEventListener('submit', (ev) => {
 (async () => {
   try {
     const me = await call('GET', 'session');
-    csrf = me.csrf || '';
+    session.csrf = me.csrf || '';
     admin = me.role === 'admin';
     operator = admin || me.role === 'operator';
     $('fleet-add').hidden = !admin;

@@ -154,6 +154,32 @@ end
     Ok(Run { rate, p50_ms })
 }
 
+/// The release `conjure` in front of the simulator on `sim_port`, its state in a fresh `data`, its
+/// watcher looking every 200 ms; and its port.
+pub(crate) fn spawn_conjure(
+    root: &Path,
+    data: &Path,
+    sim_port: u16,
+) -> anyhow::Result<(Server, u16)> {
+    let port = free_port();
+    let _ = std::fs::remove_dir_all(data);
+    let c = Server(
+        Command::new(root.join("target/release/conjure"))
+            .args(["--listen", &format!("127.0.0.1:{port}")])
+            .args(["--ari-url", &format!("http://127.0.0.1:{sim_port}")])
+            .args(["--watch-interval-ms", "200"])
+            .arg("--data-dir")
+            .arg(data)
+            .env("CONJURE_ARI_PASSWORD", "asterisk")
+            .env("CONJURE_ADMIN_PASSWORD", "bench")
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .spawn()?,
+    );
+    wait_for(port)?;
+    Ok((c, port))
+}
+
 pub(crate) fn start_sim(root: &Path, port: u16, cpu_us: [f64; 2]) -> anyhow::Result<Server> {
     let sim = Server(
         Command::new(root.join("target/release/asterisk-sim"))

@@ -4,38 +4,17 @@
 //! and a drift check of every server.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 
-use crate::bench::{Server, cpu_seconds, free_port, kib, start_sim, wait_for};
+use crate::bench::{Server, cpu_seconds, free_port, kib, spawn_conjure, start_sim};
 use crate::bench_import::{USERS, connect, exchange, through_conjure};
 
 struct Fleet {
     conjure: Server,
     port: u16,
     sims: Vec<(u16, Option<Server>)>,
-}
-
-fn conjure(root: &Path, data: &Path, sim_port: u16) -> anyhow::Result<(Server, u16)> {
-    let port = free_port();
-    let _ = std::fs::remove_dir_all(data);
-    let c = Server(
-        Command::new(root.join("target/release/conjure"))
-            .args(["--listen", &format!("127.0.0.1:{port}")])
-            .args(["--ari-url", &format!("http://127.0.0.1:{sim_port}")])
-            .args(["--watch-interval-ms", "200"])
-            .arg("--data-dir")
-            .arg(data)
-            .env("CONJURE_ARI_PASSWORD", "asterisk")
-            .env("CONJURE_ADMIN_PASSWORD", "bench")
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .spawn()?,
-    );
-    wait_for(port)?;
-    Ok((c, port))
 }
 
 /// Conjure in front of `n` fresh simulators: the first is its `--ari-url`, the others are added.
@@ -46,7 +25,7 @@ fn fleet(root: &Path, n: usize, cpu_us: [f64; 2], auth: &str) -> anyhow::Result<
         sims.push((port, Some(start_sim(root, port, cpu_us)?)));
     }
     let data: PathBuf = root.join(format!("target/bench-fleet-{n}"));
-    let (conjure, port) = conjure(root, &data, sims[0].0)?;
+    let (conjure, port) = spawn_conjure(root, &data, sims[0].0)?;
     let mut s = connect(port)?;
     for (i, (sim_port, _)) in sims.iter().enumerate().skip(1) {
         let body = format!(

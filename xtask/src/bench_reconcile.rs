@@ -73,7 +73,7 @@ pub fn run(
     sim_auth: &str,
     conjure_auth: &str,
 ) -> anyhow::Result<()> {
-    let (sim_port, port) = (free_port(), free_port());
+    let sim_port = free_port();
     let sim = Server(
         Command::new(root.join("target/release/asterisk-sim"))
             .args([
@@ -90,21 +90,7 @@ pub fn run(
     );
     wait_for(sim_port)?;
     let data = root.join("target/bench-reconcile");
-    let _ = std::fs::remove_dir_all(&data);
-    let conjure = Server(
-        Command::new(root.join("target/release/conjure"))
-            .args(["--listen", &format!("127.0.0.1:{port}")])
-            .args(["--ari-url", &format!("http://127.0.0.1:{sim_port}")])
-            .args(["--watch-interval-ms", "200"])
-            .arg("--data-dir")
-            .arg(&data)
-            .env("CONJURE_ARI_PASSWORD", "asterisk")
-            .env("CONJURE_ADMIN_PASSWORD", "bench")
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .spawn()?,
-    );
-    wait_for(port)?;
+    let (conjure, port) = crate::bench::spawn_conjure(root, &data, sim_port)?;
     let pid = conjure.0.id();
     push_all(port, "/api/objects/auth/", conjure_auth, "r")?;
     let direct = push_all(

@@ -256,15 +256,7 @@ pub async fn act(
                 .managed_one(ty, id.as_str())
                 .await?
                 .ok_or_else(|| ObjectError::NotManaged(ty, id.as_str().to_string()))?;
-            let fields = super::push_fields(
-                st,
-                ty,
-                &m.id,
-                &m.fields,
-                &m.secrets_set,
-                m.sealed.as_deref(),
-            )
-            .map_err(|u| ObjectError::NotPushable(u.to_string()))?;
+            let body = super::push_body(st, &m)?;
             let up = st.ari.get_object(ty, id).await?;
             // A list entry Asterisk has and the record does not cannot be taken away by a PUT (it adds):
             // for those types the object is made again.
@@ -277,9 +269,6 @@ pub async fn act(
             {
                 objects::delete(st, ty, id, who).await?;
             }
-            let body = model::PutBody {
-                fields: Some(fields),
-            };
             objects::push_recorded(st, ty, id, &body, who).await?;
             Ok("Conjure's version is on Asterisk again")
         }

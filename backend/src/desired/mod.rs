@@ -125,6 +125,26 @@ impl std::fmt::Display for Unpushable {
     }
 }
 
+/// The PUT that makes a managed object again from the record (drift's "put it back", a move to
+/// other servers), or why the record cannot.
+pub fn push_body(
+    st: &AppState,
+    m: &crate::store::Managed,
+) -> Result<model::PutBody, crate::objects::ObjectError> {
+    let fields = push_fields(
+        st,
+        m.ty,
+        &m.id,
+        &m.fields,
+        &m.secrets_set,
+        m.sealed.as_deref(),
+    )
+    .map_err(|u| crate::objects::ObjectError::NotPushable(u.to_string()))?;
+    Ok(model::PutBody {
+        fields: Some(fields),
+    })
+}
+
 /// The fields that make the object again: the recorded rendering without options at what a fresh
 /// object shows (and without attributes that are not options: Asterisk renders some values, such as
 /// `set_var`, in a form it does not parse back), with the secrets opened.

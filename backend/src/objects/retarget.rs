@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use model::fleet::ServerOutcome;
-use model::{ObjectId, ObjectType, PutBody};
+use model::{ObjectId, ObjectType};
 use serde::Serialize;
 
 use super::{ObjectError, describe};
@@ -66,18 +66,7 @@ pub async fn retarget(
             servers: names(&leaving),
         });
     }
-    let fields = crate::desired::push_fields(
-        st,
-        ty,
-        &m.id,
-        &m.fields,
-        &m.secrets_set,
-        m.sealed.as_deref(),
-    )
-    .map_err(|u| ObjectError::NotPushable(u.to_string()))?;
-    let body = PutBody {
-        fields: Some(fields),
-    };
+    let body = crate::desired::push_body(st, &m)?;
     // The new target first: changes made meanwhile go where it now goes.
     st.store
         .set_target(ty.as_str(), id.as_str(), new.as_deref())

@@ -4,20 +4,8 @@
 
 /// The page, or `None` when the panel is not built. `index` is index.html with the base path applied.
 pub fn page(index: &str, base: &str) -> Option<String> {
-    let css = stylesheet(index)?;
-    let base = base.replace('"', "");
-    Some(format!(
-        r#"<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Drift · Conjure</title>
-<link rel="icon" href="data:,">
-{css}
-</head>
-<body data-base="{base}">
-<main class="drift-page">
+    let main = format!(
+        r#"<main class="drift-page">
 <p><a href="{base}/">Back to the panel</a></p>
 <p><a href="{base}/fleet">All servers</a></p>
 <h1>Drift: Asterisk against Conjure's record</h1>
@@ -35,8 +23,37 @@ not manage. Conjure puts lost objects back by itself after a restart; here you d
 <thead><tr><th>Select</th><th>Type</th><th>Id</th><th>State</th><th>Differences</th><th>Actions</th></tr></thead>
 <tbody id="drift-rows"></tbody>
 </table>
-</main>
-<script src="{base}/drift.js"></script>
+</main>"#,
+        base = base.replace('"', "")
+    );
+    shell(index, base, "Drift", &main, "drift.js")
+}
+
+/// A page outside the panel: its `<main>`, the panel's stylesheet, and `script` after the helpers
+/// those pages share (frontend/side.js).
+pub(crate) fn shell(
+    index: &str,
+    base: &str,
+    title: &str,
+    main: &str,
+    script: &str,
+) -> Option<String> {
+    let css = stylesheet(index)?;
+    let base = base.replace('"', "");
+    Some(format!(
+        r#"<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title} · Conjure</title>
+<link rel="icon" href="data:,">
+{css}
+</head>
+<body data-base="{base}">
+{main}
+<script src="{base}/side.js"></script>
+<script src="{base}/{script}"></script>
 </body>
 </html>
 "#

@@ -4,20 +4,8 @@
 
 /// The page, or `None` when the panel is not built. `index` is index.html with the base path applied.
 pub fn page(index: &str, base: &str) -> Option<String> {
-    let css = super::drift_page::stylesheet(index)?;
-    let base = base.replace('"', "");
-    Some(format!(
-        r#"<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Servers · Conjure</title>
-<link rel="icon" href="data:,">
-{css}
-</head>
-<body data-base="{base}">
-<main class="drift-page">
+    let main = format!(
+        r#"<main class="drift-page">
 <p><a href="{base}/">Back to the panel</a></p>
 <h1>Servers</h1>
 <p>Every Asterisk server Conjure keeps in step. A change goes to every enabled server; one that does not
@@ -48,12 +36,10 @@ server's sorcery.conf lets it write.</p>
 </form>
 <p id="fleet-added" role="status" data-testid="fleet-added"></p>
 </section>
-</main>
-<script src="{base}/fleet.js"></script>
-</body>
-</html>
-"#
-    ))
+</main>"#,
+        base = base.replace('"', "")
+    );
+    super::drift_page::shell(index, base, "Servers", &main, "fleet.js")
 }
 
 #[cfg(test)]

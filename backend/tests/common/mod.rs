@@ -364,14 +364,31 @@ pub async fn status_until(
     url: &str,
     until: impl Fn(&serde_json::Value) -> bool,
 ) -> serde_json::Value {
+    long_poll_until(url, "/api/status", until).await
+}
+
+/// `/api/fleet` of the Conjure at `url`, waited on (`?wait=<seq>`) until `until` accepts it.
+pub async fn fleet_until(
+    url: &str,
+    until: impl Fn(&serde_json::Value) -> bool,
+) -> serde_json::Value {
+    long_poll_until(url, "/api/fleet", until).await
+}
+
+/// GETs `path` (an answer with a `seq`) again with `?wait=<seq>` until `until` accepts the answer.
+async fn long_poll_until(
+    url: &str,
+    path: &str,
+    until: impl Fn(&serde_json::Value) -> bool,
+) -> serde_json::Value {
     let http = reqwest::Client::new();
     let mut seq: Option<u64> = None;
-    // A bound for a failing test, not a wait: each request returns at the watcher's next change.
+    // A bound for a failing test, not a wait: each request returns at the next change.
     let give_up = tokio::time::Instant::now() + Duration::from_secs(60);
     let mut last = serde_json::Value::Null;
     while tokio::time::Instant::now() < give_up {
         let mut req = http
-            .get(format!("{url}/api/status"))
+            .get(format!("{url}{path}"))
             .basic_auth("admin", Some(ADMIN));
         if let Some(s) = seq {
             req = req.query(&[("wait", s)]);
@@ -384,7 +401,7 @@ pub async fn status_until(
         seq = v["seq"].as_u64();
         last = v;
     }
-    panic!("the status never got there; last: {last}");
+    panic!("{path} never got there; last: {last}");
 }
 
 /// Conjure served in front of `up` as production runs it: a real socket, and everything that runs
@@ -405,32 +422,4 @@ pub async fn served_running(up: &Upstream) -> String {
     let url = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(conjure::serve(listener, state, std::future::pending()));
     url
-}
-
-/// `/api/fleet` of the Conjure at `url`, waited on (`?wait=<seq>`) until `until` accepts it.
-pub async fn fleet_until(
-    url: &str,
-    until: impl Fn(&serde_json::Value) -> bool,
-) -> serde_json::Value {
-    let http = reqwest::Client::new();
-    let mut seq: Option<u64> = None;
-    // A bound for a failing test, not a wait: each request returns at the fleet's next change.
-    let give_up = tokio::time::Instant::now() + Duration::from_secs(60);
-    let mut last = serde_json::Value::Null;
-    while tokio::time::Instant::now() < give_up {
-        let mut req = http
-            .get(format!("{url}/api/fleet"))
-            .basic_auth("admin", Some(ADMIN));
-        if let Some(s) = seq {
-            req = req.query(&[("wait", s)]);
-        }
-        let v: serde_json::Value =
-            serde_json::from_str(&req.send().await.unwrap().text().await.unwrap()).unwrap();
-        if until(&v) {
-            return v;
-        }
-        seq = v["seq"].as_u64();
-        last = v;
-    }
-    panic!("the fleet never got there; last: {last}");
 }
