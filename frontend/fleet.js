@@ -44,8 +44,10 @@ function serverRow(s) {
       run('Removing', async () => (await call('DELETE', `servers/${encodeURIComponent(s.name)}`)).message);
     }));
   }
+  const counts = Object.entries(s.objects).map(([t, n]) => `${n} ${t}`).join(', ') || 'none';
+  const asterisk = s.version ? `${s.version}, up since ${s.startup_time}` : '';
   tr.append(el('td', s.name), el('td', s.ari_url), el('td', s.groups.join(', ')),
-    el('td', state), el('td', waiting), actions);
+    el('td', state), el('td', asterisk), el('td', counts), el('td', waiting), actions);
   return tr;
 }
 
@@ -116,6 +118,43 @@ $('fleet-form').addEventListener('submit', (ev) => {
   }, (e) => { $('fleet-added').textContent = e.message; });
 });
 
+function objectPath() {
+  const f = new FormData($('move-form'));
+  return `objects/${encodeURIComponent(f.get('type').trim())}/${encodeURIComponent(f.get('id').trim())}`;
+}
+
+$('move-look').addEventListener('click', () => {
+  call('GET', objectPath()).then((o) => {
+    const where = o.target && o.target.length ? o.target.join(', ') : 'every server';
+    $('move-now').textContent = `It goes to ${where}${o.read_from ? `; read from ${o.read_from}` : ''}.`;
+  }, (e) => { $('move-now').textContent = e.message; });
+});
+
+// A move off servers is refused until confirmed: the refusal names them, and the person decides.
+$('move-form').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const target = new FormData(ev.target).get('target').split(',').map((t) => t.trim()).filter((t) => t);
+  const moved = (m) => {
+    const done = m.servers.map((o) => `${o.server}: ${o.outcome}${o.message ? ` (${o.message})` : ''}`);
+    $('move-now').textContent = `Now it goes to ${m.target.length ? m.target.join(', ') : 'every server'}`
+      + (done.length ? `; ${done.join('; ')}.` : '.');
+  };
+  try {
+    moved(await call('PUT', `${objectPath()}/target`, { target }));
+  } catch (e) {
+    if (!e.message.includes('deletes it there')) {
+      $('move-now').textContent = e.message;
+      return;
+    }
+    if (!window.confirm(`${e.message.split('. ')[0]}. Move it?`)) return;
+    try {
+      moved(await call('PUT', `${objectPath()}/target`, { target, confirm: true }));
+    } catch (e2) {
+      $('move-now').textContent = e2.message;
+    }
+  }
+});
+
 (async () => {
   try {
     const me = await call('GET', 'session');
@@ -123,6 +162,7 @@ $('fleet-form').addEventListener('submit', (ev) => {
     admin = me.role === 'admin';
     operator = admin || me.role === 'operator';
     $('fleet-add').hidden = !admin;
+    $('fleet-move').hidden = !operator;
   } catch (e) {
     say(`${e.message} (sign in on the panel first).`);
     return;

@@ -871,6 +871,20 @@ async fn an_object_goes_where_its_target_says_and_moves_only_when_confirmed() {
             .1
             .contains("fleet-secret-1")
     );
+    // The servers page counts per server what goes to it.
+    let (_, fleet) = panel.call("GET", "/api/fleet", None).await;
+    let counts: Vec<&Value> = fleet["servers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| &s["objects"])
+        .collect();
+    assert_eq!(
+        counts,
+        [&json!({}), &json!({}), &json!({"auth": 2})],
+        "{fleet}"
+    );
+    assert_eq!(fleet["servers"][2]["version"], "22.10.1");
     // Everywhere: pushed to the two it was not on, none left.
     let (status, all) = panel
         .call(
@@ -892,6 +906,16 @@ async fn an_object_goes_where_its_target_says_and_moves_only_when_confirmed() {
             .to_string()
             .contains("moved from server:c to every server"),
         "{audit}"
+    );
+    // c cannot go while an object goes to it alone (for_c).
+    let (status, kept) = panel.call("DELETE", "/api/servers/c", None).await;
+    assert_eq!(status, 409, "{kept}");
+    assert!(
+        kept["message"]
+            .as_str()
+            .unwrap()
+            .contains("1 objects go to 'c'"),
+        "{kept}"
     );
 }
 

@@ -38,6 +38,37 @@ async fn an_admin_adds_a_server_watches_a_change_wait_for_it_and_removes_it() {
     let row = wait_for_text(c, "server-site-b", "site-b, pair").await;
     assert!(row.contains(&b.base), "{row}");
 
+    // An object moved onto site-b alone: the page asks first, naming the server it leaves.
+    let moving = stack.up.id("fleet-move");
+    let r = reqwest::Client::new()
+        .put(format!("{}/api/objects/auth/{moving}", stack.conjure))
+        .basic_auth("admin", Some(e2e::ADMIN))
+        .header("content-type", "application/json")
+        .body(r#"{"fields":[{"attribute":"username","value":"m"},{"attribute":"password","value":"move-pw-1"}]}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    type_into(c, "move-type", "auth").await;
+    type_into(c, "move-id", &moving).await;
+    click(c, "move-look").await;
+    wait_for_text(c, "move-now", "It goes to every server").await;
+    type_into(c, "move-target", "server:site-b").await;
+    click(c, "move-submit").await;
+    let question = wait_for_alert(c).await;
+    assert!(
+        question.contains("off default deletes it there"),
+        "{question}"
+    );
+    c.accept_alert().await.unwrap();
+    wait_for_text(c, "move-now", "Now it goes to server:site-b").await;
+    assert_eq!(stack.on_asterisk(&format!("auth/{moving}")).await.0, 404);
+    // And back to every server: nothing is left, so nothing is asked.
+    type_into(c, "move-target", "").await;
+    click(c, "move-submit").await;
+    wait_for_text(c, "move-now", "Now it goes to every server").await;
+    assert_eq!(stack.on_asterisk(&format!("auth/{moving}")).await.0, 200);
+
     // Down: a change made meanwhile is listed as waiting for it, then goes once it is back.
     b.sim().unwrap().stop();
     let id = stack.up.id("fleet-page");
@@ -85,7 +116,7 @@ async fn an_admin_adds_a_server_watches_a_change_wait_for_it_and_removes_it() {
     assert_eq!(held.status(), 200);
 
     click(c, "remove-site-b").await;
-    let question = c.get_alert_text().await.unwrap();
+    let question = wait_for_alert(c).await;
     assert!(
         question.contains("What Conjure put there stays on it"),
         "{question}"
@@ -94,4 +125,15 @@ async fn an_admin_adds_a_server_watches_a_change_wait_for_it_and_removes_it() {
     wait_for_text(c, "fleet-status", "no longer keeps 'site-b' in step").await;
     driver.client.clone().close().await.unwrap();
     stack.up.sweep().await;
+}
+
+/// The text of the dialog the page opened (a click's handler may open it a moment later).
+async fn wait_for_alert(c: &fantoccini::Client) -> String {
+    for _ in 0..100 {
+        if let Ok(text) = c.get_alert_text().await {
+            return text;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("no dialog opened");
 }

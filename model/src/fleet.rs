@@ -63,6 +63,10 @@ pub struct ServerView {
     pub since: String,
     /// Asterisk's start time (`/ari/asterisk/info`), a restart changes it.
     pub startup_time: String,
+    /// Asterisk's version, as it last said.
+    pub version: String,
+    /// How many managed objects of each type go to it.
+    pub objects: std::collections::BTreeMap<String, u64>,
     /// The watcher's line: up since, down since, reconciling 42 %, restarted and restored N objects.
     pub state: String,
     /// Objects found different from Conjure's record by the last drift check, when one ran.

@@ -203,9 +203,10 @@ impl AriClient {
         self.get_ari("asterisk/info?only=system").await
     }
 
-    /// `GET /ari/asterisk/info?only=status`: when Asterisk started and last reloaded (the watcher's).
+    /// `GET /ari/asterisk/info?only=status,system`: when Asterisk started and last reloaded, and its
+    /// version (the watcher's).
     pub async fn status_info(&self) -> Result<Upstream, AriError> {
-        self.get_ari("asterisk/info?only=status").await
+        self.get_ari("asterisk/info?only=status,system").await
     }
 
     /// `GET /ari/{rest}` (a fixed path of ours, never a client's).

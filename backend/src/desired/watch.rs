@@ -22,6 +22,8 @@ pub struct WatchState {
     pub since: String,
     pub startup_time: String,
     pub last_reload_time: String,
+    /// Asterisk's version, as it last said.
+    pub version: String,
     /// Objects checked so far and in all, while a reconcile runs.
     pub reconciling: Option<(usize, usize)>,
     /// The last reconcile that finished.
@@ -97,6 +99,7 @@ fn line(s: &WatchState) -> String {
 struct Seen {
     startup_time: String,
     last_reload_time: String,
+    version: String,
 }
 
 async fn look(st: &AppState) -> Option<Seen> {
@@ -109,6 +112,10 @@ async fn look(st: &AppState) -> Option<Seen> {
     Some(Seen {
         startup_time: at("startup_time")?,
         last_reload_time: at("last_reload_time").unwrap_or_default(),
+        version: v["system"]["version"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
     })
 }
 
@@ -158,6 +165,7 @@ pub fn spawn(st: AppState, every: Duration) -> tokio::task::JoinHandle<()> {
                 {
                     s.startup_time.clone_from(&b.startup_time);
                     s.last_reload_time.clone_from(&b.last_reload_time);
+                    s.version.clone_from(&b.version);
                     changed = true;
                 }
                 changed

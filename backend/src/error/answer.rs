@@ -326,6 +326,9 @@ impl From<FleetError> for AppError {
                 .hint("Change it with Conjure's --ari-url, --ari-user and --ari-password-file, then restart Conjure."),
             Exists(_) | SameUrl(_) => plain(StatusCode::CONFLICT, &e),
             NoSuchServer(_) => plain(StatusCode::NOT_FOUND, &e),
+            StillTargeted(..) => plain(StatusCode::CONFLICT, &e).hint(
+                "Move them to other servers first (Servers page, \"Where an object goes\"), then remove it.",
+            ),
             Credentials(_) => plain(StatusCode::UNPROCESSABLE_ENTITY, &e)
                 .hint("Check the user and password against ari.conf on that Asterisk server."),
             ReadOnlyUser(_) => plain(StatusCode::UNPROCESSABLE_ENTITY, &e)

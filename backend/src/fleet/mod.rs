@@ -112,7 +112,12 @@ impl Server {
         }
     }
 
-    pub fn view(&self, pending: usize, refused: usize) -> ServerView {
+    pub fn view(
+        &self,
+        pending: usize,
+        refused: usize,
+        objects: std::collections::BTreeMap<String, u64>,
+    ) -> ServerView {
         let w = self.watch.current();
         ServerView {
             name: self.name.to_string(),
@@ -124,6 +129,8 @@ impl Server {
             up: if self.enabled { w.up } else { None },
             since: w.since,
             startup_time: w.startup_time,
+            version: w.version,
+            objects,
             state: if self.enabled {
                 w.message
             } else {

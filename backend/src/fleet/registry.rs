@@ -32,6 +32,8 @@ pub enum FleetError {
     SameUrl(String),
     #[error("There is no server named '{0}'")]
     NoSuchServer(String),
+    #[error("{1} objects go to '{0}' and to no other server")]
+    StillTargeted(String, usize),
     #[error("ari_url: {0}")]
     BadUrl(String),
     #[error("ca_file: {0}")]
@@ -199,7 +201,7 @@ pub async fn add(st: &AppState, new: NewServer, who: &Who) -> Result<ServerAdded
     )
     .await;
     Ok(ServerAdded {
-        server: server.view(0, 0),
+        server: server.view(0, 0, Default::default()),
         probe,
     })
 }
@@ -267,7 +269,7 @@ pub async fn change(
     )
     .await;
     Ok(ServerAdded {
-        server: server.view(counts.0, counts.1),
+        server: server.view(counts.0, counts.1, Default::default()),
         probe,
     })
 }
@@ -301,6 +303,20 @@ pub async fn remove(st: &AppState, name: &str, who: &Who) -> Result<ServerRemove
     if name == DEFAULT_SERVER {
         return Err(FleetError::Default);
     }
+    // Objects whose target names it (or its groups) and nothing else would go nowhere.
+    if let Some(server) = st.fleet.get(name) {
+        let others: Vec<Arc<Server>> = st
+            .fleet
+            .all()
+            .iter()
+            .filter(|s| s.name != server.name)
+            .cloned()
+            .collect();
+        let stranded = st.fleet.targets.only_on(&server, &others);
+        if stranded > 0 {
+            return Err(FleetError::StillTargeted(name.to_string(), stranded));
+        }
+    }
     // Stops its queue first, so nothing is sent to it while its changes are dropped.
     let taken = st.fleet.take(name);
     let (existed, dropped) = st.store.remove_server(name).await?;
@@ -332,6 +348,25 @@ async fn pending_counts(st: &AppState, name: &str) -> Result<(usize, usize), Sto
     Ok(counts.get(name).copied().unwrap_or_default())
 }
 
+/// How many managed objects of each type go to `server`.
+fn objects_on(
+    st: &AppState,
+    server: &Server,
+    managed: &[(String, u64)],
+) -> std::collections::BTreeMap<String, u64> {
+    let elsewhere = st.fleet.targets.elsewhere(server);
+    managed
+        .iter()
+        .map(|(ty, n)| {
+            let away = model::ObjectType::parse(ty)
+                .and_then(|t| elsewhere.get(&t).copied())
+                .unwrap_or(0);
+            (ty.clone(), n.saturating_sub(away))
+        })
+        .filter(|(_, n)| *n > 0)
+        .collect()
+}
+
 /// The waiting changes the fleet view lists (the oldest; the counts per server cover all).
 const LISTED: usize = 500;
 
@@ -341,13 +376,14 @@ pub async fn view(st: &AppState) -> Result<FleetView, StoreError> {
     // waiting on this seq is answered again (taken after, that change would be missed).
     let seq = st.fleet.seq();
     let (pending, counts) = st.store.pending_summary(LISTED).await?;
+    let managed = st.store.counts().await?;
     let servers = st
         .fleet
         .all()
         .iter()
         .map(|s| {
             let (waiting, refused) = counts.get(&*s.name).copied().unwrap_or_default();
-            s.view(waiting, refused)
+            s.view(waiting, refused, objects_on(st, s, &managed))
         })
         .collect();
     Ok(FleetView {

@@ -43,6 +43,26 @@ impl Targets {
         map.get(&(ty, id.to_string())).cloned()
     }
 
+    /// Per type, how many objects do not go to `server`.
+    pub fn elsewhere(&self, server: &Server) -> HashMap<ObjectType, u64> {
+        let map = self.0.read().unwrap_or_else(|p| p.into_inner());
+        let mut out = HashMap::new();
+        for ((ty, _), t) in map.iter() {
+            if !includes(t, server) {
+                *out.entry(*ty).or_default() += 1;
+            }
+        }
+        out
+    }
+
+    /// How many objects go to `server` and to none of `others`.
+    pub fn only_on(&self, server: &Server, others: &[Arc<Server>]) -> usize {
+        let map = self.0.read().unwrap_or_else(|p| p.into_inner());
+        map.values()
+            .filter(|t| includes(t, server) && !others.iter().any(|o| includes(t, o)))
+            .count()
+    }
+
     pub fn set(&self, ty: ObjectType, id: &str, target: Option<Target>) {
         let mut map = self.0.write().unwrap_or_else(|p| p.into_inner());
         match target {

@@ -12,7 +12,7 @@ pub fn page(index: &str, base: &str) -> Option<String> {
 answer gets it when it is back, in order. A server that restarts gets back what Conjure manages.</p>
 <p id="fleet-status" role="status" data-testid="fleet-status"></p>
 <table id="fleet-servers">
-<thead><tr><th>Server</th><th>ARI URL</th><th>Groups</th><th>State</th><th>Waiting</th><th>Actions</th></tr></thead>
+<thead><tr><th>Server</th><th>ARI URL</th><th>Groups</th><th>State</th><th>Asterisk</th><th>Objects</th><th>Waiting</th><th>Actions</th></tr></thead>
 <tbody id="fleet-rows"></tbody>
 </table>
 <h2>Changes waiting for a server</h2>
@@ -21,6 +21,19 @@ answer gets it when it is back, in order. A server that restarts gets back what 
 <thead><tr><th>Server</th><th>Change</th><th>Since</th><th>Tries</th><th>Last error</th><th>Actions</th></tr></thead>
 <tbody id="fleet-pending-rows"></tbody>
 </table>
+<section id="fleet-move" hidden>
+<h2>Where an object goes</h2>
+<p>Every server, unless its target names servers (<code>server:b</code>) or groups (<code>group:site-berlin</code>).
+Moving an object pushes it where it arrives and deletes it where it leaves.</p>
+<form id="move-form" data-testid="move-form">
+<p><label>Type <input name="type" data-testid="move-type" required placeholder="endpoint"></label>
+<label>Id <input name="id" data-testid="move-id" required placeholder="2041"></label>
+<button type="button" id="move-look" data-testid="move-look">Look up</button></p>
+<p id="move-now" role="status" data-testid="move-now"></p>
+<p><label>New target (empty: every server) <input name="target" data-testid="move-target" placeholder="group:site-berlin, server:b"></label>
+<button type="submit" data-testid="move-submit">Move</button></p>
+</form>
+</section>
 <section id="fleet-add" hidden>
 <h2>Add a server</h2>
 <p>Conjure checks the credentials and creates and deletes a test object of each type, to see what that
