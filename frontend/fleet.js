@@ -75,7 +75,29 @@ function pendingRow(p) {
   return tr;
 }
 
+function splitRow(c) {
+  const tr = el('tr', undefined, { 'data-testid': `split-${c.token}` });
+  const actions = el('td');
+  if (operator) {
+    const said = (r) => r.servers.map((o) => `${o.server}: ${o.outcome}${o.message ? ` (${o.message})` : ''}`).join('; ');
+    actions.append(button('Retry', `split-retry-${c.token}`, () => run('Retrying', async () =>
+      `Sent again to ${c.refused.join(', ')}: ${said(await call('POST', `fleet/split/${c.token}/retry`))}.`)), ' ');
+    const undo = c.created ? `delete ${c.type} ${c.id} from ${c.applied.join(', ')}`
+      : `put ${c.type} ${c.id} back as it was on ${c.applied.join(', ')}`;
+    actions.append(button('Undo where applied', `split-undo-${c.token}`, () => {
+      if (!window.confirm(`Undo this change: ${undo}?`)) return;
+      run('Undoing', async () => `Undone: ${said(await call('POST', `fleet/split/${c.token}/undo`))}.`);
+    }));
+  }
+  tr.append(el('td', `${c.created ? 'made' : 'changed'} ${c.type} ${c.id} (by ${c.actor})`),
+    el('td', c.applied.join(', ')), el('td', c.refused.join(', ')), el('td', c.created_at), actions);
+  return tr;
+}
+
 function show(v) {
+  $('fleet-split-rows').replaceChildren(...v.split.map(splitRow));
+  $('fleet-split').hidden = v.split.length === 0;
+  $('split-none').hidden = v.split.length !== 0;
   $('fleet-rows').replaceChildren(...v.servers.map(serverRow));
   $('fleet-pending-rows').replaceChildren(...v.pending.map(pendingRow));
   $('fleet-pending').hidden = v.pending.length === 0;

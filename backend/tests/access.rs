@@ -118,6 +118,20 @@ fn routes() -> Vec<(&'static str, String, Option<String>, Role, u16)> {
             Role::Operator,
             404,
         ),
+        (
+            "POST",
+            "/api/fleet/split/none/retry".into(),
+            None,
+            Role::Operator,
+            404,
+        ),
+        (
+            "POST",
+            "/api/fleet/split/none/undo".into(),
+            None,
+            Role::Operator,
+            404,
+        ),
         ("GET", "/api/users".into(), None, Role::Admin, 200),
         (
             "POST",

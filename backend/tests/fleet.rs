@@ -1063,3 +1063,90 @@ async fn phone_users_have_a_place_in_the_fleet_and_the_list_says_it() {
     assert_eq!(state(&placed), "on server:b");
     assert_eq!(state(&everywhere), "waiting on b");
 }
+
+/// A save applied on the default server and refused by b stays split: a retry that is refused again
+/// keeps it; an undo puts the object back as it was where it was applied (deletes it, if the save made
+/// it), and in the record.
+#[tokio::test]
+async fn a_split_change_is_retried_or_undone_where_it_was_applied() {
+    let a = Upstream::simulated(Sim::default()).await;
+    let panel = Panel::new(served_running(&a).await);
+    let aor = |n: &str| json!({"fields": [{"attribute": "max_contacts", "value": n}]});
+    let kept = a.id("fleet-split-kept");
+    assert_eq!(
+        panel
+            .call("PUT", &format!("/api/objects/aor/{kept}"), Some(aor("1")))
+            .await
+            .0,
+        200
+    );
+    let b = Upstream::simulated(Sim::default().with_backends([("aor", Backend::Config)])).await;
+    assert_eq!(panel.add("b", &b).await.0, 201);
+
+    // A change of an object that was there: split, then undone.
+    let (status, saved) = panel
+        .call("PUT", &format!("/api/objects/aor/{kept}"), Some(aor("5")))
+        .await;
+    assert_eq!(status, 200, "{saved}");
+    let token = saved["split"]
+        .as_str()
+        .unwrap_or_else(|| panic!("not split: {saved}"))
+        .to_string();
+    let (_, fleet) = panel.call("GET", "/api/fleet", None).await;
+    let split = &fleet["split"][0];
+    assert_eq!(
+        (split["applied"].clone(), split["refused"].clone()),
+        (json!(["default"]), json!(["b"]))
+    );
+    assert_eq!(split["created"], false);
+    // Still refused on b: it stays split.
+    let (status, again) = panel
+        .call("POST", &format!("/api/fleet/split/{token}/retry"), None)
+        .await;
+    assert_eq!(status, 200, "{again}");
+    assert_eq!(again["servers"][0]["outcome"], "refused");
+    let (_, fleet) = panel.call("GET", "/api/fleet", None).await;
+    assert_eq!(fleet["split"].as_array().unwrap().len(), 1);
+    let (status, undone) = panel
+        .call("POST", &format!("/api/fleet/split/{token}/undo"), None)
+        .await;
+    assert_eq!(status, 200, "{undone}");
+    assert_eq!(undone["servers"][0]["outcome"], "applied", "{undone}");
+    let held = on_asterisk(&a, &format!("aor/{kept}")).await.1;
+    assert!(held.contains(r#""max_contacts","value":"1""#), "{held}");
+    let (_, record) = panel
+        .call("GET", &format!("/api/inventory/aor?search={kept}"), None)
+        .await;
+    assert!(record.to_string().contains(&kept), "{record}");
+    assert_eq!(
+        panel
+            .call("POST", &format!("/api/fleet/split/{token}/undo"), None)
+            .await
+            .0,
+        404
+    );
+
+    // A new object: undo deletes it where it was made, and Conjure no longer manages it.
+    let made = a.id("fleet-split-made");
+    let (status, saved) = panel
+        .call("PUT", &format!("/api/objects/aor/{made}"), Some(aor("2")))
+        .await;
+    assert_eq!(status, 200, "{saved}");
+    let token = saved["split"].as_str().unwrap().to_string();
+    let warning = saved["warnings"].to_string();
+    assert!(
+        warning.contains("undo it where it was applied, on the Servers page"),
+        "{warning}"
+    );
+    let (status, _) = panel
+        .call("POST", &format!("/api/fleet/split/{token}/undo"), None)
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(on_asterisk(&a, &format!("aor/{made}")).await.0, 404);
+    let (_, fleet) = panel.call("GET", "/api/fleet", None).await;
+    assert_eq!(fleet["split"], json!([]));
+    let (_, record) = panel
+        .call("GET", &format!("/api/inventory/aor?search={made}"), None)
+        .await;
+    assert!(!record.to_string().contains(&made), "{record}");
+}

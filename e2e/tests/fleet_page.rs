@@ -137,3 +137,61 @@ async fn wait_for_alert(c: &fantoccini::Client) -> String {
     }
     panic!("no dialog opened");
 }
+
+/// A save one server refused is listed with "Undo where applied"; the undo asks first, and the object
+/// the save made is gone again from the server that took it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_one_server_refused_is_undone_from_the_page() {
+    use asterisk_sim::Backend;
+    let stack = stack_watched(Mode::Asterisk).await;
+    let b = Upstream::simulated(Sim::default().with_backends([("aor", Backend::Config)])).await;
+    let http = reqwest::Client::new();
+    let r = http
+        .post(format!("{}/api/servers", stack.conjure))
+        .basic_auth("admin", Some(e2e::ADMIN))
+        .header("content-type", "application/json")
+        .body(format!(
+            r#"{{"name":"b","ari_url":"{}","ari_user":"{}","ari_password":"{}"}}"#,
+            b.base, b.user, b.password
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let id = stack.up.id("split-page");
+    let saved: serde_json::Value = http
+        .put(format!("{}/api/objects/aor/{id}", stack.conjure))
+        .basic_auth("admin", Some(e2e::ADMIN))
+        .header("content-type", "application/json")
+        .body(r#"{"fields":[{"attribute":"max_contacts","value":"1"}]}"#)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = saved["split"].as_str().unwrap().to_string();
+    let driver = e2e::signed_in(&stack).await;
+    let c = &driver.client;
+    c.goto(&format!("{}/fleet", stack.conjure)).await.unwrap();
+    let row = wait_for_text(c, &format!("split-{token}"), &id).await;
+    assert!(
+        row.contains("made aor") && row.contains("default") && row.contains('b'),
+        "{row}"
+    );
+    click(c, &format!("split-undo-{token}")).await;
+    let question = wait_for_alert(c).await;
+    assert!(
+        question.contains(&format!("delete aor {id} from default")),
+        "{question}"
+    );
+    c.accept_alert().await.unwrap();
+    wait_for_text(c, "fleet-status", "Undone: default: applied").await;
+    c.wait()
+        .for_element(Locator::Css("[data-testid='split-none']:not([hidden])"))
+        .await
+        .unwrap();
+    assert_eq!(stack.on_asterisk(&format!("aor/{id}")).await.0, 404);
+    driver.client.clone().close().await.unwrap();
+    stack.up.sweep().await;
+}

@@ -150,6 +150,22 @@ pub struct PendingChange {
     pub refused: bool,
 }
 
+/// A change applied on some servers and refused by others: `retry` sends Conjure's record to those
+/// that refused it, `undo` puts back the object as it was where it was applied.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SplitChange {
+    pub token: String,
+    #[serde(rename = "type")]
+    pub object_type: String,
+    pub id: String,
+    pub applied: Vec<String>,
+    pub refused: Vec<String>,
+    /// The change made the object (undo deletes it where it was applied).
+    pub created: bool,
+    pub actor: String,
+    pub created_at: String,
+}
+
 /// `GET /api/fleet`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FleetView {
@@ -159,4 +175,6 @@ pub struct FleetView {
     /// The oldest waiting changes (at most 500; `pending_total` counts them all).
     pub pending: Vec<PendingChange>,
     pub pending_total: usize,
+    /// Changes applied on some servers and refused by others, newest first.
+    pub split: Vec<SplitChange>,
 }

@@ -215,6 +215,7 @@ impl From<ObjectError> for AppError {
             }
             ObjectError::ConfirmMove { .. } => plain(StatusCode::CONFLICT, &e)
                 .hint("Send the same request with \"confirm\": true to move it."),
+            ObjectError::NoSplit(_) => plain(StatusCode::NOT_FOUND, &e),
             ObjectError::NoServer => plain(StatusCode::SERVICE_UNAVAILABLE, &e)
                 .hint("The fleet page shows each server's state and the changes waiting for it."),
             ObjectError::Body(b) => b.into(),

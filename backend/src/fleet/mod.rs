@@ -8,6 +8,7 @@ pub mod fanout;
 pub mod probe;
 pub mod queue;
 pub mod registry;
+pub mod split;
 pub mod target;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -207,6 +208,11 @@ impl Fleet {
             groups,
             enabled,
         )
+    }
+
+    /// Something the fleet view shows changed (a split change kept, retried or undone).
+    pub(crate) fn bump(&self) {
+        self.changes.send_modify(|n| *n += 1);
     }
 
     /// Moves on whenever a server's state or queue does: `GET /api/fleet?wait=<seq>` answers then.

@@ -386,7 +386,15 @@ pub async fn view(st: &AppState) -> Result<FleetView, StoreError> {
             s.view(waiting, refused, objects_on(st, s, &managed))
         })
         .collect();
+    let split = st
+        .store
+        .splits(None)
+        .await?
+        .into_iter()
+        .map(|(c, _)| c)
+        .collect();
     Ok(FleetView {
+        split,
         seq,
         servers,
         pending_total: counts.values().map(|(w, r)| w + r).sum(),

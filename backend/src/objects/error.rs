@@ -46,6 +46,8 @@ pub enum ObjectError {
         id: String,
         servers: String,
     },
+    #[error("No split change '{0}' is waiting (it may have been retried or undone meanwhile)")]
+    NoSplit(String),
     /// Several servers, and none could take the change now: every one is disabled, or still has
     /// earlier changes waiting for it.
     #[error(

@@ -88,6 +88,8 @@ pub struct Saved {
     pub fields: Vec<Field>,
     pub findings: Vec<Finding>,
     pub servers: Vec<ServerOutcome>,
+    /// Applied on some servers and refused by others: the token to retry or undo it with.
+    pub split: Option<String>,
 }
 
 pub async fn write(
@@ -137,10 +139,11 @@ pub async fn write_to(
         None => false,
     };
     match audited_put(st, ty, id, body, who, "put").await {
-        Ok((fields, servers)) => Ok(Saved {
-            fields,
+        Ok(put) => Ok(Saved {
+            fields: put.fields,
             findings,
-            servers,
+            servers: put.servers,
+            split: put.split,
         }),
         Err(e) => {
             // Nothing was made: the new object's target goes with it.
@@ -201,7 +204,16 @@ pub async fn push_recorded(
     body: &PutBody,
     who: &Who,
 ) -> Result<(Vec<Field>, Vec<ServerOutcome>), ObjectError> {
-    audited_put(st, ty, id, body, who, "reapply").await
+    audited_put(st, ty, id, body, who, "reapply")
+        .await
+        .map(|p| (p.fields, p.servers))
+}
+
+/// What a recorded PUT did.
+struct Put {
+    fields: Vec<Field>,
+    servers: Vec<ServerOutcome>,
+    split: Option<String>,
 }
 
 /// Forwards a checked PUT and records the outcome: the inventory and the audit entry on success, the
@@ -213,11 +225,21 @@ async fn audited_put(
     body: &PutBody,
     who: &Who,
     action: &str,
-) -> Result<(Vec<Field>, Vec<ServerOutcome>), ObjectError> {
+) -> Result<Put, ObjectError> {
     let before = st.store.fields(ty, id.as_str()).await?.unwrap_or_default();
     let sent = body.fields.as_deref().unwrap_or_default();
     match forward_put(st, ty, id, body, who).await {
         Ok((after, servers)) => {
+            // Applied on some servers, refused by others: kept (with the object as it was, still
+            // in the record) for a retry or an undo.
+            let split = if servers
+                .iter()
+                .any(|o| o.outcome == model::fleet::Outcome::Refused)
+            {
+                crate::fleet::split::keep(st, ty, id, &servers, who).await
+            } else {
+                None
+            };
             let rec = crate::desired::record(st, ty, id.as_str(), &after);
             let entry = entry(
                 st,
@@ -240,7 +262,11 @@ async fn audited_put(
                 )
                 .await
                 .map_err(saved_but_not_recorded)?;
-            Ok((after, servers))
+            Ok(Put {
+                fields: after,
+                servers,
+                split,
+            })
         }
         Err(e) => {
             let status = e.asterisk_status().unwrap_or(0);
@@ -406,10 +432,11 @@ pub async fn replace(
     let old = read(st, ty, id).await?;
     delete(st, ty, id, who).await?;
     match audited_put(st, ty, id, body, who, "replace").await {
-        Ok((fields, servers)) => Ok(Saved {
-            fields,
+        Ok(put) => Ok(Saved {
+            fields: put.fields,
             findings,
-            servers,
+            servers: put.servers,
+            split: put.split,
         }),
         Err(failed) => {
             let restore = PutBody { fields: Some(old) };

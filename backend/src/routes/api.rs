@@ -28,6 +28,9 @@ pub struct Answer {
     /// Where it goes, with several servers: `[]` for every server.
     #[serde(skip_serializing_if = "Option::is_none")]
     target: Option<Vec<String>>,
+    /// Applied on some servers and refused by others: `POST /api/fleet/split/{split}/retry` or `/undo`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    split: Option<String>,
 }
 
 /// The object's target, shown when there are several servers.
@@ -74,6 +77,7 @@ pub async fn get_object(
         read_from,
         servers: Vec::new(),
         target: target_of(&st, ty, &id),
+        split: None,
     }))
 }
 
@@ -124,8 +128,20 @@ pub async fn put_object(
                 attribute: Some(format!("server {}", o.server)),
                 message: match o.outcome {
                     Outcome::Queued => format!("not saved there yet: {}", o.message),
-                    _ if o.hint.is_empty() => format!("refused: {}", o.message),
-                    _ => format!("refused: {}. {}", o.message, o.hint),
+                    _ => format!(
+                        "refused: {}.{}{}",
+                        o.message.trim_end_matches('.'),
+                        if o.hint.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" {}", o.hint)
+                        },
+                        if saved.split.is_some() {
+                            " Retry it there, or undo it where it was applied, on the Servers page."
+                        } else {
+                            ""
+                        }
+                    ),
                 },
             }),
     );
@@ -134,6 +150,7 @@ pub async fn put_object(
         read_from: None,
         servers: saved.servers,
         target: target_of(&st, ty, &id),
+        split: saved.split,
     }))
 }
 

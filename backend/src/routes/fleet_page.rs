@@ -21,6 +21,12 @@ answer gets it when it is back, in order. A server that restarts gets back what 
 <thead><tr><th>Server</th><th>Change</th><th>Since</th><th>Tries</th><th>Last error</th><th>Actions</th></tr></thead>
 <tbody id="fleet-pending-rows"></tbody>
 </table>
+<h2>Changes some servers refused</h2>
+<p id="split-none" data-testid="split-none">None: every change went everywhere it could.</p>
+<table id="fleet-split" hidden>
+<thead><tr><th>Change</th><th>Applied on</th><th>Refused by</th><th>When</th><th>Actions</th></tr></thead>
+<tbody id="fleet-split-rows"></tbody>
+</table>
 <section id="fleet-move" hidden>
 <h2>Where an object goes</h2>
 <p>Every server, unless its target names servers (<code>server:b</code>) or groups (<code>group:site-berlin</code>).

@@ -89,6 +89,8 @@ pub fn app(mut state: AppState) -> Router {
         .route("/drift", post(drift::act))
         .route("/fleet/pending/{seq}/retry", post(servers::retry))
         .route("/fleet/pending/{seq}", delete(servers::discard))
+        .route("/fleet/split/{token}/retry", post(servers::retry_split))
+        .route("/fleet/split/{token}/undo", post(servers::undo_split))
         .route("/phone-users", post(phone_users::create))
         .route(
             "/phone-users/{ext}",

@@ -11,7 +11,7 @@ use crate::AppState;
 use crate::audit;
 use crate::auth::Principal;
 use crate::error::AppError;
-use crate::fleet::registry;
+use crate::fleet::{registry, split};
 
 pub async fn list(State(st): State<AppState>) -> Result<Json<Vec<ServerView>>, AppError> {
     Ok(Json(registry::view(&st).await?.servers))
@@ -130,4 +130,24 @@ pub async fn discard(
     )
     .await;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /api/fleet/split/{token}/retry`: Conjure's record to the servers that refused the change.
+pub async fn retry_split(
+    State(st): State<AppState>,
+    Path(token): Path<String>,
+    p: Principal,
+) -> Result<Json<serde_json::Value>, AppError> {
+    let servers = split::retry(&st, &token, &p.who()).await?;
+    Ok(Json(serde_json::json!({ "servers": servers })))
+}
+
+/// `POST /api/fleet/split/{token}/undo`: the object as it was, where the change was applied.
+pub async fn undo_split(
+    State(st): State<AppState>,
+    Path(token): Path<String>,
+    p: Principal,
+) -> Result<Json<serde_json::Value>, AppError> {
+    let servers = split::undo(&st, &token, &p.who()).await?;
+    Ok(Json(serde_json::json!({ "servers": servers })))
 }

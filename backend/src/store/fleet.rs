@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use model::fleet::PendingChange;
+use model::fleet::{PendingChange, SplitChange};
 use rusqlite::params;
 
 use super::{Store, StoreError};
@@ -338,6 +338,68 @@ impl Store {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?))
             })?;
             rows.collect()
+        })
+        .await
+    }
+
+    /// Keeps a change applied on some servers and refused by others.
+    pub async fn add_split(
+        &self,
+        c: SplitChange,
+        previous: Option<String>,
+    ) -> Result<(), StoreError> {
+        self.with(move |conn| {
+            let list = |v: &[String]| serde_json::to_string(v).expect("strings serialise");
+            conn.execute(
+                "INSERT INTO split_changes (token, type, id, applied, refused, previous, actor) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![c.token, c.object_type, c.id, list(&c.applied), list(&c.refused), previous, c.actor],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// The split changes, newest first; with `token`, that one alone (and its sealed previous PUT).
+    pub async fn splits(
+        &self,
+        token: Option<&str>,
+    ) -> Result<Vec<(SplitChange, Option<String>)>, StoreError> {
+        let token = token.map(str::to_string);
+        self.with(move |c| {
+            let mut s = c.prepare_cached(
+                "SELECT token, type, id, applied, refused, previous, actor, created_at FROM split_changes
+                 WHERE ?1 IS NULL OR token = ?1 ORDER BY created_at DESC LIMIT 200",
+            )?;
+            let rows = s.query_map(params![token], |r| {
+                let list = |i: usize| -> rusqlite::Result<Vec<String>> {
+                    let t: String = r.get(i)?;
+                    Ok(serde_json::from_str(&t).unwrap_or_default())
+                };
+                let previous: Option<String> = r.get(5)?;
+                Ok((
+                    SplitChange {
+                        token: r.get(0)?,
+                        object_type: r.get(1)?,
+                        id: r.get(2)?,
+                        applied: list(3)?,
+                        refused: list(4)?,
+                        created: previous.is_none(),
+                        actor: r.get(6)?,
+                        created_at: r.get(7)?,
+                    },
+                    previous,
+                ))
+            })?;
+            rows.collect()
+        })
+        .await
+    }
+
+    /// A split change retried or undone: gone (`false` when it was already).
+    pub async fn remove_split(&self, token: &str) -> Result<bool, StoreError> {
+        let token = token.to_string();
+        self.with(move |c| {
+            Ok(c.execute("DELETE FROM split_changes WHERE token = ?1", params![token])? == 1)
         })
         .await
     }

@@ -116,6 +116,19 @@ const MIGRATIONS: &[&str] = &[
         target TEXT NOT NULL,
         PRIMARY KEY (type, id)
     );",
+    // 9: changes applied on some servers and refused by others, until a person retries or undoes them.
+    // `previous` is the PUT that makes the object as it was before (sealed: it may carry a password);
+    // NULL when the change made it.
+    "CREATE TABLE split_changes (
+        token      TEXT PRIMARY KEY,
+        type       TEXT NOT NULL,
+        id         TEXT NOT NULL,
+        applied    TEXT NOT NULL,
+        refused    TEXT NOT NULL,
+        previous   TEXT,
+        actor      TEXT NOT NULL,
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+    );",
 ];
 
 pub fn run(conn: &mut Connection) -> rusqlite::Result<()> {
