@@ -1062,6 +1062,58 @@ async fn phone_users_have_a_place_in_the_fleet_and_the_list_says_it() {
     };
     assert_eq!(state(&placed), "on server:b");
     assert_eq!(state(&everywhere), "waiting on b");
+
+    // A spreadsheet imported to one server; a target that names nothing refuses the file at once.
+    b.sim().unwrap().start();
+    // Once Conjure sees b again (its queue still catching up, the import waits for it to be level).
+    fleet_until(&panel.url, |f| f["servers"][1]["up"] == true).await;
+    let imported = a.id("8");
+    let http = reqwest::Client::new();
+    let import = |target: &'static str, file: String| {
+        http.post(format!("{}/api/imports?target={target}", panel.url))
+            .basic_auth("admin", Some(ADMIN))
+            .header("content-type", "text/csv")
+            .body(file)
+            .send()
+    };
+    let r = import("group:none", format!("extension,name\n{imported},I\n"))
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 400);
+    let r = import("server:b", format!("extension,name\n{imported},I\n"))
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 202);
+    let started: Value = serde_json::from_str(&r.text().await.unwrap()).unwrap();
+    let job = started["progress"]["id"].as_u64().unwrap();
+    // The progress events end when the import does.
+    let events = http
+        .get(format!("{}/api/imports/{job}/events", panel.url))
+        .basic_auth("admin", Some(ADMIN))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let results = http
+        .get(format!("{}/api/imports/{job}/results.csv", panel.url))
+        .basic_auth("admin", Some(ADMIN))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(events.contains(r#""created":1"#), "{events} {results}");
+    assert_eq!(
+        on_asterisk(&a, &format!("endpoint/{imported}")).await.0,
+        404
+    );
+    assert_eq!(
+        on_asterisk(&b, &format!("endpoint/{imported}")).await.0,
+        200
+    );
 }
 
 /// A save applied on the default server and refused by b stays split: a retry that is refused again

@@ -47,7 +47,18 @@ impl Change<'_> {
 /// Sends the change to every enabled server concurrently.
 pub async fn send(st: &AppState, ty: ObjectType, id: &ObjectId, change: &Change<'_>) -> Vec<Tried> {
     let target = st.fleet.targets.get(ty, id.as_str());
-    send_to(st.fleet.servers_for(target.as_deref()), ty, id, change).await
+    let servers = st.fleet.servers_for(target.as_deref());
+    // Every server the change goes to is still catching up (just back from being down): rather than
+    // refuse it, wait a moment for one of them to be level, then send.
+    if !servers.is_empty()
+        && servers.iter().all(|s| s.waiting() > 0)
+        && servers.iter().any(|s| s.watch.current().up == Some(true))
+    {
+        st.fleet
+            .one_caught_up(&servers, std::time::Duration::from_secs(5))
+            .await;
+    }
+    send_to(servers, ty, id, change).await
 }
 
 /// Sends the change to `servers` concurrently.

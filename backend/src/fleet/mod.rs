@@ -210,6 +210,21 @@ impl Fleet {
         )
     }
 
+    /// Waits (at most `at_most`) until one of `servers` has nothing waiting; whether one has.
+    pub async fn one_caught_up(&self, servers: &[Arc<Server>], at_most: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + at_most;
+        loop {
+            let mut rx = self.changes.subscribe();
+            if servers.iter().any(|s| s.waiting() == 0) {
+                return true;
+            }
+            tokio::select! {
+                r = rx.changed() => if r.is_err() { return false },
+                () = tokio::time::sleep_until(deadline) => return false,
+            }
+        }
+    }
+
     /// Something the fleet view shows changed (a split change kept, retried or undone).
     pub(crate) fn bump(&self) {
         self.changes.send_modify(|n| *n += 1);

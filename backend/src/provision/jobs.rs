@@ -206,7 +206,8 @@ pub async fn check(st: &AppState, parsed: Parsed) -> ImportCheck {
 }
 
 /// Starts applying a file; the rows the parser refused are reported as failed right away.
-pub fn apply(st: &AppState, parsed: Parsed, who: Who) -> u64 {
+/// `target`: where the users' objects go (`None`: every server; checked by the caller).
+pub fn apply(st: &AppState, parsed: Parsed, who: Who, target: Option<Vec<String>>) -> u64 {
     let (id, job) = st.jobs.add(parsed.total, &who.actor);
     let refused: Vec<RowResult> = parsed
         .errors
@@ -239,14 +240,20 @@ pub fn apply(st: &AppState, parsed: Parsed, who: Who) -> u64 {
             }
         };
         let (st2, job2, templates) = (st.clone(), job.clone(), Arc::new(templates));
+        let target: Option<Arc<[String]>> = target.map(Into::into);
         bounded(
             parsed.rows,
             st.provision_concurrency,
             move |(line, u): (usize, NewPhoneUser)| {
-                let (st, job, templates, who) =
-                    (st2.clone(), job2.clone(), templates.clone(), who.clone());
+                let (st, job, templates, who, target) = (
+                    st2.clone(),
+                    job2.clone(),
+                    templates.clone(),
+                    who.clone(),
+                    target.clone(),
+                );
                 async move {
-                    let r = row(&st, &job, &templates, line, u, &who).await;
+                    let r = row(&st, &job, &templates, line, u, &who, target.as_deref()).await;
                     job.progress.send_modify(|p| match r.result {
                         "created" => p.created += 1,
                         "skipped" | "not attempted" => p.skipped += 1,
@@ -299,6 +306,7 @@ async fn row(
     line: usize,
     u: NewPhoneUser,
     who: &Who,
+    target: Option<&[String]>,
 ) -> RowResult {
     let mut r = RowResult {
         line,
@@ -339,7 +347,7 @@ async fn row(
         r.message = format!("There is no template '{name}'.");
         return r;
     };
-    match super::create_checked(st, &u, t, who, None).await {
+    match super::create_checked(st, &u, t, who, target).await {
         Ok(setup) => {
             r.result = "created";
             r.message = "Created auth, aor and endpoint.".into();

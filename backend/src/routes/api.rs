@@ -91,7 +91,8 @@ pub struct PutQuery {
     target: Option<String>,
 }
 
-fn split_target(t: &str) -> Vec<String> {
+/// A target given in a query (`server:b, group:site-x`) as its entries.
+pub(crate) fn split_target(t: &str) -> Vec<String> {
     t.split(',')
         .map(str::trim)
         .filter(|e| !e.is_empty())

@@ -16,6 +16,7 @@ use model::provision::{
     PhoneUserChange, PhoneUserPage, Template,
 };
 
+use super::api::split_target;
 use super::json::AppJson;
 use crate::AppState;
 use crate::audit;
@@ -100,13 +101,7 @@ pub async fn create(
     p: Principal,
     AppJson(new): AppJson<NewPhoneUser>,
 ) -> Result<(StatusCode, Json<PhoneSetup>), AppError> {
-    let target: Option<Vec<String>> = q.target.as_deref().map(|t| {
-        t.split(',')
-            .map(str::trim)
-            .filter(|e| !e.is_empty())
-            .map(str::to_string)
-            .collect()
-    });
+    let target = q.target.as_deref().map(split_target);
     let setup = provision::create(&st, &new, &p.who(), target.as_deref()).await?;
     tracing::info!(ext = %new.extension, by = %p.actor(), "phone user created");
     Ok((StatusCode::CREATED, Json(setup)))
@@ -273,6 +268,8 @@ pub async fn delete_template(
 pub struct ImportQuery {
     #[serde(default)]
     dry_run: bool,
+    /// Where the users' objects go: `server:<name>` and `group:<name>`, separated by commas.
+    target: Option<String>,
 }
 
 /// `POST /api/imports[?dry_run=true]` with the file as the body.
@@ -293,6 +290,13 @@ pub async fn start_import(
                 ),
             )
         })?;
+    let target = q.target.as_deref().map(split_target);
+    if let Some(t) = &target {
+        // Checked before a row is read: a target that names nothing fails the whole import at once.
+        st.fleet
+            .check_target(t)
+            .map_err(crate::objects::ObjectError::from)?;
+    }
     let templates = st.store.template_names().await?;
     let parsed = import::parse(&import::decode(&bytes)?, &templates)?;
     if q.dry_run {
@@ -305,7 +309,7 @@ pub async fn start_import(
         notes: parsed.notes.clone(),
         done_before: 0,
     };
-    let id = jobs::apply(&st, parsed, p.who());
+    let id = jobs::apply(&st, parsed, p.who(), target);
     tracing::info!(id, rows = check.rows, by = %p.actor(), "import started");
     let progress = st
         .jobs
