@@ -1202,3 +1202,32 @@ async fn a_split_change_is_retried_or_undone_where_it_was_applied() {
         .await;
     assert!(!record.to_string().contains(&made), "{record}");
 }
+
+/// An object Conjure stops managing (drift's "forget") also loses its target: made again, it goes to
+/// every server.
+#[tokio::test]
+async fn a_forgotten_object_forgets_where_it_went() {
+    let a = Upstream::simulated(Sim::default()).await;
+    let panel = Panel::new(served_running(&a).await);
+    let b = Upstream::simulated(Sim::default()).await;
+    assert_eq!(panel.add("b", &b).await.0, 201);
+    let id = a.id("fleet-forget");
+    let path = format!("/api/objects/auth/{id}");
+    let (status, _) = panel
+        .call("PUT", &format!("{path}?target=server:b"), Some(auth("f1")))
+        .await;
+    assert_eq!(status, 200);
+    let (status, forgot) = panel
+        .call(
+            "POST",
+            "/api/drift?server=b",
+            Some(json!({"action": "forget", "items": [{"type": "auth", "id": id}]})),
+        )
+        .await;
+    assert_eq!(status, 200, "{forgot}");
+    assert_eq!(forgot[0]["ok"], true, "{forgot}");
+    let (status, saved) = panel.call("PUT", &path, Some(auth("f2"))).await;
+    assert_eq!(status, 200, "{saved}");
+    assert_eq!(saved["target"], json!([]), "{saved}");
+    assert_eq!(on(&a, &id).await, 200);
+}

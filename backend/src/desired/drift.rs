@@ -245,9 +245,7 @@ pub async fn act(
                     "no longer managed; Asterisk keeps it",
                 )
             };
-            st.store
-                .change(crate::store::Inventory::Forget, &entry)
-                .await?;
+            objects::change_record(st, crate::store::Inventory::Forget, &entry).await?;
             Ok("no longer managed by Conjure")
         }
         Action::Reapply => {

@@ -232,8 +232,9 @@ impl Fleet {
 
     /// Moves on whenever a server's state or queue does: `GET /api/fleet?wait=<seq>` answers then.
     pub fn seq(&self) -> u64 {
+        // `put` and `take` move `changes` on by the counts of the watchers they replace or remove.
         let watched: u64 = self.all().iter().map(|s| s.watch.current().seq).sum();
-        *self.changes.borrow() + watched + self.all().len() as u64
+        *self.changes.borrow() + watched
     }
 
     /// Waits until [`Fleet::seq`] is past `seen`, or `at_most`.
@@ -261,11 +262,6 @@ impl Fleet {
             .read()
             .unwrap_or_else(|p| p.into_inner())
             .clone()
-    }
-
-    /// The servers changes go to.
-    pub fn enabled(&self) -> Vec<Arc<Server>> {
-        self.all().iter().filter(|s| s.enabled).cloned().collect()
     }
 
     pub fn get(&self, name: &str) -> Option<Arc<Server>> {

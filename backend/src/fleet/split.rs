@@ -164,8 +164,7 @@ pub async fn undo(
                 id.as_str(),
                 "no longer managed: the change that made it was undone",
             );
-            st.store.change(Inventory::Forget, &entry).await?;
-            st.fleet.targets.set(ty, id.as_str(), None);
+            crate::objects::change_record(st, Inventory::Forget, &entry).await?;
             out
         }
         Some(sealed) => {

@@ -330,6 +330,21 @@ fn refused_by_asterisk(st: &AppState, ty: ObjectType, up: &Upstream) -> ObjectEr
     }
 }
 
+/// Applies a change to the record with its audit entry. Forgetting an object also forgets where it
+/// went, which is held in memory as well (fleet/target.rs): every forget goes through here.
+pub(crate) async fn change_record(
+    st: &AppState,
+    inventory: Inventory<'_>,
+    entry: &AuditEntry,
+) -> Result<(), crate::store::StoreError> {
+    if matches!(inventory, Inventory::Forget)
+        && let Some(ty) = ObjectType::parse(&entry.object_type)
+    {
+        st.fleet.targets.set(ty, &entry.id, None);
+    }
+    st.store.change(inventory, entry).await
+}
+
 /// Records an object read from Asterisk (adoption), with an audit entry.
 pub async fn adopt(
     st: &AppState,
@@ -553,11 +568,8 @@ async fn remove(
         Ok(Deleted::AlreadyGone) => said("already gone", &servers),
         Err(e) => e.to_string(),
     };
-    if matches!(inventory, Inventory::Forget) {
-        st.fleet.targets.set(ty, id.as_str(), None);
-    }
     let entry = entry(st, ty, id, who, "delete", Vec::new(), up.status, &message);
-    if let Err(e) = st.store.change(inventory, &entry).await {
+    if let Err(e) = change_record(st, inventory, &entry).await {
         tracing::error!(%ty, %id, %e, "deleted on Asterisk but not recorded");
         if result.is_ok() {
             return Err(ObjectError::NotRecorded {

@@ -39,19 +39,6 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<Managed>> {
 const COLUMNS: &str = "type, id, fields, secrets_set, sealed, version";
 
 impl Store {
-    /// Every managed object, once every change journaled before this call is applied.
-    pub async fn managed(&self) -> Result<Vec<Managed>, StoreError> {
-        self.settled().await;
-        let c = self.reader.lock().unwrap_or_else(|p| p.into_inner());
-        let mut stmt = c.prepare(&format!("SELECT {COLUMNS} FROM objects ORDER BY type, id"))?;
-        let rows = stmt.query_map([], row)?;
-        let mut out = Vec::new();
-        for r in rows {
-            out.extend(r?);
-        }
-        Ok(out)
-    }
-
     /// Managed objects of `ty` with ids after `after`, at most `limit`, in id order: the reconciler and
     /// the drift check read the record a page at a time (30,000 endpoints at once, for four servers
     /// at once, measured 740 MB).
