@@ -120,7 +120,8 @@ impl Drop for Driver {
     }
 }
 
-pub async fn browser() -> Driver {
+/// chromedriver on a free port, once it listens; its exit status if it stopped at start.
+async fn chromedriver() -> Result<(Child, u16), std::process::ExitStatus> {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -137,7 +138,7 @@ pub async fn browser() -> Driver {
     let started = std::time::Instant::now();
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
         if let Ok(Some(status)) = child.try_wait() {
-            panic!("chromedriver exited at start ({status})");
+            return Err(status);
         }
         assert!(
             started.elapsed() < Duration::from_secs(60),
@@ -145,6 +146,23 @@ pub async fn browser() -> Driver {
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    Ok((child, port))
+}
+
+pub async fn browser() -> Driver {
+    // The port is free when chosen, but another test's server binding port 0 meanwhile can take it
+    // before chromedriver does (a CI run saw "exited at start"): then once more on another port.
+    let mut tries = 0;
+    let (child, port) = loop {
+        tries += 1;
+        match chromedriver().await {
+            Ok(started) => break started,
+            Err(status) if tries < 3 => {
+                eprintln!("chromedriver exited at start ({status}); trying another port")
+            }
+            Err(status) => panic!("chromedriver exited at start ({status}), {tries} times"),
+        }
+    };
     let profile =
         std::env::temp_dir().join(format!("conjure-e2e-chrome-{}-{port}", std::process::id()));
     let caps = serde_json::json!({
