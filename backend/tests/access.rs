@@ -170,14 +170,14 @@ fn routes() -> Vec<(&'static str, String, Option<String>, Role, u16)> {
             "POST",
             "/api/phone-users".into(),
             b(r#"{"extension":"p-{r}","name":"P"}"#),
-            Role::Operator,
+            Role::Provisioner,
             201,
         ),
         (
             "PATCH",
             "/api/phone-users/p-{r}".into(),
             b(r#"{"name":"Q"}"#),
-            Role::Operator,
+            Role::Provisioner,
             200,
         ),
         (
@@ -198,17 +198,25 @@ fn routes() -> Vec<(&'static str, String, Option<String>, Role, u16)> {
             "DELETE",
             "/api/phone-users/p-{r}".into(),
             None,
-            Role::Operator,
+            Role::Provisioner,
             204,
         ),
         (
             "POST",
             "/api/imports?dry_run=true".into(),
             b("extension,name\ni-{r},I\n"),
-            Role::Operator,
+            Role::Provisioner,
             200,
         ),
         ("GET", "/api/templates".into(), None, Role::Viewer, 200),
+        ("GET", "/api/next-extension".into(), None, Role::Viewer, 200),
+        (
+            "GET",
+            "/api/endpoint-states".into(),
+            None,
+            Role::Viewer,
+            200,
+        ),
         (
             "PUT",
             "/api/templates/t-{r}".into(),
@@ -284,7 +292,12 @@ async fn every_route_for_every_role() {
     )
     .await;
     let mut tokens = Vec::new();
-    for (name, role) in [("vera", "viewer"), ("otto", "operator"), ("ada", "admin")] {
+    for (name, role) in [
+        ("vera", "viewer"),
+        ("otto", "operator"),
+        ("ada", "admin"),
+        ("pia", "provisioner"),
+    ] {
         let body = format!(r#"{{"name":"{name}","role":"{role}","password":"{name}-password-1"}}"#);
         assert_eq!(
             call(&h.app, "POST", "/api/users", admin, Some(&body))
@@ -296,7 +309,7 @@ async fn every_route_for_every_role() {
         let t = call(&h.app, "POST", "/api/tokens", admin, Some(&body)).await;
         tokens.push(t.json()["value"].as_str().unwrap().to_string());
     }
-    let passwords: Vec<String> = ["vera", "otto", "ada"]
+    let passwords: Vec<String> = ["vera", "otto", "ada", "pia"]
         .iter()
         .map(|n| format!("{n}-password-1"))
         .collect();
@@ -311,6 +324,16 @@ async fn every_route_for_every_role() {
             "vera-script (token)".into(),
             Some(Role::Viewer),
             As::Bearer(&tokens[0]),
+        ),
+        (
+            "pia (password)".into(),
+            Some(Role::Provisioner),
+            As::Basic("pia", &passwords[3]),
+        ),
+        (
+            "pia-script (token)".into(),
+            Some(Role::Provisioner),
+            As::Bearer(&tokens[3]),
         ),
         (
             "otto (password)".into(),
@@ -371,7 +394,7 @@ async fn every_route_for_every_role() {
         failures.len(),
         failures.join("\n")
     );
-    assert_eq!(checked, 7 * routes().len());
+    assert_eq!(checked, 9 * routes().len());
 }
 
 #[tokio::test]

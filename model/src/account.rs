@@ -12,18 +12,22 @@ use crate::secret::Sensitive;
 pub enum Role {
     /// Reads objects, the inventory and the audit log; never a secret.
     Viewer,
-    /// Also creates, edits and deletes PJSIP objects and provisions phone users.
+    /// Also provisions phone users (create, import, rename, new password, template, delete): a clerk's
+    /// role, which never edits a PJSIP object directly.
+    Provisioner,
+    /// Also creates, edits and deletes PJSIP objects.
     Operator,
     /// Also manages panel users and API tokens.
     Admin,
 }
 
 impl Role {
-    pub const ALL: [Role; 3] = [Role::Admin, Role::Operator, Role::Viewer];
+    pub const ALL: [Role; 4] = [Role::Admin, Role::Operator, Role::Provisioner, Role::Viewer];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Viewer => "viewer",
+            Role::Provisioner => "provisioner",
             Role::Operator => "operator",
             Role::Admin => "admin",
         }
@@ -31,6 +35,11 @@ impl Role {
 
     pub fn parse(s: &str) -> Option<Role> {
         Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// Whether this role may make, change and delete phone users.
+    pub fn can_provision(self) -> bool {
+        self >= Role::Provisioner
     }
 
     /// Whether this role may change PJSIP objects.

@@ -193,6 +193,10 @@ pub struct AuditEntry {
     /// Asterisk's answer (200 for Conjure's own actions).
     pub status: u16,
     pub message: String,
+    /// The entry in words ("anna changed endpoint 2041: context internal → sales"), made by
+    /// `GET /api/audit`; empty where an entry is written.
+    #[serde(default)]
+    pub summary: String,
 }
 
 /// One option's change. Secrets appear as `(hidden)` / `(changed)`, never with their values.

@@ -69,6 +69,7 @@ fn allowed_to(role: Role) -> &'static str {
     match role {
         Role::Admin => "manage users and tokens",
         Role::Operator => "change the phone system's configuration",
+        Role::Provisioner => "make and change phone users",
         Role::Viewer => "read",
     }
 }

@@ -22,6 +22,9 @@ pub struct Parsed {
     pub notes: Vec<String>,
     /// Data rows, blank lines not counted.
     pub total: usize,
+    /// Each row the rules refused, once (a row can have several `errors`): its line and the extension
+    /// it names (empty when the line could not be read), so the results keep every row.
+    pub refused: Vec<(usize, String)>,
 }
 
 fn refuse(msg: impl Into<String>) -> ProvisionError {
@@ -166,7 +169,6 @@ pub fn parse(text: &str, templates: &[String]) -> Result<Parsed, ProvisionError>
             )));
         }
     }
-    let name_of = |i: usize| Some(rules::COLUMNS[i].to_string());
     let mut first_line: HashMap<String, usize> = HashMap::new();
     for record in records {
         let record = match record {
@@ -178,6 +180,7 @@ pub fn parse(text: &str, templates: &[String]) -> Result<Parsed, ProvisionError>
                     column: None,
                     message: format!("This line cannot be read: {e}"),
                 });
+                out.refused.push((line, String::new()));
                 out.total += 1;
                 continue;
             }
@@ -190,6 +193,37 @@ pub fn parse(text: &str, templates: &[String]) -> Result<Parsed, ProvisionError>
             return Err(ProvisionError::TooManyRows);
         }
         let line = line_of(record.position());
+        let extension_cell = record
+            .iter()
+            .zip(&map)
+            .find(|(_, c)| **c == Some(0))
+            .map(|(v, _)| v.trim().to_string())
+            .unwrap_or_default();
+        let errors_before = out.errors.len();
+        if let Some(()) = row(&mut out, &record, &map, line, templates, &mut first_line) {
+            continue;
+        }
+        if out.errors.len() > errors_before {
+            out.refused.push((line, extension_cell));
+        }
+    }
+    if out.total == 0 {
+        return Err(refuse_header("The file has a header but no rows."));
+    }
+    Ok(out)
+}
+
+/// Checks one data row: `Some(())` when it joined `out.rows`; otherwise its problems are in `out.errors`.
+fn row(
+    out: &mut Parsed,
+    record: &csv::StringRecord,
+    map: &[Option<usize>],
+    line: usize,
+    templates: &[String],
+    first_line: &mut HashMap<String, usize>,
+) -> Option<()> {
+    let name_of = |i: usize| Some(rules::COLUMNS[i].to_string());
+    {
         let chars: usize = record.iter().map(|c| c.chars().count() + 1).sum();
         if chars > MAX_ROW_CHARS {
             out.errors.push(RowIssue {
@@ -199,7 +233,7 @@ pub fn parse(text: &str, templates: &[String]) -> Result<Parsed, ProvisionError>
                     "This row is {chars} characters long; a row can have at most {MAX_ROW_CHARS}."
                 ),
             });
-            continue;
+            return None;
         }
         if record.len() > map.len() && record.iter().skip(map.len()).any(|c| !c.trim().is_empty()) {
             out.errors.push(RowIssue {
@@ -211,10 +245,10 @@ pub fn parse(text: &str, templates: &[String]) -> Result<Parsed, ProvisionError>
                     map.len()
                 ),
             });
-            continue;
+            return None;
         }
         let mut cells: [String; 5] = Default::default();
-        for (cell, col) in record.iter().zip(&map) {
+        for (cell, col) in record.iter().zip(map) {
             if let Some(i) = col {
                 cells[*i] = cell.trim().to_string();
             }
@@ -235,7 +269,7 @@ pub fn parse(text: &str, templates: &[String]) -> Result<Parsed, ProvisionError>
                     column: name_of(c),
                     message,
                 }));
-            continue;
+            return None;
         }
         if let Some(first) = first_line.get(&user.extension) {
             out.errors.push(RowIssue {
@@ -243,15 +277,12 @@ pub fn parse(text: &str, templates: &[String]) -> Result<Parsed, ProvisionError>
                 column: name_of(0),
                 message: format!("The extension {} is also on line {first}.", user.extension),
             });
-            continue;
+            return None;
         }
         first_line.insert(user.extension.clone(), line);
         out.rows.push((line, user));
+        Some(())
     }
-    if out.total == 0 {
-        return Err(refuse_header("The file has a header but no rows."));
-    }
-    Ok(out)
 }
 
 pub const HEADER_HINT: &str = "The first line names the columns: extension and name, optionally password, template and \

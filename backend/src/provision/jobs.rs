@@ -19,7 +19,7 @@ use crate::audit::Who;
 pub struct RowResult {
     pub line: usize,
     pub extension: String,
-    /// `created`, `skipped`, `failed` or `not attempted`.
+    /// `created`, `skipped`, `failed`, `not attempted`, or `not imported` (refused by the check).
     pub result: &'static str,
     pub message: String,
     /// Only a password Conjure generated: this download is the one place it is shown.
@@ -205,27 +205,34 @@ pub async fn check(st: &AppState, parsed: Parsed) -> ImportCheck {
     report
 }
 
-/// Starts applying a file; the rows the parser refused are reported as failed right away.
+/// Starts applying a file; the rows the check refused are reported as not imported right away.
 /// `target`: where the users' objects go (`None`: every server; checked by the caller).
 pub fn apply(st: &AppState, parsed: Parsed, who: Who, target: Option<Vec<String>>) -> u64 {
     let (id, job) = st.jobs.add(parsed.total, &who.actor);
+    // One result per refused row, with every problem the check found in it.
     let refused: Vec<RowResult> = parsed
-        .errors
+        .refused
         .iter()
-        .map(|e| RowResult {
-            line: e.line,
-            extension: String::new(),
-            result: "failed",
-            message: match &e.column {
-                Some(c) => format!("{c}: {}", e.message),
-                None => e.message.clone(),
-            },
+        .map(|(line, extension)| RowResult {
+            line: *line,
+            extension: extension.clone(),
+            result: "not imported",
+            message: parsed
+                .errors
+                .iter()
+                .filter(|e| e.line == *line)
+                .map(|e| match &e.column {
+                    Some(c) => format!("{c}: {}", e.message),
+                    None => e.message.clone(),
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
             password: None,
             server: String::new(),
             transport: String::new(),
         })
         .collect();
-    job.progress.send_modify(|p| p.failed = refused.len());
+    job.progress.send_modify(|p| p.not_imported = refused.len());
     job.results
         .lock()
         .unwrap_or_else(|p| p.into_inner())
@@ -292,6 +299,7 @@ pub fn apply(st: &AppState, parsed: Parsed, who: Who, target: Option<Vec<String>
             created = p.created,
             skipped = p.skipped,
             failed = p.failed,
+            not_imported = p.not_imported,
             cancelled,
             "import finished"
         );

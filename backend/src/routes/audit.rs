@@ -14,7 +14,11 @@ pub async fn list(
     State(st): State<AppState>,
     Query(q): Query<AuditQuery>,
 ) -> Result<Json<Vec<AuditEntry>>, AppError> {
-    st.store.audit(q).await.map(Json).map_err(AppError::from)
+    let mut entries = st.store.audit(q).await.map_err(AppError::from)?;
+    for e in &mut entries {
+        e.summary = crate::audit::summary(e);
+    }
+    Ok(Json(entries))
 }
 
 pub async fn csv(

@@ -76,9 +76,12 @@ pub fn app(mut state: AppState) -> Router {
         .route("/phone-users.csv", get(phone_users::export))
         .route("/phone-users/{ext}", get(phone_users::get))
         .route("/templates", get(phone_users::list_templates))
+        .route("/next-extension", get(phone_users::next_extension))
+        .route("/import-sample.csv", get(phone_users::import_sample))
+        .route("/endpoint-states", get(phone_users::endpoint_states))
         .route("/imports/{id}", get(phone_users::progress))
         .route("/imports/{id}/events", get(phone_users::events));
-    // Operators change the phone system: objects, phone users, imports.
+    // Operators change the phone system's objects directly.
     let operator = Router::new()
         .route(
             "/objects/{type}/{id}",
@@ -91,6 +94,10 @@ pub fn app(mut state: AppState) -> Router {
         .route("/fleet/pending/{seq}", delete(servers::discard))
         .route("/fleet/split/{token}/retry", post(servers::retry_split))
         .route("/fleet/split/{token}/undo", post(servers::undo_split))
+        .route_layer(from_fn_with_state(Role::Operator, require_role));
+    // Provisioners (and every role above) make and change phone users, one by one or by spreadsheet;
+    // the objects behind a phone user are written by Conjure from the user's template, never by hand.
+    let provisioner = Router::new()
         .route("/phone-users", post(phone_users::create))
         .route(
             "/phone-users/{ext}",
@@ -104,7 +111,7 @@ pub fn app(mut state: AppState) -> Router {
                 .route("/imports", post(phone_users::start_import))
                 .layer(DefaultBodyLimit::max(provision::import::MAX_BYTES)),
         )
-        .route_layer(from_fn_with_state(Role::Operator, require_role));
+        .route_layer(from_fn_with_state(Role::Provisioner, require_role));
     // Admins manage who may do what, and the templates phone users are made from.
     let admin = Router::new()
         .route("/users", get(accounts::users).post(accounts::add_user))
@@ -122,6 +129,7 @@ pub fn app(mut state: AppState) -> Router {
         )
         .route_layer(from_fn_with_state(Role::Admin, require_role));
     let signed_in = viewer
+        .merge(provisioner)
         .merge(operator)
         .merge(admin)
         .route_layer(from_fn_with_state(state.clone(), require_principal));

@@ -12,8 +12,8 @@ use axum::response::{IntoResponse, Response};
 use model::ObjectType;
 use model::account::Role;
 use model::provision::{
-    ImportCheck, ImportProgress, ImportStarted, NewPhoneUser, PhoneSetup, PhoneUser,
-    PhoneUserChange, PhoneUserPage, Template,
+    ImportCheck, ImportProgress, ImportStarted, NewPhoneUser, PHONE_USERS_PER_PAGE, PhoneSetup,
+    PhoneUser, PhoneUserChange, PhoneUserPage, PhoneUserSort, Template,
 };
 
 use super::api::split_target;
@@ -29,8 +29,13 @@ use crate::spreadsheet;
 pub struct ListQuery {
     #[serde(default)]
     search: String,
+    /// From 1 (0 is taken as 1).
     #[serde(default)]
     page: u32,
+    #[serde(default)]
+    sort: PhoneUserSort,
+    #[serde(default)]
+    descending: bool,
 }
 
 pub async fn list(
@@ -39,7 +44,12 @@ pub async fn list(
 ) -> Result<Json<serde_json::Value>, AppError> {
     let (total, items) = st
         .store
-        .phone_users(&q.search, 100, q.page.saturating_sub(1) * 100)
+        .phone_users(
+            &q.search,
+            (q.sort, q.descending),
+            PHONE_USERS_PER_PAGE,
+            q.page.saturating_sub(1) * PHONE_USERS_PER_PAGE,
+        )
         .await?;
     let mut page = serde_json::to_value(PhoneUserPage { total, items }).expect("serialises");
     // With several servers, each user's place in the fleet (the panel's own list ignores it).
@@ -57,6 +67,88 @@ pub async fn list(
         }
     }
     Ok(Json(page))
+}
+
+/// `GET /api/import-sample.csv`: a file in the import's columns to fill in, with the default template's
+/// name and the next free extensions, so that what a person downloads imports as it is.
+pub async fn import_sample(State(st): State<AppState>) -> Result<Response, AppError> {
+    let template = st
+        .store
+        .template_names()
+        .await?
+        .into_iter()
+        .next()
+        .unwrap_or_default();
+    let first: u64 = st
+        .store
+        .next_extension()
+        .await?
+        .and_then(|e| e.parse().ok())
+        .unwrap_or(2001);
+    let rows = [
+        [
+            first.to_string(),
+            "Anna Berg".into(),
+            String::new(),
+            template.clone(),
+            String::new(),
+        ],
+        [
+            (first + 1).to_string(),
+            "Ben Okafor".into(),
+            String::new(),
+            template,
+            format!("{}@default", first + 1),
+        ],
+    ];
+    let header = ["extension", "name", "password", "template", "voicemail"];
+    Ok(spreadsheet::download(
+        "phone-users-sample.csv",
+        spreadsheet::table(&header, rows),
+    ))
+}
+
+/// `GET /api/next-extension`: `{"extension": "2042"}`, what the wizard offers a new user (null when the
+/// extensions follow no numbering).
+pub async fn next_extension(
+    State(st): State<AppState>,
+) -> Result<Json<serde_json::Value>, AppError> {
+    let next = st.store.next_extension().await?;
+    Ok(Json(serde_json::json!({ "extension": next })))
+}
+
+/// `GET /api/endpoint-states`: each PJSIP endpoint's state as Asterisk reports it (`{"2041": "online"}`),
+/// from `GET /ari/endpoints/PJSIP` on the default server. Asterisk says `online` while an aor of the
+/// endpoint has a reachable contact: a registered phone, or a permanent contact it qualified.
+pub async fn endpoint_states(
+    State(st): State<AppState>,
+) -> Result<Json<std::collections::BTreeMap<String, String>>, AppError> {
+    let up = st
+        .ari
+        .pjsip_endpoints()
+        .await
+        .map_err(crate::objects::ObjectError::from)?;
+    if up.status != 200 {
+        return Err(crate::objects::ObjectError::Refused {
+            ty: ObjectType::Endpoint,
+            refusal: st.ari.refusal(&up),
+        }
+        .into());
+    }
+    let garbled = || {
+        AppError::new(
+            StatusCode::BAD_GATEWAY,
+            "Asterisk answered the list of endpoints with something that is not one; whether phones are online is not known",
+        )
+    };
+    let list: Vec<serde_json::Value> = serde_json::from_slice(&up.body).map_err(|_| garbled())?;
+    list.iter()
+        .map(|e| match (e["resource"].as_str(), e["state"].as_str()) {
+            (Some(id), Some(state)) => Ok((id.to_string(), state.to_string())),
+            _ => Err(garbled()),
+        })
+        .collect::<Result<_, _>>()
+        .map(Json)
 }
 
 /// Where a phone user's objects are, as far as Conjure knows: on the servers its target names, less
@@ -154,7 +246,10 @@ pub async fn export(
     if q.passwords {
         p.require(Role::Admin)?;
     }
-    let (_, users) = st.store.phone_users("", u32::MAX, 0).await?;
+    let (_, users) = st
+        .store
+        .phone_users("", Default::default(), u32::MAX, 0)
+        .await?;
     if q.passwords {
         tracing::warn!(by = %p.actor(), "phone users exported with their passwords");
         // Recorded before any password is read: no entry, no passwords.

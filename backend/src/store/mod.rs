@@ -275,6 +275,7 @@ impl Store {
                     server: r.get(8)?,
                     status: r.get::<_, i64>(9)? as u16,
                     message: r.get(10)?,
+                    summary: String::new(),
                 })
             })?
             .collect()

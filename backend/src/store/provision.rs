@@ -1,7 +1,7 @@
 //! Phone users and templates. Creating and finishing a user go through the group-commit writer, since an
 //! import makes thousands of them.
 
-use model::provision::{PhoneUser, Template, TemplateFields};
+use model::provision::{PhoneUser, PhoneUserSort, Template, TemplateFields};
 use rusqlite::{OptionalExtension, params};
 
 use super::{Store, StoreError, texts};
@@ -124,9 +124,18 @@ impl Store {
     pub async fn phone_users(
         &self,
         search: &str,
+        (sort, descending): (PhoneUserSort, bool),
         limit: u32,
         offset: u32,
     ) -> Result<(u64, Vec<PhoneUser>), StoreError> {
+        let dir = if descending { "DESC" } else { "ASC" };
+        // Extension last in every order, so a page boundary never falls between equal names or times.
+        let order = match sort {
+            // Digits sort as numbers: a shorter extension of digits is a smaller number.
+            PhoneUserSort::Extension => format!("length(extension) {dir}, extension {dir}"),
+            PhoneUserSort::Name => format!("name COLLATE NOCASE {dir}, extension"),
+            PhoneUserSort::Created => format!("created_at {dir}, extension"),
+        };
         let pattern = format!(
             "%{}%",
             search
@@ -139,11 +148,40 @@ impl Store {
             let total = c.query_row(&format!("SELECT count(*) FROM phone_users WHERE {filter}"), [&pattern], |r| r.get(0))?;
             let rows = c
                 .prepare(&format!(
-                    "SELECT {USER_COLUMNS} FROM phone_users WHERE {filter} ORDER BY extension LIMIT ?2 OFFSET ?3"
+                    "SELECT {USER_COLUMNS} FROM phone_users WHERE {filter} ORDER BY {order} LIMIT ?2 OFFSET ?3"
                 ))?
                 .query_map(params![pattern, limit, offset], phone_user)?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             Ok((total, rows))
+        })
+        .await
+    }
+
+    /// The extension a new phone user would most likely take: one above the highest extension of digits
+    /// among phone users, passing over any id an endpoint of the inventory already has; `None` when no
+    /// extension is made of digits (there is no numbering to follow).
+    pub async fn next_extension(&self) -> Result<Option<String>, StoreError> {
+        self.with(|c| {
+            let highest: Option<String> = c.query_row(
+                "SELECT extension FROM phone_users WHERE extension NOT GLOB '*[^0-9]*' AND extension <> '' \
+                 ORDER BY length(extension) DESC, extension DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            ).optional()?;
+            let Some(mut n) = highest.and_then(|h| h.parse::<u64>().ok()) else {
+                return Ok(None);
+            };
+            let mut taken = c.prepare_cached(
+                "SELECT 1 FROM objects WHERE type = 'endpoint' AND id = ?1 \
+                 UNION ALL SELECT 1 FROM phone_users WHERE extension = ?1",
+            )?;
+            loop {
+                n += 1;
+                let candidate = n.to_string();
+                if !taken.exists([&candidate])? {
+                    return Ok(Some(candidate));
+                }
+            }
         })
         .await
     }

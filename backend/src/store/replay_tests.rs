@@ -92,6 +92,7 @@ async fn the_next_save_sees_a_change_not_yet_applied() {
         server: "s".into(),
         status: 200,
         message: "saved".into(),
+        summary: String::new(),
     };
     let fields = vec![Field::new("max_contacts", "3")];
     for round in 0..200 {

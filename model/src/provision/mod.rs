@@ -110,7 +110,11 @@ pub struct ImportProgress {
     pub total: usize,
     pub created: usize,
     pub skipped: usize,
+    /// Rows Asterisk or Conjure could not make.
     pub failed: usize,
+    /// Rows the check refused (each problem is in the results file); never sent to Asterisk.
+    #[serde(default)]
+    pub not_imported: usize,
     /// Finished, cancelled or refused as a whole.
     pub finished: bool,
     pub cancelled: bool,
@@ -118,11 +122,41 @@ pub struct ImportProgress {
 
 impl ImportProgress {
     pub fn processed(&self) -> usize {
-        self.created + self.skipped + self.failed
+        self.created + self.skipped + self.failed + self.not_imported
     }
 }
 
-/// `GET /api/phone-users`: one page of users (100 a page) and how many match.
+/// How `GET /api/phone-users?sort=` orders the users.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PhoneUserSort {
+    /// In numeric order for extensions of digits (`99` before `100`).
+    #[default]
+    Extension,
+    Name,
+    Created,
+}
+
+impl PhoneUserSort {
+    pub const ALL: [PhoneUserSort; 3] = [
+        PhoneUserSort::Extension,
+        PhoneUserSort::Name,
+        PhoneUserSort::Created,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PhoneUserSort::Extension => "extension",
+            PhoneUserSort::Name => "name",
+            PhoneUserSort::Created => "created",
+        }
+    }
+}
+
+/// Phone users a page of `GET /api/phone-users` holds.
+pub const PHONE_USERS_PER_PAGE: u32 = 50;
+
+/// `GET /api/phone-users`: one page of users ([`PHONE_USERS_PER_PAGE`]) and how many match.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PhoneUserPage {
     pub total: u64,

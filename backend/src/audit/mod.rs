@@ -1,7 +1,11 @@
 //! Who changed what: the actor of a request, and the field-level diff an audit entry keeps (secret values
 //! replaced by markers before anything is stored).
 
+mod words;
+
 use std::collections::BTreeMap;
+
+pub use words::summary;
 
 use model::api::{AuditChange, AuditEntry};
 use model::{Field, secret};
@@ -36,6 +40,7 @@ pub fn event(
         server: String::new(),
         status: 200,
         message: message.into(),
+        summary: String::new(),
     }
 }
 
