@@ -107,6 +107,7 @@ async fn a_long_log_is_read_page_by_page() {
             server: "http://pbx:8088".into(),
             status: 200,
             message: "saved".into(),
+            summary: String::new(),
         };
         stack
             .store
