@@ -129,12 +129,13 @@ impl Store {
         offset: u32,
     ) -> Result<(u64, Vec<PhoneUser>), StoreError> {
         let dir = if descending { "DESC" } else { "ASC" };
-        // Extension last in every order, so a page boundary never falls between equal names or times.
+        // A unique key last in every order, so a page boundary never falls between equal names or times.
         let order = match sort {
             // Digits sort as numbers: a shorter extension of digits is a smaller number.
             PhoneUserSort::Extension => format!("length(extension) {dir}, extension {dir}"),
             PhoneUserSort::Name => format!("name COLLATE NOCASE {dir}, extension"),
-            PhoneUserSort::Created => format!("created_at {dir}, extension"),
+            // Rows made in the same millisecond (an import) keep their order both ways.
+            PhoneUserSort::Created => format!("created_at {dir}, rowid {dir}"),
         };
         let pattern = format!(
             "%{}%",

@@ -2,6 +2,7 @@
 //! from, and the CSV import, as the API exchanges them.
 
 pub mod rules;
+pub mod template_change;
 pub mod template_text;
 
 use serde::{Deserialize, Serialize};
