@@ -38,9 +38,9 @@ function serverRow(s) {
       await call('PATCH', `servers/${encodeURIComponent(s.name)}`, { enabled: !s.enabled });
       return `${s.name} ${s.enabled ? 'disabled: Conjure sends it nothing' : 'enabled: it is brought level now'}.`;
     })), ' ');
-    actions.append(button('Remove', `remove-${s.name}`, () => {
+    actions.append(button('Remove', `remove-${s.name}`, async () => {
       const lose = s.pending ? ` The ${s.pending} changes waiting for it will not reach it.` : '';
-      if (!window.confirm(`Stop keeping ${s.name} (${s.ari_url}) in step? What Conjure put there stays on it.${lose}`)) return;
+      if (!(await ask(`Stop keeping ${s.name} (${s.ari_url}) in step? What Conjure put there stays on it.${lose}`, `Remove ${s.name}`))) return;
       run('Removing', async () => (await call('DELETE', `servers/${encodeURIComponent(s.name)}`)).message);
     }));
   }
@@ -61,8 +61,8 @@ function pendingRow(p) {
         return `Change ${p.seq} will be sent to ${p.server} again.`;
       })), ' ');
     }
-    actions.append(button('Discard', `discard-${p.seq}`, () => {
-      if (!window.confirm(`Discard this change? ${p.server} will not get it.`)) return;
+    actions.append(button('Discard', `discard-${p.seq}`, async () => {
+      if (!(await ask(`Discard this change? ${p.server} will not get it.`, 'Discard'))) return;
       run('Discarding', async () => {
         await call('DELETE', `fleet/pending/${p.seq}`);
         return `Change ${p.seq} discarded.`;
@@ -84,8 +84,8 @@ function splitRow(c) {
       `Sent again to ${c.refused.join(', ')}: ${said(await call('POST', `fleet/split/${c.token}/retry`))}.`)), ' ');
     const undo = c.created ? `delete ${c.type} ${c.id} from ${c.applied.join(', ')}`
       : `put ${c.type} ${c.id} back as it was on ${c.applied.join(', ')}`;
-    actions.append(button('Undo where applied', `split-undo-${c.token}`, () => {
-      if (!window.confirm(`Undo this change: ${undo}?`)) return;
+    actions.append(button('Undo where applied', `split-undo-${c.token}`, async () => {
+      if (!(await ask(`Undo this change: ${undo}?`, 'Undo'))) return;
       run('Undoing', async () => `Undone: ${said(await call('POST', `fleet/split/${c.token}/undo`))}.`);
     }));
   }
@@ -168,7 +168,7 @@ $('move-form').addEventListener('submit', async (ev) => {
       $('move-now').textContent = e.message;
       return;
     }
-    if (!window.confirm(`${e.message.split('. ')[0]}. Move it?`)) return;
+    if (!(await ask(`${e.message.split('. ')[0]}. Move it?`, 'Move'))) return;
     try {
       moved(await call('PUT', `${objectPath()}/target`, { target, confirm: true }));
     } catch (e2) {

@@ -30,3 +30,22 @@ async function call(method, path, body) {
   }
   return v;
 }
+
+// Asks before an action that cannot be undone, in a modal <dialog> of the page (never window.confirm,
+// which a portal's sandboxed iframe may block). Resolves to true on the named button, false otherwise.
+function ask(question, yes) {
+  return new Promise((resolve) => {
+    const d = el('dialog', undefined, { class: 'ask', 'data-testid': 'ask', 'aria-describedby': 'ask-text' });
+    const no = el('button', 'Cancel', { type: 'button', 'data-testid': 'ask-no', autofocus: '' });
+    const go = el('button', yes, { type: 'button', class: 'danger', 'data-testid': 'ask-yes' });
+    const row = el('p', undefined, { class: 'actions' });
+    row.append(no, go);
+    d.append(el('p', question, { id: 'ask-text', 'data-testid': 'ask-text' }), row);
+    let answer = false;
+    no.addEventListener('click', () => d.close());
+    go.addEventListener('click', () => { answer = true; d.close(); });
+    d.addEventListener('close', () => { d.remove(); resolve(answer); });
+    document.body.append(d);
+    d.showModal();
+  });
+}

@@ -4,7 +4,7 @@
 //! removes it after a confirmation that says what stays behind.
 
 use asterisk_sim::Sim;
-use e2e::page::{click, type_into, wait_for_text};
+use e2e::page::{click, text_of, type_into, wait_for_text};
 use e2e::stack_watched;
 use fantoccini::Locator;
 use model::api::Mode;
@@ -55,12 +55,12 @@ async fn an_admin_adds_a_server_watches_a_change_wait_for_it_and_removes_it() {
     wait_for_text(c, "move-now", "It goes to every server").await;
     type_into(c, "move-target", "server:site-b").await;
     click(c, "move-submit").await;
-    let question = wait_for_alert(c).await;
+    let question = text_of(c, "ask-text").await;
     assert!(
         question.contains("off default deletes it there"),
         "{question}"
     );
-    c.accept_alert().await.unwrap();
+    click(c, "ask-yes").await;
     wait_for_text(c, "move-now", "Now it goes to server:site-b").await;
     assert_eq!(stack.on_asterisk(&format!("auth/{moving}")).await.0, 404);
     // And back to every server: nothing is left, so nothing is asked.
@@ -116,26 +116,15 @@ async fn an_admin_adds_a_server_watches_a_change_wait_for_it_and_removes_it() {
     assert_eq!(held.status(), 200);
 
     click(c, "remove-site-b").await;
-    let question = wait_for_alert(c).await;
+    let question = text_of(c, "ask-text").await;
     assert!(
         question.contains("What Conjure put there stays on it"),
         "{question}"
     );
-    c.accept_alert().await.unwrap();
+    click(c, "ask-yes").await;
     wait_for_text(c, "fleet-status", "no longer keeps 'site-b' in step").await;
     driver.client.clone().close().await.unwrap();
     stack.up.sweep().await;
-}
-
-/// The text of the dialog the page opened (a click's handler may open it a moment later).
-async fn wait_for_alert(c: &fantoccini::Client) -> String {
-    for _ in 0..100 {
-        if let Ok(text) = c.get_alert_text().await {
-            return text;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    panic!("no dialog opened");
 }
 
 /// A save one server refused is listed with "Undo where applied"; the undo asks first, and the object
@@ -180,12 +169,12 @@ async fn a_change_one_server_refused_is_undone_from_the_page() {
         "{row}"
     );
     click(c, &format!("split-undo-{token}")).await;
-    let question = wait_for_alert(c).await;
+    let question = text_of(c, "ask-text").await;
     assert!(
         question.contains(&format!("delete aor {id} from default")),
         "{question}"
     );
-    c.accept_alert().await.unwrap();
+    click(c, "ask-yes").await;
     wait_for_text(c, "fleet-status", "Undone: default: applied").await;
     c.wait()
         .for_element(Locator::Css("[data-testid='split-none']:not([hidden])"))
