@@ -47,4 +47,12 @@ if ! have wasm-opt "version ${BINARYEN_VERSION%%.*}"; then
   npm install -g --silent "binaryen@$BINARYEN_VERSION" >/dev/null
 fi
 
-step "tools ready: $(trunk --version), $(wasm-bindgen --version), $(wasm-opt --version | head -1)"
+AXE_VERSION=4.14.1
+# axe-core: the browser tests inject it into each page to check accessibility (e2e/src/screen.rs).
+if ! grep -qs "\"version\": \"$AXE_VERSION\"" "$root/target/npm/node_modules/axe-core/package.json"; then
+  step "npm install axe-core@$AXE_VERSION (into target/npm)"
+  mkdir -p "$root/target/npm"
+  npm install --silent --no-save --no-package-lock --prefix "$root/target/npm" "axe-core@$AXE_VERSION" >/dev/null
+fi
+
+step "tools ready: $(trunk --version), $(wasm-bindgen --version), $(wasm-opt --version | head -1), axe-core $AXE_VERSION"

@@ -11,6 +11,7 @@ use fantoccini::{Client, ClientBuilder};
 use model::api::Mode;
 
 pub mod page;
+pub mod screen;
 
 /// The password of the first user, `admin`, in these tests.
 pub const ADMIN: &str = "e2e-admin";

@@ -23,14 +23,37 @@ pub async fn text_of(c: &Client, testid: &str) -> String {
 }
 
 pub async fn click(c: &Client, testid: &str) {
-    c.wait()
+    let el = c
+        .wait()
         .at_most(PATIENCE)
         .for_element(Locator::Css(&css(testid)))
         .await
-        .unwrap_or_else(|e| panic!("no [data-testid='{testid}'] to click: {e}"))
-        .click()
+        .unwrap_or_else(|e| panic!("no [data-testid='{testid}'] to click: {e}"));
+    click_element(c, &el).await;
+}
+
+/// Clicks `el` after scrolling it to the middle of the window, as a person does before clicking:
+/// chromedriver scrolls it only to the edge, where the sticky save bar can be over it.
+pub async fn click_element(c: &Client, el: &fantoccini::elements::Element) {
+    let arg = serde_json::to_value(el).unwrap();
+    c.execute(
+        "arguments[0].scrollIntoView({ block: 'center' })",
+        vec![arg],
+    )
+    .await
+    .unwrap();
+    el.click().await.unwrap();
+}
+
+/// Opens a form's "All N options".
+pub async fn show_all_options(c: &Client) {
+    let summary = c
+        .wait()
+        .at_most(PATIENCE)
+        .for_element(Locator::Css("[data-testid='show-all'] summary"))
         .await
         .unwrap();
+    click_element(c, &summary).await;
 }
 
 /// Replaces the content of an input.
@@ -47,7 +70,17 @@ pub async fn type_into(c: &Client, testid: &str, text: &str) {
 
 /// Waits until an element shows `needle`, and returns its whole text.
 pub async fn wait_for_text(c: &Client, testid: &str, needle: &str) -> String {
-    for _ in 0..100 {
+    wait_for_text_for(c, testid, needle, PATIENCE).await
+}
+
+/// [`wait_for_text`], for something that comes later than a page's answer (a poll's next round).
+pub async fn wait_for_text_for(
+    c: &Client,
+    testid: &str,
+    needle: &str,
+    patience: Duration,
+) -> String {
+    for _ in 0..patience.as_millis() / 100 {
         if let Ok(el) = c.find(Locator::Css(&css(testid))).await {
             let t = el.text().await.unwrap_or_default();
             if t.contains(needle) {
@@ -64,4 +97,17 @@ pub async fn wait_for_text(c: &Client, testid: &str, needle: &str) -> String {
         .take(3000)
         .collect();
     panic!("[data-testid='{testid}'] never showed '{needle}'; page: {page}");
+}
+
+/// Chooses a file with `content` in the page's file input `import-file`.
+pub async fn choose_file(c: &Client, name: &str, content: &str) {
+    let path = std::env::temp_dir().join(format!("conjure-e2e-{}-{name}", std::process::id()));
+    std::fs::write(&path, content).unwrap();
+    c.wait()
+        .for_element(Locator::Css(&css("import-file")))
+        .await
+        .unwrap()
+        .send_keys(path.to_str().unwrap())
+        .await
+        .unwrap();
 }

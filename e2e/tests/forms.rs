@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use e2e::page::{click, css, type_into, wait_for_text};
+use e2e::page::{click, css, show_all_options, type_into, wait_for_text};
 use e2e::{artifacts, stack};
 use fantoccini::{Client, Locator};
 use model::api::Mode;
@@ -205,13 +205,7 @@ async fn a_trap_is_explained_before_saving() {
         .await
         .unwrap();
     click(c, "create").await;
-    c.wait()
-        .for_element(Locator::Css("[data-testid='show-all'] summary"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    show_all_options(c).await;
     type_into(c, "option-filter", "set_var").await;
     type_into(c, "value-set_var", "X=1").await;
     wait_for_text(c, "warning-set_var", "cannot be updated over ARI again").await;

@@ -4,25 +4,13 @@
 
 use std::time::Duration;
 
-use e2e::page::{click, css, text_of, type_into, wait_for_text};
+use e2e::page::{choose_file, click, css, text_of, type_into, wait_for_text};
 use e2e::{artifacts, stack_with};
-use fantoccini::{Client, Locator};
+use fantoccini::Locator;
 use model::api::Mode;
 
 async fn status_on_asterisk(stack: &e2e::Stack, path: &str) -> u16 {
     stack.on_asterisk(path).await.0
-}
-
-async fn choose_file(c: &Client, name: &str, content: &str) {
-    let path = std::env::temp_dir().join(format!("conjure-e2e-{}-{name}", std::process::id()));
-    std::fs::write(&path, content).unwrap();
-    c.wait()
-        .for_element(Locator::Css(&css("import-file")))
-        .await
-        .unwrap()
-        .send_keys(path.to_str().unwrap())
-        .await
-        .unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -120,7 +108,7 @@ async fn wizard_then_spreadsheet_then_list() {
     wait_for_text(
         c,
         "import-status",
-        "Finished. 100% · 3 created, 0 skipped, 2 failed of 5",
+        "Finished. 100% · 3 created, 0 skipped, 0 failed, 2 not imported of 5",
     )
     .await;
     std::fs::write(
@@ -188,7 +176,7 @@ async fn wizard_then_spreadsheet_then_list() {
         .unwrap();
     wait_for_text(c, "pu-template", "reception").await;
 
-    // The list, and a delete (endpoint, aor, auth) after the browser's confirmation.
+    // The list, and a delete (endpoint, aor, auth) after the panel's question.
     c.goto(&format!("{}/phone-users", stack.conjure))
         .await
         .unwrap();
@@ -204,7 +192,14 @@ async fn wizard_then_spreadsheet_then_list() {
     .click()
     .await
     .unwrap();
-    c.accept_alert().await.unwrap();
+    // Asked in the page, naming what happens to Anna's phone; nothing is gone before "yes".
+    let question = wait_for_text(c, "ask-text", "Anna Berg's phone").await;
+    assert!(question.contains("stop working"), "{question}");
+    assert_eq!(
+        status_on_asterisk(&stack, &format!("auth/{anna}")).await,
+        200
+    );
+    click(c, "ask-yes").await;
     wait_for_text(c, "phone-users", "").await;
     for _ in 0..50 {
         if status_on_asterisk(&stack, &format!("auth/{anna}")).await == 404 {

@@ -9,7 +9,8 @@ use model::account::{
 };
 use model::api::{ApiError, AuditEntry, InventoryPage, ListQuery, ObjectView, SortKey, Status};
 use model::provision::{
-    ImportCheck, ImportStarted, NewPhoneUser, PhoneSetup, PhoneUserChange, PhoneUserPage, Template,
+    ImportCheck, ImportStarted, NewPhoneUser, PhoneSetup, PhoneUserChange, PhoneUserPage,
+    PhoneUserSort, Template,
 };
 use model::{Field, ObjectType, id::encode_segment};
 use serde::de::DeserializeOwned;
@@ -245,12 +246,35 @@ pub async fn revoke_token(id: i64) -> Result<(), ApiError> {
         .map(drop)
 }
 
-pub async fn phone_users(search: &str) -> Result<PhoneUserPage, ApiError> {
+/// One page (from 1) of the phone users that match `search`, in `sort` order.
+pub async fn phone_users(
+    search: &str,
+    sort: PhoneUserSort,
+    descending: bool,
+    page: u32,
+) -> Result<PhoneUserPage, ApiError> {
     get(&format!(
-        "/api/phone-users?search={}",
-        encode_segment(search)
+        "/api/phone-users?search={}&sort={}&descending={descending}&page={page}",
+        encode_segment(search),
+        sort.as_str()
     ))
     .await
+}
+
+/// Whether each endpoint Asterisk knows has a phone registered: extension → "online" or "offline".
+pub async fn endpoint_states() -> Result<std::collections::BTreeMap<String, String>, ApiError> {
+    get("/api/endpoint-states").await
+}
+
+/// The lowest extension no phone user or endpoint has yet, if there is one.
+pub async fn next_extension() -> Result<Option<String>, ApiError> {
+    #[derive(serde::Deserialize)]
+    struct Next {
+        extension: Option<String>,
+    }
+    get::<Next>("/api/next-extension")
+        .await
+        .map(|n| n.extension)
 }
 
 pub async fn create_phone_user(new: &NewPhoneUser) -> Result<PhoneSetup, ApiError> {

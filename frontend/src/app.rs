@@ -6,6 +6,7 @@ use model::account::Me;
 use model::{ObjectType, Writability};
 
 use crate::api;
+use crate::components::ask::AskDialog;
 use crate::components::status_bar::StatusBar;
 use crate::pages::{
     account::AccountPage, audit::AuditPage, home::Home, import::ImportPage, login::Login,
@@ -15,6 +16,7 @@ use crate::pages::{
 };
 use crate::route::Route;
 use crate::session::Session;
+use wasm_bindgen::JsCast;
 
 /// `?compact` in the address the panel is opened with: no navigation or top bar, for a portal that embeds
 /// one page in an iframe. Read once, so it holds while the person moves around inside the frame.
@@ -43,6 +45,10 @@ pub fn App() -> impl IntoView {
     spawn_local(async move {
         me.set(api::session().await.ok().flatten());
         checked.set(true);
+        // index.html's "Loading Conjure…", shown while the wasm loaded.
+        if let Some(l) = document().get_element_by_id("loading") {
+            l.remove();
+        }
     });
     view! {
         {move || match (checked.get(), signed_in.get()) {
@@ -57,16 +63,41 @@ pub fn App() -> impl IntoView {
 fn Shell() -> impl IntoView {
     let compact = compact();
     let session = crate::session::use_session();
+    crate::components::ask::provide();
+    // Below 700 px the sidebar is behind a menu button; following a link closes it again.
+    let menu_open = RwSignal::new(false);
+    // A new page moves the focus to its main region, as a page load would, so a screen reader reads
+    // the new page and the next Tab starts at its top, not at the link that was followed.
+    Effect::new(move |before: Option<String>| {
+        let now = crate::nav::path();
+        if before.as_ref().is_some_and(|b| *b != now) {
+            menu_open.set(false);
+            if let Some(m) = document().get_element_by_id("main") {
+                let _ = m.unchecked_into::<web_sys::HtmlElement>().focus();
+            }
+        }
+        now
+    });
     view! {
-            <div class="shell" class:compact=compact>
+            <a href="#main" class="skip">"Skip to content"</a>
+            <div class="shell" class:compact=compact class:menu-open=move || menu_open.get()>
                 <Show when=move || !compact>
-                <nav class="sidebar" aria-label="Object types">
+                <button type="button" class="menu" aria-controls="sidebar" data-testid="menu"
+                    aria-expanded=move || menu_open.get().to_string()
+                    on:click=move |_| menu_open.update(|o| *o = !*o)>"Menu"</button>
+                <nav class="sidebar" id="sidebar" aria-label="Panel">
                     <a href=api::url("/") class="brand">"Conjure"</a>
                     <h2>"People"</h2>
                     <ul>
                         <li>{crate::nav::link(Route::PhoneUsers.href(), "Phone users".into())}</li>
-                        <li>{crate::nav::link(Route::Templates.href(), "Phone templates".into())}</li>
+                        <Show when=move || session.sees_objects() fallback=|| view! {
+                            <li>{crate::nav::link(Route::NewPhoneUser.href(), "New phone user".into())}</li>
+                            <li>{crate::nav::link(Route::Import.href(), "Import a spreadsheet".into())}</li>
+                        }>
+                            <li>{crate::nav::link(Route::Templates.href(), "Phone templates".into())}</li>
+                        </Show>
                     </ul>
+                    <Show when=move || session.sees_objects()>
                     <h2>"PJSIP objects"</h2>
                     <ul>
                         {ObjectType::ALL
@@ -85,6 +116,7 @@ fn Shell() -> impl IntoView {
                         <li>{crate::nav::link("/drift".into(), "Drift".into())}</li>
                         <li>{crate::nav::link("/fleet".into(), "Servers".into())}</li>
                     </ul>
+                    </Show>
                     <h2>"Panel"</h2>
                     <ul>
                         <Show when=move || session.is_admin()>
@@ -99,11 +131,17 @@ fn Shell() -> impl IntoView {
                     <Show when=move || !compact>
                         <StatusBar/>
                     </Show>
-                    <main>
+                    <main id="main" tabindex="-1">
+                        // In a portal's frame there is no sidebar and no browser toolbar at hand.
+                        <Show when=move || compact>
+                            <button type="button" class="link back" data-testid="back"
+                                on:click=|_| { let _ = window().history().and_then(|h| h.back()); }>"← Back"</button>
+                        </Show>
                         <Pages/>
                     </main>
                 </div>
             </div>
+            <AskDialog/>
     }
 }
 

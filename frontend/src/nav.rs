@@ -11,6 +11,13 @@ thread_local! {
     // Reference-counted, not owned by whichever reactive scope first touches it: an arena signal created
     // inside a page's effect would be disposed with that page.
     static PATH: ArcRwSignal<String> = ArcRwSignal::new(current());
+    // Edits on the page that are not saved (a long form's count): leaving asks first.
+    static UNSAVED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// How many edits the shown page holds unsaved; a form sets it as the person edits, 0 when saved.
+pub fn set_unsaved(n: usize) {
+    UNSAVED.with(|u| u.set(n));
 }
 
 /// The address's path below the base path (still percent-encoded), e.g. `/objects/endpoint/2041`.
@@ -32,6 +39,7 @@ pub fn path() -> String {
 
 /// Shows `to` (a path below the base path, with an optional query).
 pub fn navigate(to: &str) {
+    set_unsaved(0);
     if let Ok(h) = window().history() {
         let _ = h.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&api::url(to)));
     }
@@ -76,7 +84,28 @@ pub fn init() {
             return;
         }
         ev.prevent_default();
-        navigate(inner);
+        let n = UNSAVED.with(|u| u.get());
+        if n == 0 {
+            return navigate(inner);
+        }
+        let to = inner.to_string();
+        crate::components::ask::ask(crate::components::ask::Ask {
+            title: "Leave without saving?".into(),
+            consequence: format!(
+                "This page has {n} unsaved edit{}. They are lost if you leave.",
+                if n == 1 { "" } else { "s" }
+            ),
+            preview: vec![],
+            yes: "Leave without saving".into(),
+            on_yes: Callback::new(move |()| navigate(&to)),
+        });
+    });
+    // Closing the tab or reloading: the browser asks in its own words.
+    window_event_listener(leptos::ev::beforeunload, |ev| {
+        if UNSAVED.with(|u| u.get()) > 0 {
+            ev.prevent_default();
+            ev.set_return_value("unsaved");
+        }
     });
 }
 

@@ -16,6 +16,16 @@ impl Session {
         self.0.with(|m| m.as_ref().map(|m| m.role))
     }
 
+    /// Makes and changes phone users (provisioners and above).
+    pub fn can_provision(&self) -> bool {
+        self.role().is_some_and(Role::can_provision)
+    }
+
+    /// Sees more than phone users: a provisioner's panel is phone users only.
+    pub fn sees_objects(&self) -> bool {
+        self.role() != Some(Role::Provisioner)
+    }
+
     pub fn can_edit(&self) -> bool {
         self.role().is_some_and(Role::can_edit)
     }

@@ -13,8 +13,17 @@ pub fn DiffDialog(
     saving: Signal<bool>,
 ) -> impl IntoView {
     let replace = plan.replace;
+    // A modal dialog: wherever the person is on a long form, the changes open in front of them, the
+    // focus moves into it (to Save), Escape cancels.
+    let node = NodeRef::<leptos::html::Dialog>::new();
+    node.on_load(|d| {
+        let _ = d.show_modal();
+    });
     view! {
-        <div class="confirm" role="alertdialog" aria-labelledby="diff-title" data-testid="diff">
+        <dialog node_ref=node class="ask diff" aria-labelledby="diff-title" data-testid="diff" on:cancel=move |ev: leptos::ev::Event| {
+            ev.prevent_default();
+            on_cancel.run(());
+        }>
             <h2 id="diff-title">"Changes to save"</h2>
             <table>
                 <thead><tr><th scope="col">"Option"</th><th scope="col">"Now"</th><th scope="col">"After saving"</th></tr></thead>
@@ -36,10 +45,12 @@ pub fn DiffDialog(
                     "with everything else unchanged; for a moment it does not exist. If Asterisk refuses the new one, the old one is put back."
                 </p>
             })}
-            <button class="primary" on:click=move |_| on_confirm.run(()) disabled=move || saving.get() data-testid="confirm-save">
-                {move || if saving.get() { "Saving…" } else { "Save" }}
-            </button>
-            <button on:click=move |_| on_cancel.run(())>"Cancel"</button>
-        </div>
+            <p class="actions">
+                <button type="button" class="primary" autofocus on:click=move |_| on_confirm.run(()) disabled=move || saving.get() data-testid="confirm-save">
+                    {move || if saving.get() { "Saving…" } else { "Save" }}
+                </button>
+                <button type="button" on:click=move |_| on_cancel.run(()) data-testid="cancel-save">"Cancel"</button>
+            </p>
+        </dialog>
     }
 }

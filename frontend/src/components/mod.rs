@@ -1,3 +1,4 @@
+pub mod ask;
 pub mod codec_picker;
 pub mod diff_dialog;
 pub mod error_box;
@@ -9,3 +10,4 @@ pub mod option_input;
 pub mod phone_setup;
 pub mod role_select;
 pub mod status_bar;
+pub mod time;

@@ -70,6 +70,21 @@ impl Signals {
     }
 }
 
+/// Brings an option's field into view and puts the focus in it, opening "All N options" if it is there.
+fn show_field(attribute: &str) {
+    use wasm_bindgen::JsCast;
+    let Some(el) = document().get_element_by_id(&format!("opt-{attribute}")) else {
+        return;
+    };
+    if let Ok(Some(d)) = el.closest("details") {
+        let _ = d.set_attribute("open", "");
+    }
+    el.scroll_into_view();
+    if let Ok(h) = el.dyn_into::<web_sys::HtmlElement>() {
+        let _ = h.focus();
+    }
+}
+
 #[component]
 pub fn ObjectForm(
     object_type: ObjectType,
@@ -94,11 +109,31 @@ pub fn ObjectForm(
     let signals = Signals::new(ty, &initial);
     // What a save compares with: the object as loaded, or for a new object Asterisk's defaults (so the
     // starting values are sent too).
+    let loaded = initial.clone();
     let baseline = StoredValue::new(if creating {
         values_of(ty, None, &[])
     } else {
         initial
     });
+    // The person's edits not saved yet, for the save bar and the question before leaving the page.
+    let edits = Memo::new(move |_| {
+        let scalars = signals.scalars.with_value(|m| {
+            m.iter()
+                .filter(|(k, s)| s.with(|v| Some(v) != loaded.scalars.get(*k)))
+                .count()
+        });
+        let lists = signals.lists.with_value(|m| {
+            m.iter()
+                .filter(|(k, s)| s.with(|v| Some(v) != loaded.lists.get(*k)))
+                .count()
+        });
+        let secrets = signals
+            .secrets
+            .with_value(|m| m.values().filter(|s| s.with(|v| !v.is_empty())).count());
+        scalars + lists + secrets
+    });
+    Effect::new(move |_| crate::nav::set_unsaved(edits.get()));
+    on_cleanup(|| crate::nav::set_unsaved(0));
     let pending = RwSignal::new(None::<Plan>);
     // Warnings about what is being saved (values Asterisk changes, objects it cannot update later).
     let cautions = RwSignal::new(Vec::<String>::new());
@@ -132,8 +167,12 @@ pub fn ObjectForm(
                 .unwrap_or_default();
             let mut e = ApiError::new(format!("{place}{}", first.message))
                 .with_hint("Nothing was sent to Asterisk.");
+            let field = first.attribute.clone();
             e.findings = errors;
             problem.set(Some(e));
+            if let Some(a) = field {
+                show_field(&a);
+            }
             return;
         }
         let warnings: Vec<String> = check_fields(ty, &p.fields, creating || p.replace)
@@ -158,6 +197,12 @@ pub fn ObjectForm(
         Some(Err(e)) => {
             pending.set(None);
             problem.set(Some(e));
+            // Asterisk's refusal is shown where the person is, not at the end of a long form off screen.
+            request_animation_frame(|| {
+                if let Some(p) = document().get_element_by_id("form-problem") {
+                    p.scroll_into_view();
+                }
+            });
         }
         None => {}
     });
@@ -237,10 +282,16 @@ pub fn ObjectForm(
                     }
                 }).collect_view()}
             </details>
-            {move || problem.get().map(|e| view! { <ErrorBox error=e/> })}
+            {move || problem.get().map(|e| view! { <div id="form-problem"><ErrorBox error=e/></div> })}
             <Show when=move || can_edit fallback=|| view! { <p class="muted" data-testid="read-only">"Your role can read the configuration, not change it."</p> }>
-                <div class="actions">
+                // Sticky at the bottom of the window: on a form of 144 options it is always in reach.
+                <div class="actions savebar" data-testid="savebar">
                     <button type="submit" class="primary" data-testid="save">{if creating { "Create" } else { "Review changes" }}</button>
+                    <span role="status" data-testid="unsaved">{move || match edits.get() {
+                        0 => String::new(),
+                        1 => "1 unsaved edit".into(),
+                        n => format!("{n} unsaved edits"),
+                    }}</span>
                 </div>
             </Show>
         </form>

@@ -7,7 +7,12 @@ use crate::route::Route;
 
 #[component]
 pub fn OpenObject(#[prop(optional)] fixed_type: Option<ObjectType>) -> impl IntoView {
-    let ty = RwSignal::new(fixed_type.unwrap_or(ObjectType::Auth).as_str().to_string());
+    let ty = RwSignal::new(
+        fixed_type
+            .unwrap_or(ObjectType::Endpoint)
+            .as_str()
+            .to_string(),
+    );
     let id = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let open = move |ev: leptos::ev::SubmitEvent| {
@@ -26,8 +31,10 @@ pub fn OpenObject(#[prop(optional)] fixed_type: Option<ObjectType>) -> impl Into
                 <label>
                     "Type"
                     <select prop:value=move || ty.get() on:change=move |ev| ty.set(event_target_value(&ev)) data-testid="open-type">
+                        // Only the types Conjure can create: this form is also how objects are made.
                         {ObjectType::ALL
                             .iter()
+                            .filter(|t| t.writability() == model::Writability::Writable)
                             .map(|t| view! { <option value=t.as_str()>{t.as_str()}</option> })
                             .collect_view()}
                     </select>

@@ -15,12 +15,18 @@ pub fn OptionInput(spec: OptionSpec, value: RwSignal<String>, read_only: bool) -
         "false" | "No" => "no",
         d => d,
     });
+    // Two marks: "edited" (by this person, not saved yet) and "not default" (what Asterisk holds differs
+    // from its default, whoever set it).
+    let loaded = value.get_untracked();
+    let edited = move || value.with(|v| *v != loaded);
     let changed = move || default.is_some_and(|d| value.with(|v| v != d));
+    let error_id = format!("error-{name}");
+    let invalid = move || check_value(ty, name, &value.get()).is_err().to_string();
     let verdict = move || check_value(ty, name, &value.get());
     let input = match spec.kind {
         Kind::Bool => view! {
             <select id=id.clone() prop:value=move || value.get() on:change=move |ev| value.set(event_target_value(&ev))
-                disabled=read_only data-testid=format!("value-{name}")>
+                disabled=read_only aria-invalid=invalid aria-describedby=error_id.clone() data-testid=format!("value-{name}")>
                 <option value="yes">"yes"</option>
                 <option value="no">"no"</option>
             </select>
@@ -33,7 +39,7 @@ pub fn OptionInput(spec: OptionSpec, value: RwSignal<String>, read_only: bool) -
             choices.dedup();
             view! {
                 <select id=id.clone() prop:value=move || value.get() on:change=move |ev| value.set(event_target_value(&ev))
-                    disabled=read_only data-testid=format!("value-{name}")>
+                    disabled=read_only aria-invalid=invalid aria-describedby=error_id.clone() data-testid=format!("value-{name}")>
                     {choices.into_iter().map(|c| view! { <option value=c>{if c.is_empty() { "(none)" } else { c }}</option> }).collect_view()}
                 </select>
             }
@@ -47,7 +53,7 @@ pub fn OptionInput(spec: OptionSpec, value: RwSignal<String>, read_only: bool) -
                 crate::api::inventory(target, &q).await.map(|p| p.items.into_iter().map(|i| i.id).collect::<Vec<_>>()).unwrap_or_default()
             });
             view! {
-                <input id=id.clone() type="text" bind:value=value readonly=read_only list=list_id.clone()
+                <input id=id.clone() type="text" bind:value=value readonly=read_only list=list_id.clone() aria-invalid=invalid aria-describedby=error_id.clone()
                     placeholder=format!("name of a {target}") data-testid=format!("value-{name}")/>
                 <datalist id=list_id>
                     {move || known.get().unwrap_or_default().into_iter().map(|k| view! { <option value=k/> }).collect_view()}
@@ -56,7 +62,7 @@ pub fn OptionInput(spec: OptionSpec, value: RwSignal<String>, read_only: bool) -
             .into_any()
         }
         _ => view! {
-            <input id=id.clone() type="text" bind:value=value readonly=read_only
+            <input id=id.clone() type="text" bind:value=value readonly=read_only aria-invalid=invalid aria-describedby=error_id.clone()
                 inputmode=if matches!(spec.kind, Kind::Integer { .. } | Kind::Float) { "numeric" } else { "text" }
                 data-testid=format!("value-{name}")/>
         }
@@ -66,13 +72,14 @@ pub fn OptionInput(spec: OptionSpec, value: RwSignal<String>, read_only: bool) -
         <div class="option" class:changed=changed data-testid=format!("option-{name}")>
             <label for=id>
                 <code>{name}</code>
-                <Show when=changed><span class="badge" title="changed from the default">"changed"</span></Show>
+                <Show when=edited><span class="badge edited" data-testid=format!("edited-{name}")>"edited"</span></Show>
+                <Show when=changed><span class="badge" title="differs from Asterisk's default">"not default"</span></Show>
             </label>
             {input}
             {spec.help.map(|h| view! { <p class="help">{h}</p> })}
             {default.filter(|d| !d.is_empty()).map(|d| view! { <p class="help muted">{format!("Default: {d}")}</p> })}
             {move || match verdict() {
-                Err(e) => Some(view! { <p class="field-error" role="alert" data-testid=format!("error-{name}")>{e}</p> }.into_any()),
+                Err(e) => Some(view! { <p class="field-error" role="alert" id=error_id.clone() data-testid=format!("error-{name}")>{e}</p> }.into_any()),
                 Ok(Some(w)) => Some(view! { <p class="field-warning" data-testid=format!("warning-{name}")>{w}</p> }.into_any()),
                 Ok(None) => None,
             }}
@@ -94,9 +101,10 @@ pub fn SecretInput(spec: OptionSpec, value: RwSignal<String>, set: bool) -> impl
         <div class="option" data-testid=format!("option-{name}")>
             <label for=format!("opt-{name}")><code>{name}</code></label>
             <input id=format!("opt-{name}") type="password" autocomplete="new-password" bind:value=value placeholder=placeholder
+                aria-invalid=move || check_value(ty, name, &value.get()).is_err().to_string() aria-describedby=format!("error-{name}")
                 data-testid=format!("secret-{name}")/>
             {spec.help.map(|h| view! { <p class="help">{h}</p> })}
-            {move || check_value(ty, name, &value.get()).err().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
+            {move || check_value(ty, name, &value.get()).err().map(|e| view! { <p class="field-error" role="alert" id=format!("error-{name}")>{e}</p> })}
         </div>
     }
 }

@@ -14,7 +14,7 @@ pub fn RoleSelect(
             if let Some(r) = Role::parse(&event_target_value(&ev)) {
                 on_pick.run(r);
             }
-        } data-testid=testid>
+        } aria-label="Role" data-testid=testid>
             {Role::ALL
                 .into_iter()
                 .map(|r| view! { <option value=r.as_str() selected=r == value>{r.as_str()}</option> })

@@ -1,4 +1,5 @@
-//! The audit log: every change that reached Asterisk, newest first, with filters and a CSV download.
+//! The audit log: every change that reached Asterisk, newest first, in words, with filters and a CSV
+//! download.
 
 use leptos::prelude::*;
 use model::api::{ApiError, AuditQuery};
@@ -6,6 +7,7 @@ use model::id::encode_segment;
 
 use crate::api;
 use crate::components::loaded::{Loaded, shown};
+use crate::components::time::Time;
 
 /// The query string of the filters (also used for the CSV link).
 fn query_string(q: &AuditQuery) -> String {
@@ -25,6 +27,20 @@ fn query_string(q: &AuditQuery) -> String {
 }
 
 const PAGE: u32 = 100;
+
+/// A date input's day (`2026-12-03`) as the UTC time of that day's start in the browser's time zone, or of
+/// the next day's start (`next`): "until 3 December" includes the whole of the 3rd. Empty when unset.
+fn day_start(day: &str, next: bool) -> String {
+    let mut parts = day.split('-').map(|p| p.parse::<i32>().unwrap_or(0));
+    let (Some(y), Some(m), Some(d)) = (parts.next(), parts.next(), parts.next()) else {
+        return String::new();
+    };
+    let start = js_sys::Date::new_with_year_month_day(y as u32, m - 1, d + i32::from(next));
+    if start.get_time().is_nan() {
+        return String::new();
+    }
+    start.to_iso_string().into()
+}
 
 #[component]
 pub fn AuditPage() -> impl IntoView {
@@ -47,8 +63,8 @@ pub fn AuditPage() -> impl IntoView {
             actor: some(actor.get()),
             object_type: some(ty.get()),
             id: some(id.get()),
-            since: some(since.get()),
-            until: some(until.get()),
+            since: some(day_start(&since.get(), false)),
+            until: some(day_start(&until.get(), true)),
             before: cursors.with(|c| c.last().copied()),
             limit: PAGE,
         }
@@ -70,8 +86,8 @@ pub fn AuditPage() -> impl IntoView {
                 <label>"Who"<input type="text" bind:value=actor data-testid="audit-actor"/></label>
                 <label>"Type"<input type="text" bind:value=ty placeholder="e.g. endpoint" data-testid="audit-type"/></label>
                 <label>"Id"<input type="text" bind:value=id data-testid="audit-id"/></label>
-                <label>"From"<input type="text" bind:value=since placeholder="2026-11-26T00:00" data-testid="audit-since"/></label>
-                <label>"Until"<input type="text" bind:value=until placeholder="2026-11-27" data-testid="audit-until"/></label>
+                <label>"From"<input type="date" bind:value=since data-testid="audit-since"/></label>
+                <label>"Until"<input type="date" bind:value=until data-testid="audit-until"/></label>
                 <a href=move || api::url(&format!("/api/audit.csv?{}", query_string(&query.get()))) download="conjure-audit.csv" data-testid="audit-csv">"Download CSV"</a>
             </div>
             <Loaded>
@@ -85,19 +101,15 @@ pub fn AuditPage() -> impl IntoView {
                         <span class="muted" data-testid="audit-page">{move || format!("Page {}", cursors.with(Vec::len) + 1)}</span>
                         <button type="button" disabled=!full on:click=move |_| if let Some(seq) = last { cursors.update(|c| c.push(seq)) } data-testid="audit-older">"Older"</button>
                     </div>
-                    <table data-testid="audit">
-                        <thead><tr><th>"When"</th><th>"Who"</th><th>"What"</th><th>"Object"</th><th>"Changes"</th><th>"Asterisk"</th></tr></thead>
+                    <table data-testid="audit" class="list">
+                        <thead><tr><th>"When"</th><th>"What happened"</th><th>"From"</th></tr></thead>
                         <tbody>
                             {list.into_iter().map(|e| view! {
                                 <tr data-testid="audit-row">
-                                    <td>{e.at}</td>
-                                    <td>{e.actor}<br/><span class="muted">{e.address}</span></td>
-                                    <td>{e.action}</td>
-                                    <td><code>{format!("{} {}", e.object_type, e.id)}</code></td>
-                                    <td><ul>{e.changes.into_iter().map(|c| view! {
-                                        <li><code>{c.attribute}</code>": "{c.before}" → "{c.after}</li>
-                                    }).collect_view()}</ul></td>
-                                    <td>{format!("{} {}", e.status, e.message)}</td>
+                                    <td data-label="When"><Time at=e.at/></td>
+                                    // The object's type and id in code, as the filters take them.
+                                    <td data-label="What">{e.summary}" "<code class="muted">{format!("{} {}", e.object_type, e.id)}</code></td>
+                                    <td data-label="From">{e.address}<br/><span class="muted">{e.server}</span></td>
                                 </tr>
                             }).collect_view()}
                         </tbody>

@@ -94,8 +94,10 @@ pub fn ImportPage() -> impl IntoView {
             <h1>"Import phone users"</h1>
             <p>"A spreadsheet saved as CSV, one person per row. The first line names the columns: "
                <code>"extension"</code>" and "<code>"name"</code>", optionally "<code>"password"</code>" (empty: generated), "
-               <code>"template"</code>" and "<code>"voicemail"</code>", in any order, separated by commas or semicolons."</p>
-            <p><input type="file" accept=".csv,text/csv,text/plain" on:change=pick data-testid="import-file"/></p>
+               <code>"template"</code>" and "<code>"voicemail"</code>", in any order, separated by commas or semicolons. "
+               <a href=api::url("/api/import-sample.csv") download="phone-users-sample.csv" data-testid="import-sample">"Download a sample file"</a>
+               " to fill in."</p>
+            <p><label>"The spreadsheet, saved as CSV"<input type="file" accept=".csv,text/csv,text/plain" on:change=pick data-testid="import-file"/></label></p>
             <p class="actions">
                 <button type="button" disabled=move || chosen.get().is_empty() || busy() on:click=dry_run data-testid="import-check">"Check the file"</button>
             </p>
@@ -135,13 +137,15 @@ pub fn ImportPage() -> impl IntoView {
                 view! {
                     <div class="import-progress" data-testid="import-progress">
                         <progress max=p.total.max(1) value=p.processed() data-testid="import-bar"></progress>
-                        <p data-testid="import-status">{format!("{status} {pct}% · {} created, {} skipped, {} failed of {}", p.created, p.skipped, p.failed, p.total)}</p>
+                        <p data-testid="import-status">{format!("{status} {pct}% · {} created, {} skipped, {} failed, {} not imported of {}", p.created, p.skipped, p.failed, p.not_imported, p.total)}</p>
                         <p class="actions">
                             <Show when=move || !p.finished>
                                 <button type="button" class="danger" on:click=cancel data-testid="import-cancel">"Cancel"</button>
                             </Show>
                             <a class="button" href=api::url(&format!("/api/imports/{}/results.csv", p.id)) download="import-results.csv" data-testid="import-results">"Download the result of each row"</a>
+                            <a class="button" href=api::url("/phone-users?sort=created") data-testid="import-users">"See the phone users, newest first"</a>
                         </p>
+                        <p class="notice">"The results file holds every new phone's password: keep it safe, and delete it once the phones are set up."</p>
                     </div>
                 }
             })}

@@ -28,6 +28,10 @@ pub fn NewPhoneUserPage() -> impl IntoView {
             .flatten()
     };
     let templates = LocalResource::new(api::templates);
+    let next = LocalResource::new(move || {
+        create.version().track();
+        api::next_extension()
+    });
     // The backend's own rules, as the person types (an empty field is not an error until submitted:
     // `required` says that).
     let shown = |r: Result<(), String>| r.err();
@@ -97,6 +101,11 @@ pub fn NewPhoneUserPage() -> impl IntoView {
                     <label>"Extension (also the SIP user name)" <input type="text" required inputmode="numeric" placeholder="2041" bind:value=extension
                         aria-invalid=move || ext_problem.with(Option::is_some).to_string() aria-describedby="pu-extension-error" data-testid="pu-extension"/>
                         {problem("pu-extension-error", ext_problem)}</label>
+                    // A suggestion, not a prefill: what the person types is never overwritten.
+                    {move || next.get().and_then(Result::ok).flatten().map(|n| view! {
+                        <p class="help">"Next free extension: "
+                            <button type="button" class="link" data-testid="pu-next" on:click=move |_| extension.set(n.clone())>{format!("use {n}")}</button></p>
+                    })}
                     <label>"Name, shown to the people called" <input type="text" required placeholder="Anna Berg" bind:value=name
                         aria-invalid=move || name_problem.with(Option::is_some).to_string() aria-describedby="pu-name-error" data-testid="pu-name"/>
                         {problem("pu-name-error", name_problem)}</label>

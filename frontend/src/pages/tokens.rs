@@ -4,9 +4,11 @@ use leptos::prelude::*;
 use model::account::{NewToken, Role};
 
 use crate::api;
+use crate::components::ask::{Ask, ask};
 use crate::components::error_box::ErrorBox;
 use crate::components::loaded::{Loaded, shown};
 use crate::components::role_select::{RoleSelect, ShownOnce};
+use crate::components::time::Time;
 
 #[derive(Clone)]
 enum Act {
@@ -74,13 +76,13 @@ pub fn TokensPage() -> impl IntoView {
                         <tr data-testid=format!("token-{}", t.name)>
                             <td>{t.name.clone()}</td>
                             <td>{t.role.as_str()}</td>
-                            <td>{format!("{} by {}", t.created_at, t.created_by)}</td>
-                            <td>{t.last_used.clone().unwrap_or_else(|| "never".into())}</td>
+                            <td><Time at=t.created_at.clone()/>{format!(" by {}", t.created_by)}</td>
+                            <td>{match t.last_used.clone() { Some(at) => view! { <Time at=at/> }.into_any(), None => "never".into_any() }}</td>
                             <td>{if t.revoked {
                                 view! { <span class="muted">"revoked"</span> }.into_any()
                             } else {
                                 let id = t.id;
-                                view! { <button type="button" disabled=move || act.pending().get() on:click=move |_| { act.dispatch(Act::Revoke(id)); } data-testid="revoke">"Revoke"</button> }.into_any()
+                                view! { <button type="button" disabled=move || act.pending().get() on:click={let n = t.name.clone(); move |_| ask(Ask { title: format!("Revoke the token {n}?"), consequence: format!("Every program that uses the token {n} is refused from now on. A revoked token cannot be used again."), preview: vec![], yes: format!("Revoke {n}"), on_yes: Callback::new(move |()| { act.dispatch(Act::Revoke(id)); }) })} data-testid="revoke">"Revoke"</button> }.into_any()
                             }}</td>
                         </tr>
                     }).collect_view()}

@@ -4,9 +4,11 @@ use leptos::prelude::*;
 use model::account::{NewUser, Role, UserChange};
 
 use crate::api;
+use crate::components::ask::{Ask, ask};
 use crate::components::error_box::ErrorBox;
 use crate::components::loaded::{Loaded, shown};
 use crate::components::role_select::{RoleSelect, ShownOnce};
+use crate::components::time::Time;
 
 #[derive(Clone)]
 enum Act {
@@ -68,7 +70,7 @@ pub fn UsersPage() -> impl IntoView {
     view! {
         <section>
             <h1>"Users"</h1>
-            <p class="muted">"Viewers read, operators also change the configuration, admins also manage users and tokens."</p>
+            <p class="muted">"Viewers read, provisioners also make and change phone users (and see nothing else), operators also change the configuration, admins also manage users and tokens."</p>
             {move || error().map(|e| view! { <ErrorBox error=e/> })}
             {move || issued().map(|(u, p)| view! { <ShownOnce what=format!("The password for {u}.") value=p/> })}
             <Loaded>
@@ -83,13 +85,19 @@ pub fn UsersPage() -> impl IntoView {
                                 <tr data-testid=format!("user-{}", u.name)>
                                     <td>{u.name.clone()}</td>
                                     <td><RoleSelect value=u.role on_pick=move |r| change(n1.clone(), UserChange { role: Some(r), ..Default::default() })/></td>
-                                    <td>{u.last_login.clone().unwrap_or_else(|| "never".into())}</td>
+                                    <td>{match u.last_login.clone() { Some(at) => view! { <Time at=at/> }.into_any(), None => "never".into_any() }}</td>
                                     <td>{if disabled { "disabled" } else { "active" }}</td>
                                     <td>
-                                        <button type="button" on:click=move |_| change(n2.clone(), UserChange { disabled: Some(!disabled), ..Default::default() })>
+                                        <button type="button" data-testid="disable" on:click=move |_| {
+                                            let (n, c) = (n2.clone(), UserChange { disabled: Some(!disabled), ..Default::default() });
+                                            // Enabling cuts nobody off; disabling signs the person out at once.
+                                            if disabled { change(n, c) } else {
+                                                ask(Ask { title: format!("Disable {n}?"), consequence: format!("{n} is signed out at once and cannot sign in until an admin enables the account again."), preview: vec![], yes: format!("Disable {n}"), on_yes: Callback::new(move |()| change(n.clone(), c.clone())) })
+                                            }
+                                        }>
                                             {if disabled { "Enable" } else { "Disable" }}
                                         </button>
-                                        <button type="button" on:click=move |_| change(n3.clone(), UserChange { reset_password: true, ..Default::default() }) data-testid="reset">
+                                        <button type="button" on:click=move |_| { let n = n3.clone(); ask(Ask { title: format!("New password for {n}?"), consequence: format!("{n}'s password stops working at once; the new one is shown once on this page, for you to give them."), preview: vec![], yes: "Make new password".into(), on_yes: Callback::new(move |()| change(n.clone(), UserChange { reset_password: true, ..Default::default() })) }) } data-testid="reset">
                                             "Reset password"
                                         </button>
                                     </td>
