@@ -48,6 +48,17 @@ pub async fn emulate(c: &Client, width: u32, dark: bool) {
     }
 }
 
+/// The browser's time zone (an IANA name), as a person elsewhere has it.
+pub async fn time_zone(c: &Client, zone: &str) {
+    let params = serde_json::json!({ "timezoneId": zone });
+    c.issue_cmd(Cdp {
+        cmd: "Emulation.setTimezoneOverride",
+        params,
+    })
+    .await
+    .unwrap_or_else(|e| panic!("Emulation.setTimezoneOverride: {e}"));
+}
+
 /// What sticks out past the viewport's right edge, if anything: the page's width and the widest
 /// elements, e.g. `828 px wide: table.list (828 px)`.
 pub async fn overflow(c: &Client) -> Option<String> {

@@ -1,5 +1,6 @@
-//! The audit page in headless Chromium: changes appear with their diff, filters narrow them, and the
-//! password typed in the form never shows.
+//! The audit page in headless Chromium: changes appear in words, filters narrow them (days in the
+//! browser's time zone), times show in that zone with UTC on hover, and the password typed in the form
+//! never shows.
 
 use e2e::page::{click, css, type_into, wait_for_text};
 use e2e::stack;
@@ -133,4 +134,83 @@ async fn a_long_log_is_read_page_by_page() {
     wait_for_text(c, "audit-page", "Page 1").await;
     assert_eq!(rows(c, 100).await, 100);
     driver.client.clone().close().await.unwrap();
+}
+
+/// Sets a date input as a person picking a day does (the input event the page listens to).
+async fn pick_day(c: &fantoccini::Client, testid: &str, day: &str) {
+    c.execute(
+        "const e = document.querySelector(arguments[0]); e.value = arguments[1];
+         e.dispatchEvent(new Event('input', { bubbles: true }));",
+        vec![serde_json::json!(css(testid)), serde_json::json!(day)],
+    )
+    .await
+    .unwrap();
+}
+
+/// The day in the browser's zone, `days` from today, as a date input holds it (YYYY-MM-DD).
+async fn local_day(c: &fantoccini::Client, days: i32) -> String {
+    let v = c
+        .execute(
+            "const d = new Date(); d.setDate(d.getDate() + arguments[0]); return d.toLocaleDateString('sv');",
+            vec![serde_json::json!(days)],
+        )
+        .await
+        .unwrap();
+    v.as_str().unwrap().to_string()
+}
+
+/// In UTC+14 the day is not UTC's: "until yesterday" leaves out what was changed now, "from today" keeps
+/// it; the time shown is the browser's, with UTC in the title.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn days_and_times_are_the_browsers() {
+    let stack = stack(Mode::Asterisk).await;
+    let id = stack.up.id("when");
+    let r = reqwest::Client::new()
+        .put(format!("{}/api/objects/aor/{id}", stack.conjure))
+        .basic_auth("admin", Some(e2e::ADMIN))
+        .json(&serde_json::json!({ "fields": [{ "attribute": "max_contacts", "value": "2" }] }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let driver = e2e::signed_in(&stack).await;
+    let c = &driver.client;
+    e2e::screen::time_zone(c, "Pacific/Kiritimati").await;
+    c.goto(&format!("{}/audit", stack.conjure)).await.unwrap();
+    wait_for_text(
+        c,
+        "audit",
+        &format!("admin changed aor {id}: max_contacts 2"),
+    )
+    .await;
+    let time = c
+        .find(Locator::Css("[data-testid='audit-row'] time"))
+        .await
+        .unwrap();
+    let utc = time.attr("title").await.unwrap().unwrap();
+    let at = time.attr("datetime").await.unwrap().unwrap();
+    assert!(
+        utc.ends_with(" UTC") && utc.starts_with(&at[..10]),
+        "{utc} for {at}"
+    );
+    let shown = time.text().await.unwrap();
+    assert!(
+        !shown.contains(&at[11..16]),
+        "{shown} is UTC's {at}, not UTC+14's"
+    );
+
+    let (today, yesterday) = (local_day(c, 0).await, local_day(c, -1).await);
+    pick_day(c, "audit-until", &yesterday).await;
+    assert_eq!(rows(c, 0).await, 0, "nothing was changed before today");
+    pick_day(c, "audit-until", "").await;
+    pick_day(c, "audit-since", &today).await;
+    assert_eq!(rows(c, 1).await, 1);
+    pick_day(c, "audit-until", &today).await;
+    assert_eq!(
+        rows(c, 1).await,
+        1,
+        "until today includes the whole of today"
+    );
+    driver.client.clone().close().await.unwrap();
+    stack.up.sweep().await;
 }

@@ -135,6 +135,14 @@ async fn every_page_fits_390_px_and_axe_finds_nothing_serious() {
         .await
         .unwrap();
     assert_eq!(focused, "main", "the new page's main region has the focus");
+    // In a portal's frame (`?compact`): no sidebar or top bar, a small way back.
+    c.goto(&format!("{}/phone-users?compact", stack.conjure))
+        .await
+        .unwrap();
+    settled(c).await;
+    text_of(c, "back").await;
+    assert!(c.find(Locator::Css("nav.sidebar")).await.is_err());
+    assert!(overflow(c).await.is_none());
     let skip = c.find(Locator::Css("a.skip")).await.unwrap();
     assert_eq!(skip.attr("href").await.unwrap().as_deref(), Some("#main"));
 
