@@ -91,6 +91,27 @@ async fn build(
 }
 
 impl Stack {
+    /// Conjure's API as `admin`, with basic auth as a portal's script uses it (`Null`: no body); the
+    /// answer's text, or a panic on an error answer.
+    pub async fn as_admin(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: serde_json::Value,
+    ) -> String {
+        let mut req = reqwest::Client::new()
+            .request(method, format!("{}{path}", self.conjure))
+            .basic_auth("admin", Some(ADMIN));
+        if !body.is_null() {
+            req = req.json(&body);
+        }
+        let r = req.send().await.unwrap();
+        let status = r.status();
+        let text = r.text().await.unwrap();
+        assert!(status.is_success(), "{path}: {status} {text}");
+        text
+    }
+
     /// What the Asterisk itself answers for `res_pjsip/{path}` (status, body), bypassing Conjure.
     pub async fn on_asterisk(&self, path: &str) -> (u16, String) {
         let r = reqwest::Client::new()

@@ -165,14 +165,13 @@ async fn local_day(c: &fantoccini::Client, days: i32) -> String {
 async fn days_and_times_are_the_browsers() {
     let stack = stack(Mode::Asterisk).await;
     let id = stack.up.id("when");
-    let r = reqwest::Client::new()
-        .put(format!("{}/api/objects/aor/{id}", stack.conjure))
-        .basic_auth("admin", Some(e2e::ADMIN))
-        .json(&serde_json::json!({ "fields": [{ "attribute": "max_contacts", "value": "2" }] }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
+    stack
+        .as_admin(
+            reqwest::Method::PUT,
+            &format!("/api/objects/aor/{id}"),
+            serde_json::json!({ "fields": [{ "attribute": "max_contacts", "value": "2" }] }),
+        )
+        .await;
     let driver = e2e::signed_in(&stack).await;
     let c = &driver.client;
     e2e::screen::time_zone(c, "Pacific/Kiritimati").await;

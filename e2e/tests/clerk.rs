@@ -13,23 +13,6 @@ use serde_json::json;
 
 const CLERK_PASSWORD: &str = "clerk-password-1";
 
-/// The admin's API (basic auth, as a portal's script would use it).
-async fn admin(stack: &e2e::Stack, method: reqwest::Method, path: &str, body: serde_json::Value) {
-    let r = reqwest::Client::new()
-        .request(method, format!("{}{path}", stack.conjure))
-        .basic_auth("admin", Some(e2e::ADMIN))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status();
-    assert!(
-        status.is_success(),
-        "{path}: {status} {}",
-        r.text().await.unwrap()
-    );
-}
-
 async fn in_row(c: &Client, ext: &str, testid: &str) -> fantoccini::elements::Element {
     c.wait()
         .for_element(Locator::Css(&format!(
@@ -44,13 +27,13 @@ async fn in_row(c: &Client, ext: &str, testid: &str) -> fantoccini::elements::El
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_clerk_provisions_without_seeing_pjsip_and_every_cut_off_asks_first() {
     let stack = stack(Mode::Asterisk).await;
-    admin(
-        &stack,
-        reqwest::Method::POST,
-        "/api/users",
-        json!({ "name": "pia", "role": "provisioner", "password": CLERK_PASSWORD }),
-    )
-    .await;
+    stack
+        .as_admin(
+            reqwest::Method::POST,
+            "/api/users",
+            json!({ "name": "pia", "role": "provisioner", "password": CLERK_PASSWORD }),
+        )
+        .await;
     let driver = e2e::browser().await;
     let c = &driver.client;
     sign_in(c, &stack.conjure, "pia", CLERK_PASSWORD).await;
@@ -171,16 +154,16 @@ async fn a_clerk_provisions_without_seeing_pjsip_and_every_cut_off_asks_first() 
         in_row(c, &first, "online").await.text().await.unwrap(),
         "offline"
     );
-    admin(
-        &stack,
-        reqwest::Method::PUT,
-        &format!("/api/objects/aor/{first}"),
-        json!({ "fields": [
+    stack
+        .as_admin(
+            reqwest::Method::PUT,
+            &format!("/api/objects/aor/{first}"),
+            json!({ "fields": [
             { "attribute": "contact", "value": "sip:phone@192.0.2.10:5060" },
             { "attribute": "qualify_frequency", "value": "0" }
         ] }),
-    )
-    .await;
+        )
+        .await;
     wait_for_text_for(
         c,
         &format!("phone-user-{first}"),
@@ -256,29 +239,28 @@ async fn a_clerk_provisions_without_seeing_pjsip_and_every_cut_off_asks_first() 
 async fn a_template_change_shows_what_it_will_set_first() {
     let stack = stack(Mode::Asterisk).await;
     let ext = stack.up.id("32");
-    admin(
-        &stack,
-        reqwest::Method::POST,
-        "/api/phone-users",
-        json!({ "extension": ext, "name": "Eva Li" }),
+    stack
+        .as_admin(
+            reqwest::Method::POST,
+            "/api/phone-users",
+            json!({ "extension": ext, "name": "Eva Li" }),
+        )
+        .await;
+    let templates: serde_json::Value = serde_json::from_str(
+        &stack
+            .as_admin(reqwest::Method::GET, "/api/templates", json!(null))
+            .await,
     )
-    .await;
-    let templates: serde_json::Value = reqwest::Client::new()
-        .get(format!("{}/api/templates", stack.conjure))
-        .basic_auth("admin", Some(e2e::ADMIN))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    .unwrap();
     let mut sales = templates[0].clone();
     sales["name"] = json!("sales");
     sales["builtin"] = json!(false);
     let endpoint = sales["fields"]["endpoint"].as_array_mut().unwrap();
     endpoint.retain(|f| f["attribute"] != "context");
     endpoint.push(json!({ "attribute": "context", "value": "sales-floor" }));
-    admin(&stack, reqwest::Method::PUT, "/api/templates/sales", sales).await;
+    stack
+        .as_admin(reqwest::Method::PUT, "/api/templates/sales", sales)
+        .await;
 
     let driver = e2e::signed_in(&stack).await;
     let c = &driver.client;

@@ -24,14 +24,13 @@ async fn in_view(c: &Client, testid: &str) -> bool {
 async fn an_edit_far_down_is_counted_saved_and_seen_where_it_happens() {
     let stack = stack(Mode::Asterisk).await;
     let ext = stack.up.id("34");
-    let r = reqwest::Client::new()
-        .put(format!("{}/api/objects/endpoint/{ext}", stack.conjure))
-        .basic_auth("admin", Some(e2e::ADMIN))
-        .json(&serde_json::json!({ "fields": [{ "attribute": "allow", "value": "ulaw" }] }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
+    stack
+        .as_admin(
+            reqwest::Method::PUT,
+            &format!("/api/objects/endpoint/{ext}"),
+            serde_json::json!({ "fields": [{ "attribute": "allow", "value": "ulaw" }] }),
+        )
+        .await;
     let driver = e2e::signed_in(&stack).await;
     let c = &driver.client;
     c.goto(&format!("{}/objects/endpoint/{ext}", stack.conjure))

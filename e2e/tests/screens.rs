@@ -54,14 +54,13 @@ async fn check_pages(c: &Client, base: &str, pages: &[&str], problems: &mut Vec<
 async fn every_page_fits_390_px_and_axe_finds_nothing_serious() {
     let stack = stack(Mode::Asterisk).await;
     let ext = stack.up.id("33");
-    let r = reqwest::Client::new()
-        .post(format!("{}/api/phone-users", stack.conjure))
-        .basic_auth("admin", Some(e2e::ADMIN))
-        .json(&serde_json::json!({ "extension": ext, "name": "Fay Wu" }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 201);
+    stack
+        .as_admin(
+            reqwest::Method::POST,
+            "/api/phone-users",
+            serde_json::json!({ "extension": ext, "name": "Fay Wu" }),
+        )
+        .await;
     let driver = e2e::browser().await;
     let c = &driver.client;
     let mut problems = Vec::new();
@@ -145,6 +144,17 @@ async fn every_page_fits_390_px_and_axe_finds_nothing_serious() {
     assert!(overflow(c).await.is_none());
     let skip = c.find(Locator::Css("a.skip")).await.unwrap();
     assert_eq!(skip.attr("href").await.unwrap().as_deref(), Some("#main"));
+
+    // The check itself sees a page that is too wide.
+    c.execute(
+        "const d = document.createElement('div'); d.style.width = '800px'; d.textContent = 'wide';
+         document.querySelector('main').append(d);",
+        vec![],
+    )
+    .await
+    .unwrap();
+    let wide = overflow(c).await;
+    assert!(wide.is_some(), "a page 800 px wide in 390 px is seen");
 
     assert!(
         problems.is_empty(),
