@@ -81,18 +81,7 @@ async fn pages_hold_fifty_users_and_the_total_counts_them_all() {
     for e in &exts {
         csv.push_str(&format!("{e},User {e}\n"));
     }
-    let r = call(&h.app, "POST", "/api/imports", Some(ADMIN), Some(&csv)).await;
-    assert_eq!(r.status, 202, "{}", r.text);
-    let id = r.json()["progress"]["id"].as_u64().unwrap();
-    // The event stream ends when the import has finished.
-    call(
-        &h.app,
-        "GET",
-        &format!("/api/imports/{id}/events"),
-        Some(ADMIN),
-        None,
-    )
-    .await;
+    common::import_and_wait(&h.app, &csv).await;
     let one = call(&h.app, "GET", "/api/phone-users?page=1", Some(ADMIN), None)
         .await
         .json();

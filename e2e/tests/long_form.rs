@@ -20,6 +20,16 @@ async fn in_view(c: &Client, testid: &str) -> bool {
     v == true
 }
 
+/// Follows the sidebar's link, as a person leaving the page does.
+async fn to_the_audit_log(c: &Client) {
+    c.find(Locator::LinkText("Audit log"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_edit_far_down_is_counted_saved_and_seen_where_it_happens() {
     let stack = stack(Mode::Asterisk).await;
@@ -44,12 +54,7 @@ async fn an_edit_far_down_is_counted_saved_and_seen_where_it_happens() {
     assert!(in_view(c, "savebar").await, "the save bar is in the window");
 
     // Leaving asks; "Cancel" keeps the edit.
-    c.find(Locator::LinkText("Audit log"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    to_the_audit_log(c).await;
     wait_for_text(c, "ask-text", "1 unsaved edit.").await;
     click(c, "ask-no").await;
     assert_eq!(
@@ -81,12 +86,7 @@ async fn an_edit_far_down_is_counted_saved_and_seen_where_it_happens() {
             .contains(r#""rtp_timeout","value":"45""#)
     );
     // Saved: nothing left to ask about when leaving.
-    c.find(Locator::LinkText("Audit log"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    to_the_audit_log(c).await;
     wait_for_text(c, "audit", &format!("endpoint {ext}")).await;
     driver.client.clone().close().await.unwrap();
     stack.up.sweep().await;
