@@ -39,7 +39,7 @@ async fn a_clerk_provisions_without_seeing_pjsip_and_every_cut_off_asks_first() 
     sign_in(c, &stack.conjure, "pia", CLERK_PASSWORD).await;
 
     // Home and sidebar: the clerk's two tasks, and no PJSIP type, audit or drift anywhere.
-    text_of(c, "home-phone-users").await;
+    wait_for_text(c, "home-phone-users", "0 phone users").await;
     let sidebar = c
         .find(Locator::Css("nav.sidebar"))
         .await
@@ -229,6 +229,19 @@ async fn a_clerk_provisions_without_seeing_pjsip_and_every_cut_off_asks_first() 
             "{e}"
         );
     }
+    // The clerk's home says who is online and whose phone is not.
+    c.goto(&format!("{}/", stack.conjure)).await.unwrap();
+    wait_for_text(
+        c,
+        "home-phone-users",
+        "150 phone users, 1 with a phone online now",
+    )
+    .await;
+    let offline = text_of(c, "home-offline").await;
+    assert!(
+        offline.contains("Dan Oy") && !offline.contains("Clara"),
+        "{offline}"
+    );
     driver.client.clone().close().await.unwrap();
     stack.up.sweep().await;
 }

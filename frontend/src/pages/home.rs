@@ -44,29 +44,39 @@ pub fn Home() -> impl IntoView {
     }
 }
 
-/// How many phone users there are and how many have a phone registered now.
+/// How many phone users there are, how many have a phone registered now, and whose is not (of the
+/// first 50 by extension: what a receptionist checks in the morning).
 #[component]
 fn PhoneCounts() -> impl IntoView {
     let counts = LocalResource::new(|| async {
         let users = api::phone_users("", PhoneUserSort::Extension, false, 1).await?;
         // Asterisk may be down: the count of users still shows.
-        let online = api::endpoint_states()
-            .await
-            .map(|s| s.values().filter(|v| *v == "online").count());
-        Ok::<_, ApiError>((users.total, online))
+        let states = api::endpoint_states().await;
+        Ok::<_, ApiError>((users, states))
     });
     view! {
         <Loaded>
             {move || Suspend::new(async move { shown(async move {
-                let (total, online) = counts.await?;
-                let online = match online {
-                    Ok(n) => format!("{n} with a phone online now"),
-                    Err(e) => format!("whether their phones are online is not known: {}", e.message),
+                let (users, states) = counts.await?;
+                let (online, offline) = match &states {
+                    Ok(s) => {
+                        let off: Vec<String> = users.items.iter()
+                            .filter(|u| s.get(&u.extension).is_none_or(|v| v != "online"))
+                            .take(10)
+                            .map(|u| format!("{} {}", u.extension, u.name))
+                            .collect();
+                        (format!("{} with a phone online now", s.values().filter(|v| *v == "online").count()), off)
+                    }
+                    Err(e) => (format!("whether their phones are online is not known: {}", e.message), vec![]),
                 };
                 Ok::<_, ApiError>(view! {
                     <p data-testid="home-phone-users">
-                        {crate::nav::link(Route::PhoneUsers.href(), format!("{total} phone users"))}", "{online}"."
+                        {crate::nav::link(Route::PhoneUsers.href(), format!("{} phone users", users.total))}", "{online}"."
                     </p>
+                    {(!offline.is_empty()).then(|| view! {
+                        <p class="muted">"Not online now:"</p>
+                        <ul data-testid="home-offline">{offline.into_iter().map(|o| view! { <li>{o}</li> }).collect_view()}</ul>
+                    })}
                 }.into_any())
             }.await) })}
         </Loaded>
