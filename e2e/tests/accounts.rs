@@ -134,6 +134,41 @@ async fn each_role_sees_and_does_only_what_it_may() {
     let log = wait_for_text(c, "audit", "olga").await;
     assert!(log.contains("token:billing portal"), "{log}");
 
+    // Revoking the token and disabling victor each ask first, naming who is cut off.
+    c.goto(&format!("{base}/tokens")).await.unwrap();
+    c.wait()
+        .for_element(Locator::Css(&format!(
+            "{} {}",
+            css("token-billing portal"),
+            css("revoke")
+        )))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let question = wait_for_text(c, "ask-text", "token billing portal is refused").await;
+    assert!(question.contains("cannot be used again"), "{question}");
+    click(c, "ask-yes").await;
+    wait_for_text(c, "token-billing portal", "revoked").await;
+    let r = http.get(&door).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(r.status(), 401, "a revoked token is refused");
+    c.goto(&format!("{base}/users")).await.unwrap();
+    c.wait()
+        .for_element(Locator::Css(&format!(
+            "{} {}",
+            css("user-victor"),
+            css("disable")
+        )))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(c, "ask-text", "victor is signed out at once").await;
+    click(c, "ask-yes").await;
+    wait_for_text(c, "user-victor", "disabled").await;
+
     // Twenty wrong passwords in a row: refused, then throttled, in words.
     sign_out(c).await;
     let mut last = String::new();

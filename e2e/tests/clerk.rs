@@ -149,7 +149,7 @@ async fn a_clerk_provisions_without_seeing_pjsip_and_every_cut_off_asks_first() 
 
     // Online: the list asks Asterisk again while it is open, so a phone that comes up shows without a reload.
     type_into(c, "phone-user-search", &first).await;
-    wait_for_text(c, "page-of", "1 phone users").await;
+    wait_for_text(c, "page-of", "· 1 phone user").await;
     assert_eq!(
         in_row(c, &first, "online").await.text().await.unwrap(),
         "offline"
@@ -194,6 +194,16 @@ async fn a_clerk_provisions_without_seeing_pjsip_and_every_cut_off_asks_first() 
         .unwrap();
     click(c, "ask-yes").await;
     text_of(c, "setup-username").await;
+
+    // No way into the PJSIP objects from the list either: the extension is not a link for a clerk.
+    let links = c
+        .find_all(Locator::Css(&format!(
+            "{} a",
+            css(&format!("phone-user-{first}"))
+        )))
+        .await
+        .unwrap();
+    assert!(links.is_empty(), "the clerk's row links to an object");
 
     // Rename in the row.
     in_row(c, &first, "rename").await.click().await.unwrap();

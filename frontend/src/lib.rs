@@ -9,6 +9,7 @@ mod nav;
 mod pages;
 pub mod route;
 mod session;
+mod words;
 
 pub use app::App;
 

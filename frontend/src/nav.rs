@@ -92,8 +92,8 @@ pub fn init() {
         crate::components::ask::ask(crate::components::ask::Ask {
             title: "Leave without saving?".into(),
             consequence: format!(
-                "This page has {n} unsaved edit{}. They are lost if you leave.",
-                if n == 1 { "" } else { "s" }
+                "This page has {}. They are lost if you leave.",
+                crate::words::count(n as u64, "unsaved edit")
             ),
             preview: vec![],
             yes: "Leave without saving".into(),

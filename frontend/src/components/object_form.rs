@@ -289,8 +289,7 @@ pub fn ObjectForm(
                     <button type="submit" class="primary" data-testid="save">{if creating { "Create" } else { "Review changes" }}</button>
                     <span role="status" data-testid="unsaved">{move || match edits.get() {
                         0 => String::new(),
-                        1 => "1 unsaved edit".into(),
-                        n => format!("{n} unsaved edits"),
+                        n => crate::words::count(n as u64, "unsaved edit"),
                     }}</span>
                 </div>
             </Show>

@@ -71,7 +71,7 @@ fn PhoneCounts() -> impl IntoView {
                 };
                 Ok::<_, ApiError>(view! {
                     <p data-testid="home-phone-users">
-                        {crate::nav::link(Route::PhoneUsers.href(), format!("{} phone users", users.total))}", "{online}"."
+                        {crate::nav::link(Route::PhoneUsers.href(), crate::words::count(users.total, "phone user"))}", "{online}"."
                     </p>
                     {(!offline.is_empty()).then(|| view! {
                         <p class="muted">"Not online now:"</p>

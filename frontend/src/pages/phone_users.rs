@@ -111,6 +111,7 @@ fn question(
 #[component]
 pub fn PhoneUsersPage() -> impl IntoView {
     let can = use_session().can_provision();
+    let objects = use_session().sees_objects();
     let search = RwSignal::new(String::new());
     let sort = RwSignal::new(initial_sort().to_string());
     let page = RwSignal::new(1u32);
@@ -237,7 +238,7 @@ pub fn PhoneUsersPage() -> impl IntoView {
                     Ok::<_, ApiError>(view! {
                         <div class="actions pager">
                             <button type="button" data-testid="page-previous" disabled=move || page.get() <= 1 on:click=move |_| page.update(|p| *p -= 1)>"Previous"</button>
-                            <span data-testid="page-of">{move || format!("Page {} of {pages} · {total} phone users", page.get())}</span>
+                            <span data-testid="page-of">{move || format!("Page {} of {pages} · {}", page.get(), crate::words::count(total, "phone user"))}</span>
                             <button type="button" data-testid="page-next" disabled=move || { page.get() >= pages } on:click=move |_| page.update(|p| *p += 1)>"Next"</button>
                         </div>
                         <Show when=move || can && !selected.with(BTreeSet::is_empty)>
@@ -260,7 +261,7 @@ pub fn PhoneUsersPage() -> impl IntoView {
                         <table data-testid="phone-users" class="list">
                             <thead><tr><th><span class="sr-only">"Select"</span></th><th>"Extension"</th><th>"Name"</th><th>"Online"</th><th>"Template"</th><th>"Created"</th><th><span class="sr-only">"Actions"</span></th></tr></thead>
                             <tbody>
-                                {items.into_iter().map(|u| row(u, &names, can, selected, renaming, states, run, confirm)).collect_view()}
+                                {items.into_iter().map(|u| row(u, &names, can, objects, selected, renaming, states, run, confirm)).collect_view()}
                             </tbody>
                         </table>
                     }.into_any())
@@ -286,6 +287,7 @@ fn row(
     u: PhoneUser,
     names: &[String],
     can: bool,
+    objects: bool,
     selected: RwSignal<BTreeSet<String>>,
     renaming: RwSignal<Option<String>>,
     states: RwSignal<Option<Result<BTreeMap<String, String>, ApiError>>>,
@@ -314,7 +316,12 @@ fn row(
                     prop:checked=move || selected.with(|s| s.contains(&e2))
                     on:change=move |ev| { let on = event_target_checked(&ev); selected.update(|s| { if on { s.insert(e3.clone()); } else { s.remove(&e3); } }) }/>
             </td>
-            <td data-label="Extension">{crate::nav::link(crate::route::Route::object(model::ObjectType::Endpoint, &ext).href(), ext.clone())}</td>
+            // A clerk does not see PJSIP objects: the extension is a link only for those who do.
+            <td data-label="Extension">{if objects {
+                crate::nav::link(crate::route::Route::object(model::ObjectType::Endpoint, &ext).href(), ext.clone())
+            } else {
+                ext.clone().into_any()
+            }}</td>
             <td data-label="Name">
                 {move || if renaming.get().as_deref() == Some(u1.extension.as_str()) {
                     let u = u1.clone();
@@ -345,11 +352,11 @@ fn row(
             </td>
             <td data-label="Created"><Time at=u.created_at.clone()/>" by "{u.created_by.clone()}</td>
             <td data-label="Actions">
-                {can.then(|| view! {
+                {can.then(|| view! { <div class="row-actions">
                     <button type="button" data-testid="rename" on:click={let e = ext.clone(); move |_| renaming.set(Some(e.clone()))}>"Rename"</button>
                     <button type="button" data-testid="new-password" on:click={let u = u3.clone(); move |_| confirm.run((vec![u.clone()], Some(PhoneUserChange { reset_password: true, ..Default::default() })))}>"New password"</button>
                     <button type="button" class="danger" data-testid="delete-phone-user" on:click={let u = u4.clone(); move |_| confirm.run((vec![u.clone()], None))}>"Delete"</button>
-                })}
+                </div> })}
             </td>
         </tr>
     }
