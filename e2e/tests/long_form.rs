@@ -1,6 +1,6 @@
 //! An endpoint's 144 options in Chromium: an edit far down the form is counted in the save bar and marked
 //! "edited", the changes open in a dialog that has the focus, the result shows in the window wherever the
-//! person is, and leaving with an unsaved edit asks first.
+//! person is, and leaving with an unsaved edit (by a link or through the history) asks first.
 
 use e2e::page::{click, css, show_all_options, text_of, type_into, wait_for_text};
 use e2e::stack;
@@ -46,6 +46,11 @@ async fn an_edit_far_down_is_counted_saved_and_seen_where_it_happens() {
     c.goto(&format!("{}/objects/endpoint/{ext}", stack.conjure))
         .await
         .unwrap();
+    // Away and Back inside the panel, so Back is the panel's own (a popstate, not a new page load).
+    text_of(c, "object-form").await;
+    to_the_audit_log(c).await;
+    text_of(c, "audit").await;
+    c.back().await.unwrap();
     show_all_options(c).await;
     // An option near the end of the list, with the whole form above it.
     type_into(c, "value-rtp_timeout", "45").await;
@@ -53,10 +58,15 @@ async fn an_edit_far_down_is_counted_saved_and_seen_where_it_happens() {
     wait_for_text(c, "unsaved", "1 unsaved edit").await;
     assert!(in_view(c, "savebar").await, "the save bar is in the window");
 
-    // Leaving asks; "Cancel" keeps the edit.
+    // Leaving asks, by a link or by the history (Forward to the audit log: Back would leave the
+    // document, where the browser asks); "Cancel" keeps the edit.
     to_the_audit_log(c).await;
     wait_for_text(c, "ask-text", "1 unsaved edit.").await;
     click(c, "ask-no").await;
+    c.forward().await.unwrap();
+    wait_for_text(c, "ask-text", "1 unsaved edit.").await;
+    click(c, "ask-no").await;
+    assert!(c.current_url().await.unwrap().as_str().ends_with(&ext));
     assert_eq!(
         c.find(Locator::Css(&css("value-rtp_timeout")))
             .await

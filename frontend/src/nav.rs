@@ -49,7 +49,22 @@ pub fn navigate(to: &str) {
 
 /// Follows clicks on the panel's own links and Back/Forward. Called once at start.
 pub fn init() {
-    window_event_listener(leptos::ev::popstate, |_| PATH.with(|p| p.set(current())));
+    window_event_listener(leptos::ev::popstate, |_| {
+        let n = UNSAVED.with(|u| u.get());
+        if n == 0 {
+            return PATH.with(|p| p.set(current()));
+        }
+        // Back or Forward with unsaved edits: the page stays (its address put back) and asks first.
+        let here = PATH.with(|p| p.get_untracked());
+        if let Ok(h) = window().history() {
+            let _ = h.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&api::url(&here)));
+        }
+        ask_to_leave(n, || {
+            if let Ok(h) = window().history() {
+                let _ = h.back();
+            }
+        });
+    });
     window_event_listener(leptos::ev::click, |ev| {
         if ev.default_prevented()
             || ev.button() != 0
@@ -89,16 +104,7 @@ pub fn init() {
             return navigate(inner);
         }
         let to = inner.to_string();
-        crate::components::ask::ask(crate::components::ask::Ask {
-            title: "Leave without saving?".into(),
-            consequence: format!(
-                "This page has {}. They are lost if you leave.",
-                crate::words::count(n as u64, "unsaved edit")
-            ),
-            preview: vec![],
-            yes: "Leave without saving".into(),
-            on_yes: Callback::new(move |()| navigate(&to)),
-        });
+        ask_to_leave(n, move || navigate(&to));
     });
     // Closing the tab or reloading: the browser asks in its own words.
     window_event_listener(leptos::ev::beforeunload, |ev| {
@@ -106,6 +112,23 @@ pub fn init() {
             ev.prevent_default();
             ev.set_return_value("unsaved");
         }
+    });
+}
+
+/// Asks before a page with `n` unsaved edits is left; `leave` runs on "yes", with the edits let go.
+fn ask_to_leave(n: usize, leave: impl Fn() + Send + Sync + 'static) {
+    crate::components::ask::ask(crate::components::ask::Ask {
+        title: "Leave without saving?".into(),
+        consequence: format!(
+            "This page has {}. They are lost if you leave.",
+            crate::words::count(n as u64, "unsaved edit")
+        ),
+        preview: vec![],
+        yes: "Leave without saving".into(),
+        on_yes: Callback::new(move |()| {
+            set_unsaved(0);
+            leave();
+        }),
     });
 }
 
