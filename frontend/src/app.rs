@@ -63,7 +63,6 @@ pub fn App() -> impl IntoView {
 fn Shell() -> impl IntoView {
     let compact = compact();
     let session = crate::session::use_session();
-    crate::components::ask::provide();
     // Below 700 px the sidebar is behind a menu button; following a link closes it again.
     let menu_open = RwSignal::new(false);
     // A new page moves the focus to its main region, as a page load would, so a screen reader reads

@@ -17,31 +17,25 @@ pub struct Ask {
     pub on_yes: Callback<()>,
 }
 
-#[derive(Clone, Copy)]
-pub struct Asker(RwSignal<Option<Ask>>);
-
 thread_local! {
-    // Also reachable from window listeners (a link followed with unsaved edits), outside any component.
-    static ASKER: std::cell::Cell<Option<Asker>> = const { std::cell::Cell::new(None) };
+    // The question being asked: set by `ask` from any page, and from window listeners outside any
+    // component (a link followed with unsaved edits); the one dialog shows it.
+    static ASKING: std::cell::Cell<Option<RwSignal<Option<Ask>>>> = const { std::cell::Cell::new(None) };
 }
 
-/// Made once by the shell, which shows [`AskDialog`].
-pub fn provide() {
-    let a = Asker(RwSignal::new(None));
-    ASKER.with(|c| c.set(Some(a)));
-    provide_context(a);
-}
-
-/// Asks; `on_yes` runs only if the person agrees.
+/// Asks; `on_yes` runs only if the person agrees. Nothing is asked before the shell shows [`AskDialog`].
 pub fn ask(a: Ask) {
-    if let Some(asker) = ASKER.with(|c| c.get()) {
-        asker.0.set(Some(a));
+    if let Some(asking) = ASKING.with(|c| c.get()) {
+        // try_: after a sign-out the shell, and its signal, are gone until the next sign-in.
+        let _ = asking.try_set(Some(a));
     }
 }
 
 #[component]
 pub fn AskDialog() -> impl IntoView {
-    let asking = expect_context::<Asker>().0;
+    // Made by the shell, once per sign-in: the signal lives as long as the shell does.
+    let asking = RwSignal::new(None::<Ask>);
+    ASKING.with(|c| c.set(Some(asking)));
     let node = NodeRef::<html::Dialog>::new();
     Effect::new(move |_| {
         let open = asking.with(Option::is_some);
