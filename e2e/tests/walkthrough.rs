@@ -91,11 +91,11 @@ async fn auth_alice_walk_through_in_chromium() {
 
     click(c, "delete").await;
     assert!(
-        text_of(c, "confirm")
+        text_of(c, "ask-text")
             .await
             .contains(&format!("Delete auth '{alice}' from Asterisk?"))
     );
-    click(c, "confirm-delete").await;
+    click(c, "ask-yes").await;
     wait_for_text(
         c,
         "notice",

@@ -26,7 +26,6 @@ pub fn ObjectPage() -> impl IntoView {
         _ => (String::new(), String::new()),
     });
     let creating = RwSignal::new(false);
-    let confirming = RwSignal::new(false);
     let notice = RwSignal::new(None::<String>);
     let failure = RwSignal::new(None::<ApiError>);
     let warnings = RwSignal::new(Vec::<String>::new());
@@ -87,11 +86,21 @@ pub fn ObjectPage() -> impl IntoView {
             }
         }
     });
-    let confirm_delete = move |_| {
-        let Ok(target) = checked() else { return };
-        confirming.set(false);
-        failure.set(None);
-        delete.dispatch(target);
+    // Asked in the panel's one dialog, like every other action that cuts phones off.
+    let ask_delete = move |_| {
+        let Ok((t, i)) = checked() else { return };
+        crate::components::ask::ask(crate::components::ask::Ask {
+            title: format!("Delete {t} '{i}'?"),
+            consequence: format!(
+                "Delete {t} '{i}' from Asterisk? Phones using it stop working at once."
+            ),
+            preview: vec![],
+            yes: "Delete".into(),
+            on_yes: Callback::new(move |()| {
+                failure.set(None);
+                delete.dispatch((t, i.clone()));
+            }),
+        });
     };
 
     // The typed form where Conjure has a catalog; free rows for phoneprov; a read-only table otherwise.
@@ -137,16 +146,9 @@ pub fn ObjectPage() -> impl IntoView {
                 <div class="object-actions">
                     {ty.write_refusal().map(|why| view! { <p class="notice">{why}</p> })}
                     <Show when=move || ty.can_delete() && session.can_edit()>
-                        <button class="danger" on:click=move |_| confirming.set(true) data-testid="delete">"Delete"</button>
+                        <button class="danger" on:click=ask_delete disabled=move || delete.pending().get() data-testid="delete">"Delete"</button>
                     </Show>
                 </div>
-                <Show when=move || confirming.get()>
-                    <div class="confirm" role="alertdialog" aria-labelledby="confirm-text" data-testid="confirm">
-                        <p id="confirm-text">{move || { let (t, i) = target.get(); format!("Delete {t} '{i}' from Asterisk? Phones using it stop working at once.") }}</p>
-                        <button class="danger" on:click=confirm_delete disabled=move || delete.pending().get() data-testid="confirm-delete">"Delete"</button>
-                        <button on:click=move |_| confirming.set(false)>"Cancel"</button>
-                    </div>
-                </Show>
                 {editor(ty, v.id.clone(), Some(v.clone()))}
             }
             .into_any()

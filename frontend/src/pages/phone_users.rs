@@ -216,7 +216,7 @@ pub fn PhoneUsersPage() -> impl IntoView {
                 </label>
             </div>
             <div role="status">
-                {move || (!errors.with(Vec::is_empty)).then(|| errors.get().into_iter().map(|e| view! { <ErrorBox error=e/> }).collect_view())}
+                {move || errors.get().into_iter().map(|e| view! { <ErrorBox error=e/> }).collect_view()}
                 {move || setups.get().into_iter().map(|s| view! { <SetupCard setup=s/> }).collect_view()}
             </div>
             {move || match states.get() {
