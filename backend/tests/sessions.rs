@@ -175,6 +175,11 @@ async fn sessions_end_when_idle_and_cookies_can_be_secure() {
     let (id, _, cookie) = login(&app, "admin", ADMIN).await;
     assert!(cookie.contains("; Secure"), "{cookie}");
     assert!(cookie.starts_with("__Host-conjure_session="), "{cookie}");
+    // A Secure session arrives only under its prefixed name: a plain one could have been planted over
+    // plain HTTP by anyone on the way.
+    let plain = send(&app, "GET", "/api/session", As::Session(&id, None), None, &[]).await;
+    assert_eq!(plain.status, 401, "{}", plain.text);
+    let id = format!("__Host-conjure_session={id}");
     for _ in 0..3 {
         // Used every 20 minutes, it stays.
         clock.advance(Duration::from_secs(20 * 60));

@@ -18,7 +18,7 @@ impl Auth {
         if p.via == Via::Token || p.via == Via::TrustedHeader {
             return Err(AuthError::PasswordNotHere);
         }
-        self.check_password(&p.name, current, &p.address)
+        self.check_password(&p.name, current, &p.address, None)
             .await
             .map_err(|_| AuthError::WrongCurrentPassword)?;
         password::check_new(&p.name, new)
@@ -189,6 +189,18 @@ impl Auth {
                 message: "Give the token a name of 1 to 80 characters, e.g. the script or portal that will use it."
                     .into(),
             });
+        }
+        // The name is who the token acts as (the audit's `token:<name>`, an import's owner): two live
+        // tokens of one name would be one another.
+        let taken = self
+            .0
+            .tokens
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .values()
+            .any(|t| t.name == name);
+        if taken {
+            return Err(AuthError::TokenExists(name.to_string()));
         }
         let value = format!("{TOKEN_PREFIX}{}", password::random_text::<32>());
         let hash = token_hash(&value);

@@ -16,6 +16,9 @@ pub enum AuthError {
     WrongPassword,
     #[error("Too many wrong passwords for {scope}. Wait {} and try again.", throttle::human(*.wait))]
     Throttled { scope: &'static str, wait: Duration },
+    /// More sign-ins wait for a password check than Conjure keeps waiting.
+    #[error("Conjure is checking many sign-ins at once. Try again in a moment.")]
+    Busy,
     #[error("The account '{0}' is disabled.")]
     Disabled(String),
     #[error("This API token is unknown or revoked.")]
@@ -50,6 +53,8 @@ pub enum AuthError {
     UserExists(String),
     #[error("'{0}' is the only enabled admin; Conjure needs at least one.")]
     LastAdmin(String),
+    #[error("A token named '{0}' exists already; revoke it or choose another name.")]
+    TokenExists(String),
     #[error("There is no token number {0}.")]
     NoSuchToken(i64),
     /// The message never shows the database's own words (they go to the log).

@@ -53,7 +53,11 @@ pub fn client_address(auth: &Auth, parts: &Parts) -> String {
         return String::new();
     };
     let mut client = peer;
-    if auth.settings().is_trusted_proxy(peer) {
+    if !auth.settings().is_trusted_proxy(peer) {
+        if parts.headers.contains_key("x-forwarded-for") {
+            warn_untrusted_forward(peer);
+        }
+    } else {
         let hops: Vec<&str> = parts
             .headers
             .get_all("x-forwarded-for")
@@ -75,28 +79,86 @@ pub fn client_address(auth: &Auth, parts: &Parts) -> String {
     client.to_string()
 }
 
-/// The cookie names a session may arrive under: `__Host-` or `__Secure-` when Conjure set it `Secure`.
-const COOKIE_NAMES: [&str; 3] = [HOST_COOKIE, SECURE_COOKIE, COOKIE];
-pub const HOST_COOKIE: &str = "__Host-conjure_session";
-pub const SECURE_COOKIE: &str = "__Secure-conjure_session";
 
-/// The session cookie's value. Two of them (a cookie planted by a sibling site, or one for another path)
-/// are refused rather than guessed between.
-fn session_cookie_value(parts: &Parts) -> Result<Option<&str>, AuthError> {
-    let mut found = parts
+/// When Conjure last warned of forwarded-for headers from a peer it does not trust, and how many came
+/// since. Behind such a proxy every user shares its address, so one guesser locks them all out.
+static UNTRUSTED_FORWARD: std::sync::Mutex<Option<(std::time::Instant, u64)>> =
+    std::sync::Mutex::new(None);
+
+/// Warns at the first such request after start and then at most every ten minutes while they go on.
+fn warn_untrusted_forward(peer: IpAddr) {
+    const EVERY: std::time::Duration = std::time::Duration::from_secs(600);
+    let mut last = UNTRUSTED_FORWARD.lock().unwrap_or_else(|p| p.into_inner());
+    let now = std::time::Instant::now();
+    let since = match *last {
+        Some((at, n)) if now.duration_since(at) < EVERY => {
+            *last = Some((at, n + 1));
+            return;
+        }
+        Some((_, n)) => n,
+        None => 0,
+    };
+    *last = Some((now, 0));
+    drop(last);
+    {
+        tracing::warn!(
+            %peer,
+            since_last_warning = since,
+            "requests from {peer} carry X-Forwarded-For, but {peer} is not a --trusted-proxy: Conjure takes \
+             {peer} itself as the client's address, so all users behind it share one sign-in throttle. Add \
+             --trusted-proxy {peer} if it is your reverse proxy"
+        );
+    }
+}
+
+/// Whether Conjure marks its cookies `Secure` for this request: always with `--secure-cookies`, or when a
+/// trusted proxy says the browser spoke HTTPS to it.
+fn https(auth: &Auth, parts: &Parts) -> bool {
+    auth.settings().secure_cookies
+        || (from_trusted_proxy(auth, parts)
+            && parts
+                .headers
+                .get("x-forwarded-proto")
+                .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https")))
+}
+
+/// The names a cookie called `base` may arrive under for this request: only the prefixed ones when
+/// Conjure sets it `Secure`, since a plain one could have been planted over HTTP by anyone on the path.
+fn accepted_names(auth: &Auth, parts: &Parts, base: &str) -> Vec<String> {
+    let mut names = vec![format!("__Host-{base}"), format!("__Secure-{base}")];
+    if !https(auth, parts) {
+        names.push(base.to_string());
+    }
+    names
+}
+
+fn cookies_named<'a>(parts: &'a Parts, names: &[String]) -> Vec<&'a str> {
+    parts
         .headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(Cookie::split_parse)
         .filter_map(Result::ok)
-        .filter(|c| COOKIE_NAMES.contains(&c.name()))
-        .map(|c| c.value_raw().unwrap_or_default());
-    let first = found.next();
-    if found.next().is_some() {
-        return Err(AuthError::TwoSessionCookies);
+        .filter(|c| names.iter().any(|n| n == c.name()))
+        .filter_map(|c| c.value_raw())
+        .collect()
+}
+
+/// The session cookie's value. Two of them (a cookie planted by a sibling site, or one for another path)
+/// are refused rather than guessed between.
+fn session_cookie_value<'a>(auth: &Auth, parts: &'a Parts) -> Result<Option<&'a str>, AuthError> {
+    let found = cookies_named(parts, &accepted_names(auth, parts, COOKIE));
+    match found[..] {
+        [] => Ok(None),
+        [one] => Ok(Some(one)),
+        _ => Err(AuthError::TwoSessionCookies),
     }
-    Ok(first)
+}
+
+/// The device cookies this browser sent (normally one; each is checked, none is trusted unchecked).
+pub fn device_cookie_values<'a>(auth: &Auth, parts: &'a Parts) -> Vec<&'a str> {
+    cookies_named(parts, &accepted_names(auth, parts, super::device::COOKIE))
 }
 
 fn unsafe_method(m: &Method) -> bool {
@@ -161,7 +223,7 @@ pub async fn authenticate(auth: &Auth, parts: &Parts, door: Door) -> Result<Prin
         }
         return auth.trusted(user.to_str().unwrap_or_default(), &address);
     }
-    let Some(id) = session_cookie_value(parts)? else {
+    let Some(id) = session_cookie_value(auth, parts)? else {
         return Err(AuthError::NotSignedIn(door));
     };
     let principal = auth.session(id, &address)?;
@@ -211,27 +273,29 @@ impl<S: Send + Sync> FromRequestParts<S> for Principal {
 /// prefix browsers enforce: `__Host-` (only this host, `Path=/`, no `Domain`) at the root, `__Secure-`
 /// under a base path, where `Path=/` would hand the session to every other app behind the same portal.
 pub fn session_cookie(auth: &Auth, parts: &Parts, id: Option<&str>) -> HeaderValue {
+    let age = id.map_or(0, |_| auth.settings().absolute.as_secs() as i64);
+    cookie(auth, parts, COOKIE, id.unwrap_or_default(), age)
+}
+
+/// `Set-Cookie` for a browser's device cookie (see `auth::device`).
+pub fn device_cookie(auth: &Auth, parts: &Parts, value: &str) -> HeaderValue {
+    let age = super::device::MAX_AGE_DAYS * 24 * 3600;
+    cookie(auth, parts, super::device::COOKIE, value, age)
+}
+
+fn cookie(auth: &Auth, parts: &Parts, base: &str, value: &str, age: i64) -> HeaderValue {
     let s = auth.settings();
-    let https = s.secure_cookies
-        || (from_trusted_proxy(auth, parts)
-            && parts
-                .headers
-                .get("x-forwarded-proto")
-                .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https")));
-    let (value, age) = match id {
-        Some(id) => (id, s.absolute.as_secs()),
-        None => ("", 0),
-    };
+    let https = https(auth, parts);
     let name = match (https, s.cookie_path == "/") {
-        (false, _) => COOKIE,
-        (true, true) => HOST_COOKIE,
-        (true, false) => SECURE_COOKIE,
+        (false, _) => base.to_string(),
+        (true, true) => format!("__Host-{base}"),
+        (true, false) => format!("__Secure-{base}"),
     };
     let cookie = Cookie::build((name, value))
         .path(s.cookie_path.as_str())
         .http_only(true)
         .same_site(SameSite::Strict)
-        .max_age(cookie::time::Duration::seconds(age as i64))
+        .max_age(cookie::time::Duration::seconds(age))
         .secure(https)
         .build();
     HeaderValue::from_str(&cookie.to_string())

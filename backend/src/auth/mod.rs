@@ -6,6 +6,7 @@
 //! once and then remembered by their SHA-256 until that user changes.
 
 mod accounts;
+pub mod device;
 mod error;
 pub mod guard;
 pub mod password;
@@ -103,6 +104,11 @@ struct Inner {
     /// Argon2 takes 19 MB and tens of milliseconds per check by design; a burst of sign-ins waits here
     /// instead of taking all memory and every core.
     hashing: tokio::sync::Semaphore,
+    /// Attempts waiting for a hashing slot; past [`MAX_HASHING_QUEUE`] a sign-in is answered "busy".
+    hashing_queue: std::sync::atomic::AtomicUsize,
+    /// Basic credentials being checked now, by the same key as `verified`: a script's first requests
+    /// arrive together, and all of them wait for the one check instead of each being a guess.
+    basic_checks: Mutex<HashMap<[u8; 32], tokio::sync::watch::Receiver<Option<bool>>>>,
     clock: crate::clock::SharedClock,
 }
 
@@ -117,13 +123,46 @@ pub fn token_hash(value: &str) -> String {
         .collect()
 }
 
-/// The throttle's key for one account tried from one address.
-fn account_key(user: &str, address: &str) -> String {
-    format!("u:{address}\0{user}")
+/// The throttle's key for one account tried from one address group.
+fn account_key(user: &str, group: &str) -> String {
+    format!("u:{group}\0{user}")
 }
 
-fn address_key(address: &str) -> String {
-    format!("a:{address}")
+fn address_key(group: &str) -> String {
+    format!("a:{group}")
+}
+
+/// One account, from whichever address: bounds a guesser with many addresses.
+fn anywhere_key(user: &str) -> String {
+    format!("n:{user}")
+}
+
+/// One browser that signed in as its user before (its device cookie's nonce).
+fn device_key(nonce: &str) -> String {
+    format!("d:{nonce}")
+}
+
+/// What the throttle counts an address as: an IPv4 address alone, an IPv6 address by its /64, since
+/// one customer line gets a whole /64 and could otherwise guess from 2^64 addresses.
+pub fn address_group(address: &str) -> String {
+    match address.parse::<IpAddr>() {
+        Ok(IpAddr::V6(v6)) => {
+            let s = v6.segments();
+            let net = std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0);
+            format!("{net}/64")
+        }
+        _ => address.to_string(),
+    }
+}
+
+/// A user name as the log shows it: at most 64 characters, control characters escaped, so a name sent
+/// in a header can neither fill the log nor forge a line of it.
+pub fn shown_name(name: &str) -> String {
+    let mut shown: String = name.chars().take(64).flat_map(char::escape_debug).collect();
+    if name.chars().nth(64).is_some() {
+        shown.push('…');
+    }
+    shown
 }
 
 impl Auth {
@@ -193,6 +232,8 @@ impl Auth {
             hashing: tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
             ),
+            hashing_queue: Default::default(),
+            basic_checks: Mutex::default(),
             clock: crate::clock::system(),
         })))
     }
@@ -252,6 +293,9 @@ impl Auth {
         }
     }
 }
+
+/// Sign-ins waiting for argon2 at most; each holds its request's memory while it waits.
+pub const MAX_HASHING_QUEUE: usize = 64;
 
 /// API tokens start with this, so a token pasted where a password goes is recognised.
 pub const TOKEN_PREFIX: &str = "cj_";

@@ -4,12 +4,12 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::{AppendHeaders, IntoResponse, Response};
 use model::account::{Login, Me, PasswordChange};
 
 use super::json::AppJson;
 use crate::AppState;
-use crate::auth::guard::{client_address, session_cookie};
+use crate::auth::guard::{client_address, device_cookie, device_cookie_values, session_cookie};
 use crate::auth::{Principal, Via};
 use crate::config::ExposeSecret;
 use crate::error::AppError;
@@ -44,16 +44,25 @@ pub async fn login(
         ));
     }
     let address = client_address(&st.auth, &parts);
-    let opened = st
+    let user = form.user.trim();
+    // A browser may hold device cookies of several users: the one for this user counts.
+    let devices = device_cookie_values(&st.auth, &parts);
+    let device = st.auth.device_for(user, &devices);
+    let (opened, device) = st
         .auth
-        .login(form.user.trim(), form.password.expose(), &address)
+        .login(user, form.password.expose(), &address, device)
         .await?;
     let cookie = session_cookie(
         &st.auth,
         &parts,
         opened.session.as_ref().map(|s| s.id.expose_secret()),
     );
-    Ok(([(header::SET_COOKIE, cookie)], Json(me(&opened))).into_response())
+    let device = device_cookie(&st.auth, &parts, &device);
+    Ok((
+        AppendHeaders([(header::SET_COOKIE, cookie), (header::SET_COOKIE, device)]),
+        Json(me(&opened)),
+    )
+        .into_response())
 }
 
 /// `GET /api/session`: who is signed in, with the CSRF token the panel must echo.
