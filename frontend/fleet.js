@@ -132,12 +132,26 @@ $('fleet-form').addEventListener('submit', (ev) => {
   };
   if (f.get('ca_file').trim()) body.ca_file = f.get('ca_file').trim();
   $('fleet-added').textContent = 'Checking the server\u2026';
-  call('POST', 'servers', body).then((added) => {
-    const no = added.probe.types.filter((t) => !t.writable).map((t) => `${t.type} (${t.message})`);
-    $('fleet-added').textContent = `${added.server.name} added: Asterisk ${added.probe.version}; `
+  const added = (a) => {
+    const no = a.probe.types.filter((t) => !t.writable).map((t) => `${t.type} (${t.message})`);
+    $('fleet-added').textContent = `${a.server.name} added: Asterisk ${a.probe.version}; `
       + (no.length ? `not writable there: ${no.join('; ')}.` : 'every type is writable.');
     ev.target.reset();
-  }, (e) => { $('fleet-added').textContent = e.message; });
+  };
+  call('POST', 'servers', body).then(added, async (e) => {
+    // Secrets go to a server only once a person has said it is theirs (the answer says how many).
+    if (e.code !== 'confirm-secrets') {
+      $('fleet-added').textContent = e.message;
+      return;
+    }
+    if (!(await ask(`${e.said}. Send them?`, 'Send the secrets'))) {
+      $('fleet-added').textContent = 'Not added: nothing was sent.';
+      return;
+    }
+    call('POST', 'servers', { ...body, confirm_secrets: true }).then(added, (e2) => {
+      $('fleet-added').textContent = e2.message;
+    });
+  });
 });
 
 function objectPath() {
@@ -164,11 +178,11 @@ $('move-form').addEventListener('submit', async (ev) => {
   try {
     moved(await call('PUT', `${objectPath()}/target`, { target }));
   } catch (e) {
-    if (!e.message.includes('deletes it there')) {
+    if (e.code !== 'confirm-move') {
       $('move-now').textContent = e.message;
       return;
     }
-    if (!(await ask(`${e.message.split('. ')[0]}. Move it?`, 'Move'))) return;
+    if (!(await ask(`${e.said}. Move it?`, 'Move'))) return;
     try {
       moved(await call('PUT', `${objectPath()}/target`, { target, confirm: true }));
     } catch (e2) {

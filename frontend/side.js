@@ -26,7 +26,11 @@ async function call(method, path, body) {
   try { v = JSON.parse(text); } catch (_) { /* not JSON: the message below says so */ }
   if (!r.ok) {
     const m = (v && v.message) || `Conjure answered ${r.status}`;
-    throw new Error(v && v.hint ? `${m}. ${v.hint}` : m);
+    const e = new Error(v && v.hint ? `${m}. ${v.hint}` : m);
+    // What a page acts on is the machine-readable code, never the words.
+    e.code = v && v.code;
+    e.said = m;
+    throw e;
   }
   return v;
 }

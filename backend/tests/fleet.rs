@@ -43,13 +43,30 @@ impl Panel {
         )
     }
 
+    /// A spreadsheet sent as a CSV body.
+    async fn call_csv(&self, path: &str, csv: &str) -> (u16, Value) {
+        let r = self
+            .http
+            .post(format!("{}{path}", self.url))
+            .basic_auth("admin", Some(ADMIN))
+            .header("content-type", "text/csv")
+            .body(csv.to_string())
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        let text = r.text().await.unwrap();
+        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    }
+
     async fn add(&self, name: &str, up: &Upstream) -> (u16, Value) {
         self.call(
             "POST",
             "/api/servers",
             Some(
                 json!({"name": name, "ari_url": up.base, "ari_user": up.user,
-                        "ari_password": up.password, "groups": ["site-b"]}),
+                        "ari_password": up.password, "groups": ["site-b"],
+                        "confirm_secrets": true}),
             ),
         )
         .await
@@ -1230,4 +1247,146 @@ async fn a_forgotten_object_forgets_where_it_went() {
     assert_eq!(status, 200, "{saved}");
     assert_eq!(saved["target"], json!([]), "{saved}");
     assert_eq!(on(&a, &id).await, 200);
+}
+
+/// A listener that keeps every byte sent to it and answers nothing useful: where a re-pointed server's
+/// requests would go.
+async fn recorder() -> (String, std::sync::Arc<std::sync::Mutex<Vec<u8>>>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let keep = seen.clone();
+    tokio::spawn(async move {
+        while let Ok((mut conn, _)) = listener.accept().await {
+            let keep = keep.clone();
+            tokio::spawn(async move {
+                let mut buf = [0u8; 4096];
+                while let Ok(n) = conn.read(&mut buf).await {
+                    if n == 0 {
+                        break;
+                    }
+                    keep.lock().unwrap().extend_from_slice(&buf[..n]);
+                    let _ = conn
+                        .write_all(b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n")
+                        .await;
+                }
+            });
+        }
+    });
+    (url, seen)
+}
+
+#[tokio::test]
+async fn secrets_go_to_a_new_or_repointed_server_only_once_a_person_confirms() {
+    let up = Upstream::start().await;
+    let panel = Panel::new(served_running(&up).await);
+    let a1 = up.id("sealed-for-b");
+    let (status, saved) = panel
+        .call("PUT", &format!("/api/objects/auth/{a1}"), Some(auth("u1")))
+        .await;
+    assert_eq!(status, 200, "{saved}");
+
+    // A new server: refused until confirmed, with a code the page acts on, and nothing pushed to it.
+    let b = Upstream::simulated(Sim::default()).await;
+    let (status, refused) = panel
+        .call(
+            "POST",
+            "/api/servers",
+            Some(json!({"name": "b", "ari_url": b.base, "ari_user": b.user, "ari_password": b.password})),
+        )
+        .await;
+    assert_eq!(status, 409, "{refused}");
+    assert_eq!(refused["code"], "confirm-secrets", "{refused}");
+    assert!(refused["message"].as_str().unwrap().contains("1 objects"), "{refused}");
+    assert!(b.sim().unwrap().objects().is_empty());
+    let (status, added) = panel
+        .call(
+            "POST",
+            "/api/servers",
+            Some(json!({"name": "b", "ari_url": b.base, "ari_user": b.user,
+                        "ari_password": b.password, "confirm_secrets": true})),
+        )
+        .await;
+    assert_eq!(status, 201, "{added}");
+    fleet_until(&panel.url, |f| {
+        f["servers"][1]["state"]
+            .as_str()
+            .is_some_and(|s| s.contains("Conjure started"))
+    })
+    .await;
+    assert!(on_asterisk(&b, &format!("auth/{a1}")).await.1.contains("fleet-secret-1"));
+    let (_, audit) = panel.call("GET", "/api/audit?id=b", None).await;
+    assert!(audit.to_string().contains("server-secrets"), "{audit}");
+
+    // Re-pointed without the password: refused before anything is sent anywhere.
+    let (fake, seen) = recorder().await;
+    for patch in [
+        json!({"ari_url": fake}),
+        json!({"ari_user": "someone-else"}),
+        json!({"ca_file": "/etc/ssl/certs/ca-certificates.crt"}),
+    ] {
+        let (status, again) = panel.call("PATCH", "/api/servers/b", Some(patch.clone())).await;
+        assert_eq!(status, 400, "{patch}: {again}");
+        assert_eq!(again["code"], "password-again", "{again}");
+    }
+    assert!(seen.lock().unwrap().is_empty(), "the fake upstream was contacted");
+
+    // With a password typed for it, the new host gets only that password, and no object's secret
+    // until confirmed.
+    let c = Upstream::simulated(Sim::default()).await;
+    let (status, moved) = panel
+        .call(
+            "PATCH",
+            "/api/servers/b",
+            Some(json!({"ari_url": c.base, "ari_password": c.password})),
+        )
+        .await;
+    assert_eq!(status, 409, "{moved}");
+    assert_eq!(moved["code"], "confirm-secrets");
+    assert!(c.sim().unwrap().objects().is_empty());
+    // Disabling and enabling, or new groups with nothing targeted at them, need neither.
+    let (status, toggled) = panel
+        .call("PATCH", "/api/servers/b", Some(json!({"enabled": false})))
+        .await;
+    assert_eq!(status, 200, "{toggled}");
+    up.sweep().await;
+}
+
+#[tokio::test]
+async fn an_extension_taken_on_any_server_it_would_go_to_is_not_overwritten() {
+    let a = Upstream::simulated(Sim::default()).await;
+    let panel = Panel::new(served_running(&a).await);
+    let b = Upstream::simulated(Sim::default()).await;
+    assert_eq!(panel.add("b", &b).await.0, 201);
+    // Site b has a phone of its own at this extension, made there by hand; a has none.
+    let ext = a.id("8");
+    let put = reqwest::Client::new()
+        .put(format!("{}/ari/asterisk/config/dynamic/res_pjsip/auth/{ext}", b.base))
+        .basic_auth(&b.user, Some(&b.password))
+        .header("content-type", "application/json")
+        .body(r#"{"fields":[{"attribute":"username","value":"own"},{"attribute":"password","value":"b-own-pw"}]}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(put.status().as_u16(), 200);
+    for path in ["/api/phone-users?target=server:b", "/api/phone-users"] {
+        let (status, refused) = panel
+            .call("POST", path, Some(json!({"extension": ext, "name": "Clash"})))
+            .await;
+        assert_eq!(status, 409, "{path}: {refused}");
+        assert!(
+            refused["message"].as_str().unwrap().contains("on the server b"),
+            "{refused}"
+        );
+    }
+    // The spreadsheet's check says so too, before anything is made.
+    let (status, check) = panel
+        .call_csv("/api/imports?dry_run=true", &format!("extension,name\n{ext},Clash\n"))
+        .await;
+    assert_eq!(status, 200, "{check}");
+    assert!(check.to_string().contains("on the server b"), "{check}");
+    let held = on_asterisk(&b, &format!("auth/{ext}")).await.1;
+    assert!(held.contains("b-own-pw"), "b's phone is untouched: {held}");
+    assert_eq!(on_asterisk(&a, &format!("auth/{ext}")).await.0, 404);
 }

@@ -23,6 +23,17 @@ async fn an_admin_adds_a_server_watches_a_change_wait_for_it_and_removes_it() {
         .await
         .unwrap();
     wait_for_text(c, "server-default", &stack.up.base).await;
+    // An object with a secret exists already: the new server gets it only once the admin says so.
+    let sealed = stack.up.id("fleet-sealed");
+    let r = reqwest::Client::new()
+        .put(format!("{}/api/objects/auth/{sealed}", stack.conjure))
+        .basic_auth("admin", Some(e2e::ADMIN))
+        .header("content-type", "application/json")
+        .body(r#"{"fields":[{"attribute":"username","value":"s"},{"attribute":"password","value":"sealed-pw-1"}]}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
 
     // A wrong password is said in words, and nothing is added.
     type_into(c, "fleet-name", "site-b").await;
@@ -34,6 +45,9 @@ async fn an_admin_adds_a_server_watches_a_change_wait_for_it_and_removes_it() {
     type_into(c, "fleet-password", &b.password).await;
     type_into(c, "fleet-groups", "site-b, pair").await;
     click(c, "fleet-submit").await;
+    let question = text_of(c, "ask-text").await;
+    assert!(question.contains("1 objects that go to 'site-b' hold secrets"), "{question}");
+    click(c, "ask-yes").await;
     wait_for_text(c, "fleet-added", "site-b added").await;
     let row = wait_for_text(c, "server-site-b", "site-b, pair").await;
     assert!(row.contains(&b.base), "{row}");

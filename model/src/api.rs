@@ -36,6 +36,10 @@ pub struct SaveRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiError {
     pub message: String,
+    /// What a page acts on, where it must act (`"confirm-secrets"`, `"confirm-move"`): pages never read
+    /// the words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
     /// What to do about it, when Conjure knows.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
@@ -54,6 +58,7 @@ impl ApiError {
     pub fn new(message: impl Into<String>) -> Self {
         ApiError {
             message: message.into(),
+            code: None,
             hint: None,
             field_index: None,
             asterisk_status: None,

@@ -21,6 +21,10 @@ pub struct NewServer {
     pub groups: Vec<String>,
     #[serde(default = "yes")]
     pub enabled: bool,
+    /// The person has been told that the secrets of the objects that go to this server will be sent to
+    /// it, and agrees (refused with code `confirm-secrets` until then, when there are any).
+    #[serde(default)]
+    pub confirm_secrets: bool,
 }
 
 fn yes() -> bool {
@@ -45,6 +49,9 @@ pub struct ServerPatch {
     pub groups: Option<Vec<String>>,
     #[serde(default)]
     pub enabled: Option<bool>,
+    /// As in [`NewServer`]: a new URL, CA file or group sends secrets where they have not been.
+    #[serde(default)]
+    pub confirm_secrets: bool,
 }
 
 /// One server as the fleet view shows it (never its password).

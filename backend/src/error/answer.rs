@@ -40,6 +40,7 @@ impl From<AuthError> for AppError {
             | NotSignedIn(_)
             | MalformedAuthorization => StatusCode::UNAUTHORIZED,
             Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Busy => StatusCode::SERVICE_UNAVAILABLE,
             Disabled(_) | NoAccount(_) | CrossSite | Forbidden { .. } | PasswordNotHere => {
                 StatusCode::FORBIDDEN
             }
@@ -47,7 +48,7 @@ impl From<AuthError> for AppError {
                 StatusCode::BAD_REQUEST
             }
             NoSuchUser(_) | NoSuchToken(_) => StatusCode::NOT_FOUND,
-            UserExists(_) | LastAdmin(_) => StatusCode::CONFLICT,
+            UserExists(_) | LastAdmin(_) | TokenExists(_) => StatusCode::CONFLICT,
             Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
         };
         let answer = plain(status, &e);
@@ -58,6 +59,7 @@ impl From<AuthError> for AppError {
             Throttled { wait, .. } => answer
                 .hint("If you have forgotten the password, an administrator can reset it.")
                 .retry_after(wait),
+            Busy => answer.retry_after(std::time::Duration::from_secs(1)),
             Disabled(_) => answer.hint("Ask an administrator to enable it."),
             UnknownToken => answer.hint("An administrator can create a new one on the Tokens page."),
             NoAccount(_) => {
@@ -75,7 +77,7 @@ impl From<AuthError> for AppError {
             HeaderTwice(_) => answer.hint("The portal's proxy must replace that header, not add to it."),
             CrossSite => answer.hint("Reload the panel and try again. Scripts should use an API token."),
             Forbidden { need, .. } => answer.hint(format!("Ask an administrator for the {need} role.")),
-            WrongCurrentPassword | UserExists(_) => answer.field(0),
+            WrongCurrentPassword | UserExists(_) | TokenExists(_) => answer.field(0),
             Invalid { field, .. } => answer.field(field),
             LastAdmin(_) => answer.hint("Make another user an admin first."),
             MalformedAuthorization | PasswordNotHere | NoSuchUser(_) | NoSuchToken(_) | Store(_) => answer,
@@ -101,6 +103,7 @@ impl From<AriError> for AppError {
     fn from(e: AriError) -> Self {
         let status = match e {
             AriError::Timeout { .. } => StatusCode::GATEWAY_TIMEOUT,
+            AriError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::BAD_GATEWAY,
         };
         let hint = match &e {
@@ -137,6 +140,11 @@ impl From<AriError> for AppError {
             AriError::TooLarge { .. } => {
                 "No answer of Asterisk's config API is that large: check that --ari-url points at Asterisk."
                     .to_string()
+            }
+            AriError::Busy { .. } => {
+                return plain(status, &e)
+                    .hint("Try again in a moment; nothing was changed.")
+                    .retry_after(std::time::Duration::from_secs(1));
             }
         };
         plain(status, &e).hint(hint)
@@ -214,6 +222,7 @@ impl From<ObjectError> for AppError {
                 plain(StatusCode::CONFLICT, &e).hint(hint)
             }
             ObjectError::ConfirmMove { .. } => plain(StatusCode::CONFLICT, &e)
+                .code("confirm-move")
                 .hint("Send the same request with \"confirm\": true to move it."),
             ObjectError::NoSplit(_) => plain(StatusCode::NOT_FOUND, &e),
             ObjectError::NoServer => plain(StatusCode::SERVICE_UNAVAILABLE, &e)
@@ -348,6 +357,12 @@ impl From<FleetError> for AppError {
             }
             NotAsterisk(_) => plain(StatusCode::BAD_GATEWAY, &e)
                 .hint("Check that ari_url points at Asterisk's HTTP server and that res_ari is loaded."),
+            PasswordAgain(_) => plain(StatusCode::BAD_REQUEST, &e)
+                .code("password-again")
+                .hint("Give ari_password with the change."),
+            ConfirmSecrets { .. } => plain(StatusCode::CONFLICT, &e)
+                .code("confirm-secrets")
+                .hint("Send the same request with \"confirm_secrets\": true if that server is yours; the confirmation is audited."),
             Unsealable(_) => plain(StatusCode::CONFLICT, &e)
                 .hint("Start Conjure with the key file it used when the server was added, or enter the password again."),
         }

@@ -61,6 +61,12 @@ impl AppError {
         self
     }
 
+    /// The machine-readable `code` a page acts on.
+    pub fn code(mut self, code: &'static str) -> Self {
+        self.body.code = Some(code.into());
+        self
+    }
+
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.body.hint = Some(hint.into());
         self

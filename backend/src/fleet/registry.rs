@@ -48,6 +48,20 @@ pub enum FleetError {
     NothingWritable(Probe),
     #[error("That does not answer as Asterisk's ARI does: {0}")]
     NotAsterisk(String),
+    #[error(
+        "Changing the address, ARI user or CA file of '{0}' needs its ARI password again: Conjure does not \
+         send a stored password anywhere new"
+    )]
+    PasswordAgain(String),
+    #[error(
+        "{count} objects that go to '{server}' hold secrets (SIP passwords, OAuth secrets) that Conjure \
+         will send to {url}, which has not held them before"
+    )]
+    ConfirmSecrets {
+        server: String,
+        url: String,
+        count: usize,
+    },
     #[error("The stored password of '{0}' does not open with this key file")]
     Unsealable(String),
     #[error(transparent)]
@@ -152,6 +166,60 @@ async fn log(st: &AppState, who: &Who, action: &str, name: &str, message: String
     }
 }
 
+/// How many objects with sealed secrets go to `server` and not to `before` (the same server as it was,
+/// if it still is the same host under the same trust): those secrets would go where they have not been.
+async fn new_secrets(
+    st: &AppState,
+    server: &Server,
+    before: Option<&Server>,
+) -> Result<usize, StoreError> {
+    let goes = |s: &Server, ty, id: &str| {
+        st.fleet
+            .targets
+            .get(ty, id)
+            .is_none_or(|t| super::target::includes(&t, s))
+    };
+    Ok(st
+        .store
+        .with_secrets()
+        .await?
+        .iter()
+        .filter(|(ty, id)| goes(server, *ty, id) && !before.is_some_and(|b| goes(b, *ty, id)))
+        .count())
+}
+
+/// Refuses, until the person confirms, a change that sends secrets where they have not been; once
+/// confirmed, that is audited with the count and the address.
+async fn secrets_confirmed(
+    st: &AppState,
+    who: &Who,
+    server: &Server,
+    before: Option<&Server>,
+    confirmed: bool,
+) -> Result<(), FleetError> {
+    let count = new_secrets(st, server, before).await?;
+    if count == 0 {
+        return Ok(());
+    }
+    let url = server.ari.base().to_string();
+    if !confirmed {
+        return Err(FleetError::ConfirmSecrets {
+            server: server.name.to_string(),
+            url,
+            count,
+        });
+    }
+    log(
+        st,
+        who,
+        "server-secrets",
+        &server.name,
+        format!("confirmed: the secrets of {count} objects are sent to {url}"),
+    )
+    .await;
+    Ok(())
+}
+
 pub async fn add(st: &AppState, new: NewServer, who: &Who) -> Result<ServerAdded, FleetError> {
     let name = new.name.trim().to_string();
     if name == DEFAULT_SERVER {
@@ -170,7 +238,9 @@ pub async fn add(st: &AppState, new: NewServer, who: &Who) -> Result<ServerAdded
         new.ca_file.as_deref(),
     )?;
     same_url(st, &ari, &name)?;
+    let candidate = st.fleet.server(&name, ari.clone(), None, groups.clone(), true);
     let probe = super::probe::run(&ari).await?;
+    secrets_confirmed(st, who, &candidate, None, new.confirm_secrets).await?;
     let row = ServerRow {
         name: name.clone(),
         ari_url: ari.base().to_string(),
@@ -223,10 +293,6 @@ pub async fn change(
         .find(|r| r.name == name)
         .ok_or_else(|| FleetError::NoSuchServer(name.to_string()))?;
     let old = server_of(st, &row)?;
-    let password = match &patch.ari_password {
-        Some(p) => p.clone(),
-        None => old.ari.target().password.expose_secret().to_string(),
-    };
     let url = patch.ari_url.clone().unwrap_or_else(|| row.ari_url.clone());
     let user = patch
         .ari_user
@@ -241,9 +307,24 @@ pub async fn change(
         Some(g) => check_groups(g)?,
         None => row.groups.clone(),
     };
+    let moved = normalise_base(&url).map_or(true, |b| !b.eq_ignore_ascii_case(&row.ari_url))
+        || ca_file != row.ca_file;
+    // The stored password goes only where it went before, to the user it belongs to.
+    let password = match &patch.ari_password {
+        Some(p) => p.clone(),
+        None if moved || user != row.ari_user => {
+            return Err(FleetError::PasswordAgain(name.to_string()));
+        }
+        None => old.ari.target().password.expose_secret().to_string(),
+    };
     let ari = client(st, &url, &user, &password, ca_file.as_deref())?;
     same_url(st, &ari, name)?;
+    let candidate = st
+        .fleet
+        .server(name, ari.clone(), ca_file.clone(), groups.clone(), true);
     let probe = super::probe::run(&ari).await?;
+    let before = (!moved).then_some(&*old);
+    secrets_confirmed(st, who, &candidate, before, patch.confirm_secrets).await?;
     let new = ServerRow {
         name: name.to_string(),
         ari_url: ari.base().to_string(),

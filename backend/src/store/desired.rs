@@ -121,6 +121,20 @@ impl Store {
         .await
     }
 
+    /// The managed objects that hold a sealed secret (an auth's password, an OAuth secret).
+    pub async fn with_secrets(&self) -> Result<Vec<(ObjectType, String)>, StoreError> {
+        self.settled().await;
+        let c = self.reader.lock().unwrap_or_else(|p| p.into_inner());
+        let mut stmt = c.prepare_cached("SELECT type, id FROM objects WHERE sealed IS NOT NULL")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut out = Vec::new();
+        for r in rows {
+            let (ty, id) = r?;
+            out.extend(ObjectType::parse(&ty).map(|t| (t, id)));
+        }
+        Ok(out)
+    }
+
     /// How many managed objects have secrets Conjure does not know (recorded before it kept them).
     pub async fn secrets_unknown(&self) -> Result<u64, StoreError> {
         self.settled().await;
