@@ -4,6 +4,7 @@
 pub mod ari;
 pub mod audit;
 pub mod auth;
+pub mod cache;
 pub mod clock;
 pub mod config;
 pub mod demo;
@@ -59,6 +60,8 @@ pub struct AppState {
     pub watch: Arc<desired::watch::Watch>,
     /// Every server changes go to; `default` is `ari` and `watch` above.
     pub fleet: Arc<fleet::Fleet>,
+    /// The long polls and event streams open now, capped per user and in all.
+    pub polls: Arc<routes::polls::Polls>,
 }
 
 impl AppState {
@@ -91,6 +94,7 @@ impl AppState {
             seal: Arc::new(seal::SealKey::ephemeral()),
             watch,
             fleet,
+            polls: Arc::default(),
         }
     }
 

@@ -20,7 +20,7 @@ pub use pool::MAX_RESPONSE;
 pub use refusal::{Reason, Refusal};
 
 /// What Asterisk answered.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Upstream {
     pub status: u16,
     pub body: Bytes,
@@ -51,6 +51,9 @@ pub enum AriError {
     Malformed { url: String, what: String },
     #[error("Asterisk at {url} sent an answer larger than {} MB", MAX_RESPONSE >> 20)]
     TooLarge { url: String },
+    /// Conjure holds as many requests for that Asterisk as it will: refused before it was sent.
+    #[error("Conjure is sending Asterisk at {url} as many requests as it holds at once; nothing was sent")]
+    Busy { url: String },
 }
 
 /// Why a client cannot be made for a target: said at start.
@@ -74,7 +77,13 @@ struct Inner {
     prefix: String,
     /// `Basic …`, computed once.
     auth: HeaderValue,
+    /// What pages poll, read once for all who ask at once (Asterisk's info also kept a second).
+    info: crate::cache::Shared<Upstream>,
+    endpoints: crate::cache::Shared<Upstream>,
 }
+
+/// How long a polled answer (Asterisk's info, the endpoints' states) is reused.
+const POLLED_KEPT: std::time::Duration = std::time::Duration::from_secs(1);
 
 impl AriClient {
     /// A client for `target` (`http://` or `https://`, checked by [`crate::config::normalise_base`]).
@@ -139,6 +148,10 @@ impl AriClient {
                 prefix,
                 auth,
                 target,
+                info: crate::cache::Shared::new(POLLED_KEPT),
+                // Only shared by who asks at once: drift lists the endpoints it finds unmanaged, and an
+                // endpoint made a moment ago must be in it.
+                endpoints: crate::cache::Shared::new(std::time::Duration::ZERO),
             }),
         })
     }
@@ -194,19 +207,30 @@ impl AriClient {
     }
 
     /// `GET /ari/endpoints/PJSIP`: every PJSIP endpoint Asterisk knows, however it was configured.
+    /// Shared by everyone who asks while it is being read.
     pub async fn pjsip_endpoints(&self) -> Result<Upstream, AriError> {
-        self.get_ari("endpoints/PJSIP").await
+        self.inner
+            .endpoints
+            .get(|| self.get_ari("endpoints/PJSIP"))
+            .await
     }
 
     /// `GET /ari/asterisk/info?only=system`: Asterisk's version, and whether our credentials work.
+    /// Shared by everyone who asks within a second (every open page's status bar asks).
     pub async fn info(&self) -> Result<Upstream, AriError> {
-        self.get_ari("asterisk/info?only=system").await
+        self.inner
+            .info
+            .get(|| self.get_ari("asterisk/info?only=system"))
+            .await
     }
 
     /// `GET /ari/asterisk/info?only=status,system`: when Asterisk started and last reloaded, and its
     /// version (the watcher's).
+    /// Sent on the watcher's own connection slot: no crowd of other requests can make it wait, and
+    /// so none can make the watcher believe Asterisk is down.
     pub async fn status_info(&self) -> Result<Upstream, AriError> {
-        self.get_ari("asterisk/info?only=status,system").await
+        let path = format!("{}/ari/asterisk/info?only=status,system", self.inner.prefix);
+        self.send_as("GET", &path, None, pool::Lane::Watcher).await
     }
 
     /// `GET /ari/{rest}` (a fixed path of ours, never a client's).
@@ -221,13 +245,23 @@ impl AriClient {
         path: &str,
         body: Option<&[u8]>,
     ) -> Result<Upstream, AriError> {
+        self.send_as(method, path, body, pool::Lane::Shared).await
+    }
+
+    async fn send_as(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&[u8]>,
+        lane: pool::Lane,
+    ) -> Result<Upstream, AriError> {
         let url = self.inner.target.base.clone();
         let method = Method::from_bytes(method.as_bytes()).expect("our methods are valid");
         let body = body.map(Bytes::copy_from_slice);
         match self
             .inner
             .pool
-            .send(method, path, &self.inner.auth, body)
+            .send(method, path, &self.inner.auth, body, lane)
             .await
         {
             Ok(r) => Ok(Upstream {
@@ -253,6 +287,7 @@ impl AriClient {
             Err(pool::Failure::Closed { sent }) => Err(AriError::Closed { url, sent }),
             Err(pool::Failure::Malformed(what)) => Err(AriError::Malformed { url, what }),
             Err(pool::Failure::TooLarge) => Err(AriError::TooLarge { url }),
+            Err(pool::Failure::Busy) => Err(AriError::Busy { url }),
         }
     }
 }

@@ -51,6 +51,20 @@ pub enum Failure {
     /// The answer was not HTTP/1.x as expected.
     Malformed(String),
     TooLarge,
+    /// More requests wait for a connection than [`MAX_WAITING`]: answered at once instead of queued.
+    Busy,
+}
+
+/// Requests that may wait for a connection to one Asterisk; past this a request is refused at once
+/// (503 with `Retry-After`) rather than held, each waiting one holding its client's memory.
+pub const MAX_WAITING: usize = 512;
+
+/// Which permits a request takes: everyone's, or the one kept for the watcher, so that the watcher's
+/// look at Asterisk never waits behind other traffic (and never mistakes a crowd for an outage).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lane {
+    Shared,
+    Watcher,
 }
 
 /// How to reach the server: where, and whether over TLS.
@@ -69,6 +83,10 @@ pub struct Pool {
     /// One permit per request in flight: with one request per HTTP/1.1 connection, never more
     /// connections than permits.
     slots: Semaphore,
+    /// The watcher's own permit (one connection more than `slots`).
+    watcher: Semaphore,
+    /// Requests waiting for one of `slots`.
+    waiting: std::sync::atomic::AtomicUsize,
     connect_timeout: Duration,
     timeout: Duration,
 }
@@ -91,6 +109,8 @@ impl Pool {
             endpoint,
             idle: Mutex::new(Vec::new()),
             slots: Semaphore::new(max_connections.max(1)),
+            watcher: Semaphore::new(1),
+            waiting: Default::default(),
             connect_timeout,
             timeout,
         }
@@ -104,6 +124,7 @@ impl Pool {
         path: &str,
         auth: &hyper::header::HeaderValue,
         body: Option<Bytes>,
+        lane: Lane,
     ) -> Result<RawResponse, Failure> {
         let mut req = Request::builder()
             .method(method)
@@ -116,17 +137,34 @@ impl Pool {
         let req = req
             .body(Full::new(body.unwrap_or_default()))
             .map_err(|e| Failure::Malformed(format!("cannot make the request: {e}")))?;
-        tokio::time::timeout(self.timeout, self.run(req))
+        tokio::time::timeout(self.timeout, self.run(req, lane))
             .await
             .unwrap_or(Err(Failure::Timeout))
     }
 
-    async fn run(&self, mut req: Request<Full<Bytes>>) -> Result<RawResponse, Failure> {
-        let _slot = self
-            .slots
-            .acquire()
-            .await
-            .expect("the semaphore is never closed");
+    /// A permit of `lane`'s; the shared lane refuses when too many already wait.
+    async fn permit(&self, lane: Lane) -> Result<tokio::sync::SemaphorePermit<'_>, Failure> {
+        use std::sync::atomic::Ordering;
+        let slots = match lane {
+            Lane::Watcher => &self.watcher,
+            Lane::Shared => &self.slots,
+        };
+        if let Ok(p) = slots.try_acquire() {
+            return Ok(p);
+        }
+        if lane == Lane::Shared && self.waiting.fetch_add(1, Ordering::Relaxed) >= MAX_WAITING {
+            self.waiting.fetch_sub(1, Ordering::Relaxed);
+            return Err(Failure::Busy);
+        }
+        let permit = slots.acquire().await;
+        if lane == Lane::Shared {
+            self.waiting.fetch_sub(1, Ordering::Relaxed);
+        }
+        Ok(permit.expect("the semaphore is never closed"))
+    }
+
+    async fn run(&self, mut req: Request<Full<Bytes>>, lane: Lane) -> Result<RawResponse, Failure> {
+        let _slot = self.permit(lane).await?;
         // Idle connections first; one that fails before the request left is dropped and the next tried.
         loop {
             let pooled = self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop();

@@ -34,30 +34,37 @@ pub struct WatchState {
     pub message: String,
 }
 
-/// The watcher's published state.
-pub struct Watch(watch::Sender<WatchState>);
+/// The watcher's published state, and this server's drift check shared by those who ask at once.
+pub struct Watch {
+    state: watch::Sender<WatchState>,
+    /// A drift check reads every managed object: viewers asking together get one check between them.
+    pub drift: crate::cache::Shared<super::drift::DriftReport>,
+}
 
 impl Default for Watch {
     fn default() -> Self {
-        Watch(watch::Sender::new(WatchState {
-            message: "not checked yet".into(),
-            ..WatchState::default()
-        }))
+        Watch {
+            state: watch::Sender::new(WatchState {
+                message: "not checked yet".into(),
+                ..WatchState::default()
+            }),
+            drift: crate::cache::Shared::new(std::time::Duration::ZERO),
+        }
     }
 }
 
 impl Watch {
     pub fn current(&self) -> WatchState {
-        self.0.borrow().clone()
+        self.state.borrow().clone()
     }
 
     pub fn subscribe(&self) -> watch::Receiver<WatchState> {
-        self.0.subscribe()
+        self.state.subscribe()
     }
 
     /// Changes the state (and its message and sequence number) when `f` says it changed something.
     pub(crate) fn update(&self, f: impl FnOnce(&mut WatchState) -> bool) {
-        self.0.send_if_modified(|s| {
+        self.state.send_if_modified(|s| {
             if !f(s) {
                 return false;
             }
@@ -199,7 +206,7 @@ pub fn spawn_drift_checks(st: AppState, every: Duration) -> tokio::task::JoinHan
     tokio::spawn(async move {
         loop {
             tokio::time::sleep(every).await;
-            match super::drift::check(&st).await {
+            match st.watch.drift.get(|| super::drift::check(&st)).await {
                 Ok(r) => {
                     let n = r.items.len();
                     if n > 0 {

@@ -203,8 +203,13 @@ pub struct StatusQuery {
 /// How long a waiting status request is held: below the idle timeouts of common proxies (30-60 s).
 const STATUS_WAIT: std::time::Duration = std::time::Duration::from_secs(25);
 
-pub async fn status(State(st): State<AppState>, Query(q): Query<StatusQuery>) -> Json<Status> {
+pub async fn status(
+    State(st): State<AppState>,
+    p: Principal,
+    Query(q): Query<StatusQuery>,
+) -> Result<Json<Status>, AppError> {
     if let Some(seen) = q.wait {
+        let _held = st.polls.hold(&p.actor())?;
         let mut rx = st.watch.subscribe();
         let _ = tokio::time::timeout(STATUS_WAIT, rx.wait_for(|w| w.seq != seen)).await;
     }
@@ -230,7 +235,7 @@ pub async fn status(State(st): State<AppState>, Query(q): Query<StatusQuery>) ->
     } else {
         st.ari.base().to_string()
     };
-    Json(Status {
+    Ok(Json(Status {
         mode: st.mode,
         ari_url,
         reachable,
@@ -240,7 +245,7 @@ pub async fn status(State(st): State<AppState>, Query(q): Query<StatusQuery>) ->
             Some(fleet) => format!("{} · {fleet}", watch.message),
             None => watch.message,
         },
-    })
+    }))
 }
 
 pub async fn not_found() -> AppError {

@@ -33,7 +33,7 @@ pub async fn report(
     Query(which): Query<Which>,
 ) -> Result<Json<DriftReport>, AppError> {
     let st = on(st, &which)?;
-    Ok(Json(drift::check(&st).await?))
+    Ok(Json(st.watch.drift.get(|| drift::check(&st)).await?))
 }
 
 #[derive(Deserialize)]

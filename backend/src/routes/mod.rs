@@ -7,6 +7,7 @@ pub mod ari_door;
 pub mod audit;
 pub mod drift;
 pub mod drift_page;
+pub mod polls;
 pub mod fleet_page;
 pub mod headers;
 pub mod inventory;

@@ -25,9 +25,11 @@ pub struct FleetQuery {
 
 pub async fn fleet(
     State(st): State<AppState>,
+    p: Principal,
     Query(q): Query<FleetQuery>,
 ) -> Result<Json<FleetView>, AppError> {
     if let Some(seen) = q.wait {
+        let _held = st.polls.hold(&p.actor())?;
         st.fleet
             .wait_past(seen, std::time::Duration::from_secs(25))
             .await;

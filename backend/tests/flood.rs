@@ -1,0 +1,122 @@
+//! A crowd of viewers against a slow Asterisk (100 ms an answer, as a loaded remote one), over real
+//! sockets: the pages they poll (drift, status, endpoint states) cost Asterisk one read at a time
+//! between them, so an admin's save still goes through and the watcher never takes the crowd for an
+//! outage.
+
+mod common;
+
+use std::time::Duration;
+
+use asterisk_sim::Sim;
+use common::{ADMIN, Upstream};
+use conjure::ari::AriClient;
+use conjure::{AppState, AriTarget, Secret};
+
+async fn served_slow(up: &Upstream) -> String {
+    let target = AriTarget {
+        timeout: Duration::from_secs(2),
+        connect_timeout: Duration::from_secs(1),
+        max_connections: 4,
+        ..AriTarget::plain(up.base.clone(), &up.user, &up.password)
+    };
+    let state = AppState::new(
+        AriClient::new(target).unwrap(),
+        model::api::Mode::Asterisk,
+        Some(Secret::from(ADMIN)),
+        "/nonexistent".into(),
+        conjure::store::Store::in_memory().unwrap(),
+    );
+    conjure::start_background(&state, Duration::from_millis(200), None)
+        .await
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(conjure::serve(listener, state, std::future::pending()));
+    url
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sixty_four_viewers_polling_do_not_starve_a_save_or_the_watcher() {
+    let up = Upstream::simulated(Sim::default()).await;
+    let url = served_slow(&up).await;
+    let http = reqwest::Client::new();
+    let put = |id: String| {
+        let (http, url) = (http.clone(), url.clone());
+        async move {
+            http.put(format!("{url}/api/objects/aor/{id}"))
+                .basic_auth("admin", Some(ADMIN))
+                .header("content-type", "application/json")
+                .body(r#"{"fields":[{"attribute":"max_contacts","value":"2"}]}"#)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    for i in 0..20 {
+        assert_eq!(put(up.id(&format!("flood{i}"))).await, 200);
+    }
+    // The watcher has looked once: from here on, any "down" it says is the crowd's doing.
+    common::status_until(&url, |s| s["watch"].as_str().is_some_and(|w| w.contains("Conjure started")))
+        .await;
+    up.sim().unwrap().set_delays(Duration::from_millis(100), Duration::ZERO);
+
+    let until = tokio::time::Instant::now() + Duration::from_secs(5);
+    let (answered, mut answers) = tokio::sync::watch::channel(0usize);
+    let answered = std::sync::Arc::new(answered);
+    let mut crowd = tokio::task::JoinSet::new();
+    for v in 0..64 {
+        let (http, url, answered) = (http.clone(), url.clone(), answered.clone());
+        crowd.spawn(async move {
+            let path = ["/api/drift", "/api/status", "/api/endpoint-states"][v % 3];
+            let mut served = 0u32;
+            while tokio::time::Instant::now() < until {
+                let r = http
+                    .get(format!("{url}{path}"))
+                    .basic_auth("admin", Some(ADMIN))
+                    .send()
+                    .await
+                    .unwrap();
+                served += u32::from(r.status().is_success());
+                answered.send_modify(|n| *n += 1);
+            }
+            served
+        });
+    }
+    // What the watcher says meanwhile, read as the status bar reads it (each answer at its next change).
+    let watched = {
+        let (http, url) = (http.clone(), url.clone());
+        tokio::spawn(async move {
+            let mut seen = Vec::new();
+            let mut seq: Option<u64> = None;
+            while tokio::time::Instant::now() < until {
+                let mut req = http
+                    .get(format!("{url}/api/status"))
+                    .basic_auth("admin", Some(ADMIN))
+                    .timeout(Duration::from_secs(6));
+                if let Some(s) = seq {
+                    req = req.query(&[("wait", s)]);
+                }
+                let Ok(r) = req.send().await else { break };
+                let v: serde_json::Value = serde_json::from_str(&r.text().await.unwrap()).unwrap();
+                seq = v["seq"].as_u64();
+                seen.push(v["watch"].as_str().unwrap_or_default().to_string());
+            }
+            seen
+        })
+    };
+    // An admin's save in the middle of the crowd, once it has been answered 64 times.
+    answers.wait_for(|n| *n >= 64).await.unwrap();
+    assert_eq!(put(up.id("flood-save")).await, 200, "the save went through");
+    let mut served = 0;
+    while let Some(n) = crowd.join_next().await {
+        served += n.unwrap();
+    }
+    assert!(served > 64, "the viewers were answered too ({served})");
+    let seen = watched.await.unwrap();
+    assert!(
+        seen.iter().all(|w| !w.contains("down")),
+        "the watcher took the crowd for an outage: {seen:?}"
+    );
+}
