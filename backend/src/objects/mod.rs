@@ -475,6 +475,42 @@ pub async fn exists(st: &AppState, ty: ObjectType, id: &ObjectId) -> Result<bool
     }
 }
 
+/// Whether any server `target` names (every enabled one, for none) that answers has the object: what a
+/// new object must not overwrite. A server that does not answer now cannot be asked; its changes wait
+/// for it as every other change does.
+pub async fn exists_on_any(
+    st: &AppState,
+    ty: ObjectType,
+    id: &ObjectId,
+    target: Option<&[String]>,
+) -> Result<Option<String>, ObjectError> {
+    let servers = st.fleet.servers_for(target);
+    let single = st.fleet.all().len() == 1;
+    let (mut answered, mut first_error) = (false, None);
+    for server in servers {
+        let up = match server.ari.get_object(ty, id).await {
+            Ok(up) => up,
+            Err(e) => {
+                first_error.get_or_insert(e);
+                continue;
+            }
+        };
+        answered = true;
+        match up.status {
+            // One server of its own: no name to say.
+            200 | 500 if single => return Ok(Some(String::new())),
+            200 | 500 => return Ok(Some(server.name.to_string())),
+            404 => {}
+            _ => return Err(refused_by_asterisk(st, ty, &up)),
+        }
+    }
+    match first_error {
+        // Not one could be asked: nothing is known, so nothing is made.
+        Some(e) if !answered => Err(e.into()),
+        _ => Ok(None),
+    }
+}
+
 /// What a delete found on Asterisk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Deleted {

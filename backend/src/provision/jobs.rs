@@ -43,7 +43,10 @@ pub struct Job {
     forgotten: AtomicBool,
 }
 
-/// Imports in this process (kept until restart; the newest 20).
+/// Imports kept at once: the finished ones make room for new ones, a running one never does.
+pub const KEPT: usize = 20;
+
+/// Imports in this process (kept until restart; the newest [`KEPT`], never dropping a running one).
 #[derive(Default)]
 pub struct Jobs {
     next: AtomicU64,
@@ -56,7 +59,20 @@ impl Jobs {
         jobs.iter().find(|(i, _)| *i == id).map(|(_, j)| j.clone())
     }
 
-    fn add(&self, total: usize, owner: &str) -> (u64, Arc<Job>) {
+    /// A new job, or `None` while [`KEPT`] imports are all still running.
+    fn add(&self, total: usize, owner: &str) -> Option<(u64, Arc<Job>)> {
+        let mut jobs = self.jobs.lock().unwrap_or_else(|p| p.into_inner());
+        if jobs.len() >= KEPT {
+            // The oldest finished import goes; a running one keeps its results (and the passwords in
+            // them) for the person who started it.
+            let finished = jobs.iter().position(|(_, j)| {
+                j.finished_at
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .is_some()
+            })?;
+            jobs.remove(finished);
+        }
         let id = self.next.fetch_add(1, Ordering::Relaxed) + 1;
         let job = Arc::new(Job {
             progress: watch::Sender::new(ImportProgress {
@@ -70,12 +86,8 @@ impl Jobs {
             finished_at: Mutex::default(),
             forgotten: AtomicBool::new(false),
         });
-        let mut jobs = self.jobs.lock().unwrap_or_else(|p| p.into_inner());
-        if jobs.len() >= 20 {
-            jobs.pop_front();
-        }
         jobs.push_back((id, job.clone()));
-        (id, job)
+        Some((id, job))
     }
 }
 
@@ -110,7 +122,11 @@ enum Standing {
     Taken(String),
 }
 
-async fn standing(st: &AppState, u: &NewPhoneUser) -> Result<Standing, String> {
+async fn standing(
+    st: &AppState,
+    u: &NewPhoneUser,
+    target: Option<&[String]>,
+) -> Result<Standing, String> {
     if let Ok(Some(existing)) = st.store.phone_user(&u.extension).await {
         return Ok(if existing.name == u.name.trim() {
             Standing::Done
@@ -121,7 +137,7 @@ async fn standing(st: &AppState, u: &NewPhoneUser) -> Result<Standing, String> {
             ))
         });
     }
-    match super::taken(st, &u.extension).await {
+    match super::taken(st, &u.extension, target).await {
         Ok(None) => Ok(Standing::Free),
         Ok(Some(why)) => Ok(Standing::Taken(why)),
         Err(e) => Err(e.to_string()),
@@ -168,14 +184,18 @@ where
 }
 
 /// The dry run: every row checked against the rules (already done by the parser) and against Asterisk.
-pub async fn check(st: &AppState, parsed: Parsed) -> ImportCheck {
+pub async fn check(st: &AppState, parsed: Parsed, target: Option<&[String]>) -> ImportCheck {
     let st2 = st.clone();
+    let target: Option<Arc<[String]>> = target.map(Into::into);
     let outcomes = bounded(
         parsed.rows,
         st.provision_concurrency,
         move |(line, u): (usize, NewPhoneUser)| {
-            let st = st2.clone();
-            async move { Some((line, u.extension.clone(), standing(&st, &u).await)) }
+            let (st, target) = (st2.clone(), target.clone());
+            async move {
+                let standing = standing(&st, &u, target.as_deref()).await;
+                Some((line, u.extension.clone(), standing))
+            }
         },
     )
     .await;
@@ -207,8 +227,13 @@ pub async fn check(st: &AppState, parsed: Parsed) -> ImportCheck {
 
 /// Starts applying a file; the rows the check refused are reported as not imported right away.
 /// `target`: where the users' objects go (`None`: every server; checked by the caller).
-pub fn apply(st: &AppState, parsed: Parsed, who: Who, target: Option<Vec<String>>) -> u64 {
-    let (id, job) = st.jobs.add(parsed.total, &who.actor);
+pub fn apply(
+    st: &AppState,
+    parsed: Parsed,
+    who: Who,
+    target: Option<Vec<String>>,
+) -> Option<u64> {
+    let (id, job) = st.jobs.add(parsed.total, &who.actor)?;
     // One result per refused row, with every problem the check found in it.
     let refused: Vec<RowResult> = parsed
         .refused
@@ -304,7 +329,7 @@ pub fn apply(st: &AppState, parsed: Parsed, who: Who, target: Option<Vec<String>
             "import finished"
         );
     });
-    id
+    Some(id)
 }
 
 async fn row(
@@ -330,7 +355,7 @@ async fn row(
         r.message = "The import was cancelled before this row.".into();
         return r;
     }
-    match standing(st, &u).await {
+    match standing(st, &u, target).await {
         Ok(Standing::Free) => {}
         Ok(Standing::Done) => {
             r.result = "skipped";
@@ -407,7 +432,7 @@ mod tests {
     #[test]
     fn results_and_their_passwords_are_gone_an_hour_after_the_end() {
         let jobs = Jobs::default();
-        let (_, job) = jobs.add(1, "olga");
+        let (_, job) = jobs.add(1, "olga").unwrap();
         job.results.lock().unwrap().push(RowResult {
             line: 2,
             extension: "2041".into(),
@@ -430,5 +455,16 @@ mod tests {
         assert!(results_csv(&job, t0 + RESULTS_KEPT).is_none());
         assert!(job.results.lock().unwrap().is_empty());
         assert!(results_csv(&job, t0).is_none(), "expired results stay gone");
+    }
+
+    #[test]
+    fn new_imports_never_push_out_a_running_one() {
+        let jobs = Jobs::default();
+        let running: Vec<_> = (0..KEPT).map(|_| jobs.add(1, "olga").unwrap()).collect();
+        assert!(jobs.add(1, "mallory").is_none(), "every kept import still runs");
+        running[3].1.finish(Instant::now());
+        let (id, _) = jobs.add(1, "mallory").unwrap();
+        assert!(jobs.get(running[3].0).is_none(), "the finished one made room");
+        assert!(jobs.get(running[0].0).is_some() && jobs.get(id).is_some());
     }
 }

@@ -26,13 +26,21 @@ fn id(ext: &str) -> ObjectId {
     ObjectId::new(ext.to_string()).expect("extensions are checked first")
 }
 
-/// Which of a user's three objects Asterisk already has, if any.
-pub async fn taken(st: &AppState, ext: &str) -> Result<Option<String>, ProvisionError> {
+/// Which of a user's three objects an Asterisk it would go to already has, if any: on every server of
+/// `target`, not only the first that answers, or a clerk would overwrite another site's phone.
+pub async fn taken(
+    st: &AppState,
+    ext: &str,
+    target: Option<&[String]>,
+) -> Result<Option<String>, ProvisionError> {
     for (ty, label) in ORDER.iter().rev() {
-        if objects::exists(st, *ty, &id(ext)).await? {
-            return Ok(Some(format!(
-                "Asterisk already has an {label} named {ext}."
-            )));
+        if let Some(server) = objects::exists_on_any(st, *ty, &id(ext), target).await? {
+            let on = if server.is_empty() {
+                String::new()
+            } else {
+                format!(" on the server {server}")
+            };
+            return Ok(Some(format!("Asterisk{on} already has an {label} named {ext}.")));
         }
     }
     Ok(None)
@@ -75,7 +83,7 @@ pub async fn create(
         });
     }
     let t = pick(all, &new.template)?;
-    if let Some(why) = taken(st, &new.extension).await? {
+    if let Some(why) = taken(st, &new.extension, target).await? {
         return Err(ProvisionError::Taken(why));
     }
     create_checked(st, new, &t, who, target).await

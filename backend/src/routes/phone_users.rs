@@ -48,7 +48,7 @@ pub async fn list(
             &q.search,
             (q.sort, q.descending),
             PHONE_USERS_PER_PAGE,
-            q.page.saturating_sub(1) * PHONE_USERS_PER_PAGE,
+            q.page.saturating_sub(1).saturating_mul(PHONE_USERS_PER_PAGE),
         )
         .await?;
     let mut page = serde_json::to_value(PhoneUserPage { total, items }).expect("serialises");
@@ -395,7 +395,7 @@ pub async fn start_import(
     let templates = st.store.template_names().await?;
     let parsed = import::parse(&import::decode(&bytes)?, &templates)?;
     if q.dry_run {
-        return Ok(Json(jobs::check(&st, parsed).await).into_response());
+        return Ok(Json(jobs::check(&st, parsed, target.as_deref()).await).into_response());
     }
     let check = ImportCheck {
         rows: parsed.total,
@@ -404,7 +404,13 @@ pub async fn start_import(
         notes: parsed.notes.clone(),
         done_before: 0,
     };
-    let id = jobs::apply(&st, parsed, p.who(), target);
+    let Some(id) = jobs::apply(&st, parsed, p.who(), target) else {
+        return Err(AppError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("{} imports are running already; start this one when one of them has finished. Nothing was imported.", jobs::KEPT),
+        )
+        .retry_after(std::time::Duration::from_secs(30)));
+    };
     tracing::info!(id, rows = check.rows, by = %p.actor(), "import started");
     let progress = st
         .jobs
@@ -435,9 +441,15 @@ pub async fn progress(
 }
 
 /// Server-sent events: the progress after every row (coalesced), ending with the finished state.
-pub async fn events(State(st): State<AppState>, Path(id): Path<u64>) -> Result<Response, AppError> {
+pub async fn events(
+    State(st): State<AppState>,
+    p: Principal,
+    Path(id): Path<u64>,
+) -> Result<Response, AppError> {
     let rx = job(&st, id)?.progress.subscribe();
-    let stream = futures_util::stream::unfold((rx, false), |(mut rx, done)| async move {
+    // The stream holds its place until it ends or the browser goes away.
+    let held = st.polls.hold(&p.actor())?;
+    let stream = futures_util::stream::unfold((rx, false, held), |(mut rx, done, held)| async move {
         if done {
             return None;
         }
@@ -450,10 +462,10 @@ pub async fn events(State(st): State<AppState>, Path(id): Path<u64>) -> Result<R
             // Wait for the next change; at most ten events a second reach the browser.
             tokio::time::sleep(Duration::from_millis(100)).await;
             if rx.changed().await.is_err() {
-                return Some((Ok::<_, Infallible>(event), (rx, true)));
+                return Some((Ok::<_, Infallible>(event), (rx, true, held)));
             }
         }
-        Some((Ok(event), (rx, finished)))
+        Some((Ok(event), (rx, finished, held)))
     });
     Ok(Sse::new(stream)
         .keep_alive(KeepAlive::default())
@@ -465,7 +477,14 @@ pub async fn cancel(
     p: Principal,
     Path(id): Path<u64>,
 ) -> Result<StatusCode, AppError> {
-    job(&st, id)?.cancel();
+    let job = job(&st, id)?;
+    if job.owner != p.actor() && p.role < Role::Admin {
+        return Err(AppError::new(
+            StatusCode::FORBIDDEN,
+            format!("Import {id} was started by {}; only they or an admin can cancel it.", job.owner),
+        ));
+    }
+    job.cancel();
     tracing::info!(id, by = %p.actor(), "import cancelled");
     Ok(StatusCode::ACCEPTED)
 }
