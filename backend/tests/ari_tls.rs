@@ -257,3 +257,64 @@ fn ca_files_that_cannot_be_used_are_refused_at_start() {
     assert!(empty.contains("holds no PEM certificate"), "{empty}");
     assert!(make(ca_file(&self_signed(&["localhost"]).trust_pem, "ok")).is_none());
 }
+
+/// A certificate made as admins make one, with the `openssl` binary and its defaults: OpenSSL 3's
+/// `req -x509` marks it `CA:TRUE` and gives it no subject alternative name. Returned with its PEM.
+fn made_by_openssl(name: &str) -> Cert {
+    use rustls_pki_types::pem::PemObject;
+    let dir = std::env::temp_dir().join(format!("conjure-openssl-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (key, cert) = (dir.join("key.pem"), dir.join("cert.pem"));
+    let out = std::process::Command::new("openssl")
+        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30", "-subj"])
+        .arg(format!("/CN={name}"))
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .expect("the openssl binary is on the machine");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = std::process::Command::new("openssl")
+        .args(["x509", "-noout", "-text", "-in"])
+        .arg(&cert)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("CA:TRUE"), "the shape users hit: {text}");
+    Cert {
+        chain: vec![CertificateDer::from_pem_file(&cert).unwrap()],
+        key: PrivateKeyDer::from_pem_file(&key).unwrap(),
+        trust_pem: std::fs::read_to_string(&cert).unwrap(),
+    }
+}
+
+#[tokio::test]
+async fn a_certificate_from_a_plain_openssl_req_x509_is_trusted_when_given() {
+    let cert = made_by_openssl("pbx");
+    let port = tls_sim(&cert).await;
+    let pem = ca_file(&cert.trust_pem, "openssl");
+    // By the name it carries only in its subject, and by an address: the certificate itself is trusted.
+    for url in [format!("https://localhost:{port}"), format!("https://127.0.0.1:{port}")] {
+        let app = conjure(&url, Some(pem.clone()));
+        let (status, message, _) = read(&app).await;
+        assert_eq!(status, 404, "{url}: {message}");
+    }
+    // Not given, it is still refused; another openssl certificate pinned does not stand in for it.
+    let app = conjure(&format!("https://localhost:{port}"), None);
+    assert_eq!(read(&app).await.0, 502);
+    let other = ca_file(&made_by_openssl("other").trust_pem, "openssl-other");
+    let app = conjure(&format!("https://localhost:{port}"), Some(other));
+    let (status, message, _) = read(&app).await;
+    assert_eq!(status, 502, "{message}");
+    // The tests' own client to a real Asterisk trusts it the same way (CONJURE_TEST_ARI_CA_FILE).
+    let up = common::Upstream::at(&format!("https://localhost:{port}"), Some(pem));
+    let r = up
+        .http()
+        .get(format!("{}/ari/asterisk/info", up.base))
+        .basic_auth("asterisk", Some("asterisk"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+}

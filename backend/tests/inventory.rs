@@ -94,7 +94,9 @@ async fn endpoints_pushed_elsewhere_can_be_adopted() {
     let legacy = h.up.id("legacy");
     let managed = h.up.id("managed");
     // Pushed straight to Asterisk, not through Conjure.
-    let r = reqwest::Client::new()
+    let r = h
+        .up
+        .http()
         .put(format!(
             "{}/ari/asterisk/config/dynamic/res_pjsip/endpoint/{legacy}",
             h.up.base

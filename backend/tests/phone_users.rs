@@ -502,7 +502,8 @@ async fn a_user_half_made_by_a_crash_is_removed_at_start() {
         created_by: "admin".into(),
     };
     assert!(store.begin_phone_user(&user).await.unwrap());
-    let put = reqwest::Client::new()
+    let put = up
+        .http()
         .put(format!("{}/ari/asterisk/config/dynamic/res_pjsip/auth/{ext}", up.base))
         .basic_auth(&up.user, Some(&up.password))
         .header("content-type", "application/json")

@@ -114,7 +114,9 @@ impl Stack {
 
     /// What the Asterisk itself answers for `res_pjsip/{path}` (status, body), bypassing Conjure.
     pub async fn on_asterisk(&self, path: &str) -> (u16, String) {
-        let r = reqwest::Client::new()
+        let r = self
+            .up
+            .http()
             .get(format!(
                 "{}/ari/asterisk/config/dynamic/res_pjsip/{path}",
                 self.up.base

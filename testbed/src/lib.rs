@@ -152,6 +152,19 @@ impl Upstream {
         }
     }
 
+    /// A server already listening at `base` (e.g. a simulator a test put behind TLS), with the default
+    /// users, trusted through `ca_file`.
+    pub fn at(base: &str, ca_file: Option<std::path::PathBuf>) -> Upstream {
+        Upstream {
+            base: base.to_string(),
+            user: "asterisk".into(),
+            password: "asterisk".into(),
+            ca_file,
+            sim: None,
+            made: Mutex::default(),
+        }
+    }
+
     /// The simulator, for checks only it can answer (how often it crashed, what it logged); `None` on a
     /// real Asterisk, where the test goes on without that check.
     pub fn sim(&self) -> Option<&Arc<Sim>> {
@@ -178,6 +191,30 @@ impl Upstream {
         self.made.lock().unwrap().push(id.to_string());
     }
 
+    /// An HTTP client for this Asterisk itself, bypassing Conjure: over TLS it trusts the run's CA file
+    /// as Conjure does (as a CA, or pinned as the server's exact certificate: see `tls-trust`), so a
+    /// certificate made by `openssl req -x509` works here as it does for Conjure.
+    pub fn http(&self) -> reqwest::Client {
+        let http = reqwest::Client::builder().timeout(Duration::from_secs(10));
+        let Some(ca) = &self.ca_file else {
+            return http.build().unwrap();
+        };
+        use rustls_pki_types::pem::PemObject;
+        let certs: Vec<rustls_pki_types::CertificateDer<'static>> =
+            rustls_pki_types::CertificateDer::pem_file_iter(ca)
+                .expect("CONJURE_TEST_ARI_CA_FILE is readable")
+                .collect::<Result<_, _>>()
+                .expect("CONJURE_TEST_ARI_CA_FILE holds PEM certificates");
+        let mut roots = rustls::RootCertStore::empty();
+        for c in &certs {
+            // A certificate that cannot be a CA is still pinned.
+            let _ = roots.add(c.clone());
+        }
+        http.use_preconfigured_tls(tls_trust::client_config(roots, certs))
+            .build()
+            .unwrap()
+    }
+
     /// Deletes every object with an id this test was given, of every type, from the real Asterisk.
     /// (A simulator is dropped with the test, so there is nothing to sweep.)
     pub async fn sweep(&self) {
@@ -185,14 +222,7 @@ impl Upstream {
         if self.sim.is_some() || ids.is_empty() {
             return;
         }
-        let mut http = reqwest::Client::builder().timeout(Duration::from_secs(10));
-        if let Some(ca) = &self.ca_file {
-            let pem = std::fs::read(ca).expect("CONJURE_TEST_ARI_CA_FILE");
-            http = http.add_root_certificate(
-                reqwest::Certificate::from_pem(&pem).expect("a PEM certificate"),
-            );
-        }
-        let http = http.build().unwrap();
+        let http = self.http();
         for ty in SWEEP_ORDER {
             for id in &ids {
                 let url = format!(

@@ -19,14 +19,17 @@ pub enum CaFileError {
         "--ari-ca-file {path} holds no PEM certificate (a file starting with -----BEGIN CERTIFICATE-----)"
     )]
     Empty { path: PathBuf },
-    #[error("--ari-ca-file {path}: a certificate in it cannot be used as a CA: {reason}")]
-    Unusable { path: PathBuf, reason: String },
 }
 
-/// The client configuration for one Asterisk: public CAs, plus `ca_file`'s certificates.
+/// The client configuration for one Asterisk: public CAs, plus `ca_file`'s certificates, each trusted
+/// two ways: as a CA that signed the server's certificate, and as the very certificate the server
+/// presents (pinned), whatever its flags say. `openssl req -x509` with OpenSSL 3's defaults makes a
+/// self-signed certificate marked `CA:TRUE` and without a subject alternative name: webpki refuses it as
+/// a server's own certificate (`CaUsedAsEndEntity`, or no name), yet it is exactly what the admin gave.
 pub fn client_config(ca_file: Option<&Path>) -> Result<Arc<ClientConfig>, CaFileError> {
     let mut roots = RootCertStore::empty();
     roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    let mut pinned = Vec::new();
     if let Some(path) = ca_file {
         let unreadable = |reason: String| CaFileError::Unreadable {
             path: path.to_path_buf(),
@@ -42,20 +45,23 @@ pub fn client_config(ca_file: Option<&Path>) -> Result<Arc<ClientConfig>, CaFile
                 path: path.to_path_buf(),
             });
         }
+        let mut refused = None;
         for cert in certs {
-            roots.add(cert).map_err(|e| CaFileError::Unusable {
-                path: path.to_path_buf(),
-                reason: e.to_string(),
-            })?;
+            // One that cannot be a CA can still be the server's own, pinned.
+            if let Err(e) = roots.add(cert.clone()) {
+                refused.get_or_insert(e.to_string());
+            }
+            pinned.push(cert);
+        }
+        if let Some(reason) = refused {
+            tracing::info!(
+                path = %path.display(),
+                reason,
+                "a certificate of the CA file cannot sign others; it is trusted only when the server presents it"
+            );
         }
     }
-    let config =
-        ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-            .with_safe_default_protocol_versions()
-            .expect("ring supports the default protocol versions")
-            .with_root_certificates(roots)
-            .with_no_client_auth();
-    Ok(Arc::new(config))
+    Ok(Arc::new(tls_trust::client_config(roots, pinned)))
 }
 
 /// The name the certificate must carry: the host of `--ari-url`.

@@ -98,7 +98,7 @@ pub enum As<'a> {
     Nobody,
     Basic(&'a str, &'a str),
     Bearer(&'a str),
-    /// A session cookie, and the CSRF token to echo (if any).
+    /// A session cookie (its id, or `name=value`), and the CSRF token to echo (if any).
     Session(&'a str, Option<&'a str>),
 }
 
@@ -132,7 +132,13 @@ pub async fn send(
         }
         As::Bearer(t) => req = req.header("authorization", format!("Bearer {t}")),
         As::Session(cookie, csrf) => {
-            req = req.header("cookie", format!("conjure_session={cookie}"));
+            // A bare id goes under the plain name; `name=value` (a `__Host-` cookie) as it is.
+            let pair = if cookie.contains('=') {
+                cookie.to_string()
+            } else {
+                format!("conjure_session={cookie}")
+            };
+            req = req.header("cookie", pair);
             if let Some(c) = csrf {
                 req = req.header("x-conjure-csrf", c);
             }
@@ -311,7 +317,8 @@ pub async fn import_and_wait(app: &axum::Router, file: &str) -> u64 {
 
 /// What the test's Asterisk itself holds at `res_pjsip/{path}` (status, body), bypassing Conjure.
 pub async fn on_asterisk(up: &Upstream, path: &str) -> (u16, String) {
-    let r = reqwest::Client::new()
+    let r = up
+        .http()
         .get(format!(
             "{}/ari/asterisk/config/dynamic/res_pjsip/{path}",
             up.base
