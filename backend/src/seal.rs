@@ -57,9 +57,8 @@ impl SealKey {
         ))
     }
 
-    /// Reads the key at `path`, or makes one there (mode 0600) when there is none. The second value
-    /// says it was made now: secrets sealed under an earlier key, if any, must be entered again.
-    pub fn load_or_create(path: &Path) -> Result<(SealKey, bool), KeyError> {
+    /// The key in `path`, or `None` if there is no such file. Refused when others may read it.
+    pub fn load(path: &Path) -> Result<Option<SealKey>, KeyError> {
         let shown = path.display().to_string();
         match std::fs::metadata(path) {
             Ok(meta) => {
@@ -72,26 +71,32 @@ impl SealKey {
                     cause,
                 })?;
                 let key = decode_hex(text.trim()).ok_or(KeyError::Malformed { path: shown })?;
-                Ok((SealKey::from_bytes(&key), false))
+                Ok(Some(SealKey::from_bytes(&key)))
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                let mut key = [0u8; 32];
-                getrandom::fill(&mut key).expect("the system's random source");
-                let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
-                let made = std::fs::OpenOptions::new()
-                    .write(true)
-                    .create_new(true)
-                    .mode(0o600)
-                    .open(path)
-                    .and_then(|mut f| {
-                        f.write_all(format!("{hex}\n").as_bytes())?;
-                        f.sync_all()
-                    });
-                made.map_err(|cause| KeyError::Uncreatable { path: shown, cause })?;
-                Ok((SealKey::from_bytes(&key), true))
-            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(cause) => Err(KeyError::Unreadable { path: shown, cause }),
         }
+    }
+
+    /// A new random key, written to `path` (`0600`, which must not exist yet).
+    pub fn create(path: &Path) -> Result<SealKey, KeyError> {
+        let mut key = [0u8; 32];
+        getrandom::fill(&mut key).expect("the system's random source");
+        let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path)
+            .and_then(|mut f| {
+                f.write_all(format!("{hex}\n").as_bytes())?;
+                f.sync_all()
+            })
+            .map_err(|cause| KeyError::Uncreatable {
+                path: path.display().to_string(),
+                cause,
+            })?;
+        Ok(SealKey::from_bytes(&key))
     }
 
     /// `plain` encrypted and bound to `context` (e.g. `auth/2041`: a sealed value moved to another
@@ -170,22 +175,22 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("secret.key");
-        let (k1, made) = SealKey::load_or_create(&path).unwrap();
-        assert!(made);
+        assert!(SealKey::load(&path).unwrap().is_none());
+        let k1 = SealKey::create(&path).unwrap();
+        assert!(SealKey::create(&path).is_err(), "never over an existing key");
         assert_eq!(
             std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
             0o600
         );
-        let (k2, made) = SealKey::load_or_create(&path).unwrap();
-        assert!(!made);
+        let k2 = SealKey::load(&path).unwrap().unwrap();
         assert_eq!(k2.open("x", &k1.seal("x", b"s")).unwrap(), b"s");
 
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
-        let e = SealKey::load_or_create(&path).unwrap_err().to_string();
+        let e = SealKey::load(&path).map(|_| ()).unwrap_err().to_string();
         assert!(e.contains("chmod 600") && e.contains("644"), "{e}");
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
         std::fs::write(&path, "not a key\n").unwrap();
-        let e = SealKey::load_or_create(&path).unwrap_err().to_string();
+        let e = SealKey::load(&path).map(|_| ()).unwrap_err().to_string();
         assert!(e.contains("64 hexadecimal digits"), "{e}");
         std::fs::remove_dir_all(&dir).unwrap();
     }

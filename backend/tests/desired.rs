@@ -228,6 +228,13 @@ async fn a_wrong_or_loose_key_file_stops_the_start() {
         !out.status.success() && err.contains("64 hexadecimal digits"),
         "{err}"
     );
+    // A key file that went missing is not made anew: a new key would not open the secrets, and left
+    // on disk it would pass for the right one at the next start.
+    std::fs::remove_file(&key).unwrap();
+    let out = start().await;
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && err.contains("is missing"), "{err}");
+    assert!(!key.exists(), "no key was left behind");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -263,7 +270,8 @@ async fn act(url: &str, action: &str, ty: &str, id: &str) -> serde_json::Value {
 
 /// On Asterisk directly, behind Conjure's back.
 async fn behind(up: &Upstream, method: reqwest::Method, path: &str, body: Option<&str>) -> u16 {
-    let mut req = http()
+    let mut req = up
+        .http()
         .request(
             method,
             format!("{}/ari/asterisk/config/dynamic/res_pjsip/{path}", up.base),

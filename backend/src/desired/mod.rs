@@ -23,19 +23,34 @@ pub async fn open_key(
     store: &crate::store::Store,
     path: &std::path::Path,
 ) -> anyhow::Result<SealKey> {
-    let (key, made) = SealKey::load_or_create(path)?;
-    match store.meta("seal_check").await? {
+    let check = store.meta("seal_check").await?;
+    let key = match (SealKey::load(path)?, &check) {
+        (Some(key), _) => key,
+        // Secrets were sealed with a key that is not there: a new one would not open them, and left
+        // on disk it would be taken for the right one at the next start.
+        (None, Some(_)) => anyhow::bail!(
+            "the secret key file {} is missing, and this data directory holds secrets sealed with a key: \
+             give the --secret-key-file they were sealed with (restore it from your backup). No new key was \
+             made, since it could not open them",
+            path.display()
+        ),
+        (None, None) => {
+            let key = SealKey::create(path)?;
+            tracing::warn!(
+                key = %path.display(),
+                "created a new secret key: keep it with the data directory and back it up; without it the \
+                 passwords Conjure keeps to restore Asterisk must be entered again"
+            );
+            key
+        }
+    };
+    match check {
         Some(check) => {
             if key.open("seal_check", &check).is_err() {
                 anyhow::bail!(
-                    "the secret key file {} is not the key this data directory's secrets were sealed with{}: \
+                    "the secret key file {} is not the key this data directory's secrets were sealed with: \
                      give the right --secret-key-file (or, to enter every secret again, move the data directory away)",
                     path.display(),
-                    if made {
-                        " (it was just created, as none was there)"
-                    } else {
-                        ""
-                    }
                 );
             }
         }
@@ -43,13 +58,6 @@ pub async fn open_key(
             store
                 .set_meta("seal_check", &key.seal("seal_check", CHECK))
                 .await?;
-            if made {
-                tracing::warn!(
-                    key = %path.display(),
-                    "created a new secret key: keep it with the data directory and back it up; without it the \
-                     passwords Conjure keeps to restore Asterisk must be entered again"
-                );
-            }
         }
     }
     let unknown = store.secrets_unknown().await?;
