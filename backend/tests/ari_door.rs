@@ -134,10 +134,24 @@ async fn door_refuses_what_asterisk_must_never_see() {
             405,
             "Invalid method",
         ),
+        // As Asterisk answers: a path without an id has no methods; a long id can be read.
+        ("PUT", "/ari/asterisk/config/dynamic/res_pjsip/auth", 405, "Invalid method"),
+        ("GET", "/ari/asterisk/config/dynamic/res_pjsip", 405, "Invalid method"),
+        ("DELETE", "/ari/asterisk/config/dynamic/res_pjsip//x", 405, "Invalid method"),
+        (
+            "GET",
+            "/ari/asterisk/config/dynamic/res_pjsip/auth/LONGID",
+            404,
+            "not found",
+        ),
     ];
     for (method, uri, status, needle) in cases {
-        let r = call(&h.app, method, uri, Some(ADMIN), None).await;
+        let uri = uri.replace("LONGID", &"q".repeat(300));
+        let r = call(&h.app, method, &uri, Some(ADMIN), None).await;
         assert_eq!(r.status.as_u16(), *status, "{method} {uri}: {}", r.text);
+        if *status == 405 && !uri.ends_with("/x") {
+            assert_eq!(r.headers["allow"], "OPTIONS", "{uri}");
+        }
         assert!(
             r.json()["message"].as_str().unwrap().contains(needle),
             "{uri}: {}",

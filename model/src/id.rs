@@ -56,6 +56,20 @@ impl ObjectId {
         ObjectId::new(id)
     }
 
+    /// An id to read (GET) as Asterisk would: any length its request line allows (what Conjure refuses to
+    /// make, it still lets a script look up). The other checks stay.
+    pub fn from_asterisk_path_segment_to_read(raw: &str) -> Result<Self, IdError> {
+        let bytes = decode_legacy(raw);
+        let id = String::from_utf8(bytes).map_err(|_| IdError::NotUtf8)?;
+        if id.len() <= MAX_ID_BYTES {
+            return ObjectId::new(id);
+        }
+        if let Some((pos, c)) = id.chars().enumerate().find(|(_, c)| c.is_control()) {
+            return Err(IdError::Control(c as u32, pos + 1));
+        }
+        Ok(ObjectId(id))
+    }
+
     /// The id percent-encoded as one path segment: every byte outside `A-Z a-z 0-9 - . _ ~` is escaped,
     /// so `+`, `/`, `%`, spaces and UTF-8 reach Asterisk as the id they are.
     pub fn to_path_segment(&self) -> String {
@@ -184,6 +198,10 @@ mod tests {
             Err(IdError::TooLong(256))
         ));
         assert!(ObjectId::new("x".repeat(255)).is_ok());
+        assert!(ObjectId::from_asterisk_path_segment("y".repeat(300).as_str()).is_err());
+        let long = ObjectId::from_asterisk_path_segment_to_read(&"y".repeat(300)).unwrap();
+        assert_eq!(long.as_str().len(), 300, "a long id can still be read");
+        assert!(ObjectId::from_asterisk_path_segment_to_read("a%01b").is_err());
         assert!(ObjectId::from_asterisk_path_segment("%FF").is_err());
     }
 

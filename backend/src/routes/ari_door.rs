@@ -10,6 +10,7 @@ use model::{CONFIG_CLASS, ObjectId, secret};
 use std::sync::Arc;
 
 use crate::AppState;
+use crate::auth::Principal;
 use crate::auth::guard::{self, Door};
 use crate::error::AppError;
 use crate::fleet::Server;
@@ -22,7 +23,7 @@ const ALLOW: &str = "OPTIONS,GET,PUT,DELETE";
 const PREFIX: &str = "/ari/asterisk/config/dynamic/";
 
 pub async fn handle(State(st): State<AppState>, req: Request) -> Response {
-    answer(door(&st, req, None).await)
+    answer(door(&st, req, None, None).await)
 }
 
 /// `/servers/{name}/ari/...`: the same door for one server of the fleet. A GET reads that server; a
@@ -36,10 +37,16 @@ pub async fn handle_on(State(st): State<AppState>, req: Request) -> Response {
         .and_then(|r| r.split('/').next())
         .unwrap_or_default()
         .to_string();
+    // Who asks comes first: before signing in, every server name answers the same.
+    let (parts, body) = req.into_parts();
+    let p = match guard::authenticate(&st.auth, &parts, Door::Ari).await {
+        Ok(p) => p,
+        Err(e) => return answer(Err(e.into())),
+    };
     let Some(server) = st.fleet.get(&name) else {
         return answer(Err(FleetError::NoSuchServer(name).into()));
     };
-    answer(door(&st, req, Some(server)).await)
+    answer(door(&st, Request::from_parts(parts, body), Some(server), Some(p)).await)
 }
 
 fn answer(r: Result<Response, AppError>) -> Response {
@@ -57,9 +64,13 @@ async fn door(
     st: &AppState,
     req: Request,
     server: Option<Arc<Server>>,
+    signed_in: Option<Principal>,
 ) -> Result<Response, AppError> {
     let (parts, body) = req.into_parts();
-    let p = guard::authenticate(&st.auth, &parts, Door::Ari).await?;
+    let p = match signed_in {
+        Some(p) => p,
+        None => guard::authenticate(&st.auth, &parts, Door::Ari).await?,
+    };
     let req = Request::from_parts(parts, body);
     let mut path = req.uri().path().to_string();
     if let Some(s) = &server {
@@ -76,6 +87,20 @@ async fn door(
         .get(PREFIX.len()..)
         .filter(|_| path[..PREFIX.len().min(path.len())].eq_ignore_ascii_case(PREFIX));
     let segs: Vec<&str> = rest.map(|r| r.split('/').collect()).unwrap_or_default();
+    // A path that stops short of an id (or has an empty step) is, to Asterisk, a resource without
+    // methods: 405 with `Allow: OPTIONS`, as it answers.
+    let short = segs.len() < 3 || segs.iter().take(3).any(|s| s.is_empty());
+    let under_dynamic = path
+        .get(..PREFIX.len() - 1)
+        .is_some_and(|p| p.eq_ignore_ascii_case(&PREFIX[..PREFIX.len() - 1]));
+    if short && under_dynamic && segs.len() <= 3 {
+        let mut r = AppError::new(StatusCode::METHOD_NOT_ALLOWED, "Invalid method")
+            .hint(format!("Name the object: {PREFIX}{CONFIG_CLASS}/{{type}}/{{id}}"))
+            .into_response();
+        r.headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("OPTIONS"));
+        return Ok(r);
+    }
     let [class, ty, raw_id] = segs.as_slice() else {
         return Err(
             AppError::new(StatusCode::NOT_FOUND, "Resource not found").hint(format!(
@@ -102,7 +127,13 @@ async fn door(
             .hint("Every PJSIP type lives in the config class res_pjsip, and Conjure forwards nothing else."));
     }
     let ty = object_type(ty)?;
-    let id = ObjectId::from_asterisk_path_segment(raw_id).map_err(ObjectError::from)?;
+    // Reading takes any id Asterisk's request line allows; only what Conjure makes is held to its limit.
+    let id = if method == Method::GET {
+        ObjectId::from_asterisk_path_segment_to_read(raw_id)
+    } else {
+        ObjectId::from_asterisk_path_segment(raw_id)
+    }
+    .map_err(ObjectError::from)?;
     let fields = match (method, &server) {
         (Method::GET, None) => objects::read(st, ty, &id).await?,
         (Method::GET, Some(s)) => objects::read(&st.on_server(s), ty, &id).await?,
