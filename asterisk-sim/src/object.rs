@@ -164,7 +164,10 @@ impl Obj {
                     .split(',')
                     .map(str::trim)
                     .all(|a| DIGEST_ALGORITHMS.iter().any(|k| k.eq_ignore_ascii_case(a)));
-                let v = if known && !value.trim().is_empty() {
+                // An empty list stays empty (new auths then render no algorithm).
+                let v = if value.trim().is_empty() {
+                    ""
+                } else if known {
                     value
                 } else {
                     "MD5"
@@ -206,12 +209,22 @@ impl Obj {
                 self.vals.insert(name, Val::One(v.to_string()));
                 Ok(())
             }
-            // Mechanisms Asterisk does not know are dropped (their `;q=` too); none left: not rendered.
-            ("endpoint", "security_mechanisms") => {
-                let known: Vec<&str> = value
+            // Mechanisms Asterisk does not know are dropped; each known one keeps its parameters but
+            // `q=` (`msrp-tls;q=0.1` -> `msrp-tls`, `sdes-srtp;mediasec` stays); none left: not rendered.
+            ("endpoint" | "registration", "security_mechanisms") => {
+                let known: Vec<String> = value
                     .split(',')
-                    .map(|m| m.split(';').next().unwrap_or_default().trim())
-                    .filter(|m| ["msrp-tls", "sdes-srtp", "dtls-srtp"].contains(m))
+                    .filter_map(|m| {
+                        let mut parts = m.split(';').map(str::trim);
+                        let mech = parts.next().unwrap_or_default();
+                        if !["msrp-tls", "sdes-srtp", "dtls-srtp"].contains(&mech) {
+                            return None;
+                        }
+                        let kept: Vec<&str> = parts
+                            .filter(|p| !p.is_empty() && !p.to_ascii_lowercase().starts_with("q="))
+                            .collect();
+                        Some(std::iter::once(mech).chain(kept).collect::<Vec<_>>().join(";"))
+                    })
                     .collect();
                 if known.is_empty() {
                     self.vals.remove(&name);
@@ -220,13 +233,42 @@ impl Obj {
                 }
                 Ok(())
             }
-            // TOS given as a number wraps to a byte (`256` -> `0`, `-1` -> `255`).
-            ("endpoint", "tos_audio" | "tos_video")
-                if value::parse_c_integer(value, false).is_some() =>
-            {
-                let n = value::parse_c_integer(value, false).unwrap_or_default();
-                self.vals
-                    .insert(name, Val::One(n.rem_euclid(256).to_string()));
+            // acl.c's ast_str2tos: a number (wrapped to a byte: `256` -> `0`, `-1` -> `255`), or a DSCP
+            // name in any case, rendered as the TOS byte; anything else (`lowdelay`) is refused.
+            ("endpoint", "tos_audio" | "tos_video") => {
+                let tos = value::str2tos(value).ok_or(Rejected)?;
+                self.vals.insert(name, Val::One(tos.to_string()));
+                Ok(())
+            }
+            // res_pjsip's acl_to_str renders the first ACL of the list by its name, and the list that
+            // permit/deny lines build is named `deny/permit` (acl.c); a named ACL set first keeps its name.
+            ("endpoint", "deny" | "permit" | "contact_deny" | "contact_permit") => {
+                value::parse(opt, value)?;
+                let acl = if name.starts_with("contact_") {
+                    "contact_acl"
+                } else {
+                    "acl"
+                };
+                let named = matches!(self.vals.get(acl), Some(Val::One(v)) if !v.is_empty());
+                if !named && !value.trim().is_empty() {
+                    self.vals
+                        .insert(acl.to_string(), Val::One("deny/permit".into()));
+                }
+                Ok(())
+            }
+            // Named groups are kept as a set and rendered joined by ", ".
+            ("endpoint", "named_call_group" | "named_pickup_group") => {
+                let names: Vec<&str> = value
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|n| !n.is_empty())
+                    .collect();
+                self.vals.insert(name, Val::One(names.join(", ")));
+                Ok(())
+            }
+            // No longer supported: every value is accepted, with a warning, and renders `no`.
+            ("endpoint", "stir_shaken") => {
+                self.vals.insert(name, Val::One("no".into()));
                 Ok(())
             }
             // A port (0-65535); whether the pair makes sense is the endpoint's check (validate).

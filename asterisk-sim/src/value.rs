@@ -102,6 +102,64 @@ pub fn parse_c_integer(v: &str, unsigned: bool) -> Option<i128> {
     (lo..=hi).contains(&n).then_some(n)
 }
 
+/// Asterisk's `ast_str2tos` (main/acl.c): `sscanf("%i")` first (so a number with trailing text counts,
+/// masked to a byte), then the DSCP names, whose code point is shifted into the TOS byte.
+pub fn str2tos(v: &str) -> Option<u8> {
+    if let Some(n) = scan_c_int(v) {
+        return Some((n & 0xff) as u8);
+    }
+    const DSCP: [(&str, u8); 21] = [
+        ("CS0", 0x00), ("CS1", 0x08), ("CS2", 0x10), ("CS3", 0x18), ("CS4", 0x20), ("CS5", 0x28),
+        ("CS6", 0x30), ("CS7", 0x38), ("AF11", 0x0a), ("AF12", 0x0c), ("AF13", 0x0e), ("AF21", 0x12),
+        ("AF22", 0x14), ("AF23", 0x16), ("AF31", 0x1a), ("AF32", 0x1c), ("AF33", 0x1e), ("AF41", 0x22),
+        ("AF42", 0x24), ("AF43", 0x26), ("EF", 0x2e),
+    ];
+    DSCP.iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(v))
+        .map(|(_, space)| space << 2)
+}
+
+/// What C's `sscanf(v, "%i")` reads: leading blanks, a sign, then hex (`0x`), octal (`0`) or decimal
+/// digits, stopping at the first other character; `None` when no digit comes.
+fn scan_c_int(v: &str) -> Option<i64> {
+    let t = v.trim_start();
+    let (neg, t) = match t.as_bytes().first() {
+        Some(b'-') => (true, &t[1..]),
+        Some(b'+') => (false, &t[1..]),
+        _ => (false, t),
+    };
+    let (radix, digits) = match t.as_bytes() {
+        [b'0', b'x' | b'X', h, ..] if h.is_ascii_hexdigit() => (16, &t[2..]),
+        [b'0', ..] => (8, t),
+        _ => (10, t),
+    };
+    let end = digits
+        .find(|c: char| !c.is_digit(radix))
+        .unwrap_or(digits.len());
+    if end == 0 {
+        return None;
+    }
+    // glibc saturates what does not fit an int at INT_MAX / INT_MIN.
+    let n = i64::from_str_radix(&digits[..end], radix).unwrap_or(i64::MAX);
+    let n = if neg { -n } else { n };
+    Some(n.clamp(i32::MIN as i64, i32::MAX as i64))
+}
+
+#[cfg(test)]
+mod tos_tests {
+    #[test]
+    fn tos_as_asterisk_reads_it() {
+        use super::str2tos;
+        for (given, tos) in [
+            ("ef", Some(184)), ("EF", Some(184)), ("cs3", Some(96)), ("af41", Some(136)),
+            ("0x10", Some(16)), ("46", Some(46)), ("256", Some(0)), ("-1", Some(255)),
+            ("010", Some(8)), ("12abc", Some(12)), ("lowdelay", None), ("", None), ("bogus", None),
+        ] {
+            assert_eq!(str2tos(given), tos, "{given}");
+        }
+    }
+}
+
 /// Normalises one identify `match` entry: an IPv4/IPv6 address with optional port, prefix or dotted mask.
 pub fn normalise_match(item: &str) -> Result<String, Rejected> {
     let item = item.trim();
