@@ -9,30 +9,16 @@ use std::time::Duration;
 
 use asterisk_sim::Sim;
 use common::{ADMIN, Upstream};
-use conjure::ari::AriClient;
-use conjure::{AppState, AriTarget, Secret};
+use conjure::AriTarget;
 
 async fn served_slow(up: &Upstream) -> String {
-    let target = AriTarget {
+    common::served_running_on(AriTarget {
         timeout: Duration::from_secs(2),
         connect_timeout: Duration::from_secs(1),
         max_connections: 4,
         ..AriTarget::plain(up.base.clone(), &up.user, &up.password)
-    };
-    let state = AppState::new(
-        AriClient::new(target).unwrap(),
-        model::api::Mode::Asterisk,
-        Some(Secret::from(ADMIN)),
-        "/nonexistent".into(),
-        conjure::store::Store::in_memory().unwrap(),
-    );
-    conjure::start_background(&state, Duration::from_millis(200), None)
-        .await
-        .unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(conjure::serve(listener, state, std::future::pending()));
-    url
+    })
+    .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

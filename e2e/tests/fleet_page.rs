@@ -10,6 +10,15 @@ use fantoccini::Locator;
 use model::api::Mode;
 use testbed::Upstream;
 
+/// An auth with a password, made through Conjure's API as a script would.
+async fn put_auth(stack: &e2e::Stack, id: &str, password: &str) {
+    let body = serde_json::json!({"fields": [{"attribute": "username", "value": "u"},
+                                             {"attribute": "password", "value": password}]});
+    stack
+        .as_admin(reqwest::Method::PUT, &format!("/api/objects/auth/{id}"), body)
+        .await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_admin_adds_a_server_watches_a_change_wait_for_it_and_removes_it() {
     let stack = stack_watched(Mode::Asterisk).await;
@@ -24,16 +33,7 @@ async fn an_admin_adds_a_server_watches_a_change_wait_for_it_and_removes_it() {
         .unwrap();
     wait_for_text(c, "server-default", &stack.up.base).await;
     // An object with a secret exists already: the new server gets it only once the admin says so.
-    let sealed = stack.up.id("fleet-sealed");
-    let r = reqwest::Client::new()
-        .put(format!("{}/api/objects/auth/{sealed}", stack.conjure))
-        .basic_auth("admin", Some(e2e::ADMIN))
-        .header("content-type", "application/json")
-        .body(r#"{"fields":[{"attribute":"username","value":"s"},{"attribute":"password","value":"sealed-pw-1"}]}"#)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
+    put_auth(&stack, &stack.up.id("fleet-sealed"), "sealed-pw-1").await;
 
     // A wrong password is said in words, and nothing is added.
     type_into(c, "fleet-name", "site-b").await;
@@ -54,15 +54,7 @@ async fn an_admin_adds_a_server_watches_a_change_wait_for_it_and_removes_it() {
 
     // An object moved onto site-b alone: the page asks first, naming the server it leaves.
     let moving = stack.up.id("fleet-move");
-    let r = reqwest::Client::new()
-        .put(format!("{}/api/objects/auth/{moving}", stack.conjure))
-        .basic_auth("admin", Some(e2e::ADMIN))
-        .header("content-type", "application/json")
-        .body(r#"{"fields":[{"attribute":"username","value":"m"},{"attribute":"password","value":"move-pw-1"}]}"#)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
+    put_auth(&stack, &moving, "move-pw-1").await;
     type_into(c, "move-type", "auth").await;
     type_into(c, "move-id", &moving).await;
     click(c, "move-look").await;

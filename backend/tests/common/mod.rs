@@ -415,8 +415,13 @@ async fn long_poll_until(
 /// beside the requests (`conjure::start_background`: the watchers, the queues of the fleet), looking
 /// every 100 ms. Its URL.
 pub async fn served_running(up: &Upstream) -> String {
+    served_running_on(target_of(up)).await
+}
+
+/// [`served_running`] with a target of the test's own (timeouts, pool size).
+pub async fn served_running_on(target: AriTarget) -> String {
     let state = AppState::new(
-        AriClient::new(target_of(up)).unwrap(),
+        AriClient::new(target).unwrap(),
         Mode::Asterisk,
         Some(Secret::from(ADMIN)),
         "/nonexistent".into(),
