@@ -239,3 +239,36 @@ async fn ids_reach_asterisk_as_asterisk_decodes_them() {
     .await;
     assert_eq!(r.status, 200, "{}", r.text);
 }
+
+/// The same answers over a real socket, Conjure served as in production: a path without an id, an id
+/// longer than Conjure makes, and a server name asked for before signing in.
+#[tokio::test]
+async fn the_door_answers_as_asterisk_over_a_real_socket() {
+    let (url, _up) = common::served(|s| s).await;
+    let http = reqwest::Client::new();
+    let r = http
+        .put(format!("{url}{DOOR}/auth"))
+        .basic_auth("admin", Some(ADMIN))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 405);
+    assert_eq!(r.headers()["allow"], "OPTIONS");
+    let long = "q".repeat(300);
+    let r = http
+        .get(format!("{url}{DOOR}/auth/{long}"))
+        .basic_auth("admin", Some(ADMIN))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 404, "read, and not found, as Asterisk answers");
+    // Before signing in, a server that exists and one that does not answer alike.
+    for name in ["default", "no-such-server"] {
+        let r = http
+            .get(format!("{url}/servers/{name}/ari/asterisk/config/dynamic/res_pjsip/auth/x"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 401, "{name}");
+    }
+}

@@ -60,16 +60,13 @@ impl Panel {
     }
 
     async fn add(&self, name: &str, up: &Upstream) -> (u16, Value) {
-        self.call(
-            "POST",
-            "/api/servers",
-            Some(
-                json!({"name": name, "ari_url": up.base, "ari_user": up.user,
-                        "ari_password": up.password, "groups": ["site-b"],
-                        "confirm_secrets": true}),
-            ),
-        )
-        .await
+        let mut server = json!({"name": name, "ari_url": up.base, "ari_user": up.user,
+                                "ari_password": up.password, "groups": ["site-b"],
+                                "confirm_secrets": true});
+        if let Some(ca) = &up.ca_file {
+            server["ca_file"] = json!(ca);
+        }
+        self.call("POST", "/api/servers", Some(server)).await
     }
 }
 

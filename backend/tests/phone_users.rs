@@ -154,9 +154,10 @@ async fn one_form_makes_auth_aor_and_endpoint() {
 
 /// Between Conjure and the simulator: refuses every endpoint PUT, as an Asterisk without a writable
 /// endpoint backend would.
-async fn refusing_endpoints(sim_base: String) -> String {
+async fn refusing_endpoints(up: &common::Upstream) -> String {
+    let (sim_base, http) = (up.base.clone(), up.http());
     let proxy = axum::Router::new().fallback(move |req: Request| {
-        let sim_base = sim_base.clone();
+        let (sim_base, http) = (sim_base.clone(), http.clone());
         async move {
             let (parts, body) = req.into_parts();
             if parts.method == "PUT" && parts.uri.path().contains("/res_pjsip/endpoint/") {
@@ -169,8 +170,7 @@ async fn refusing_endpoints(sim_base: String) -> String {
                     .into_response();
             }
             let body = axum::body::to_bytes(body, 1 << 20).await.unwrap();
-            let mut fwd = reqwest::Client::new()
-                .request(parts.method.clone(), format!("{sim_base}{}", parts.uri));
+            let mut fwd = http.request(parts.method.clone(), format!("{sim_base}{}", parts.uri));
             for k in ["authorization", "content-type"] {
                 if let Some(v) = parts.headers.get(k) {
                     fwd = fwd.header(k, v);
@@ -191,7 +191,7 @@ async fn refusing_endpoints(sim_base: String) -> String {
 async fn a_failed_step_leaves_nothing_behind() {
     let up = common::upstream().await;
     let ext = up.id("2050");
-    let proxy = refusing_endpoints(up.base.clone()).await;
+    let proxy = refusing_endpoints(&up).await;
     let app = common::router(common::target(&proxy, &up.user, &up.password));
     let r = call(
         &app,

@@ -51,7 +51,10 @@ async fn slow_asterisk_is_a_504() {
 #[tokio::test]
 async fn wrong_ari_credentials_are_a_502_without_a_browser_prompt() {
     let up = upstream().await;
-    let app = router(target(&up.base, &up.user, "wrong"));
+    let app = router(conjure::AriTarget {
+        ca_file: up.ca_file.clone(),
+        ..target(&up.base, &up.user, "wrong")
+    });
     for uri in [
         "/api/objects/auth/alice",
         "/ari/asterisk/config/dynamic/res_pjsip/auth/alice",

@@ -33,6 +33,28 @@ pub(crate) fn probe_body(ty: ObjectType, id: &str) -> Option<Vec<Field>> {
     })
 }
 
+/// The start of a foreign answer, as one line a person can read: at most 120 characters, control
+/// characters (newlines among them) escaped, so an answer can neither fill an error nor forge log lines.
+fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let mut out: String = text
+        .chars()
+        .take(120)
+        .flat_map(|c| {
+            let escaped: Vec<char> = if c.is_control() {
+                c.escape_default().collect()
+            } else {
+                vec![c]
+            };
+            escaped
+        })
+        .collect();
+    if text.chars().nth(120).is_some() {
+        out.push('…');
+    }
+    out
+}
+
 /// Checks the credentials and tries each type. Refuses a server whose credentials fail, whose user is
 /// read-only, or where no type can be written.
 pub async fn run(ari: &AriClient) -> Result<Probe, FleetError> {
@@ -40,11 +62,7 @@ pub async fn run(ari: &AriClient) -> Result<Probe, FleetError> {
     if up.status != 200 {
         return Err(match ari.refusal(&up).reason {
             Reason::Credentials => FleetError::Credentials(ari.user().to_string()),
-            _ => FleetError::NotAsterisk(format!(
-                "{} {}",
-                up.status,
-                String::from_utf8_lossy(&up.body)
-            )),
+            _ => FleetError::NotAsterisk(format!("{} {}", up.status, excerpt(&up.body))),
         });
     }
     let info: serde_json::Value = serde_json::from_slice(&up.body)
@@ -107,6 +125,15 @@ pub async fn run(ari: &AriClient) -> Result<Probe, FleetError> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_foreign_answer_is_cut_to_one_escaped_line() {
+        let forged = format!("<html>\nERROR forged line\r\n{}", "x".repeat(1 << 20));
+        let shown = super::excerpt(forged.as_bytes());
+        assert!(shown.chars().count() <= 130, "{}", shown.len());
+        assert!(!shown.contains('\n') && !shown.contains('\r'), "{shown}");
+        assert!(shown.starts_with("<html>\\nERROR forged line"), "{shown}");
+    }
+
     use model::ObjectType;
     use model::validate::{check_fields, check_object};
 

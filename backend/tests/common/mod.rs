@@ -263,6 +263,11 @@ pub async fn binary_with(
         ])
         .arg("--data-dir")
         .arg(data_dir)
+        .args(
+            up.ca_file
+                .iter()
+                .flat_map(|f| [std::ffi::OsStr::new("--ari-ca-file"), f.as_os_str()]),
+        )
         .env("CONJURE_ARI_PASSWORD", &up.password)
         .args(extra)
         .env("CONJURE_ADMIN_PASSWORD", ADMIN)
