@@ -15,6 +15,7 @@ pub mod objects;
 pub mod provision;
 pub mod routes;
 pub mod seal;
+mod serve;
 pub mod spreadsheet;
 pub mod store;
 
@@ -169,10 +170,5 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    serve::serve(listener, app(state), shutdown).await
 }
