@@ -143,6 +143,11 @@ pub async fn settle(
     out
 }
 
+/// Changes kept for one server at most. A server gone for good would otherwise collect every change
+/// made meanwhile (each with its sealed body) without end; past this, a change is refused for that
+/// server, and the save's answer (and the split it makes) says so.
+pub const MAX_WAITING_CHANGES: usize = 100_000;
+
 async fn keep(
     st: &AppState,
     server: &Server,
@@ -152,6 +157,18 @@ async fn keep(
     why: &str,
     actor: &str,
 ) -> ServerOutcome {
+    if server.waiting() >= MAX_WAITING_CHANGES {
+        return ServerOutcome {
+            server: server.name.to_string(),
+            outcome: Outcome::Refused,
+            message: format!(
+                "{why}, and {} changes wait for it already: Conjure keeps at most {MAX_WAITING_CHANGES} for one server",
+                server.waiting()
+            ),
+            hint: "Bring that server back (its waiting changes are then sent), or remove it from the fleet; then make this change again there."
+                .into(),
+        };
+    }
     let body = match change {
         Change::Put(b) => Some(
             st.seal.seal(
@@ -215,4 +232,34 @@ pub fn summary(outcomes: &[ServerOutcome]) -> String {
         })
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_server_whose_queue_is_full_is_refused_the_change_instead() {
+        let ari = crate::ari::AriClient::new(crate::AriTarget::plain(
+            "http://127.0.0.1:9".into(),
+            "u",
+            "p",
+        ))
+        .unwrap();
+        let st = AppState::new(
+            ari,
+            model::api::Mode::Asterisk,
+            Some(crate::Secret::from("admin-pw-1234")),
+            "/nonexistent".into(),
+            crate::store::Store::in_memory().unwrap(),
+        );
+        let server = st.fleet.default_server();
+        let id = ObjectId::new("full-queue").unwrap();
+        let kept = keep(&st, &server, ObjectType::Aor, &id, &Change::Delete, "down", "admin").await;
+        assert_eq!(kept.outcome, Outcome::Queued, "{kept:?}");
+        server.set_waiting(MAX_WAITING_CHANGES);
+        let refused = keep(&st, &server, ObjectType::Aor, &id, &Change::Delete, "down", "admin").await;
+        assert_eq!(refused.outcome, Outcome::Refused, "{refused:?}");
+        assert!(refused.message.contains("at most 100000"), "{}", refused.message);
+    }
 }
