@@ -229,14 +229,18 @@ impl AriClient {
     /// Sent on the watcher's own connection slot: no crowd of other requests can make it wait, and
     /// so none can make the watcher believe Asterisk is down.
     pub async fn status_info(&self) -> Result<Upstream, AriError> {
-        let path = format!("{}/ari/asterisk/info?only=status,system", self.inner.prefix);
-        self.send_as("GET", &path, None, pool::Lane::Watcher).await
+        self.get_ari_on("asterisk/info?only=status,system", pool::Lane::Watcher)
+            .await
     }
 
     /// `GET /ari/{rest}` (a fixed path of ours, never a client's).
     async fn get_ari(&self, rest: &str) -> Result<Upstream, AriError> {
+        self.get_ari_on(rest, pool::Lane::Shared).await
+    }
+
+    async fn get_ari_on(&self, rest: &str, lane: pool::Lane) -> Result<Upstream, AriError> {
         let path = format!("{}/ari/{rest}", self.inner.prefix);
-        self.send("GET", &path, None).await
+        self.send_as("GET", &path, None, lane).await
     }
 
     async fn send(

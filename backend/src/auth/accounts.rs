@@ -18,7 +18,7 @@ impl Auth {
         if p.via == Via::Token || p.via == Via::TrustedHeader {
             return Err(AuthError::PasswordNotHere);
         }
-        self.check_password(&p.name, current, &p.address, None)
+        self.check_password(&p.name, current, &p.address, &[])
             .await
             .map_err(|_| AuthError::WrongCurrentPassword)?;
         password::check_new(&p.name, new)

@@ -75,12 +75,16 @@ impl Auth {
     /// What an attempt for `user` from `address` is counted on. A browser with a device cookie for this
     /// user is counted by that cookie alone; any other attempt by the account from its address (an IPv6
     /// address by its /64), by the address over all accounts, and by the account over all addresses.
-    fn keys(&self, user: &str, address: &str, device: Option<&str>) -> Keys {
-        let hash = self.user(user).map(|u| u.hash);
-        if let Some(nonce) = device
-            .zip(hash.as_deref())
-            .and_then(|(cookie, hash)| device::nonce_for(cookie, user, hash))
-        {
+    fn keys(&self, user: &str, address: &str, devices: &[&str]) -> Keys {
+        // A browser may hold device cookies of several users: the one issued for this user counts.
+        let hash = (!devices.is_empty())
+            .then(|| self.user(user).map(|u| u.hash))
+            .flatten();
+        if let Some(nonce) = hash.as_deref().and_then(|hash| {
+            devices
+                .iter()
+                .find_map(|cookie| device::nonce_for(cookie, user, hash))
+        }) {
             return Keys {
                 keys: vec![(device_key(nonce), throttle::USER_FREE)],
                 scopes: vec!["this browser"],
@@ -105,15 +109,6 @@ impl Auth {
         }
     }
 
-    /// Of the device cookies a browser sent, the one issued for `user`.
-    pub fn device_for<'a>(&self, user: &str, cookies: &[&'a str]) -> Option<&'a str> {
-        let hash = self.user(user)?.hash;
-        cookies
-            .iter()
-            .copied()
-            .find(|c| device::nonce_for(c, user, &hash).is_some())
-    }
-
     /// Starts an attempt, or says why it must wait. Counted from here, before argon2 has said anything.
     fn open(&self, keys: Keys) -> Result<Open<'_>, AuthError> {
         let attempt = lock(&self.0.throttle)
@@ -128,17 +123,17 @@ impl Auth {
         })
     }
 
-    /// Checks a user's password with argon2 (off the async threads), throttled; `device` is the
-    /// browser's device cookie, if it sent one.
+    /// Checks a user's password with argon2 (off the async threads), throttled; `devices` are the
+    /// device cookies the browser sent, if any.
     pub(super) async fn check_password(
         &self,
         user: &str,
         password: &str,
         address: &str,
-        device: Option<&str>,
+        devices: &[&str],
     ) -> Result<(), AuthError> {
         let named = password::check_name(user).is_ok();
-        let open = self.open(self.keys(user, address, device))?;
+        let open = self.open(self.keys(user, address, devices))?;
         if !named {
             open.settle(false);
             tracing::warn!(user = %shown_name(user), address, "sign-in with a name no account can have");
@@ -239,7 +234,7 @@ impl Auth {
         };
         if let Some(tx) = leading {
             let _leading = Leading { auth: self, key };
-            let result = self.check_password(user, password, address, None).await;
+            let result = self.check_password(user, password, address, &[]).await;
             let _ = tx.send(Some(result.is_ok()));
             return result;
         }
@@ -248,11 +243,11 @@ impl Auth {
         match judged {
             Ok(Some(true)) => Ok(()),
             Ok(_) => {
-                self.open(self.keys(user, address, None))?.settle(false);
+                self.open(self.keys(user, address, &[]))?.settle(false);
                 Err(AuthError::WrongPassword)
             }
             // The leader went away before it was judged: check these credentials here.
-            Err(_) => self.check_password(user, password, address, None).await,
+            Err(_) => self.check_password(user, password, address, &[]).await,
         }
     }
 
@@ -321,16 +316,16 @@ impl Auth {
         Ok(p)
     }
 
-    /// Signs a user in: a new session, and a new device cookie for this browser. `device` is the one the
-    /// browser sent, if any.
+    /// Signs a user in: a new session, and a new device cookie for this browser. `devices` are the
+    /// device cookies the browser sent.
     pub async fn login(
         &self,
         user: &str,
         password: &str,
         address: &str,
-        device: Option<&str>,
+        devices: &[&str],
     ) -> Result<(Principal, String), AuthError> {
-        self.check_password(user, password, address, device).await?;
+        self.check_password(user, password, address, devices).await?;
         let mut principal = self.principal(user, Via::Session, address)?;
         let id = password::random_text::<32>();
         let csrf = password::random_text::<18>();

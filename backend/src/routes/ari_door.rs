@@ -23,7 +23,11 @@ const ALLOW: &str = "OPTIONS,GET,PUT,DELETE";
 const PREFIX: &str = "/ari/asterisk/config/dynamic/";
 
 pub async fn handle(State(st): State<AppState>, req: Request) -> Response {
-    answer(door(&st, req, None, None).await)
+    let (parts, body) = req.into_parts();
+    match guard::authenticate(&st.auth, &parts, Door::Ari).await {
+        Ok(p) => answer(door(&st, Request::from_parts(parts, body), None, p).await),
+        Err(e) => answer(Err(e.into())),
+    }
 }
 
 /// `/servers/{name}/ari/...`: the same door for one server of the fleet. A GET reads that server; a
@@ -46,7 +50,7 @@ pub async fn handle_on(State(st): State<AppState>, req: Request) -> Response {
     let Some(server) = st.fleet.get(&name) else {
         return answer(Err(FleetError::NoSuchServer(name).into()));
     };
-    answer(door(&st, Request::from_parts(parts, body), Some(server), Some(p)).await)
+    answer(door(&st, Request::from_parts(parts, body), Some(server), p).await)
 }
 
 fn answer(r: Result<Response, AppError>) -> Response {
@@ -64,14 +68,8 @@ async fn door(
     st: &AppState,
     req: Request,
     server: Option<Arc<Server>>,
-    signed_in: Option<Principal>,
+    p: Principal,
 ) -> Result<Response, AppError> {
-    let (parts, body) = req.into_parts();
-    let p = match signed_in {
-        Some(p) => p,
-        None => guard::authenticate(&st.auth, &parts, Door::Ari).await?,
-    };
-    let req = Request::from_parts(parts, body);
     let mut path = req.uri().path().to_string();
     if let Some(s) = &server {
         path = path[format!("/servers/{}", s.name).len()..].to_string();

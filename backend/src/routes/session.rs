@@ -45,12 +45,10 @@ pub async fn login(
     }
     let address = client_address(&st.auth, &parts);
     let user = form.user.trim();
-    // A browser may hold device cookies of several users: the one for this user counts.
     let devices = device_cookie_values(&st.auth, &parts);
-    let device = st.auth.device_for(user, &devices);
     let (opened, device) = st
         .auth
-        .login(user, form.password.expose(), &address, device)
+        .login(user, form.password.expose(), &address, &devices)
         .await?;
     let cookie = session_cookie(
         &st.auth,
