@@ -100,15 +100,13 @@ fn warn_untrusted_forward(peer: IpAddr) {
     };
     *last = Some((now, 0));
     drop(last);
-    {
-        tracing::warn!(
-            %peer,
-            since_last_warning = since,
-            "requests from {peer} carry X-Forwarded-For, but {peer} is not a --trusted-proxy: Conjure takes \
-             {peer} itself as the client's address, so all users behind it share one sign-in throttle. Add \
-             --trusted-proxy {peer} if it is your reverse proxy"
-        );
-    }
+    tracing::warn!(
+        %peer,
+        since_last_warning = since,
+        "requests from {peer} carry X-Forwarded-For, but {peer} is not a --trusted-proxy: Conjure takes \
+         {peer} itself as the client's address, so all users behind it share one sign-in throttle. Add \
+         --trusted-proxy {peer} if it is your reverse proxy"
+    );
 }
 
 /// Whether Conjure marks its cookies `Secure` for this request: always with `--secure-cookies`, or when a
@@ -122,17 +120,17 @@ fn https(auth: &Auth, parts: &Parts) -> bool {
                 .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https")))
 }
 
-/// The names a cookie called `base` may arrive under for this request: only the prefixed ones when
-/// Conjure sets it `Secure`, since a plain one could have been planted over HTTP by anyone on the path.
-fn accepted_names(auth: &Auth, parts: &Parts, base: &str) -> Vec<String> {
-    let mut names = vec![format!("__Host-{base}"), format!("__Secure-{base}")];
-    if !https(auth, parts) {
-        names.push(base.to_string());
-    }
-    names
+/// A cookie's names, prefixed first: `__Host-`, `__Secure-`, then plain.
+const SESSION_NAMES: [&str; 3] = ["__Host-conjure_session", "__Secure-conjure_session", COOKIE];
+const DEVICE_NAMES: [&str; 3] = ["__Host-conjure_device", "__Secure-conjure_device", super::device::COOKIE];
+
+/// The names a cookie may arrive under for this request: only the prefixed ones when Conjure sets it
+/// `Secure`, since a plain one could have been planted over HTTP by anyone on the path.
+fn accepted_names<'n>(auth: &Auth, parts: &Parts, names: &'n [&'static str; 3]) -> &'n [&'static str] {
+    if https(auth, parts) { &names[..2] } else { names }
 }
 
-fn cookies_named<'a>(parts: &'a Parts, names: &[String]) -> Vec<&'a str> {
+fn cookies_named<'a>(parts: &'a Parts, names: &[&str]) -> Vec<&'a str> {
     parts
         .headers
         .get_all(header::COOKIE)
@@ -140,7 +138,7 @@ fn cookies_named<'a>(parts: &'a Parts, names: &[String]) -> Vec<&'a str> {
         .filter_map(|v| v.to_str().ok())
         .flat_map(Cookie::split_parse)
         .filter_map(Result::ok)
-        .filter(|c| names.iter().any(|n| n == c.name()))
+        .filter(|c| names.contains(&c.name()))
         .filter_map(|c| c.value_raw())
         .collect()
 }
@@ -148,7 +146,7 @@ fn cookies_named<'a>(parts: &'a Parts, names: &[String]) -> Vec<&'a str> {
 /// The session cookie's value. Two of them (a cookie planted by a sibling site, or one for another path)
 /// are refused rather than guessed between.
 fn session_cookie_value<'a>(auth: &Auth, parts: &'a Parts) -> Result<Option<&'a str>, AuthError> {
-    let found = cookies_named(parts, &accepted_names(auth, parts, COOKIE));
+    let found = cookies_named(parts, accepted_names(auth, parts, &SESSION_NAMES));
     match found[..] {
         [] => Ok(None),
         [one] => Ok(Some(one)),
@@ -158,7 +156,7 @@ fn session_cookie_value<'a>(auth: &Auth, parts: &'a Parts) -> Result<Option<&'a 
 
 /// The device cookies this browser sent (normally one; each is checked, none is trusted unchecked).
 pub fn device_cookie_values<'a>(auth: &Auth, parts: &'a Parts) -> Vec<&'a str> {
-    cookies_named(parts, &accepted_names(auth, parts, super::device::COOKIE))
+    cookies_named(parts, accepted_names(auth, parts, &DEVICE_NAMES))
 }
 
 fn unsafe_method(m: &Method) -> bool {
