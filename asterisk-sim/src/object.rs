@@ -223,7 +223,12 @@ impl Obj {
                         let kept: Vec<&str> = parts
                             .filter(|p| !p.is_empty() && !p.to_ascii_lowercase().starts_with("q="))
                             .collect();
-                        Some(std::iter::once(mech).chain(kept).collect::<Vec<_>>().join(";"))
+                        Some(
+                            std::iter::once(mech)
+                                .chain(kept)
+                                .collect::<Vec<_>>()
+                                .join(";"),
+                        )
                     })
                     .collect();
                 if known.is_empty() {

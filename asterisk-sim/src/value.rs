@@ -109,10 +109,27 @@ pub fn str2tos(v: &str) -> Option<u8> {
         return Some((n & 0xff) as u8);
     }
     const DSCP: [(&str, u8); 21] = [
-        ("CS0", 0x00), ("CS1", 0x08), ("CS2", 0x10), ("CS3", 0x18), ("CS4", 0x20), ("CS5", 0x28),
-        ("CS6", 0x30), ("CS7", 0x38), ("AF11", 0x0a), ("AF12", 0x0c), ("AF13", 0x0e), ("AF21", 0x12),
-        ("AF22", 0x14), ("AF23", 0x16), ("AF31", 0x1a), ("AF32", 0x1c), ("AF33", 0x1e), ("AF41", 0x22),
-        ("AF42", 0x24), ("AF43", 0x26), ("EF", 0x2e),
+        ("CS0", 0x00),
+        ("CS1", 0x08),
+        ("CS2", 0x10),
+        ("CS3", 0x18),
+        ("CS4", 0x20),
+        ("CS5", 0x28),
+        ("CS6", 0x30),
+        ("CS7", 0x38),
+        ("AF11", 0x0a),
+        ("AF12", 0x0c),
+        ("AF13", 0x0e),
+        ("AF21", 0x12),
+        ("AF22", 0x14),
+        ("AF23", 0x16),
+        ("AF31", 0x1a),
+        ("AF32", 0x1c),
+        ("AF33", 0x1e),
+        ("AF41", 0x22),
+        ("AF42", 0x24),
+        ("AF43", 0x26),
+        ("EF", 0x2e),
     ];
     DSCP.iter()
         .find(|(name, _)| name.eq_ignore_ascii_case(v))
@@ -151,9 +168,19 @@ mod tos_tests {
     fn tos_as_asterisk_reads_it() {
         use super::str2tos;
         for (given, tos) in [
-            ("ef", Some(184)), ("EF", Some(184)), ("cs3", Some(96)), ("af41", Some(136)),
-            ("0x10", Some(16)), ("46", Some(46)), ("256", Some(0)), ("-1", Some(255)),
-            ("010", Some(8)), ("12abc", Some(12)), ("lowdelay", None), ("", None), ("bogus", None),
+            ("ef", Some(184)),
+            ("EF", Some(184)),
+            ("cs3", Some(96)),
+            ("af41", Some(136)),
+            ("0x10", Some(16)),
+            ("46", Some(46)),
+            ("256", Some(0)),
+            ("-1", Some(255)),
+            ("010", Some(8)),
+            ("12abc", Some(12)),
+            ("lowdelay", None),
+            ("", None),
+            ("bogus", None),
         ] {
             assert_eq!(str2tos(given), tos, "{given}");
         }

@@ -69,10 +69,7 @@ const RANDOM_2_NOT_REPRODUCED: &[(&str, &str)] = &[
         "random-1405/036-invalid",
         "outbound-publish server_uri 'bogus-value' then a valid one in the same PUT: Asterisk checks the URI once every field is set (apply handler), the simulator per field",
     ),
-    (
-        "random-1405/216-cleanup",
-        "follows random-1405/036",
-    ),
+    ("random-1405/216-cleanup", "follows random-1405/036"),
     (
         "random-1405/097-invalid",
         "identify match_header 'bogus-value' then 'X-Ref: //' in the same PUT: Asterisk checks the header once every field is set, the simulator per field",
@@ -81,10 +78,7 @@ const RANDOM_2_NOT_REPRODUCED: &[(&str, &str)] = &[
         "random-1405/192-probe-id-spelling",
         "follows random-1405/097",
     ),
-    (
-        "random-1405/225-cleanup",
-        "follows random-1405/097",
-    ),
+    ("random-1405/225-cleanup", "follows random-1405/097"),
     (
         "random-1304/093-update",
         "codec_prefs_outgoing_offer with transcode:prevent is accepted for the outgoing offer; the simulator refuses it (its codec_prefs table holds only incoming-offer measurements for that token)",
@@ -101,14 +95,8 @@ const RANDOM_2_NOT_REPRODUCED: &[(&str, &str)] = &[
         "random-1304/118-probe-upper-attr",
         "follows random-1304/108: the simulator applied the update Asterisk refused",
     ),
-    (
-        "random-1304/128-list-set_var",
-        "follows random-1304/108",
-    ),
-    (
-        "random-1304/193-get",
-        "follows random-1304/108",
-    ),
+    ("random-1304/128-list-set_var", "follows random-1304/108"),
+    ("random-1304/193-get", "follows random-1304/108"),
     (
         "random-1304/129-create",
         "timers_min_se=100000 with timers_sess_expires=100000 is accepted by Asterisk (the pair is consistent); the simulator refuses timers_min_se above its recorded values",
@@ -121,10 +109,7 @@ const RANDOM_2_NOT_REPRODUCED: &[(&str, &str)] = &[
         "random-1506/042-create",
         "with global default_auth_algorithms_uas set to '' earlier, a new auth renders supported_algorithms_uas ''; the simulator's new auths fall back to MD5",
     ),
-    (
-        "random-1506/073-get",
-        "follows random-1506/042",
-    ),
+    ("random-1506/073-get", "follows random-1506/042"),
 ];
 
 const RANDOM_NOT_REPRODUCED: &[(&str, &str)] = &[

@@ -93,9 +93,16 @@ mod tests {
     #[tokio::test]
     async fn failures_are_not_kept() {
         let shared = Shared::new(Duration::from_secs(60));
-        assert_eq!(shared.get(|| async { Err::<u8, _>("down") }).await, Err("down"));
+        assert_eq!(
+            shared.get(|| async { Err::<u8, _>("down") }).await,
+            Err("down")
+        );
         assert_eq!(shared.get(|| async { Ok::<_, &str>(1) }).await, Ok(1));
-        assert_eq!(shared.get(|| async { Ok::<_, &str>(2) }).await, Ok(1), "kept");
+        assert_eq!(
+            shared.get(|| async { Ok::<_, &str>(2) }).await,
+            Ok(1),
+            "kept"
+        );
         shared.clear().await;
         assert_eq!(shared.get(|| async { Ok::<_, &str>(3) }).await, Ok(3));
     }

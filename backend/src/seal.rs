@@ -177,7 +177,10 @@ mod tests {
         let path = dir.join("secret.key");
         assert!(SealKey::load(&path).unwrap().is_none());
         let k1 = SealKey::create(&path).unwrap();
-        assert!(SealKey::create(&path).is_err(), "never over an existing key");
+        assert!(
+            SealKey::create(&path).is_err(),
+            "never over an existing key"
+        );
         assert_eq!(
             std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
             0o600

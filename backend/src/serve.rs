@@ -56,7 +56,8 @@ pub async fn serve(
             let mut http = hyper::server::conn::http1::Builder::new();
             http.timer(TokioTimer::new())
                 .header_read_timeout(HEADER_TIMEOUT);
-            let conn = http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
+            let conn =
+                http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
             let mut conn = pin!(conn);
             tokio::select! {
                 r = conn.as_mut() => {

@@ -135,9 +135,24 @@ async fn door_refuses_what_asterisk_must_never_see() {
             "Invalid method",
         ),
         // As Asterisk answers: a path without an id has no methods; a long id can be read.
-        ("PUT", "/ari/asterisk/config/dynamic/res_pjsip/auth", 405, "Invalid method"),
-        ("GET", "/ari/asterisk/config/dynamic/res_pjsip", 405, "Invalid method"),
-        ("DELETE", "/ari/asterisk/config/dynamic/res_pjsip//x", 405, "Invalid method"),
+        (
+            "PUT",
+            "/ari/asterisk/config/dynamic/res_pjsip/auth",
+            405,
+            "Invalid method",
+        ),
+        (
+            "GET",
+            "/ari/asterisk/config/dynamic/res_pjsip",
+            405,
+            "Invalid method",
+        ),
+        (
+            "DELETE",
+            "/ari/asterisk/config/dynamic/res_pjsip//x",
+            405,
+            "Invalid method",
+        ),
         (
             "GET",
             "/ari/asterisk/config/dynamic/res_pjsip/auth/LONGID",
@@ -261,11 +276,17 @@ async fn the_door_answers_as_asterisk_over_a_real_socket() {
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status().as_u16(), 404, "read, and not found, as Asterisk answers");
+    assert_eq!(
+        r.status().as_u16(),
+        404,
+        "read, and not found, as Asterisk answers"
+    );
     // Before signing in, a server that exists and one that does not answer alike.
     for name in ["default", "no-such-server"] {
         let r = http
-            .get(format!("{url}/servers/{name}/ari/asterisk/config/dynamic/res_pjsip/auth/x"))
+            .get(format!(
+                "{url}/servers/{name}/ari/asterisk/config/dynamic/res_pjsip/auth/x"
+            ))
             .send()
             .await
             .unwrap();

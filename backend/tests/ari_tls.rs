@@ -266,7 +266,9 @@ fn made_by_openssl(name: &str) -> Cert {
     std::fs::create_dir_all(&dir).unwrap();
     let (key, cert) = (dir.join("key.pem"), dir.join("cert.pem"));
     let out = std::process::Command::new("openssl")
-        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30", "-subj"])
+        .args([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30", "-subj",
+        ])
         .arg(format!("/CN={name}"))
         .arg("-keyout")
         .arg(&key)
@@ -274,7 +276,11 @@ fn made_by_openssl(name: &str) -> Cert {
         .arg(&cert)
         .output()
         .expect("the openssl binary is on the machine");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = std::process::Command::new("openssl")
         .args(["x509", "-noout", "-text", "-in"])
         .arg(&cert)
@@ -295,7 +301,10 @@ async fn a_certificate_from_a_plain_openssl_req_x509_is_trusted_when_given() {
     let port = tls_sim(&cert).await;
     let pem = ca_file(&cert.trust_pem, "openssl");
     // By the name it carries only in its subject, and by an address: the certificate itself is trusted.
-    for url in [format!("https://localhost:{port}"), format!("https://127.0.0.1:{port}")] {
+    for url in [
+        format!("https://localhost:{port}"),
+        format!("https://127.0.0.1:{port}"),
+    ] {
         let app = conjure(&url, Some(pem.clone()));
         let (status, message, _) = read(&app).await;
         assert_eq!(status, 404, "{url}: {message}");

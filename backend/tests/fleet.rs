@@ -56,7 +56,10 @@ impl Panel {
             .unwrap();
         let status = r.status().as_u16();
         let text = r.text().await.unwrap();
-        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
     }
 
     async fn add(&self, name: &str, up: &Upstream) -> (u16, Value) {
@@ -1295,7 +1298,10 @@ async fn secrets_go_to_a_new_or_repointed_server_only_once_a_person_confirms() {
         .await;
     assert_eq!(status, 409, "{refused}");
     assert_eq!(refused["code"], "confirm-secrets", "{refused}");
-    assert!(refused["message"].as_str().unwrap().contains("1 objects"), "{refused}");
+    assert!(
+        refused["message"].as_str().unwrap().contains("1 objects"),
+        "{refused}"
+    );
     assert!(b.sim().unwrap().objects().is_empty());
     let (status, added) = panel
         .call(
@@ -1312,7 +1318,12 @@ async fn secrets_go_to_a_new_or_repointed_server_only_once_a_person_confirms() {
             .is_some_and(|s| s.contains("Conjure started"))
     })
     .await;
-    assert!(on_asterisk(&b, &format!("auth/{a1}")).await.1.contains("fleet-secret-1"));
+    assert!(
+        on_asterisk(&b, &format!("auth/{a1}"))
+            .await
+            .1
+            .contains("fleet-secret-1")
+    );
     let (_, audit) = panel.call("GET", "/api/audit?id=b", None).await;
     assert!(audit.to_string().contains("server-secrets"), "{audit}");
 
@@ -1323,11 +1334,16 @@ async fn secrets_go_to_a_new_or_repointed_server_only_once_a_person_confirms() {
         json!({"ari_user": "someone-else"}),
         json!({"ca_file": "/etc/ssl/certs/ca-certificates.crt"}),
     ] {
-        let (status, again) = panel.call("PATCH", "/api/servers/b", Some(patch.clone())).await;
+        let (status, again) = panel
+            .call("PATCH", "/api/servers/b", Some(patch.clone()))
+            .await;
         assert_eq!(status, 400, "{patch}: {again}");
         assert_eq!(again["code"], "password-again", "{again}");
     }
-    assert!(seen.lock().unwrap().is_empty(), "the fake upstream was contacted");
+    assert!(
+        seen.lock().unwrap().is_empty(),
+        "the fake upstream was contacted"
+    );
 
     // With a password typed for it, the new host gets only that password, and no object's secret
     // until confirmed.
@@ -1369,17 +1385,27 @@ async fn an_extension_taken_on_any_server_it_would_go_to_is_not_overwritten() {
     assert_eq!(put.status().as_u16(), 200);
     for path in ["/api/phone-users?target=server:b", "/api/phone-users"] {
         let (status, refused) = panel
-            .call("POST", path, Some(json!({"extension": ext, "name": "Clash"})))
+            .call(
+                "POST",
+                path,
+                Some(json!({"extension": ext, "name": "Clash"})),
+            )
             .await;
         assert_eq!(status, 409, "{path}: {refused}");
         assert!(
-            refused["message"].as_str().unwrap().contains("on the server b"),
+            refused["message"]
+                .as_str()
+                .unwrap()
+                .contains("on the server b"),
             "{refused}"
         );
     }
     // The spreadsheet's check says so too, before anything is made.
     let (status, check) = panel
-        .call_csv("/api/imports?dry_run=true", &format!("extension,name\n{ext},Clash\n"))
+        .call_csv(
+            "/api/imports?dry_run=true",
+            &format!("extension,name\n{ext},Clash\n"),
+        )
         .await;
     assert_eq!(status, 200, "{check}");
     assert!(check.to_string().contains("on the server b"), "{check}");

@@ -44,9 +44,15 @@ async fn sixty_four_viewers_polling_do_not_starve_a_save_or_the_watcher() {
         assert_eq!(put(up.id(&format!("flood{i}"))).await, 200);
     }
     // The watcher has looked once: from here on, any "down" it says is the crowd's doing.
-    common::status_until(&url, |s| s["watch"].as_str().is_some_and(|w| w.contains("Conjure started")))
-        .await;
-    up.sim().unwrap().set_delays(Duration::from_millis(100), Duration::ZERO);
+    common::status_until(&url, |s| {
+        s["watch"]
+            .as_str()
+            .is_some_and(|w| w.contains("Conjure started"))
+    })
+    .await;
+    up.sim()
+        .unwrap()
+        .set_delays(Duration::from_millis(100), Duration::ZERO);
 
     let until = tokio::time::Instant::now() + Duration::from_secs(5);
     let (answered, mut answers) = tokio::sync::watch::channel(0usize);

@@ -94,19 +94,18 @@ async fn endpoints_pushed_elsewhere_can_be_adopted() {
     let legacy = h.up.id("legacy");
     let managed = h.up.id("managed");
     // Pushed straight to Asterisk, not through Conjure.
-    let r = h
-        .up
-        .http()
-        .put(format!(
-            "{}/ari/asterisk/config/dynamic/res_pjsip/endpoint/{legacy}",
-            h.up.base
-        ))
-        .basic_auth(&h.up.user, Some(&h.up.password))
-        .header("content-type", "application/json")
-        .body(r#"{"fields":[{"attribute":"allow","value":"ulaw"}]}"#)
-        .send()
-        .await
-        .unwrap();
+    let r =
+        h.up.http()
+            .put(format!(
+                "{}/ari/asterisk/config/dynamic/res_pjsip/endpoint/{legacy}",
+                h.up.base
+            ))
+            .basic_auth(&h.up.user, Some(&h.up.password))
+            .header("content-type", "application/json")
+            .body(r#"{"fields":[{"attribute":"allow","value":"ulaw"}]}"#)
+            .send()
+            .await
+            .unwrap();
     assert_eq!(r.status(), 200);
     assert_eq!(
         call(

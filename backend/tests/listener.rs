@@ -13,7 +13,9 @@ async fn a_request_head_that_never_ends_is_cut_off() {
     let addr = url.trim_start_matches("http://").to_string();
     let mut slow = tokio::net::TcpStream::connect(&addr).await.unwrap();
     // Half a request line and one header, then nothing: the slowloris pattern.
-    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n").await.unwrap();
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
     let started = tokio::time::Instant::now();
     let mut buf = [0u8; 512];
     // A bound for a failing test: the server closes at its deadline (10 s), and read returns then.
@@ -23,12 +25,17 @@ async fn a_request_head_that_never_ends_is_cut_off() {
         .unwrap_or(0);
     let answer = String::from_utf8_lossy(&buf[..n]);
     assert!(n == 0 || answer.starts_with("HTTP/1.1 408"), "{answer}");
-    assert!(started.elapsed() >= Duration::from_secs(5), "closed too early");
+    assert!(
+        started.elapsed() >= Duration::from_secs(5),
+        "closed too early"
+    );
 
     // A whole request is answered, twice on the same connection.
     let mut ok = tokio::net::TcpStream::connect(&addr).await.unwrap();
     for _ in 0..2 {
-        ok.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").await.unwrap();
+        ok.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            .await
+            .unwrap();
         let n = ok.read(&mut buf).await.unwrap();
         let answer = String::from_utf8_lossy(&buf[..n]);
         assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");

@@ -6,7 +6,13 @@ mod common;
 
 use common::{ADMIN, Answer, client_from, over_network, served};
 
-async fn sign_in(url: &str, from: &str, user: &str, password: &str, cookie: Option<&str>) -> Answer {
+async fn sign_in(
+    url: &str,
+    from: &str,
+    user: &str,
+    password: &str,
+    cookie: Option<&str>,
+) -> Answer {
     let mut req = client_from(from)
         .post(format!("{url}/api/login"))
         .header("content-type", "application/json")
@@ -34,7 +40,10 @@ where
 }
 
 fn count(answers: &[Answer], status: u16) -> usize {
-    answers.iter().filter(|a| a.status.as_u16() == status).count()
+    answers
+        .iter()
+        .filter(|a| a.status.as_u16() == status)
+        .count()
 }
 
 /// The `name=value` of the device cookie an answer sets.
@@ -63,13 +72,21 @@ async fn a_burst_of_wrong_passwords_released_together_is_counted_before_it_is_ju
         count(&answers, 401),
         5,
         "exactly the documented 5 are evaluated, the rest refused: {:?}",
-        answers.iter().map(|a| a.status.as_u16()).collect::<Vec<_>>()
+        answers
+            .iter()
+            .map(|a| a.status.as_u16())
+            .collect::<Vec<_>>()
     );
     assert_eq!(count(&answers, 429), 295);
     let refused = answers.iter().find(|a| a.status == 429).unwrap();
     assert!(refused.headers.contains_key("retry-after"));
     // The right password waits too from there: the lock would not slow a guesser otherwise.
-    assert_eq!(sign_in(&url, "127.0.0.4", "admin", ADMIN, None).await.status, 429);
+    assert_eq!(
+        sign_in(&url, "127.0.0.4", "admin", ADMIN, None)
+            .await
+            .status,
+        429
+    );
 
     // The same on the ARI door with Basic credentials, from another address.
     let door = (0..100).map(|i| {
@@ -84,7 +101,12 @@ async fn a_burst_of_wrong_passwords_released_together_is_counted_before_it_is_ju
         }
     });
     let answers = join_all(door).await;
-    assert_eq!(count(&answers, 401), 5, "{:?}", answers.iter().map(|a| a.status).collect::<Vec<_>>());
+    assert_eq!(
+        count(&answers, 401),
+        5,
+        "{:?}",
+        answers.iter().map(|a| a.status).collect::<Vec<_>>()
+    );
     assert_eq!(count(&answers, 429), 95);
 }
 
@@ -96,28 +118,42 @@ async fn a_scripts_first_requests_arriving_together_are_one_check() {
         async move {
             over_network(
                 client_from("127.0.0.7")
-                    .get(format!("{url}/ari/asterisk/config/dynamic/res_pjsip/aor/nobody"))
+                    .get(format!(
+                        "{url}/ari/asterisk/config/dynamic/res_pjsip/aor/nobody"
+                    ))
                     .basic_auth("admin", Some(ADMIN)),
             )
             .await
         }
     });
     let answers = join_all(reads).await;
-    assert_eq!(count(&answers, 404), 40, "{:?}", answers.iter().map(|a| a.status).collect::<Vec<_>>());
+    assert_eq!(
+        count(&answers, 404),
+        40,
+        "{:?}",
+        answers.iter().map(|a| a.status).collect::<Vec<_>>()
+    );
     // One identical wrong password sent 40 times at once is 40 guesses, not one.
     let wrong = (0..40).map(|_| {
         let url = url.clone();
         async move {
             over_network(
                 client_from("127.0.0.8")
-                    .get(format!("{url}/ari/asterisk/config/dynamic/res_pjsip/aor/nobody"))
+                    .get(format!(
+                        "{url}/ari/asterisk/config/dynamic/res_pjsip/aor/nobody"
+                    ))
                     .basic_auth("admin", Some("the-same-guess")),
             )
             .await
         }
     });
     let answers = join_all(wrong).await;
-    assert_eq!(count(&answers, 401), 5, "{:?}", answers.iter().map(|a| a.status).collect::<Vec<_>>());
+    assert_eq!(
+        count(&answers, 401),
+        5,
+        "{:?}",
+        answers.iter().map(|a| a.status).collect::<Vec<_>>()
+    );
     assert_eq!(count(&answers, 429), 35);
 }
 
@@ -148,7 +184,11 @@ async fn a_stranger_at_the_same_address_cannot_lock_out_a_browser_that_signed_in
         sign_in(&url, "127.0.0.9", &format!("who{i}"), "nope", None).await;
     }
     let locked = sign_in(&url, "127.0.0.9", "admin", ADMIN, None).await;
-    assert_eq!(locked.status, 429, "a browser never seen before waits: {}", locked.text);
+    assert_eq!(
+        locked.status, 429,
+        "a browser never seen before waits: {}",
+        locked.text
+    );
 
     // The admin's own browser signs in at once; an API token is never address-locked.
     let again = sign_in(&url, "127.0.0.9", "admin", ADMIN, Some(&device)).await;
@@ -163,18 +203,37 @@ async fn a_stranger_at_the_same_address_cannot_lock_out_a_browser_that_signed_in
 
     // A device cookie for another user, or a forged one, proves nothing.
     let forged = format!("{}x", &device[..device.len() - 1]);
-    assert_eq!(sign_in(&url, "127.0.0.9", "admin", ADMIN, Some(&forged)).await.status, 429);
+    assert_eq!(
+        sign_in(&url, "127.0.0.9", "admin", ADMIN, Some(&forged))
+            .await
+            .status,
+        429
+    );
 
     // The browser's own wrong passwords lock only that browser, and say so.
     let device = device_cookie(&again);
     let mut last = None;
     for i in 0..6 {
-        last = Some(sign_in(&url, "127.0.0.9", "admin", &format!("typo-{i}"), Some(&device)).await);
+        last = Some(
+            sign_in(
+                &url,
+                "127.0.0.9",
+                "admin",
+                &format!("typo-{i}"),
+                Some(&device),
+            )
+            .await,
+        );
     }
     let last = last.unwrap();
     assert_eq!(last.status, 429, "{}", last.text);
     assert!(last.text.contains("this browser"), "{}", last.text);
-    assert_eq!(sign_in(&url, "127.0.0.10", "admin", ADMIN, None).await.status, 200);
+    assert_eq!(
+        sign_in(&url, "127.0.0.10", "admin", ADMIN, None)
+            .await
+            .status,
+        200
+    );
 }
 
 #[tokio::test]
@@ -185,7 +244,11 @@ async fn many_addresses_guessing_one_account_are_bounded_together() {
     for a in 0..20 {
         let from = format!("127.0.1.{}", a + 1);
         for i in 0..5 {
-            if sign_in(&url, &from, "admin", &format!("g{a}-{i}"), None).await.status == 401 {
+            if sign_in(&url, &from, "admin", &format!("g{a}-{i}"), None)
+                .await
+                .status
+                == 401
+            {
                 evaluated += 1;
             }
         }
@@ -203,7 +266,10 @@ async fn names_the_size_of_a_header_are_neither_kept_nor_logged_whole() {
     for _ in 0..30 {
         let r = over_network(
             client_from("127.0.0.11")
-                .get(format!("{}/ari/asterisk/config/dynamic/res_pjsip/aor/x", bin.url))
+                .get(format!(
+                    "{}/ari/asterisk/config/dynamic/res_pjsip/aor/x",
+                    bin.url
+                ))
                 .basic_auth(&huge, Some("pw")),
         )
         .await;
@@ -211,8 +277,15 @@ async fn names_the_size_of_a_header_are_neither_kept_nor_logged_whole() {
     }
     drop(bin);
     let written = std::fs::read_to_string(&log).unwrap();
-    assert!(written.len() < 30_000, "the log holds {} bytes", written.len());
-    assert!(!written.lines().any(|l| l.starts_with("forged")), "{written}");
+    assert!(
+        written.len() < 30_000,
+        "the log holds {} bytes",
+        written.len()
+    );
+    assert!(
+        !written.lines().any(|l| l.starts_with("forged")),
+        "{written}"
+    );
 }
 
 #[tokio::test]

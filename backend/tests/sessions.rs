@@ -177,7 +177,15 @@ async fn sessions_end_when_idle_and_cookies_can_be_secure() {
     assert!(cookie.starts_with("__Host-conjure_session="), "{cookie}");
     // A Secure session arrives only under its prefixed name: a plain one could have been planted over
     // plain HTTP by anyone on the way.
-    let plain = send(&app, "GET", "/api/session", As::Session(&id, None), None, &[]).await;
+    let plain = send(
+        &app,
+        "GET",
+        "/api/session",
+        As::Session(&id, None),
+        None,
+        &[],
+    )
+    .await;
     assert_eq!(plain.status, 401, "{}", plain.text);
     let id = format!("__Host-conjure_session={id}");
     for _ in 0..3 {

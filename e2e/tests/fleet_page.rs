@@ -15,7 +15,11 @@ async fn put_auth(stack: &e2e::Stack, id: &str, password: &str) {
     let body = serde_json::json!({"fields": [{"attribute": "username", "value": "u"},
                                              {"attribute": "password", "value": password}]});
     stack
-        .as_admin(reqwest::Method::PUT, &format!("/api/objects/auth/{id}"), body)
+        .as_admin(
+            reqwest::Method::PUT,
+            &format!("/api/objects/auth/{id}"),
+            body,
+        )
         .await;
 }
 
@@ -46,7 +50,10 @@ async fn an_admin_adds_a_server_watches_a_change_wait_for_it_and_removes_it() {
     type_into(c, "fleet-groups", "site-b, pair").await;
     click(c, "fleet-submit").await;
     let question = text_of(c, "ask-text").await;
-    assert!(question.contains("1 objects that go to 'site-b' hold secrets"), "{question}");
+    assert!(
+        question.contains("1 objects that go to 'site-b' hold secrets"),
+        "{question}"
+    );
     click(c, "ask-yes").await;
     wait_for_text(c, "fleet-added", "site-b added").await;
     let row = wait_for_text(c, "server-site-b", "site-b, pair").await;

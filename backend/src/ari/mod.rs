@@ -52,7 +52,9 @@ pub enum AriError {
     #[error("Asterisk at {url} sent an answer larger than {} MB", MAX_RESPONSE >> 20)]
     TooLarge { url: String },
     /// Conjure holds as many requests for that Asterisk as it will: refused before it was sent.
-    #[error("Conjure is sending Asterisk at {url} as many requests as it holds at once; nothing was sent")]
+    #[error(
+        "Conjure is sending Asterisk at {url} as many requests as it holds at once; nothing was sent"
+    )]
     Busy { url: String },
 }
 

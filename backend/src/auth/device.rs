@@ -65,10 +65,18 @@ mod tests {
         let nonce = nonce_for(&c, "alice", "$argon2id$one").expect("valid");
         assert_eq!(nonce.len(), 24);
         assert_eq!(nonce_for(&c, "bob", "$argon2id$one"), None, "another user");
-        assert_eq!(nonce_for(&c, "alice", "$argon2id$two"), None, "a new password");
+        assert_eq!(
+            nonce_for(&c, "alice", "$argon2id$two"),
+            None,
+            "a new password"
+        );
         let forged = format!("{}x", &c[..c.len() - 1]);
         assert_eq!(nonce_for(&forged, "alice", "$argon2id$one"), None);
         assert_eq!(nonce_for("garbage", "alice", "$argon2id$one"), None);
-        assert_ne!(issue("alice", "h"), issue("alice", "h"), "each browser its own");
+        assert_ne!(
+            issue("alice", "h"),
+            issue("alice", "h"),
+            "each browser its own"
+        );
     }
 }

@@ -79,7 +79,6 @@ pub fn client_address(auth: &Auth, parts: &Parts) -> String {
     client.to_string()
 }
 
-
 /// When Conjure last warned of forwarded-for headers from a peer it does not trust, and how many came
 /// since. Behind such a proxy every user shares its address, so one guesser locks them all out.
 static UNTRUSTED_FORWARD: std::sync::Mutex<Option<(std::time::Instant, u64)>> =
@@ -122,12 +121,24 @@ fn https(auth: &Auth, parts: &Parts) -> bool {
 
 /// A cookie's names, prefixed first: `__Host-`, `__Secure-`, then plain.
 const SESSION_NAMES: [&str; 3] = ["__Host-conjure_session", "__Secure-conjure_session", COOKIE];
-const DEVICE_NAMES: [&str; 3] = ["__Host-conjure_device", "__Secure-conjure_device", super::device::COOKIE];
+const DEVICE_NAMES: [&str; 3] = [
+    "__Host-conjure_device",
+    "__Secure-conjure_device",
+    super::device::COOKIE,
+];
 
 /// The names a cookie may arrive under for this request: only the prefixed ones when Conjure sets it
 /// `Secure`, since a plain one could have been planted over HTTP by anyone on the path.
-fn accepted_names<'n>(auth: &Auth, parts: &Parts, names: &'n [&'static str; 3]) -> &'n [&'static str] {
-    if https(auth, parts) { &names[..2] } else { names }
+fn accepted_names<'n>(
+    auth: &Auth,
+    parts: &Parts,
+    names: &'n [&'static str; 3],
+) -> &'n [&'static str] {
+    if https(auth, parts) {
+        &names[..2]
+    } else {
+        names
+    }
 }
 
 fn cookies_named<'a>(parts: &'a Parts, names: &[&str]) -> Vec<&'a str> {

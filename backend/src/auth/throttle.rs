@@ -227,7 +227,13 @@ mod tests {
             .map(|_| t.begin(one("u:anna"), now).unwrap())
             .collect();
         let refused = t.begin(one("u:anna"), now).err().unwrap();
-        assert_eq!(refused, Refused { key: 0, wait: FIRST_LOCK });
+        assert_eq!(
+            refused,
+            Refused {
+                key: 0,
+                wait: FIRST_LOCK
+            }
+        );
         for a in open {
             t.settle(a, false, &[], now);
         }
@@ -235,7 +241,10 @@ mod tests {
         // Once the lock has run out, one attempt at a time.
         let later = now + FIRST_LOCK;
         let a = t.begin(one("u:anna"), later).unwrap();
-        assert_eq!(t.begin(one("u:anna"), later).err().unwrap().wait, FIRST_LOCK * 2);
+        assert_eq!(
+            t.begin(one("u:anna"), later).err().unwrap().wait,
+            FIRST_LOCK * 2
+        );
         t.settle(a, false, &[], later);
     }
 
@@ -252,7 +261,11 @@ mod tests {
         t.settle(a, true, &[0], now);
         let a = t.begin(keys(), now).unwrap();
         t.settle(a, false, &[], now);
-        assert_eq!(t.begin(keys(), now).err().unwrap().key, 1, "the address locks");
+        assert_eq!(
+            t.begin(keys(), now).err().unwrap().key,
+            1,
+            "the address locks"
+        );
     }
 
     #[test]

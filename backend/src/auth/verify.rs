@@ -10,7 +10,8 @@ use sha2::{Digest, Sha256};
 use super::AuthError;
 use super::{
     Auth, MAX_HASHING_QUEUE, Principal, SessionKeys, TOKEN_PREFIX, Via, account_key, address_group,
-    address_key, anywhere_key, device, device_key, lock, password, shown_name, throttle, token_hash,
+    address_key, anywhere_key, device, device_key, lock, password, shown_name, throttle,
+    token_hash,
 };
 
 /// The keys one password attempt is counted on, each with its allowance and the words that name it in
@@ -325,7 +326,8 @@ impl Auth {
         address: &str,
         devices: &[&str],
     ) -> Result<(Principal, String), AuthError> {
-        self.check_password(user, password, address, devices).await?;
+        self.check_password(user, password, address, devices)
+            .await?;
         let mut principal = self.principal(user, Via::Session, address)?;
         let id = password::random_text::<32>();
         let csrf = password::random_text::<18>();

@@ -255,11 +255,33 @@ mod tests {
         );
         let server = st.fleet.default_server();
         let id = ObjectId::new("full-queue").unwrap();
-        let kept = keep(&st, &server, ObjectType::Aor, &id, &Change::Delete, "down", "admin").await;
+        let kept = keep(
+            &st,
+            &server,
+            ObjectType::Aor,
+            &id,
+            &Change::Delete,
+            "down",
+            "admin",
+        )
+        .await;
         assert_eq!(kept.outcome, Outcome::Queued, "{kept:?}");
         server.set_waiting(MAX_WAITING_CHANGES);
-        let refused = keep(&st, &server, ObjectType::Aor, &id, &Change::Delete, "down", "admin").await;
+        let refused = keep(
+            &st,
+            &server,
+            ObjectType::Aor,
+            &id,
+            &Change::Delete,
+            "down",
+            "admin",
+        )
+        .await;
         assert_eq!(refused.outcome, Outcome::Refused, "{refused:?}");
-        assert!(refused.message.contains("at most 100000"), "{}", refused.message);
+        assert!(
+            refused.message.contains("at most 100000"),
+            "{}",
+            refused.message
+        );
     }
 }

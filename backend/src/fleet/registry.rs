@@ -238,7 +238,9 @@ pub async fn add(st: &AppState, new: NewServer, who: &Who) -> Result<ServerAdded
         new.ca_file.as_deref(),
     )?;
     same_url(st, &ari, &name)?;
-    let candidate = st.fleet.server(&name, ari.clone(), None, groups.clone(), true);
+    let candidate = st
+        .fleet
+        .server(&name, ari.clone(), None, groups.clone(), true);
     let probe = super::probe::run(&ari).await?;
     secrets_confirmed(st, who, &candidate, None, new.confirm_secrets).await?;
     let row = ServerRow {

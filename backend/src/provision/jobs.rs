@@ -227,12 +227,7 @@ pub async fn check(st: &AppState, parsed: Parsed, target: Option<&[String]>) -> 
 
 /// Starts applying a file; the rows the check refused are reported as not imported right away.
 /// `target`: where the users' objects go (`None`: every server; checked by the caller).
-pub fn apply(
-    st: &AppState,
-    parsed: Parsed,
-    who: Who,
-    target: Option<Vec<String>>,
-) -> Option<u64> {
+pub fn apply(st: &AppState, parsed: Parsed, who: Who, target: Option<Vec<String>>) -> Option<u64> {
     let (id, job) = st.jobs.add(parsed.total, &who.actor)?;
     // One result per refused row, with every problem the check found in it.
     let refused: Vec<RowResult> = parsed
@@ -461,10 +456,16 @@ mod tests {
     fn new_imports_never_push_out_a_running_one() {
         let jobs = Jobs::default();
         let running: Vec<_> = (0..KEPT).map(|_| jobs.add(1, "olga").unwrap()).collect();
-        assert!(jobs.add(1, "mallory").is_none(), "every kept import still runs");
+        assert!(
+            jobs.add(1, "mallory").is_none(),
+            "every kept import still runs"
+        );
         running[3].1.finish(Instant::now());
         let (id, _) = jobs.add(1, "mallory").unwrap();
-        assert!(jobs.get(running[3].0).is_none(), "the finished one made room");
+        assert!(
+            jobs.get(running[3].0).is_none(),
+            "the finished one made room"
+        );
         assert!(jobs.get(running[0].0).is_some() && jobs.get(id).is_some());
     }
 }

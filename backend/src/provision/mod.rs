@@ -40,7 +40,9 @@ pub async fn taken(
             } else {
                 format!(" on the server {server}")
             };
-            return Ok(Some(format!("Asterisk{on} already has an {label} named {ext}.")));
+            return Ok(Some(format!(
+                "Asterisk{on} already has an {label} named {ext}."
+            )));
         }
     }
     Ok(None)

@@ -93,7 +93,9 @@ async fn door(
         .is_some_and(|p| p.eq_ignore_ascii_case(&PREFIX[..PREFIX.len() - 1]));
     if short && under_dynamic && segs.len() <= 3 {
         let mut r = AppError::new(StatusCode::METHOD_NOT_ALLOWED, "Invalid method")
-            .hint(format!("Name the object: {PREFIX}{CONFIG_CLASS}/{{type}}/{{id}}"))
+            .hint(format!(
+                "Name the object: {PREFIX}{CONFIG_CLASS}/{{type}}/{{id}}"
+            ))
             .into_response();
         r.headers_mut()
             .insert(header::ALLOW, HeaderValue::from_static("OPTIONS"));

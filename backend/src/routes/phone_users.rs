@@ -48,7 +48,9 @@ pub async fn list(
             &q.search,
             (q.sort, q.descending),
             PHONE_USERS_PER_PAGE,
-            q.page.saturating_sub(1).saturating_mul(PHONE_USERS_PER_PAGE),
+            q.page
+                .saturating_sub(1)
+                .saturating_mul(PHONE_USERS_PER_PAGE),
         )
         .await?;
     let mut page = serde_json::to_value(PhoneUserPage { total, items }).expect("serialises");
@@ -449,24 +451,25 @@ pub async fn events(
     let rx = job(&st, id)?.progress.subscribe();
     // The stream holds its place until it ends or the browser goes away.
     let held = st.polls.hold(&p.actor())?;
-    let stream = futures_util::stream::unfold((rx, false, held), |(mut rx, done, held)| async move {
-        if done {
-            return None;
-        }
-        let now = rx.borrow_and_update().clone();
-        let finished = now.finished;
-        let event = Event::default()
-            .json_data(&now)
-            .expect("progress serialises");
-        if !finished {
-            // Wait for the next change; at most ten events a second reach the browser.
-            tokio::time::sleep(Duration::from_millis(100)).await;
-            if rx.changed().await.is_err() {
-                return Some((Ok::<_, Infallible>(event), (rx, true, held)));
+    let stream =
+        futures_util::stream::unfold((rx, false, held), |(mut rx, done, held)| async move {
+            if done {
+                return None;
             }
-        }
-        Some((Ok(event), (rx, finished, held)))
-    });
+            let now = rx.borrow_and_update().clone();
+            let finished = now.finished;
+            let event = Event::default()
+                .json_data(&now)
+                .expect("progress serialises");
+            if !finished {
+                // Wait for the next change; at most ten events a second reach the browser.
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                if rx.changed().await.is_err() {
+                    return Some((Ok::<_, Infallible>(event), (rx, true, held)));
+                }
+            }
+            Some((Ok(event), (rx, finished, held)))
+        });
     Ok(Sse::new(stream)
         .keep_alive(KeepAlive::default())
         .into_response())
@@ -481,7 +484,10 @@ pub async fn cancel(
     if job.owner != p.actor() && p.role < Role::Admin {
         return Err(AppError::new(
             StatusCode::FORBIDDEN,
-            format!("Import {id} was started by {}; only they or an admin can cancel it.", job.owner),
+            format!(
+                "Import {id} was started by {}; only they or an admin can cancel it.",
+                job.owner
+            ),
         ));
     }
     job.cancel();

@@ -53,10 +53,13 @@ impl Polls {
                 user: user.to_string(),
             });
         };
-        Err(AppError::new(StatusCode::SERVICE_UNAVAILABLE, format!("{why}; try again in a moment."))
-            .code("too-many-waiting")
-            .hint("Close panel tabs you do not use; a script should ask without ?wait= or less often.")
-            .retry_after(std::time::Duration::from_secs(5)))
+        Err(AppError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("{why}; try again in a moment."),
+        )
+        .code("too-many-waiting")
+        .hint("Close panel tabs you do not use; a script should ask without ?wait= or less often.")
+        .retry_after(std::time::Duration::from_secs(5)))
     }
 }
 
