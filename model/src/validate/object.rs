@@ -174,7 +174,8 @@ fn endpoint(fields: &[Field], creating: bool, out: &mut Vec<Finding>) {
     }
     let num = |n: &str| last(fields, n).and_then(|v| c_integer(v, true));
     match (num("rtp_port_start"), num("rtp_port_end")) {
-        (Some(0), Some(0)) | (None, None) => {}
+        // Asterisk takes 0 (no range of the endpoint's own) alone; any other start or end needs both.
+        (Some(0), Some(0) | None) | (None, Some(0) | None) => {}
         (Some(s), Some(e)) if s >= 1024 && e > s => {}
         (Some(_), Some(_)) => out.push(error(Some("rtp_port_start"), "rtp_port_start and rtp_port_end must both be at least 1024, with the end above the start")),
         _ => out.push(error(Some("rtp_port_start"), "rtp_port_start and rtp_port_end must be set together")),
@@ -209,5 +210,39 @@ fn endpoint(fields: &[Field], creating: bool, out: &mut Vec<Finding>) {
             Some("dtls_auto_generate_cert"),
             "dtls_auto_generate_cert cannot be combined with dtls_cert_file",
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn endpoint_with(pairs: &[(&str, &str)]) -> Vec<String> {
+        let mut fields = vec![Field::new("allow", "ulaw")];
+        fields.extend(pairs.iter().map(|(a, v)| Field::new(*a, *v)));
+        check_object(ObjectType::Endpoint, &fields, false)
+            .into_iter()
+            .filter(|f| f.attribute.as_deref() == Some("rtp_port_start"))
+            .map(|f| f.message)
+            .collect()
+    }
+
+    /// OPTION-VALUES: "rtp_port_start/rtp_port_end only 0 alone, otherwise both >= 1024 and end > start".
+    #[test]
+    fn rtp_ports_as_asterisk_takes_them() {
+        assert!(endpoint_with(&[("rtp_port_start", "0")]).is_empty());
+        assert!(endpoint_with(&[("rtp_port_end", "0")]).is_empty());
+        assert!(
+            endpoint_with(&[("rtp_port_start", "10000"), ("rtp_port_end", "20000")]).is_empty()
+        );
+        assert_eq!(endpoint_with(&[("rtp_port_start", "10000")]).len(), 1);
+        assert_eq!(
+            endpoint_with(&[("rtp_port_start", "20000"), ("rtp_port_end", "10000")]).len(),
+            1
+        );
+        assert_eq!(
+            endpoint_with(&[("rtp_port_start", "80"), ("rtp_port_end", "90")]).len(),
+            1
+        );
     }
 }
