@@ -8,8 +8,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 
-use crate::bench::{Server, cpu_seconds, free_port, kib, spawn_conjure, start_sim};
-use crate::bench_import::{USERS, connect, exchange, through_conjure};
+use crate::bench_import::{USERS, through_conjure};
+use crate::processes::{Server, cpu_seconds, free_port, kib, spawn_conjure, start_sim};
+use crate::wire::{connect, exchange};
 
 struct Fleet {
     conjure: Server,

@@ -8,8 +8,8 @@ use std::time::Instant;
 
 use anyhow::{Context, bail};
 
-use crate::bench::{Server, free_port, kib, wait_for};
-use crate::bench_import::{connect, exchange};
+use crate::processes::{Server, free_port, kib, wait_for};
+use crate::wire::{connect, exchange};
 
 const OBJECTS: usize = 10_000;
 /// The reconciler's own concurrency (desired/reconcile.rs).
@@ -90,7 +90,7 @@ pub fn run(
     );
     wait_for(sim_port)?;
     let data = root.join("target/bench-reconcile");
-    let (conjure, port) = crate::bench::spawn_conjure(root, &data, sim_port)?;
+    let (conjure, port) = crate::processes::spawn_conjure(root, &data, sim_port)?;
     let pid = conjure.0.id();
     push_all(port, "/api/objects/auth/", conjure_auth, "r")?;
     let direct = push_all(

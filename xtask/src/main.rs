@@ -11,32 +11,15 @@ mod bench_fleet;
 mod bench_import;
 mod bench_reconcile;
 mod catalog_gen;
+mod processes;
+mod wire;
 
-use std::path::{Path, PathBuf};
+use processes::{root, run};
+
+use std::path::Path;
 use std::process::Command;
 
 use anyhow::{Context, bail};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
-
-/// Runs a command in the workspace root, failing with its name when it fails.
-pub fn run(cmd: &mut Command) -> anyhow::Result<()> {
-    let shown = format!("{cmd:?}");
-    eprintln!("\x1b[1mxtask:\x1b[0m {shown}");
-    let status = cmd
-        .current_dir(root())
-        .status()
-        .with_context(|| format!("cannot start {shown}"))?;
-    if !status.success() {
-        bail!("{shown} failed ({status})");
-    }
-    Ok(())
-}
 
 fn setup() -> anyhow::Result<()> {
     run(Command::new("bash").arg("scripts/setup.sh"))

@@ -14,7 +14,9 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::types::Value;
 
-use super::writer::Statements;
+/// SQL statements with their parameters that must happen together: what a journal line holds and what the
+/// writer applies in one transaction.
+pub(super) type Statements = Vec<(Cow<'static, str>, Vec<Value>)>;
 
 /// Past this size, the journal is emptied once the database has caught up with it.
 const TRUNCATE_AT: u64 = 4 << 20;

@@ -32,7 +32,8 @@ pub use fleet::{NewPending, PendingRow, ServerRow};
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use writer::{Behind, Job, Statements};
+use journal::Statements;
+use writer::{Behind, Job};
 
 use model::api::{AuditEntry, AuditQuery, InventoryItem, InventoryPage, ListQuery, SortKey};
 use model::{Field, ObjectType};

@@ -9,7 +9,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use rusqlite::Connection;
 
-use super::{Store, StoreError, journal};
+use super::journal::{self, Statements};
+use super::{Store, StoreError};
 
 /// What the journal needs beside the file.
 pub(super) struct Behind {
@@ -91,8 +92,6 @@ fn writer(
         }
     }
 }
-
-pub(super) type Statements = Vec<(Cow<'static, str>, Vec<rusqlite::types::Value>)>;
 
 /// Runs the statements of `jobs` in one transaction; commits only if all succeed. Journaled jobs also
 /// record, in the same transaction, that they are applied.
