@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use asterisk_sim::{Sim, User};
 
-use crate::config::AriTarget;
+use crate::ari::AriTarget;
 
 /// Starts the simulator on an ephemeral loopback port with a fresh random ARI password.
 pub async fn start() -> std::io::Result<AriTarget> {

@@ -5,7 +5,7 @@ use std::sync::PoisonError;
 
 use super::AuthError;
 use super::{Auth, Principal, TOKEN_PREFIX, TokenRec, UserRec, Via, lock, password, token_hash};
-use crate::config::ExposeSecret;
+use crate::secret::ExposeSecret;
 
 impl Auth {
     /// Changes the signed-in user's own password; other sessions of that user end.

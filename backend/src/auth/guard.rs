@@ -12,7 +12,7 @@ use base64::Engine;
 use cookie::{Cookie, SameSite};
 use subtle::ConstantTimeEq;
 
-use crate::config::ExposeSecret;
+use crate::secret::ExposeSecret;
 
 use super::AuthError;
 use super::{Auth, Principal};

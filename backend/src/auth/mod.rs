@@ -27,7 +27,7 @@ use axum::http::HeaderName;
 use model::account::Role;
 use sha2::{Digest, Sha256};
 
-use crate::config::{ExposeSecret, Secret};
+use crate::secret::{ExposeSecret, Secret};
 use crate::store::{Store, StoreError};
 
 /// How sessions, cookies and portals behave.

@@ -4,7 +4,7 @@ use model::account::Role;
 
 use super::AuthError;
 use crate::audit::Who;
-use crate::config::Secret;
+use crate::secret::Secret;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Via {

@@ -11,8 +11,8 @@ use super::json::AppJson;
 use crate::AppState;
 use crate::auth::guard::{client_address, device_cookie, device_cookie_values, session_cookie};
 use crate::auth::{Principal, Via};
-use crate::config::ExposeSecret;
 use crate::error::AppError;
+use crate::secret::ExposeSecret;
 
 fn me(p: &Principal) -> Me {
     Me {
