@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use model::ObjectType;
+
 use super::Upstream;
 
 /// An error answer from Asterisk's config API.
@@ -59,9 +61,48 @@ impl Refusal {
         }
     }
 
+    /// What to do about it, where Conjure knows: shown under the message, on the panel, in a fan-out's
+    /// answer for each server, and on the ARI door.
+    pub fn hint(&self, ty: ObjectType) -> Option<String> {
+        Some(match self.reason {
+            Reason::Credentials => {
+                "Check CONJURE_ARI_USER and the ARI password against ari.conf on the Asterisk server.".into()
+            }
+            Reason::ReadOnlyUser => {
+                "Set read_only = no for that user in ari.conf, or give Conjure another user.".into()
+            }
+            Reason::NoWritableBackend => format!(
+                "sorcery.conf has no writable backend for {ty}. Add to sorcery.conf, section [{}]: `{ty} = astdb,dynamic_{ty}` \
+                 (kept across restarts) or `{ty} = memory`, then restart Asterisk.",
+                sorcery_section(ty)
+            ),
+            Reason::FieldValidation => "Asterisk refused one of the values but writes the reason only to its own log; check each field, \
+                 and look for the option's name in Asterisk's log."
+                .into(),
+            Reason::AllocationFailed => "Asterisk cannot copy this object to change it. Endpoints with no codecs or with set_var end up like this: \
+                 delete the object and create it again."
+                .into(),
+            Reason::NotFound | Reason::Other => return None,
+        })
+    }
+
     /// The fault is Conjure's own configuration, not the request.
     pub fn is_conjures_setup(&self) -> bool {
         matches!(self.reason, Reason::Credentials | Reason::ReadOnlyUser)
+    }
+}
+
+/// The sorcery.conf section that maps a type (the module that registers it).
+pub fn sorcery_section(ty: ObjectType) -> &'static str {
+    match ty {
+        ObjectType::Identify => "res_pjsip_endpoint_identifier_ip",
+        ObjectType::Registration => "res_pjsip_outbound_registration",
+        ObjectType::OutboundPublish => "res_pjsip_outbound_publish",
+        ObjectType::AsteriskPublication => "res_pjsip_publish_asterisk",
+        ObjectType::Phoneprov => "res_pjsip_phoneprov_provider",
+        ObjectType::InboundPublication | ObjectType::ResourceList => "res_pjsip_pubsub",
+        ObjectType::Acl => "acl",
+        _ => "res_pjsip",
     }
 }
 

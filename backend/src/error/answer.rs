@@ -6,10 +6,10 @@ use axum::http::StatusCode;
 use model::{BodyError, ObjectType};
 
 use super::AppError;
-use crate::ari::{AriError, Reason, Refusal};
+use crate::ari::{AriError, Refusal};
 use crate::auth::AuthError;
 use crate::auth::guard::Door;
-use crate::fleet::registry::FleetError;
+use crate::fleet::error::FleetError;
 use crate::objects::ObjectError;
 use crate::objects::error::first_problem;
 use crate::provision::{ProvisionError, import};
@@ -160,43 +160,12 @@ fn refused(ty: ObjectType, r: &Refusal) -> AppError {
         StatusCode::from_u16(r.status).unwrap_or(StatusCode::BAD_GATEWAY)
     };
     let answer = plain(status, r);
-    let mut answer = match r.reason {
-        Reason::Credentials => answer
-            .hint("Check CONJURE_ARI_USER and the ARI password against ari.conf on the Asterisk server."),
-        Reason::ReadOnlyUser => {
-            answer.hint("Set read_only = no for that user in ari.conf, or give Conjure another user.")
-        }
-        Reason::NoWritableBackend => answer.hint(format!(
-            "sorcery.conf has no writable backend for {ty}. Add to sorcery.conf, section [{}]: `{ty} = astdb,dynamic_{ty}` \
-             (kept across restarts) or `{ty} = memory`, then restart Asterisk.",
-            sorcery_section(ty)
-        )),
-        Reason::FieldValidation => answer.hint(
-            "Asterisk refused one of the values but writes the reason only to its own log; check each field, \
-             and look for the option's name in Asterisk's log.",
-        ),
-        Reason::AllocationFailed => answer.hint(
-            "Asterisk cannot copy this object to change it. Endpoints with no codecs or with set_var end up like this: \
-             delete the object and create it again.",
-        ),
-        Reason::NotFound | Reason::Other => answer,
+    let mut answer = match r.hint(ty) {
+        Some(hint) => answer.hint(hint),
+        None => answer,
     };
     answer.body.asterisk_status = Some(r.status);
     answer
-}
-
-/// The sorcery.conf section that maps a type (the module that registers it).
-pub fn sorcery_section(ty: ObjectType) -> &'static str {
-    match ty {
-        ObjectType::Identify => "res_pjsip_endpoint_identifier_ip",
-        ObjectType::Registration => "res_pjsip_outbound_registration",
-        ObjectType::OutboundPublish => "res_pjsip_outbound_publish",
-        ObjectType::AsteriskPublication => "res_pjsip_publish_asterisk",
-        ObjectType::Phoneprov => "res_pjsip_phoneprov_provider",
-        ObjectType::InboundPublication | ObjectType::ResourceList => "res_pjsip_pubsub",
-        ObjectType::Acl => "acl",
-        _ => "res_pjsip",
-    }
 }
 
 impl From<ObjectError> for AppError {

@@ -5,14 +5,6 @@
 
 mod answer;
 
-pub use answer::sorcery_section;
-
-/// What a person is told of an object error, without the HTTP around it: per server in a fan-out's answer.
-pub fn words(e: crate::objects::ObjectError) -> (String, Option<String>) {
-    let a = AppError::from(e);
-    (a.body.message, a.body.hint)
-}
-
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use model::api::ApiError;

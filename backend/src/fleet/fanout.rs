@@ -12,7 +12,6 @@ use model::{ObjectId, ObjectType, PutBody};
 use super::Server;
 use crate::AppState;
 use crate::ari::{AriError, Upstream};
-use crate::objects::ObjectError;
 use crate::store::NewPending;
 
 /// What one server did with a request.
@@ -117,16 +116,12 @@ pub async fn settle(
                 hint: String::new(),
             },
             Try::Answered(up) => {
-                let e = ObjectError::Refused {
-                    ty,
-                    refusal: t.server.ari.refusal(up),
-                };
-                let (message, hint) = crate::error::words(e);
+                let refusal = t.server.ari.refusal(up);
                 ServerOutcome {
                     server: name,
                     outcome: Outcome::Refused,
-                    message,
-                    hint: hint.unwrap_or_default(),
+                    message: refusal.to_string(),
+                    hint: refusal.hint(ty).unwrap_or_default(),
                 }
             }
             Try::Down(e) => keep(st, &t.server, ty, id, change, &e.to_string(), actor).await,
