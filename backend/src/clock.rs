@@ -5,6 +5,13 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+/// The wall-clock time now, as RFC 3339 (what the panel shows for "since" and "finished at").
+pub fn now_rfc3339() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
 pub trait Clock: Send + Sync {
     fn now(&self) -> Instant;
 }

@@ -11,13 +11,16 @@ pub mod demo;
 pub mod desired;
 pub mod error;
 pub mod fleet;
+pub mod managed;
 pub mod objects;
 pub mod provision;
 pub mod routes;
 pub mod seal;
+pub mod secret;
 mod serve;
 pub mod spreadsheet;
 pub mod store;
+pub mod supervisor;
 
 use std::future::Future;
 use std::path::{Path, PathBuf};
@@ -25,8 +28,10 @@ use std::sync::Arc;
 
 use model::api::Mode;
 
-pub use config::{AriTarget, Cli, Secret};
+pub use ari::AriTarget;
+pub use config::Cli;
 pub use routes::app;
+pub use secret::Secret;
 
 /// Shared by every handler; cheap to clone.
 #[derive(Clone)]
@@ -58,7 +63,7 @@ pub struct AppState {
     /// Seals the secrets of the desired state (`--secret-key-file`).
     pub seal: Arc<seal::SealKey>,
     /// What the watcher saw of Asterisk, and the reconciles it started.
-    pub watch: Arc<desired::watch::Watch>,
+    pub watch: Arc<fleet::seen::Watch>,
     /// Every server changes go to; `default` is `ari` and `watch` above.
     pub fleet: Arc<fleet::Fleet>,
     /// The long polls and event streams open now, capped per user and in all.
@@ -74,7 +79,7 @@ impl AppState {
         dist: PathBuf,
         store: store::Store,
     ) -> Self {
-        let watch: Arc<desired::watch::Watch> = Arc::default();
+        let watch: Arc<fleet::seen::Watch> = Arc::default();
         let fleet = Arc::new(fleet::Fleet::single(ari.clone(), watch.clone()));
         let auth = auth::Auth::start(&store, admin_password.as_ref(), auth::Settings::default())
             .expect("Conjure's database cannot be read");
@@ -153,14 +158,9 @@ pub async fn start_background(
         let state = state.clone();
         async move { provision::recover(&state).await }
     });
-    // Puts back what Asterisk lost in a restart (or while Conjure was not running).
-    desired::watch::spawn(state.clone(), every);
-    // The other servers of the fleet (each watched the same way), and the changes waiting for any.
-    fleet::start(state, every, drift_every).await?;
-    if let Some(d) = drift_every {
-        desired::watch::spawn_drift_checks(state.clone(), d);
-    }
-    Ok(())
+    // Every server's watcher (which puts back what Asterisk lost in a restart, or while Conjure was
+    // not running), drift checks and queue.
+    supervisor::start(state, every, drift_every).await
 }
 
 /// Serves `state` on `listener` until `shutdown` completes. Each request carries its peer's address

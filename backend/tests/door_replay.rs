@@ -6,6 +6,7 @@
 
 mod common;
 #[path = "../../asterisk-sim/tests/reference/not_reproduced.rs"]
+#[allow(dead_code)]
 mod not_reproduced;
 
 use std::collections::HashSet;

@@ -8,6 +8,7 @@ pub mod api;
 pub mod body;
 pub mod catalog;
 pub mod codecs;
+pub mod drift;
 pub mod fleet;
 pub mod id;
 pub mod new_object;
@@ -15,6 +16,7 @@ pub mod object_type;
 pub mod provision;
 pub mod secret;
 pub mod validate;
+pub mod watch;
 
 pub use body::{BodyError, Field, PutBody, parse_put_body};
 pub use id::{IdError, ObjectId};

@@ -4,7 +4,10 @@
 
 mod pool;
 mod refusal;
+mod target;
 pub mod tls;
+
+pub use target::{AriTarget, normalise_base};
 
 use std::sync::Arc;
 
@@ -14,7 +17,7 @@ use hyper::Method;
 use hyper::header::HeaderValue;
 use model::{CONFIG_CLASS, ObjectId, ObjectType, PutBody};
 
-use crate::config::{AriTarget, ExposeSecret};
+use crate::secret::ExposeSecret;
 
 pub use pool::MAX_RESPONSE;
 pub use refusal::{Reason, Refusal};
@@ -88,7 +91,7 @@ struct Inner {
 const POLLED_KEPT: std::time::Duration = std::time::Duration::from_secs(1);
 
 impl AriClient {
-    /// A client for `target` (`http://` or `https://`, checked by [`crate::config::normalise_base`]).
+    /// A client for `target` (`http://` or `https://`, checked by [`normalise_base`]).
     pub fn new(target: AriTarget) -> Result<Self, SetupError> {
         let (https, rest) = match target.base.strip_prefix("https://") {
             Some(rest) => (true, rest),

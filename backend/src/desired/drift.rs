@@ -6,8 +6,8 @@
 use std::collections::BTreeMap;
 
 use futures_util::{StreamExt, stream};
+pub use model::drift::{Action, Difference, DriftReport, DriftState, Drifted};
 use model::{Field, ObjectId, ObjectType, secret};
-use serde::{Deserialize, Serialize};
 
 use crate::AppState;
 use crate::fleet::target::includes;
@@ -16,44 +16,6 @@ use crate::store::Managed;
 
 /// Reads at once: a drift check of 10,000 objects should take seconds, and Asterisk answers GETs fast.
 const CONCURRENCY: usize = 16;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DriftState {
-    Missing,
-    Different,
-    /// On Asterisk (`/ari/endpoints/PJSIP`) but not managed by Conjure.
-    Unmanaged,
-    /// Asterisk did not answer for it (its message in `message`).
-    Unknown,
-}
-
-/// One attribute that differs. Secret values never appear: a differing secret says `(hidden)`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Difference {
-    pub attribute: String,
-    pub recorded: String,
-    pub asterisk: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Drifted {
-    #[serde(rename = "type")]
-    pub object_type: String,
-    pub id: String,
-    pub state: DriftState,
-    pub differences: Vec<Difference>,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub message: String,
-}
-
-/// `GET /api/drift`.
-#[derive(Debug, Clone, Serialize)]
-pub struct DriftReport {
-    pub checked: usize,
-    pub in_sync: usize,
-    pub items: Vec<Drifted>,
-}
 
 /// The attributes of a rendering, each with its values sorted, empty values and secrets left out.
 fn normalised(fields: &[Field]) -> BTreeMap<String, Vec<String>> {
@@ -115,7 +77,7 @@ pub fn differences(
 
 /// The recorded secrets of `m`, opened (`None` when Conjure does not know them or they do not open).
 pub fn secrets_of(st: &AppState, m: &Managed) -> Option<Vec<Field>> {
-    super::open_secrets(st, m.ty, &m.id, m.sealed.as_deref()?).ok()
+    crate::managed::open_secrets(st, m.ty, &m.id, m.sealed.as_deref()?).ok()
 }
 
 /// Compares every managed object with Asterisk, and lists the endpoints Asterisk has that Conjure does
@@ -206,18 +168,6 @@ async fn one(st: &AppState, m: &Managed) -> Option<Drifted> {
     }
 }
 
-/// What to do about a drifted object.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Action {
-    /// Make Asterisk hold Conjure's version again.
-    Reapply,
-    /// Take Asterisk's version as the desired one (also for an unmanaged endpoint).
-    Adopt,
-    /// Stop managing it; Asterisk keeps what it has.
-    Forget,
-}
-
 /// Carries out `action` on one object; says what was done.
 pub async fn act(
     st: &AppState,
@@ -245,7 +195,7 @@ pub async fn act(
                     "no longer managed; Asterisk keeps it",
                 )
             };
-            objects::change_record(st, crate::store::Inventory::Forget, &entry).await?;
+            crate::managed::change_record(st, crate::store::Inventory::Forget, &entry).await?;
             Ok("no longer managed by Conjure")
         }
         Action::Reapply => {
@@ -254,7 +204,7 @@ pub async fn act(
                 .managed_one(ty, id.as_str())
                 .await?
                 .ok_or_else(|| ObjectError::NotManaged(ty, id.as_str().to_string()))?;
-            let body = super::push_body(st, &m)?;
+            let body = crate::managed::push_body(st, &m)?;
             let up = st.ari.get_object(ty, id).await?;
             // A list entry Asterisk has and the record does not cannot be taken away by a PUT (it adds):
             // for those types the object is made again.

@@ -4,55 +4,17 @@
 
 use futures_util::{StreamExt, stream};
 use model::api::AuditEntry;
+pub use model::watch::{Problem, Report};
 use model::{Field, ObjectId, ObjectType, PutBody};
-use serde::Serialize;
 
-use super::{Unpushable, push_fields, push_rank, record};
 use crate::AppState;
 use crate::audit::{self, Who};
 use crate::fleet::target::includes;
+use crate::managed::{Unpushable, push_fields, push_rank, record};
 use crate::store::{Inventory, Managed};
 
 /// How many objects are read or pushed at once: Asterisk's HTTP server is shared with everything else.
 const CONCURRENCY: usize = 8;
-
-/// One object that could not be brought back.
-#[derive(Debug, Clone, Serialize)]
-pub struct Problem {
-    pub object_type: String,
-    pub id: String,
-    pub message: String,
-}
-
-/// What a reconcile did.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct Report {
-    pub reason: String,
-    pub finished_at: String,
-    pub checked: usize,
-    /// On Asterisk already.
-    pub present: usize,
-    /// Missing and pushed again (read back afterwards).
-    pub restored: usize,
-    /// Secrets Conjure did not know, read from Asterisk while it still had the object.
-    pub secrets_captured: usize,
-    /// Left to the server's queue: changes wait for them there.
-    pub waiting: usize,
-    pub failed: Vec<Problem>,
-}
-
-impl Report {
-    pub fn summary(&self) -> String {
-        let mut s = format!(
-            "{}: {} of {} objects restored",
-            self.reason, self.restored, self.checked
-        );
-        if !self.failed.is_empty() {
-            s.push_str(&format!(", {} could not be", self.failed.len()));
-        }
-        s
-    }
-}
 
 enum Outcome {
     Present,
@@ -171,7 +133,7 @@ pub async fn run(st: &AppState, reason: &str) -> Option<Report> {
             }
         }
     }
-    report.finished_at = super::watch::now();
+    report.finished_at = crate::clock::now_rfc3339();
     let entry = AuditEntry {
         server: st.ari.base().to_string(),
         status: if report.failed.is_empty() { 200 } else { 207 },

@@ -5,101 +5,8 @@
 
 use std::time::Duration;
 
-use serde::Serialize;
-use tokio::sync::watch;
-
-use super::reconcile::{self, Report};
+use super::reconcile;
 use crate::AppState;
-
-/// What the watcher knows, for people and for tests that wait on it.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct WatchState {
-    /// Changes whenever anything below does: `/api/status?wait=<seq>` answers when it moves on.
-    pub seq: u64,
-    /// `None` until the first check.
-    pub up: Option<bool>,
-    /// Since when Asterisk has been up or down, as Conjure saw it (UTC).
-    pub since: String,
-    pub startup_time: String,
-    pub last_reload_time: String,
-    /// Asterisk's version, as it last said.
-    pub version: String,
-    /// Objects checked so far and in all, while a reconcile runs.
-    pub reconciling: Option<(usize, usize)>,
-    /// The last reconcile that finished.
-    pub last: Option<Report>,
-    /// Objects found drifted by the last periodic drift check (`--drift-check-minutes`).
-    pub drifted: Option<usize>,
-    /// One line for the status bar.
-    pub message: String,
-}
-
-/// The watcher's published state, and this server's drift check shared by those who ask at once.
-pub struct Watch {
-    state: watch::Sender<WatchState>,
-    /// A drift check reads every managed object: viewers asking together get one check between them.
-    pub drift: crate::cache::Shared<super::drift::DriftReport>,
-}
-
-impl Default for Watch {
-    fn default() -> Self {
-        Watch {
-            state: watch::Sender::new(WatchState {
-                message: "not checked yet".into(),
-                ..WatchState::default()
-            }),
-            drift: crate::cache::Shared::new(std::time::Duration::ZERO),
-        }
-    }
-}
-
-impl Watch {
-    pub fn current(&self) -> WatchState {
-        self.state.borrow().clone()
-    }
-
-    pub fn subscribe(&self) -> watch::Receiver<WatchState> {
-        self.state.subscribe()
-    }
-
-    /// Changes the state (and its message and sequence number) when `f` says it changed something.
-    pub(crate) fn update(&self, f: impl FnOnce(&mut WatchState) -> bool) {
-        self.state.send_if_modified(|s| {
-            if !f(s) {
-                return false;
-            }
-            s.seq += 1;
-            s.message = message(s);
-            true
-        });
-    }
-}
-
-fn message(s: &WatchState) -> String {
-    let line = line(s);
-    match s.drifted {
-        Some(n) if n > 0 && s.up == Some(true) => {
-            format!("{line} · {n} objects differ from Conjure's record")
-        }
-        _ => line,
-    }
-}
-
-fn line(s: &WatchState) -> String {
-    let last = s.last.as_ref().map(Report::summary);
-    match (s.up, s.reconciling, last) {
-        (None, _, _) => "checking Asterisk".into(),
-        (Some(false), _, _) => format!("Asterisk down since {}", s.since),
-        (Some(true), Some((done, total)), _) => {
-            format!(
-                "reconciling: {}% ({done} of {total} objects checked)",
-                done * 100 / total.max(1)
-            )
-        }
-        (Some(true), None, Some(last)) => last,
-        (Some(true), None, None) => format!("up since {}", s.since),
-    }
-}
 
 /// What one look at Asterisk found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -127,11 +34,6 @@ async fn look(st: &AppState) -> Option<Seen> {
 }
 
 /// Now (UTC, RFC 3339), for the times people read in the status line and the reports.
-pub(crate) fn now() -> String {
-    time::OffsetDateTime::now_utc()
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
-}
 
 /// Watches until the process ends, looking every `every`.
 pub fn spawn(st: AppState, every: Duration) -> tokio::task::JoinHandle<()> {
@@ -163,7 +65,7 @@ pub fn spawn(st: AppState, every: Duration) -> tokio::task::JoinHandle<()> {
                 let mut changed = false;
                 if changed_up {
                     s.up = Some(seen.is_some());
-                    s.since = now();
+                    s.since = crate::clock::now_rfc3339();
                     changed = true;
                 }
                 if let Some(b) = &seen

@@ -4,11 +4,14 @@
 //! `pending` table and is retried in order, with backoff, until it answers (queue.rs). Each server has
 //! a watcher of its own, so a restart of any of them is reconciled (desired/watch.rs, per server).
 
+pub mod error;
 pub mod fanout;
 pub mod probe;
 pub mod queue;
 pub mod registry;
+pub mod seen;
 pub mod split;
+pub mod stored;
 pub mod target;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -21,7 +24,7 @@ use tokio::task::JoinHandle;
 
 use crate::AppState;
 use crate::ari::AriClient;
-use crate::desired::watch::Watch;
+use seen::Watch;
 
 /// One Asterisk server and what runs for it.
 pub struct Server {
@@ -100,6 +103,14 @@ impl Server {
     /// Something of its queue changed (a change kept, applied, refused, retried).
     pub(crate) fn changed(&self) {
         self.changes.send_modify(|n| *n += 1);
+    }
+
+    /// Hands the server the tasks the supervisor started for it, to be stopped with it.
+    pub(crate) fn keep_tasks(&self, tasks: Vec<JoinHandle<()>>) {
+        self.tasks
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .extend(tasks);
     }
 
     fn stop(&self) {
@@ -278,8 +289,19 @@ impl Fleet {
         all.len() == 1 && all[0].waiting() == 0
     }
 
-    fn every(&self) -> Duration {
+    /// How often each watcher looks, and how often drift is checked (if at all).
+    pub(crate) fn every(&self) -> Duration {
         *self.every.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub(crate) fn drift_every(&self) -> Option<Duration> {
+        *self.drift_every.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Set once at start, from `--watch-interval-ms` and `--drift-check-minutes`.
+    pub(crate) fn set_intervals(&self, every: Duration, drift_every: Option<Duration>) {
+        *self.every.lock().unwrap_or_else(|p| p.into_inner()) = every;
+        *self.drift_every.lock().unwrap_or_else(|p| p.into_inner()) = drift_every;
     }
 
     /// Puts `server` in (replacing one of its name, whose tasks stop).
@@ -356,67 +378,4 @@ impl AppState {
             ..self.clone()
         }
     }
-}
-
-/// Starts the fleet: the servers added in the panel (each with its watcher), and a queue for every
-/// server. The default server's watcher is started by the caller (`desired::watch::spawn`).
-pub async fn start(
-    st: &AppState,
-    every: Duration,
-    drift_every: Option<Duration>,
-) -> anyhow::Result<()> {
-    *st.fleet.every.lock().unwrap_or_else(|p| p.into_inner()) = every;
-    *st.fleet
-        .drift_every
-        .lock()
-        .unwrap_or_else(|p| p.into_inner()) = drift_every;
-    for row in st.store.servers().await? {
-        let name = row.name.clone();
-        match registry::server_of(st, &row) {
-            Ok(server) => {
-                st.fleet.put(server.clone());
-                launch(st, &server, true).await;
-            }
-            Err(e) => {
-                tracing::error!(server = %name, %e, "this server cannot be used; fix it in the panel")
-            }
-        }
-    }
-    let default = st.fleet.default_server();
-    launch(st, &default, false).await;
-    Ok(())
-}
-
-/// Starts what runs for an enabled server: its queue, and (for all but the default, whose are started
-/// by the caller) its watcher and drift checks. A disabled server is sent nothing, not even what
-/// waits for it.
-async fn launch(st: &AppState, server: &Arc<Server>, watcher: bool) {
-    match st.store.pending_summary(0).await {
-        Ok((_, counts)) => server.set_waiting(counts.get(&*server.name).map_or(0, |c| c.0)),
-        Err(e) => tracing::error!(%e, "cannot read the changes waiting for {}", server.name),
-    }
-    if !server.enabled {
-        return;
-    }
-    let mut tasks = vec![queue::spawn(st.clone(), server.clone())];
-    if watcher {
-        let every = st.fleet.every();
-        tasks.push(crate::desired::watch::spawn(st.on_server(server), every));
-        let drift_every = *st
-            .fleet
-            .drift_every
-            .lock()
-            .unwrap_or_else(|p| p.into_inner());
-        if let Some(d) = drift_every {
-            tasks.push(crate::desired::watch::spawn_drift_checks(
-                st.on_server(server),
-                d,
-            ));
-        }
-    }
-    server
-        .tasks
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .extend(tasks);
 }

@@ -5,7 +5,7 @@
 use model::fleet::{Probe, TypeWritability};
 use model::{Field, ObjectId, ObjectType, PutBody};
 
-use super::registry::FleetError;
+use super::error::FleetError;
 use crate::ari::{AriClient, Reason};
 
 /// The types tried, each with a body Asterisk accepts for a new object. `global` is left out (a

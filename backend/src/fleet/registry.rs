@@ -2,71 +2,22 @@
 //! parses, its CA file loads, its credentials work, its ARI user may write, and sorcery.conf gives at
 //! least one type a writable backend (probe.rs). Its password is sealed before it is stored.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use model::api::AuditEntry;
-use model::fleet::{
-    DEFAULT_SERVER, FleetView, NewServer, Probe, ServerAdded, ServerPatch, ServerRemoved,
-};
+use model::fleet::{DEFAULT_SERVER, FleetView, NewServer, ServerAdded, ServerPatch, ServerRemoved};
 
-use super::{Server, launch};
+use super::Server;
+use super::error::FleetError;
+use super::stored::{client, sealing, server_of};
+use crate::supervisor::launch;
 
 use crate::AppState;
-use crate::ari::{AriClient, AriError};
+use crate::ari::AriClient;
+use crate::ari::normalise_base;
 use crate::audit::{self, Who};
-use crate::config::{AriTarget, ExposeSecret, Secret, normalise_base};
+use crate::secret::ExposeSecret;
 use crate::store::{ServerRow, StoreError};
-
-#[derive(Debug, thiserror::Error)]
-pub enum FleetError {
-    #[error("A server name is 1 to 40 lowercase letters, digits, '-' or '_'; '{0}' is not")]
-    BadName(String),
-    #[error("A group name is 1 to 40 lowercase letters, digits, '-' or '_'; '{0}' is not")]
-    BadGroup(String),
-    #[error("'default' is the server given on Conjure's command line (--ari-url)")]
-    Default,
-    #[error("There is already a server named '{0}'")]
-    Exists(String),
-    #[error("That Asterisk is already in the fleet as '{0}'")]
-    SameUrl(String),
-    #[error("There is no server named '{0}'")]
-    NoSuchServer(String),
-    #[error("{1} objects go to '{0}' and to no other server")]
-    StillTargeted(String, usize),
-    #[error("ari_url: {0}")]
-    BadUrl(String),
-    #[error("ca_file: {0}")]
-    CaFile(String),
-    #[error("{0}")]
-    Unreachable(AriError),
-    #[error("Asterisk refused the ARI user '{0}' and its password")]
-    Credentials(String),
-    #[error("The ARI user '{0}' may only read (read_only = yes in ari.conf)")]
-    ReadOnlyUser(String),
-    #[error("That server's sorcery.conf gives no PJSIP type a writable backend")]
-    NothingWritable(Probe),
-    #[error("That does not answer as Asterisk's ARI does: {0}")]
-    NotAsterisk(String),
-    #[error(
-        "Changing the address, ARI user or CA file of '{0}' needs its ARI password again: Conjure does not \
-         send a stored password anywhere new"
-    )]
-    PasswordAgain(String),
-    #[error(
-        "{count} objects that go to '{server}' hold secrets (SIP passwords, OAuth secrets) that Conjure \
-         will send to {url}, which has not held them before"
-    )]
-    ConfirmSecrets {
-        server: String,
-        url: String,
-        count: usize,
-    },
-    #[error("The stored password of '{0}' does not open with this key file")]
-    Unsealable(String),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
 
 fn check_name(name: &str, bad: fn(String) -> FleetError) -> Result<(), FleetError> {
     let ok = (1..=40).contains(&name.len())
@@ -90,58 +41,6 @@ fn check_groups(groups: &[String]) -> Result<Vec<String>, FleetError> {
         }
     }
     Ok(out)
-}
-
-fn sealing(name: &str) -> String {
-    format!("server:{name}")
-}
-
-/// A client for a server, with the default server's timeouts and pool size.
-fn client(
-    st: &AppState,
-    url: &str,
-    user: &str,
-    password: &str,
-    ca_file: Option<&str>,
-) -> Result<AriClient, FleetError> {
-    let base = normalise_base(url)
-        .map_err(|e| FleetError::BadUrl(e.to_string().replace("--ari-url ", "")))?;
-    let limits = st.ari.target();
-    let target = AriTarget {
-        base,
-        user: user.to_string(),
-        password: Secret::from(password),
-        ca_file: ca_file.filter(|f| !f.is_empty()).map(PathBuf::from),
-        ..limits.clone()
-    };
-    AriClient::new(target).map_err(|e| match e {
-        crate::ari::SetupError::CaFile(e) => FleetError::CaFile(e.to_string()),
-        crate::ari::SetupError::Url { why, .. } => FleetError::BadUrl(why),
-    })
-}
-
-/// The server a stored row describes (its password opened).
-pub(crate) fn server_of(st: &AppState, row: &ServerRow) -> Result<Arc<Server>, FleetError> {
-    let password = st
-        .seal
-        .open(&sealing(&row.name), &row.password)
-        .ok()
-        .and_then(|p| String::from_utf8(p).ok())
-        .ok_or_else(|| FleetError::Unsealable(row.name.clone()))?;
-    let ari = client(
-        st,
-        &row.ari_url,
-        &row.ari_user,
-        &password,
-        row.ca_file.as_deref(),
-    )?;
-    Ok(Arc::new(st.fleet.server(
-        &row.name,
-        ari,
-        row.ca_file.clone(),
-        row.groups.clone(),
-        row.enabled,
-    )))
 }
 
 fn same_url(st: &AppState, ari: &AriClient, except: &str) -> Result<(), FleetError> {

@@ -11,7 +11,7 @@ use super::Server;
 use super::fanout::{self, Change};
 use crate::AppState;
 use crate::audit::{self, Who};
-use crate::objects::ObjectError;
+use crate::objects::error::ObjectError;
 use crate::store::Inventory;
 
 fn sealing(token: &str) -> String {
@@ -42,7 +42,7 @@ pub async fn keep(
     getrandom::fill(&mut raw).expect("the system's random source");
     let token: String = raw.iter().map(|b| format!("{b:02x}")).collect();
     let previous = match st.store.managed_one(ty, id.as_str()).await {
-        Ok(Some(m)) => match crate::desired::push_body(st, &m) {
+        Ok(Some(m)) => match crate::managed::push_body(st, &m) {
             Ok(body) => Some(
                 st.seal.seal(
                     &sealing(&token),
@@ -96,7 +96,7 @@ async fn take(st: &AppState, token: &str) -> Result<(SplitChange, Option<String>
 }
 
 fn object(c: &SplitChange) -> Result<(ObjectType, ObjectId), ObjectError> {
-    let ty = crate::objects::object_type(&c.object_type)?;
+    let ty = crate::objects::error::object_type(&c.object_type)?;
     Ok((ty, ObjectId::new(c.id.clone())?))
 }
 
@@ -129,7 +129,7 @@ pub async fn retry(
         .managed_one(ty, id.as_str())
         .await?
         .ok_or_else(|| ObjectError::NotManaged(ty, c.id.clone()))?;
-    let body = crate::desired::push_body(st, &m)?;
+    let body = crate::managed::push_body(st, &m)?;
     let put = Change::Put(&body);
     let tried = fanout::send_to(servers(st, &c.refused), ty, &id, &put).await;
     let out = fanout::settle(st, ty, &id, &put, &tried, |up| up.status == 200, &who.actor).await;
@@ -164,7 +164,7 @@ pub async fn undo(
                 id.as_str(),
                 "no longer managed: the change that made it was undone",
             );
-            crate::objects::change_record(st, Inventory::Forget, &entry).await?;
+            crate::managed::change_record(st, Inventory::Forget, &entry).await?;
             out
         }
         Some(sealed) => {
@@ -190,7 +190,7 @@ pub async fn undo(
                 fanout::settle(st, ty, &id, &put, &tried, |up| up.status == 200, &who.actor).await;
             // The record is the object as it was again.
             let fields = rendering.unwrap_or_else(|| body.fields.clone().unwrap_or_default());
-            let rec = crate::desired::record(st, ty, id.as_str(), &fields);
+            let rec = crate::managed::record(st, ty, id.as_str(), &fields);
             let entry = audit::event(who, "undo", ty.as_str(), id.as_str(), "put back as it was");
             st.store
                 .change(

@@ -108,3 +108,14 @@ pub(crate) fn first_problem(findings: &[Finding]) -> String {
     };
     format!("{place}{}", first.message)
 }
+
+/// The type named in a path or a record, or the error that lists the known ones.
+pub fn object_type(name: &str) -> Result<ObjectType, ObjectError> {
+    ObjectType::parse(name).ok_or_else(|| ObjectError::UnknownType(name.to_string()))
+}
+
+impl From<crate::managed::Unpushable> for ObjectError {
+    fn from(u: crate::managed::Unpushable) -> Self {
+        ObjectError::NotPushable(u.to_string())
+    }
+}

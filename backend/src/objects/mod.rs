@@ -3,7 +3,7 @@
 
 pub(crate) mod error;
 
-pub use error::ObjectError;
+pub use error::{ObjectError, object_type};
 
 use model::validate::{Finding, check_fields, check_object};
 use model::{Field, ObjectId, ObjectType, PutBody};
@@ -23,10 +23,6 @@ use crate::store::Inventory;
 pub use retarget::{Moved, retarget};
 
 /// Parses a type name from a path, exactly as Asterisk would (case-sensitive).
-pub fn object_type(name: &str) -> Result<ObjectType, ObjectError> {
-    ObjectType::parse(name).ok_or_else(|| ObjectError::UnknownType(name.to_string()))
-}
-
 fn fields_of(up: &Upstream) -> Result<Vec<Field>, ObjectError> {
     serde_json::from_slice(&up.body).map_err(|e| ObjectError::BadAnswer(e.to_string()))
 }
@@ -240,7 +236,7 @@ async fn audited_put(
             } else {
                 None
             };
-            let rec = crate::desired::record(st, ty, id.as_str(), &after);
+            let rec = crate::managed::record(st, ty, id.as_str(), &after);
             let entry = entry(
                 st,
                 ty,
@@ -330,21 +326,6 @@ fn refused_by_asterisk(st: &AppState, ty: ObjectType, up: &Upstream) -> ObjectEr
     }
 }
 
-/// Applies a change to the record with its audit entry. Forgetting an object also forgets where it
-/// went, which is held in memory as well (fleet/target.rs): every forget goes through here.
-pub(crate) async fn change_record(
-    st: &AppState,
-    inventory: Inventory<'_>,
-    entry: &AuditEntry,
-) -> Result<(), crate::store::StoreError> {
-    if matches!(inventory, Inventory::Forget)
-        && let Some(ty) = ObjectType::parse(&entry.object_type)
-    {
-        st.fleet.targets.set(ty, &entry.id, None);
-    }
-    st.store.change(inventory, entry).await
-}
-
 /// Records an object read from Asterisk (adoption), with an audit entry.
 pub async fn adopt(
     st: &AppState,
@@ -353,7 +334,7 @@ pub async fn adopt(
     fields: &[Field],
     who: &Who,
 ) -> Result<(), ObjectError> {
-    let rec = crate::desired::record(st, ty, id.as_str(), fields);
+    let rec = crate::managed::record(st, ty, id.as_str(), fields);
     let entry = entry(st, ty, id, who, "adopt", Vec::new(), 200, "adopted");
     st.store
         .change(
@@ -605,7 +586,7 @@ async fn remove(
         Err(e) => e.to_string(),
     };
     let entry = entry(st, ty, id, who, "delete", Vec::new(), up.status, &message);
-    if let Err(e) = change_record(st, inventory, &entry).await {
+    if let Err(e) = crate::managed::change_record(st, inventory, &entry).await {
         tracing::error!(%ty, %id, %e, "deleted on Asterisk but not recorded");
         if result.is_ok() {
             return Err(ObjectError::NotRecorded {

@@ -66,7 +66,7 @@ pub async fn retarget(
             servers: names(&leaving),
         });
     }
-    let body = crate::desired::push_body(st, &m)?;
+    let body = crate::managed::push_body(st, &m)?;
     // The new target first: changes made meanwhile go where it now goes.
     st.store
         .set_target(ty.as_str(), id.as_str(), new.as_deref())

@@ -14,7 +14,7 @@ use crate::auth::Principal;
 use crate::auth::guard::{self, Door};
 use crate::error::AppError;
 use crate::fleet::Server;
-use crate::fleet::registry::FleetError;
+use crate::fleet::error::FleetError;
 use crate::objects::{self, ObjectError, object_type};
 use crate::routes::json::PutJson;
 use model::account::Role;

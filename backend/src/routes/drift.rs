@@ -8,7 +8,7 @@ use crate::AppState;
 use crate::auth::Principal;
 use crate::desired::drift::{self, Action, DriftReport};
 use crate::error::AppError;
-use crate::fleet::registry::FleetError;
+use crate::fleet::error::FleetError;
 use crate::objects::{ObjectError, object_type};
 
 #[derive(Deserialize)]
