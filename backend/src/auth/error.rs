@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use model::account::Role;
 
-use super::guard::Door;
+use super::Door;
 use super::sessions::Ended;
 use super::throttle;
 use crate::store::StoreError;

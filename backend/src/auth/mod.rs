@@ -8,7 +8,6 @@
 mod accounts;
 pub mod device;
 mod error;
-pub mod guard;
 pub mod password;
 mod principal;
 pub mod sessions;
@@ -16,7 +15,7 @@ pub mod throttle;
 mod verify;
 
 pub use error::AuthError;
-pub use principal::{Principal, SessionKeys, Via};
+pub use principal::{Door, Principal, SessionKeys, Via};
 
 use std::collections::HashMap;
 use std::net::IpAddr;

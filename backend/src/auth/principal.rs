@@ -71,3 +71,12 @@ impl Principal {
         })
     }
 }
+
+/// Which ways of signing in a route accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Door {
+    /// `/api`: session cookie, token, Basic, a trusted portal header.
+    Panel,
+    /// `/ari/...`: what ARI clients send (Basic, `?api_key=user:password`), and tokens.
+    Ari,
+}

@@ -8,7 +8,7 @@ use model::{BodyError, ObjectType};
 use super::AppError;
 use crate::ari::{AriError, Refusal};
 use crate::auth::AuthError;
-use crate::auth::guard::Door;
+use crate::auth::Door;
 use crate::fleet::error::FleetError;
 use crate::objects::ObjectError;
 use crate::objects::error::first_problem;

@@ -10,12 +10,13 @@ use model::{CONFIG_CLASS, ObjectId, secret};
 use std::sync::Arc;
 
 use crate::AppState;
+use crate::auth::Door;
 use crate::auth::Principal;
-use crate::auth::guard::{self, Door};
 use crate::error::AppError;
 use crate::fleet::Server;
 use crate::fleet::error::FleetError;
 use crate::objects::{self, ObjectError, object_type};
+use crate::routes::guard;
 use crate::routes::json::PutJson;
 use model::account::Role;
 

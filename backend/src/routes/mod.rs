@@ -8,6 +8,7 @@ pub mod audit;
 pub mod drift;
 pub mod drift_page;
 pub mod fleet_page;
+pub mod guard;
 pub mod headers;
 pub mod inventory;
 pub mod json;
@@ -34,10 +35,11 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 use crate::AppState;
 use crate::auth::AuthError;
+use crate::auth::Door;
 use crate::auth::Principal;
-use crate::auth::guard::{Door, require_principal};
 use crate::error::AppError;
 use crate::provision;
+use guard::require_principal;
 
 /// A route layer: the signed-in principal (put there by `require_principal`) must have `role`.
 async fn require_role(State(role): State<Role>, req: Request, next: Next) -> Response {

@@ -9,9 +9,9 @@ use model::account::{Login, Me, PasswordChange};
 
 use super::json::AppJson;
 use crate::AppState;
-use crate::auth::guard::{client_address, device_cookie, device_cookie_values, session_cookie};
 use crate::auth::{Principal, Via};
 use crate::error::AppError;
+use crate::routes::guard::{client_address, device_cookie, device_cookie_values, session_cookie};
 use crate::secret::ExposeSecret;
 
 fn me(p: &Principal) -> Me {

@@ -14,24 +14,14 @@ use subtle::ConstantTimeEq;
 
 use crate::secret::ExposeSecret;
 
-use super::AuthError;
-use super::{Auth, Principal};
 use crate::AppState;
+use crate::auth::{Auth, AuthError, Door, Principal};
 use crate::error::AppError;
 
 pub const COOKIE: &str = "conjure_session";
 /// The panel sends its session's CSRF token in this header on every state-changing request. A page on
 /// another site cannot: custom headers need a CORS preflight that Conjure never grants.
 pub const CSRF_HEADER: &str = "x-conjure-csrf";
-
-/// Which ways of signing in a route accepts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Door {
-    /// `/api`: session cookie, token, Basic, a trusted portal header.
-    Panel,
-    /// `/ari/...`: what ARI clients send (Basic, `?api_key=user:password`), and tokens.
-    Ari,
-}
 
 /// The peer of the connection, IPv4-mapped IPv6 (`::ffff:10.0.0.5`, as a dual-stack listener reports
 /// IPv4 clients) folded to IPv4 so it compares equal to the configured address.
@@ -124,7 +114,7 @@ const SESSION_NAMES: [&str; 3] = ["__Host-conjure_session", "__Secure-conjure_se
 const DEVICE_NAMES: [&str; 3] = [
     "__Host-conjure_device",
     "__Secure-conjure_device",
-    super::device::COOKIE,
+    crate::auth::device::COOKIE,
 ];
 
 /// The names a cookie may arrive under for this request: only the prefixed ones when Conjure sets it
@@ -288,8 +278,8 @@ pub fn session_cookie(auth: &Auth, parts: &Parts, id: Option<&str>) -> HeaderVal
 
 /// `Set-Cookie` for a browser's device cookie (see `auth::device`).
 pub fn device_cookie(auth: &Auth, parts: &Parts, value: &str) -> HeaderValue {
-    let age = super::device::MAX_AGE_DAYS * 24 * 3600;
-    cookie(auth, parts, super::device::COOKIE, value, age)
+    let age = crate::auth::device::MAX_AGE_DAYS * 24 * 3600;
+    cookie(auth, parts, crate::auth::device::COOKIE, value, age)
 }
 
 fn cookie(auth: &Auth, parts: &Parts, base: &str, value: &str, age: i64) -> HeaderValue {
