@@ -1,7 +1,8 @@
 //! The drift page in Chromium: reached from the panel's sidebar, it shows an identify that was changed on
-//! Asterisk behind Conjure's back, with the attribute that differs, and puts Conjure's version back.
+//! Asterisk behind Conjure's back, with the attribute that differs, and puts Conjure's version back once
+//! the panel's dialog has asked (a cancelled question changes nothing).
 
-use e2e::page::{click, wait_for_text};
+use e2e::page::{click, text_of, wait_for_text};
 use e2e::stack;
 use fantoccini::Locator;
 use model::api::Mode;
@@ -42,7 +43,7 @@ async fn a_change_behind_conjures_back_is_shown_and_undone() {
         .click()
         .await
         .unwrap();
-    wait_for_text(c, "drift-status", "to look at").await;
+    wait_for_text(c, "drift-summary", "to look at").await;
     let row = wait_for_text(c, &format!("drift-identify-{office}"), "192.0.2.99").await;
     assert!(
         row.contains("different on Asterisk") && row.contains("match"),
@@ -53,7 +54,15 @@ async fn a_change_behind_conjures_back_is_shown_and_undone() {
         c.screenshot().await.unwrap(),
     )
     .unwrap();
+    // Asked first; "Cancel" leaves Asterisk as it is.
     click(c, &format!("drift-reapply-identify-{office}")).await;
+    let question = text_of(c, "ask-text").await;
+    assert!(question.contains("overwritten"), "{question}");
+    click(c, "ask-no").await;
+    let (_, still) = stack.on_asterisk(&format!("identify/{office}")).await;
+    assert!(still.contains("192.0.2.99"), "{still}");
+    click(c, &format!("drift-reapply-identify-{office}")).await;
+    click(c, "ask-yes").await;
     wait_for_text(c, "drift-done", "Conjure's version is on Asterisk again").await;
     let (_, now) = stack.on_asterisk(&format!("identify/{office}")).await;
     assert!(

@@ -114,7 +114,7 @@ async fn an_admin_adds_a_server_watches_a_change_wait_for_it_and_removes_it() {
     .unwrap();
     b.sim().unwrap().start();
     c.wait()
-        .for_element(Locator::Css("[data-testid='fleet-none']:not([hidden])"))
+        .for_element(Locator::Css("[data-testid='fleet-none']"))
         .await
         .unwrap();
     let held = reqwest::Client::new()
@@ -190,7 +190,7 @@ async fn a_change_one_server_refused_is_undone_from_the_page() {
     click(c, "ask-yes").await;
     wait_for_text(c, "fleet-status", "Undone: default: applied").await;
     c.wait()
-        .for_element(Locator::Css("[data-testid='split-none']:not([hidden])"))
+        .for_element(Locator::Css("[data-testid='split-none']"))
         .await
         .unwrap();
     assert_eq!(stack.on_asterisk(&format!("aor/{id}")).await.0, 404);

@@ -9,10 +9,10 @@ use crate::api;
 use crate::components::ask::AskDialog;
 use crate::components::status_bar::StatusBar;
 use crate::pages::{
-    account::AccountPage, audit::AuditPage, home::Home, import::ImportPage, login::Login,
-    new_phone_user::NewPhoneUserPage, not_found::NotFound, object::ObjectPage,
-    phone_users::PhoneUsersPage, templates::TemplatesPage, tokens::TokensPage, type_page::TypePage,
-    users::UsersPage,
+    account::AccountPage, audit::AuditPage, drift::DriftPage, home::Home, import::ImportPage,
+    login::Login, new_phone_user::NewPhoneUserPage, not_found::NotFound, object::ObjectPage,
+    phone_users::PhoneUsersPage, servers::ServersPage, templates::TemplatesPage,
+    tokens::TokensPage, type_page::TypePage, users::UsersPage,
 };
 use crate::route::Route;
 use crate::session::Session;
@@ -111,9 +111,8 @@ fn Shell() -> impl IntoView {
                     <h2>"History"</h2>
                     <ul>
                         <li>{crate::nav::link(Route::Audit.href(), "Audit log".into())}</li>
-                        // A page of its own outside the panel (routes/drift_page.rs): nav lets it load.
-                        <li>{crate::nav::link("/drift".into(), "Drift".into())}</li>
-                        <li>{crate::nav::link("/fleet".into(), "Servers".into())}</li>
+                        <li>{crate::nav::link(Route::Drift(None).href(), "Drift".into())}</li>
+                        <li>{crate::nav::link(Route::Servers.href(), "Servers".into())}</li>
                     </ul>
                     </Show>
                     <h2>"Panel"</h2>
@@ -163,6 +162,8 @@ fn Pages() -> impl IntoView {
         Route::NewPhoneUser => NewPhoneUserPage().into_any(),
         Route::Import => ImportPage().into_any(),
         Route::Templates => TemplatesPage().into_any(),
+        Route::Servers => ServersPage().into_any(),
+        Route::Drift(server) => view! { <DriftPage server/> }.into_any(),
         Route::Type(_) => TypePage().into_any(),
         Route::Object(..) => ObjectPage().into_any(),
         Route::NotFound => NotFound().into_any(),

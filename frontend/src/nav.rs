@@ -91,11 +91,8 @@ pub fn init() {
         else {
             return;
         };
-        // The API and the ARI door are not pages; the drift and servers pages are outside the panel.
-        if inner.starts_with("/api/")
-            || inner.starts_with("/ari/")
-            || matches!(inner, "/drift" | "/fleet")
-        {
+        // The API and the ARI door are not pages.
+        if inner.starts_with("/api/") || inner.starts_with("/ari/") {
             return;
         }
         ev.prevent_default();

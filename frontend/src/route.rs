@@ -14,6 +14,10 @@ pub enum Route {
     NewPhoneUser,
     Import,
     Templates,
+    /// The servers of the fleet and the changes waiting for them.
+    Servers,
+    /// Drift on one server: `None` for the command line's (`default`).
+    Drift(Option<String>),
     /// A type's objects, by the type's name as the path has it (an unknown name gets a page saying so).
     Type(String),
     /// One object: its type's name and its id, decoded from the raw path. Not through decodeURI, which
@@ -36,6 +40,11 @@ impl Route {
             ["phone-users", "new"] => Route::NewPhoneUser,
             ["phone-users", "import"] => Route::Import,
             ["templates"] => Route::Templates,
+            ["fleet"] => Route::Servers,
+            ["drift"] => Route::Drift(None),
+            ["drift", server] if !server.is_empty() => Route::Drift(Some(
+                String::from_utf8_lossy(&decode_percent(server)).into_owned(),
+            )),
             ["objects", t] if !t.is_empty() => Route::Type(t.to_string()),
             ["objects", t, id] if !t.is_empty() && !id.is_empty() => Route::Object(
                 t.to_string(),
@@ -57,6 +66,9 @@ impl Route {
             Route::NewPhoneUser => "/phone-users/new".into(),
             Route::Import => "/phone-users/import".into(),
             Route::Templates => "/templates".into(),
+            Route::Servers => "/fleet".into(),
+            Route::Drift(None) => "/drift".into(),
+            Route::Drift(Some(s)) => format!("/drift/{}", encode_segment(s)),
             Route::Type(t) => format!("/objects/{t}"),
             Route::Object(t, id) => format!("/objects/{t}/{}", encode_segment(id)),
         }
@@ -64,7 +76,11 @@ impl Route {
 
     /// Whether both routes are shown by the same page (with other parameters, perhaps).
     pub fn same_page(&self, other: &Route) -> bool {
-        std::mem::discriminant(self) == std::mem::discriminant(other)
+        match (self, other) {
+            // The drift page compares one server, chosen when it opens.
+            (Route::Drift(a), Route::Drift(b)) => a == b,
+            _ => std::mem::discriminant(self) == std::mem::discriminant(other),
+        }
     }
 
     /// The page of an object of a known type.
@@ -89,6 +105,9 @@ mod tests {
             Route::NewPhoneUser,
             Route::Import,
             Route::Templates,
+            Route::Servers,
+            Route::Drift(None),
+            Route::Drift(Some("site-b".into())),
             Route::Type("identify".into()),
             Route::Object("identify".into(), "203.0.113.5".into()),
             Route::Object("aor".into(), "a/b#c%d e".into()),

@@ -52,3 +52,28 @@ pub enum Action {
     /// Stop managing it; Asterisk keeps what it has.
     Forget,
 }
+
+/// One object a drift action is for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DriftItem {
+    #[serde(rename = "type")]
+    pub object_type: String,
+    pub id: String,
+}
+
+/// `POST /api/drift {"action": "reapply" | "adopt" | "forget", "items": [{"type", "id"}]}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DriftRequest {
+    pub action: Action,
+    pub items: Vec<DriftItem>,
+}
+
+/// Per object: done, or why not. One object's failure does not stop the others.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DriftOutcome {
+    #[serde(rename = "type")]
+    pub object_type: String,
+    pub id: String,
+    pub ok: bool,
+    pub message: String,
+}

@@ -1,6 +1,6 @@
-//! The fleet's API shapes: the Asterisk servers Conjure keeps in step, what a change did on each, and
-//! the changes waiting for a server that did not answer. Only the backend and tests use them (the wasm
-//! panel does not, so they cost its download nothing).
+//! The fleet's API shapes: the Asterisk servers Conjure keeps in step, what a change did on each, the
+//! changes waiting for a server that did not answer, and where an object goes. The backend writes them,
+//! the panel's servers page and the tests read them.
 
 use serde::{Deserialize, Serialize};
 
@@ -184,4 +184,42 @@ pub struct FleetView {
     pub pending_total: usize,
     /// Changes applied on some servers and refused by others, newest first.
     pub split: Vec<SplitChange>,
+}
+
+/// `PUT /api/objects/{type}/{id}/target`: where a managed object goes from now on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewTarget {
+    /// `server:<name>` and `group:<name>`; `[]` for every server.
+    pub target: Vec<String>,
+    /// Moving it off servers deletes it there: refused with code `confirm-move` until this is set.
+    #[serde(default)]
+    pub confirm: bool,
+}
+
+/// What a move did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Moved {
+    /// The new target: `[]` for every server.
+    pub target: Vec<String>,
+    /// Per server it left or joined.
+    pub servers: Vec<ServerOutcome>,
+}
+
+/// What a retry or an undo of a split change did on each server.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PerServer {
+    #[serde(default)]
+    pub servers: Vec<ServerOutcome>,
+}
+
+/// Where an object goes and which server it was read from: the fleet's part of
+/// `GET /api/objects/{type}/{id}` (present with several servers).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Placement {
+    /// `[]` (or absent) for every server.
+    #[serde(default)]
+    pub target: Option<Vec<String>>,
+    #[serde(default)]
+    pub read_from: Option<String>,
 }

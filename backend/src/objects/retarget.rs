@@ -4,9 +4,7 @@
 
 use std::sync::Arc;
 
-use model::fleet::ServerOutcome;
 use model::{ObjectId, ObjectType};
-use serde::Serialize;
 
 use super::{ObjectError, describe};
 use crate::AppState;
@@ -15,14 +13,7 @@ use crate::fleet::Server;
 use crate::fleet::fanout::{self, Change};
 use crate::store::Inventory;
 
-/// What a move did.
-#[derive(Debug, Serialize)]
-pub struct Moved {
-    /// The new target: `[]` for every server.
-    pub target: Vec<String>,
-    /// Per server it left or joined.
-    pub servers: Vec<ServerOutcome>,
-}
+pub use model::fleet::Moved;
 
 fn names(servers: &[Arc<Server>]) -> String {
     servers

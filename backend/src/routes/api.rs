@@ -155,23 +155,13 @@ pub async fn put_object(
     }))
 }
 
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NewTarget {
-    /// `server:<name>` and `group:<name>`; `[]` for every server.
-    target: Vec<String>,
-    /// Moving it off servers deletes it there: required then.
-    #[serde(default)]
-    confirm: bool,
-}
-
 /// `PUT /api/objects/{type}/{id}/target`: moves a managed object to other servers.
 pub async fn put_target(
     State(st): State<AppState>,
     Path((ty, id)): Path<(String, String)>,
     p: Principal,
-    crate::routes::json::AppJson(t): crate::routes::json::AppJson<NewTarget>,
-) -> Result<Json<objects::Moved>, AppError> {
+    crate::routes::json::AppJson(t): crate::routes::json::AppJson<model::fleet::NewTarget>,
+) -> Result<Json<model::fleet::Moved>, AppError> {
     let (ty, id) = target(&ty, id)?;
     Ok(Json(
         objects::retarget(&st, ty, &id, &t.target, t.confirm, &p.who()).await?,

@@ -2,11 +2,12 @@
 
 use axum::Json;
 use axum::extract::{Query, State};
-use serde::{Deserialize, Serialize};
+use model::drift::{DriftOutcome, DriftRequest};
+use serde::Deserialize;
 
 use crate::AppState;
 use crate::auth::Principal;
-use crate::desired::drift::{self, Action, DriftReport};
+use crate::desired::drift::{self, DriftReport};
 use crate::error::AppError;
 use crate::fleet::error::FleetError;
 use crate::objects::{ObjectError, object_type};
@@ -36,36 +37,13 @@ pub async fn report(
     Ok(Json(st.watch.drift.get(|| drift::check(&st)).await?))
 }
 
-#[derive(Deserialize)]
-pub struct Request {
-    action: Action,
-    items: Vec<Item>,
-}
-
-#[derive(Deserialize)]
-pub struct Item {
-    #[serde(rename = "type")]
-    object_type: String,
-    id: String,
-}
-
-/// Per object: done, or why not. One object's failure does not stop the others.
-#[derive(Serialize)]
-pub struct Outcome {
-    #[serde(rename = "type")]
-    object_type: String,
-    id: String,
-    ok: bool,
-    message: String,
-}
-
 /// `POST /api/drift {"action": "reapply" | "adopt" | "forget", "items": [{"type", "id"}]}`.
 pub async fn act(
     State(st): State<AppState>,
     Query(which): Query<Which>,
     p: Principal,
-    Json(req): Json<Request>,
-) -> Result<Json<Vec<Outcome>>, AppError> {
+    Json(req): Json<DriftRequest>,
+) -> Result<Json<Vec<DriftOutcome>>, AppError> {
     let st = on(st, &which)?;
     let who = p.who();
     let mut out = Vec::with_capacity(req.items.len());
@@ -76,7 +54,7 @@ pub async fn act(
             drift::act(&st, req.action, ty, &id, &who).await
         }
         .await;
-        out.push(Outcome {
+        out.push(DriftOutcome {
             object_type: item.object_type,
             id: item.id,
             ok: done.is_ok(),

@@ -6,8 +6,6 @@ pub mod api;
 pub mod ari_door;
 pub mod audit;
 pub mod drift;
-pub mod drift_page;
-pub mod fleet_page;
 pub mod guard;
 pub mod headers;
 pub mod inventory;

@@ -4,7 +4,9 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use model::fleet::{FleetView, NewServer, ServerAdded, ServerPatch, ServerRemoved, ServerView};
+use model::fleet::{
+    FleetView, NewServer, PerServer, ServerAdded, ServerPatch, ServerRemoved, ServerView,
+};
 
 use super::json::AppJson;
 use crate::AppState;
@@ -139,9 +141,9 @@ pub async fn retry_split(
     State(st): State<AppState>,
     Path(token): Path<String>,
     p: Principal,
-) -> Result<Json<serde_json::Value>, AppError> {
+) -> Result<Json<PerServer>, AppError> {
     let servers = split::retry(&st, &token, &p.who()).await?;
-    Ok(Json(serde_json::json!({ "servers": servers })))
+    Ok(Json(PerServer { servers }))
 }
 
 /// `POST /api/fleet/split/{token}/undo`: the object as it was, where the change was applied.
@@ -149,7 +151,7 @@ pub async fn undo_split(
     State(st): State<AppState>,
     Path(token): Path<String>,
     p: Principal,
-) -> Result<Json<serde_json::Value>, AppError> {
+) -> Result<Json<PerServer>, AppError> {
     let servers = split::undo(&st, &token, &p.who()).await?;
-    Ok(Json(serde_json::json!({ "servers": servers })))
+    Ok(Json(PerServer { servers }))
 }

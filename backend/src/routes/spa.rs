@@ -19,10 +19,6 @@ pub struct Index {
     /// `html` compressed with brotli once at start: it is part of every first visit.
     pub html_br: Option<bytes::Bytes>,
     pub csp: Option<HeaderValue>,
-    /// The drift page (drift_page.rs), made from the same build.
-    pub drift: Option<bytes::Bytes>,
-    /// The servers page (fleet_page.rs).
-    pub fleet: Option<bytes::Bytes>,
 }
 
 impl Index {
@@ -33,14 +29,6 @@ impl Index {
         let csp =
             headers::content_security_policy(html.as_deref().unwrap_or_default(), frame_ancestors);
         Index {
-            fleet: html
-                .as_deref()
-                .and_then(|h| super::fleet_page::page(h, base))
-                .map(Into::into),
-            drift: html
-                .as_deref()
-                .and_then(|h| super::drift_page::page(h, base))
-                .map(Into::into),
             html_br: html.as_deref().map(compress),
             html: html.map(Into::into),
             csp: Some(HeaderValue::from_str(&csp).expect("the CSP is ASCII")),
@@ -108,22 +96,6 @@ pub async fn serve(dist: &Path, index: &Index, req: Request) -> Response {
         return r;
     };
     let path = req.uri().path().to_string();
-    let side_page = match path.as_str() {
-        "/drift" => index.drift.as_ref(),
-        "/fleet" => index.fleet.as_ref(),
-        _ => None,
-    };
-    if let Some(page) = side_page {
-        let mut r = Response::new(Body::from(page.clone()));
-        let h = r.headers_mut();
-        h.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("text/html; charset=utf-8"),
-        );
-        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-        h.insert(header::CONTENT_SECURITY_POLICY, csp);
-        return r;
-    }
     let takes_br = accepts_br(req.headers().get(header::ACCEPT_ENCODING));
     let from_disk = if path == "/" || path.ends_with("/index.html") {
         None

@@ -1,5 +1,6 @@
 pub mod account;
 pub mod audit;
+pub mod drift;
 pub mod home;
 pub mod import;
 pub mod login;
@@ -7,6 +8,7 @@ pub mod new_phone_user;
 pub mod not_found;
 pub mod object;
 pub mod phone_users;
+pub mod servers;
 pub mod templates;
 pub mod tokens;
 pub mod type_page;

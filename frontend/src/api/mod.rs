@@ -15,6 +15,9 @@ use model::provision::{
 use model::{Field, ObjectType, id::encode_segment};
 use serde::de::DeserializeOwned;
 
+mod fleet;
+pub use fleet::*;
+
 thread_local! {
     static BASE: String = leptos::prelude::document()
         .query_selector("meta[name=conjure-base]")
