@@ -56,11 +56,9 @@ async fn main() -> anyhow::Result<()> {
     .with_frame_ancestors(frame_ancestors)
     .with_auth_settings(auth_settings)
     .with_base_path(&base_path);
-    let state = AppState {
-        provision_concurrency: cli.provision_concurrency.max(1),
-        sip_server: cli.sip_server()?.map(Into::into),
-        ..state
-    };
+    let mut state = state;
+    state.domain.provision_concurrency = cli.provision_concurrency.max(1);
+    state.domain.sip_server = cli.sip_server()?.map(Into::into);
     let every = std::time::Duration::from_millis(cli.watch_interval_ms.max(100));
     let drift_every = cli
         .drift_check_minutes

@@ -4,7 +4,7 @@
 
 use model::{Field, ObjectType, catalog, secret};
 
-use crate::AppState;
+use crate::Domain;
 use crate::store::Inventory;
 use model::api::AuditEntry;
 
@@ -24,7 +24,7 @@ pub fn context(ty: ObjectType, id: &str) -> String {
 }
 
 /// Splits Asterisk's rendering of an object into what the inventory shows and the sealed secrets.
-pub fn record(st: &AppState, ty: ObjectType, id: &str, rendering: &[Field]) -> Recorded {
+pub fn record(st: &Domain, ty: ObjectType, id: &str, rendering: &[Field]) -> Recorded {
     let secrets: Vec<&Field> = rendering
         .iter()
         .filter(|f| secret::is_secret(&f.attribute) && !f.value.is_empty())
@@ -72,7 +72,7 @@ impl std::fmt::Display for Unpushable {
 
 /// The PUT that makes a managed object again from the record (drift's "put it back", a move to
 /// other servers), or why the record cannot.
-pub fn push_body(st: &AppState, m: &crate::store::Managed) -> Result<model::PutBody, Unpushable> {
+pub fn push_body(st: &Domain, m: &crate::store::Managed) -> Result<model::PutBody, Unpushable> {
     let fields = push_fields(
         st,
         m.ty,
@@ -90,7 +90,7 @@ pub fn push_body(st: &AppState, m: &crate::store::Managed) -> Result<model::PutB
 /// object shows (and without attributes that are not options: Asterisk renders some values, such as
 /// `set_var`, in a form it does not parse back), with the secrets opened.
 pub fn push_fields(
-    st: &AppState,
+    st: &Domain,
     ty: ObjectType,
     id: &str,
     shown: &[Field],
@@ -123,7 +123,7 @@ pub fn push_fields(
 
 /// The secret fields sealed for `ty/id`.
 pub fn open_secrets(
-    st: &AppState,
+    st: &Domain,
     ty: ObjectType,
     id: &str,
     sealed: &str,
@@ -150,7 +150,7 @@ pub fn push_rank(ty: ObjectType) -> u8 {
 /// Applies a change to the record with its audit entry. Forgetting an object also forgets where it
 /// went, which is held in memory as well (fleet/target.rs): every forget goes through here.
 pub(crate) async fn change_record(
-    st: &AppState,
+    st: &Domain,
     inventory: Inventory<'_>,
     entry: &AuditEntry,
 ) -> Result<(), crate::store::StoreError> {

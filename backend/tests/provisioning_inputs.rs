@@ -127,9 +127,9 @@ async fn the_voicemail_column_reads_yes_and_no_as_the_wizard_does() {
 
 #[tokio::test]
 async fn phones_are_told_the_sip_server_that_was_set_and_never_a_guess() {
-    let (app, up) = app_with("/nonexistent", |s| conjure::AppState {
-        sip_server: Some("pbx.example.com:5070".into()),
-        ..s
+    let (app, up) = app_with("/nonexistent", |mut s| {
+        s.domain.sip_server = Some("pbx.example.com:5070".into());
+        s
     })
     .await;
     let r = call(

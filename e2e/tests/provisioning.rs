@@ -15,9 +15,9 @@ async fn status_on_asterisk(stack: &e2e::Stack, path: &str) -> u16 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wizard_then_spreadsheet_then_list() {
-    let stack = stack_with(Mode::Asterisk, |s| conjure::AppState {
-        provision_concurrency: 1,
-        ..s
+    let stack = stack_with(Mode::Asterisk, |mut s| {
+        s.domain.provision_concurrency = 1;
+        s
     })
     .await;
     let driver = e2e::signed_in(&stack).await;

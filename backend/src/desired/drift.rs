@@ -9,7 +9,7 @@ use futures_util::{StreamExt, stream};
 pub use model::drift::{Action, Difference, DriftReport, DriftState, Drifted};
 use model::{Field, ObjectId, ObjectType, secret};
 
-use crate::AppState;
+use crate::Domain;
 use crate::fleet::target::includes;
 use crate::objects::ObjectError;
 use crate::store::Managed;
@@ -76,13 +76,13 @@ pub fn differences(
 }
 
 /// The recorded secrets of `m`, opened (`None` when Conjure does not know them or they do not open).
-pub fn secrets_of(st: &AppState, m: &Managed) -> Option<Vec<Field>> {
+pub fn secrets_of(st: &Domain, m: &Managed) -> Option<Vec<Field>> {
     crate::managed::open_secrets(st, m.ty, &m.id, m.sealed.as_deref()?).ok()
 }
 
 /// Compares every managed object with Asterisk, and lists the endpoints Asterisk has that Conjure does
 /// not manage.
-pub async fn check(st: &AppState) -> Result<DriftReport, ObjectError> {
+pub async fn check(st: &Domain) -> Result<DriftReport, ObjectError> {
     let mut checked = 0;
     let mut items: Vec<Drifted> = Vec::new();
     let server = st.fleet.default_server();
@@ -140,7 +140,7 @@ pub async fn check(st: &AppState) -> Result<DriftReport, ObjectError> {
     })
 }
 
-async fn one(st: &AppState, m: &Managed) -> Option<Drifted> {
+async fn one(st: &Domain, m: &Managed) -> Option<Drifted> {
     let item = |state, differences, message: String| Drifted {
         object_type: m.ty.as_str().to_string(),
         id: m.id.clone(),
@@ -168,9 +168,37 @@ async fn one(st: &AppState, m: &Managed) -> Option<Drifted> {
     }
 }
 
+/// Carries out the request on each item in turn; each answer says what was done or why not, so one
+/// refused item does not hide the others' outcome.
+pub async fn act_all(
+    st: &Domain,
+    req: model::drift::DriftRequest,
+    who: &crate::audit::Who,
+) -> Vec<model::drift::DriftOutcome> {
+    let mut out = Vec::with_capacity(req.items.len());
+    for item in req.items {
+        let done = async {
+            let ty = crate::objects::object_type(&item.object_type)?;
+            let id = ObjectId::new(item.id.clone()).map_err(ObjectError::from)?;
+            act(st, req.action, ty, &id, who).await
+        }
+        .await;
+        out.push(model::drift::DriftOutcome {
+            object_type: item.object_type,
+            id: item.id,
+            ok: done.is_ok(),
+            message: match done {
+                Ok(m) => m.to_string(),
+                Err(e) => e.to_string(),
+            },
+        });
+    }
+    out
+}
+
 /// Carries out `action` on one object; says what was done.
 pub async fn act(
-    st: &AppState,
+    st: &Domain,
     action: Action,
     ty: ObjectType,
     id: &ObjectId,

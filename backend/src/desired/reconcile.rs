@@ -7,7 +7,7 @@ use model::api::AuditEntry;
 pub use model::watch::{Problem, Report};
 use model::{Field, ObjectId, ObjectType, PutBody};
 
-use crate::AppState;
+use crate::Domain;
 use crate::audit::{self, Who};
 use crate::fleet::target::includes;
 use crate::managed::{Unpushable, push_fields, push_rank, record};
@@ -28,7 +28,7 @@ enum Outcome {
 }
 
 /// Reconciles once, publishing progress; the report is also kept as the watcher's `last`.
-pub async fn run(st: &AppState, reason: &str) -> Option<Report> {
+pub async fn run(st: &Domain, reason: &str) -> Option<Report> {
     let counts = match st.store.counts().await {
         Ok(c) => c,
         Err(e) => {
@@ -177,7 +177,7 @@ fn conjure() -> Who {
     }
 }
 
-async fn one(st: &AppState, m: Managed) -> Outcome {
+async fn one(st: &Domain, m: Managed) -> Outcome {
     let Ok(id) = ObjectId::new(m.id.clone()) else {
         return Outcome::Failed("its id cannot be sent to Asterisk".into());
     };
@@ -193,7 +193,7 @@ async fn one(st: &AppState, m: Managed) -> Outcome {
 }
 
 /// An object Asterisk has whose secrets Conjure does not know: read them now, while Asterisk has them.
-async fn capture(st: &AppState, m: &Managed, body: &[u8]) -> Outcome {
+async fn capture(st: &Domain, m: &Managed, body: &[u8]) -> Outcome {
     if m.sealed.is_some() || m.secrets_set.is_empty() {
         return Outcome::Present;
     }
@@ -216,7 +216,7 @@ async fn capture(st: &AppState, m: &Managed, body: &[u8]) -> Outcome {
 
 /// Pushes a missing object from its latest record (never one read before a change made meanwhile),
 /// and reads it back.
-async fn restore(st: &AppState, m: Managed, id: &ObjectId) -> Outcome {
+async fn restore(st: &Domain, m: Managed, id: &ObjectId) -> Outcome {
     let latest = match st.store.managed_one(m.ty, &m.id).await {
         Ok(Some(l)) => l,
         Ok(None) => return Outcome::ChangedMeanwhile,

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use super::reconcile;
-use crate::AppState;
+use crate::Domain;
 
 /// What one look at Asterisk found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,7 +16,7 @@ struct Seen {
     version: String,
 }
 
-async fn look(st: &AppState) -> Option<Seen> {
+async fn look(st: &Domain) -> Option<Seen> {
     let up = st.ari.status_info().await.ok()?;
     if up.status != 200 {
         return None;
@@ -36,7 +36,7 @@ async fn look(st: &AppState) -> Option<Seen> {
 /// Now (UTC, RFC 3339), for the times people read in the status line and the reports.
 
 /// Watches until the process ends, looking every `every`.
-pub fn spawn(st: AppState, every: Duration) -> tokio::task::JoinHandle<()> {
+pub fn spawn(st: Domain, every: Duration) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         // The last look (None before the first), and the last answer Asterisk gave.
         let mut last: Option<Option<Seen>> = None;
@@ -104,7 +104,7 @@ pub fn spawn(st: AppState, every: Duration) -> tokio::task::JoinHandle<()> {
 
 /// Compares Asterisk with Conjure's record every `every` and publishes how many objects differ (off
 /// unless `--drift-check-minutes` is given: a check reads every managed object).
-pub fn spawn_drift_checks(st: AppState, every: Duration) -> tokio::task::JoinHandle<()> {
+pub fn spawn_drift_checks(st: Domain, every: Duration) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         loop {
             tokio::time::sleep(every).await;

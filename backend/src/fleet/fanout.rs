@@ -10,7 +10,7 @@ use model::fleet::{Outcome, ServerOutcome};
 use model::{ObjectId, ObjectType, PutBody};
 
 use super::Server;
-use crate::AppState;
+use crate::Domain;
 use crate::ari::{AriError, Upstream};
 use crate::store::NewPending;
 
@@ -44,7 +44,7 @@ impl Change<'_> {
 }
 
 /// Sends the change to every enabled server concurrently.
-pub async fn send(st: &AppState, ty: ObjectType, id: &ObjectId, change: &Change<'_>) -> Vec<Tried> {
+pub async fn send(st: &Domain, ty: ObjectType, id: &ObjectId, change: &Change<'_>) -> Vec<Tried> {
     let target = st.fleet.targets.get(ty, id.as_str());
     let servers = st.fleet.servers_for(target.as_deref());
     // Every server the change goes to is still catching up (just back from being down): rather than
@@ -93,7 +93,7 @@ pub(crate) fn context(server: &str) -> String {
 /// Keeps the change for every server it did not reach, and says what happened on each. `taken` tells
 /// an answer that counts as done (`200` for a PUT; `204`, `200` or `404` for a delete).
 pub async fn settle(
-    st: &AppState,
+    st: &Domain,
     ty: ObjectType,
     id: &ObjectId,
     change: &Change<'_>,
@@ -144,7 +144,7 @@ pub async fn settle(
 pub const MAX_WAITING_CHANGES: usize = 100_000;
 
 async fn keep(
-    st: &AppState,
+    st: &Domain,
     server: &Server,
     ty: ObjectType,
     id: &ObjectId,
@@ -241,11 +241,10 @@ mod tests {
             "p",
         ))
         .unwrap();
-        let st = AppState::new(
+        let st = Domain::new(
             ari,
             model::api::Mode::Asterisk,
             Some(crate::Secret::from("admin-pw-1234")),
-            "/nonexistent".into(),
             crate::store::Store::in_memory().unwrap(),
         );
         let server = st.fleet.default_server();

@@ -22,7 +22,6 @@ use model::fleet::{DEFAULT_SERVER, ServerView};
 use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
 
-use crate::AppState;
 use crate::ari::AriClient;
 use seen::Watch;
 
@@ -189,8 +188,8 @@ impl Fleet {
         }
     }
 
-    /// A fleet of one server of another fleet (see [`AppState::on_server`]).
-    fn of(server: Arc<Server>, targets: Arc<target::Targets>) -> Self {
+    /// A fleet of one server of another fleet (see [`Domain::on_server`]).
+    pub(crate) fn of(server: Arc<Server>, targets: Arc<target::Targets>) -> Self {
         Fleet {
             targets,
             changes: server.changes.clone(),
@@ -363,19 +362,4 @@ pub fn summary(fleet: &Fleet) -> Option<String> {
         line.push_str(&format!(", {waiting} changes waiting (see Servers)"));
     }
     Some(line)
-}
-
-impl AppState {
-    /// This state as seen by one server: the watcher, reconciler and drift check work on `st.ari` and
-    /// `st.watch`, so each server gets them by running on its own view.
-    /// Its fleet is that server alone, so what it changes (drift's "put Conjure's version back")
-    /// goes to that server only.
-    pub fn on_server(&self, server: &Arc<Server>) -> AppState {
-        AppState {
-            ari: server.ari.clone(),
-            watch: server.watch.clone(),
-            fleet: Arc::new(Fleet::of(server.clone(), self.fleet.targets.clone())),
-            ..self.clone()
-        }
-    }
 }

@@ -15,7 +15,7 @@ use model::{ObjectId, ObjectType, PutBody};
 
 use super::Server;
 use super::fanout::context;
-use crate::AppState;
+use crate::Domain;
 use crate::audit::{self, Who};
 use crate::store::{Inventory, PendingRow};
 
@@ -32,7 +32,7 @@ enum Tried {
 }
 
 /// Runs `server`'s queue until the task is stopped.
-pub fn spawn(st: AppState, server: Arc<Server>) -> tokio::task::JoinHandle<()> {
+pub fn spawn(st: Domain, server: Arc<Server>) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut wait = FIRST_WAIT;
         let mut seen = server.watch.subscribe();
@@ -79,7 +79,7 @@ pub fn spawn(st: AppState, server: Arc<Server>) -> tokio::task::JoinHandle<()> {
 }
 
 /// Sends one batch; `Some(why)` when the server stopped answering on the way.
-async fn batch(st: &AppState, server: &Server, rows: Vec<PendingRow>) -> Option<String> {
+async fn batch(st: &Domain, server: &Server, rows: Vec<PendingRow>) -> Option<String> {
     // Each object's changes, in order; objects in the order of their first change.
     let mut at: HashMap<(String, String), usize> = HashMap::new();
     let mut objects: Vec<Vec<PendingRow>> = Vec::new();
@@ -155,7 +155,7 @@ async fn batch(st: &AppState, server: &Server, rows: Vec<PendingRow>) -> Option<
     down
 }
 
-async fn apply(st: &AppState, server: &Server, row: &PendingRow) -> Tried {
+async fn apply(st: &Domain, server: &Server, row: &PendingRow) -> Tried {
     let c = &row.change;
     let (Some(ty), Ok(id)) = (
         ObjectType::parse(&c.object_type),
@@ -190,7 +190,7 @@ async fn apply(st: &AppState, server: &Server, row: &PendingRow) -> Tried {
     }
 }
 
-async fn audit(st: &AppState, server: &Server, row: &PendingRow, status: u16, message: &str) {
+async fn audit(st: &Domain, server: &Server, row: &PendingRow, status: u16, message: &str) {
     let c = &row.change;
     let who = Who {
         actor: c.actor.clone(),

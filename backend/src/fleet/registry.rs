@@ -12,7 +12,7 @@ use super::error::FleetError;
 use super::stored::{client, sealing, server_of};
 use crate::supervisor::launch;
 
-use crate::AppState;
+use crate::Domain;
 use crate::ari::AriClient;
 use crate::ari::normalise_base;
 use crate::audit::{self, Who};
@@ -43,7 +43,7 @@ fn check_groups(groups: &[String]) -> Result<Vec<String>, FleetError> {
     Ok(out)
 }
 
-fn same_url(st: &AppState, ari: &AriClient, except: &str) -> Result<(), FleetError> {
+fn same_url(st: &Domain, ari: &AriClient, except: &str) -> Result<(), FleetError> {
     match st
         .fleet
         .all()
@@ -55,7 +55,7 @@ fn same_url(st: &AppState, ari: &AriClient, except: &str) -> Result<(), FleetErr
     }
 }
 
-async fn log(st: &AppState, who: &Who, action: &str, name: &str, message: String) {
+async fn log(st: &Domain, who: &Who, action: &str, name: &str, message: String) {
     let entry = AuditEntry {
         status: 200,
         ..audit::event(who, action, "server", name, message)
@@ -68,7 +68,7 @@ async fn log(st: &AppState, who: &Who, action: &str, name: &str, message: String
 /// How many objects with sealed secrets go to `server` and not to `before` (the same server as it was,
 /// if it still is the same host under the same trust): those secrets would go where they have not been.
 async fn new_secrets(
-    st: &AppState,
+    st: &Domain,
     server: &Server,
     before: Option<&Server>,
 ) -> Result<usize, StoreError> {
@@ -90,7 +90,7 @@ async fn new_secrets(
 /// Refuses, until the person confirms, a change that sends secrets where they have not been; once
 /// confirmed, that is audited with the count and the address.
 async fn secrets_confirmed(
-    st: &AppState,
+    st: &Domain,
     who: &Who,
     server: &Server,
     before: Option<&Server>,
@@ -119,7 +119,7 @@ async fn secrets_confirmed(
     Ok(())
 }
 
-pub async fn add(st: &AppState, new: NewServer, who: &Who) -> Result<ServerAdded, FleetError> {
+pub async fn add(st: &Domain, new: NewServer, who: &Who) -> Result<ServerAdded, FleetError> {
     let name = new.name.trim().to_string();
     if name == DEFAULT_SERVER {
         return Err(FleetError::Default);
@@ -178,7 +178,7 @@ pub async fn add(st: &AppState, new: NewServer, who: &Who) -> Result<ServerAdded
 }
 
 pub async fn change(
-    st: &AppState,
+    st: &Domain,
     name: &str,
     patch: ServerPatch,
     who: &Who,
@@ -281,7 +281,7 @@ fn changed(a: &ServerRow, b: &ServerRow) -> String {
     }
 }
 
-pub async fn remove(st: &AppState, name: &str, who: &Who) -> Result<ServerRemoved, FleetError> {
+pub async fn remove(st: &Domain, name: &str, who: &Who) -> Result<ServerRemoved, FleetError> {
     if name == DEFAULT_SERVER {
         return Err(FleetError::Default);
     }
@@ -325,14 +325,14 @@ pub async fn remove(st: &AppState, name: &str, who: &Who) -> Result<ServerRemove
     })
 }
 
-async fn pending_counts(st: &AppState, name: &str) -> Result<(usize, usize), StoreError> {
+async fn pending_counts(st: &Domain, name: &str) -> Result<(usize, usize), StoreError> {
     let (_, counts) = st.store.pending_summary(0).await?;
     Ok(counts.get(name).copied().unwrap_or_default())
 }
 
 /// How many managed objects of each type go to `server`.
 fn objects_on(
-    st: &AppState,
+    st: &Domain,
     server: &Server,
     managed: &[(String, u64)],
 ) -> std::collections::BTreeMap<String, u64> {
@@ -353,7 +353,7 @@ fn objects_on(
 const LISTED: usize = 500;
 
 /// Every server with its state, and the oldest changes waiting.
-pub async fn view(st: &AppState) -> Result<FleetView, StoreError> {
+pub async fn view(st: &Domain) -> Result<FleetView, StoreError> {
     // Taken before anything is read: a change while reading moves the fleet past it, so a caller
     // waiting on this seq is answered again (taken after, that change would be missed).
     let seq = st.fleet.seq();

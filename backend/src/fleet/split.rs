@@ -9,7 +9,7 @@ use model::{ObjectId, ObjectType, PutBody};
 
 use super::Server;
 use super::fanout::{self, Change};
-use crate::AppState;
+use crate::Domain;
 use crate::audit::{self, Who};
 use crate::objects::error::ObjectError;
 use crate::store::Inventory;
@@ -21,7 +21,7 @@ fn sealing(token: &str) -> String {
 /// Keeps a save that some servers applied and others refused; its token. Called before the new
 /// rendering is recorded, so the record still holds the object as it was.
 pub async fn keep(
-    st: &AppState,
+    st: &Domain,
     ty: ObjectType,
     id: &ObjectId,
     outcomes: &[ServerOutcome],
@@ -82,11 +82,11 @@ pub async fn keep(
     }
 }
 
-fn servers(st: &AppState, names: &[String]) -> Vec<Arc<Server>> {
+fn servers(st: &Domain, names: &[String]) -> Vec<Arc<Server>> {
     names.iter().filter_map(|n| st.fleet.get(n)).collect()
 }
 
-async fn take(st: &AppState, token: &str) -> Result<(SplitChange, Option<String>), ObjectError> {
+async fn take(st: &Domain, token: &str) -> Result<(SplitChange, Option<String>), ObjectError> {
     st.store
         .splits(Some(token))
         .await?
@@ -100,7 +100,7 @@ fn object(c: &SplitChange) -> Result<(ObjectType, ObjectId), ObjectError> {
     Ok((ty, ObjectId::new(c.id.clone())?))
 }
 
-async fn audited(st: &AppState, who: &Who, action: &str, c: &SplitChange, out: &[ServerOutcome]) {
+async fn audited(st: &Domain, who: &Who, action: &str, c: &SplitChange, out: &[ServerOutcome]) {
     let entry = model::api::AuditEntry {
         status: 200,
         ..audit::event(
@@ -117,11 +117,7 @@ async fn audited(st: &AppState, who: &Who, action: &str, c: &SplitChange, out: &
 }
 
 /// Sends Conjure's record of the object to the servers that refused the change.
-pub async fn retry(
-    st: &AppState,
-    token: &str,
-    who: &Who,
-) -> Result<Vec<ServerOutcome>, ObjectError> {
+pub async fn retry(st: &Domain, token: &str, who: &Who) -> Result<Vec<ServerOutcome>, ObjectError> {
     let (c, _) = take(st, token).await?;
     let (ty, id) = object(&c)?;
     let m = st
@@ -143,11 +139,7 @@ pub async fn retry(
 }
 
 /// Puts the object back as it was on the servers that applied the change, and in the record.
-pub async fn undo(
-    st: &AppState,
-    token: &str,
-    who: &Who,
-) -> Result<Vec<ServerOutcome>, ObjectError> {
+pub async fn undo(st: &Domain, token: &str, who: &Who) -> Result<Vec<ServerOutcome>, ObjectError> {
     let (c, previous) = take(st, token).await?;
     let (ty, id) = object(&c)?;
     let applied = servers(st, &c.applied);

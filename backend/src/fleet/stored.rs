@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::Server;
 use super::error::FleetError;
-use crate::AppState;
+use crate::Domain;
 use crate::ari::{AriClient, AriTarget, normalise_base};
 use crate::secret::Secret;
 use crate::store::ServerRow;
@@ -18,7 +18,7 @@ pub(crate) fn sealing(name: &str) -> String {
 
 /// A client for a server, with the default server's timeouts and pool size.
 pub(crate) fn client(
-    st: &AppState,
+    st: &Domain,
     url: &str,
     user: &str,
     password: &str,
@@ -41,7 +41,7 @@ pub(crate) fn client(
 }
 
 /// The server a stored row describes (its password opened).
-pub(crate) fn server_of(st: &AppState, row: &ServerRow) -> Result<Arc<Server>, FleetError> {
+pub(crate) fn server_of(st: &Domain, row: &ServerRow) -> Result<Arc<Server>, FleetError> {
     let password = st
         .seal
         .open(&sealing(&row.name), &row.password)

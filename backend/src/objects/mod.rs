@@ -12,7 +12,7 @@ use model::api::{AuditChange, AuditEntry};
 
 use model::fleet::ServerOutcome;
 
-use crate::AppState;
+use crate::Domain;
 use crate::ari::Upstream;
 use crate::audit::{self, Who};
 use crate::fleet::fanout::{self, Change, Try};
@@ -27,14 +27,14 @@ fn fields_of(up: &Upstream) -> Result<Vec<Field>, ObjectError> {
     serde_json::from_slice(&up.body).map_err(|e| ObjectError::BadAnswer(e.to_string()))
 }
 
-pub async fn read(st: &AppState, ty: ObjectType, id: &ObjectId) -> Result<Vec<Field>, ObjectError> {
+pub async fn read(st: &Domain, ty: ObjectType, id: &ObjectId) -> Result<Vec<Field>, ObjectError> {
     read_from(st, ty, id).await.map(|(fields, _)| fields)
 }
 
 /// Reads from the first enabled server that answers: one server down is no error while another has
 /// the object. Says which server it read when there are several.
 pub async fn read_from(
-    st: &AppState,
+    st: &Domain,
     ty: ObjectType,
     id: &ObjectId,
 ) -> Result<(Vec<Field>, Option<String>), ObjectError> {
@@ -44,7 +44,7 @@ pub async fn read_from(
 
 /// `GET` on the first enabled server that answers (the default server alone: just it).
 async fn get_any(
-    st: &AppState,
+    st: &Domain,
     ty: ObjectType,
     id: &ObjectId,
 ) -> Result<(Upstream, Option<String>), ObjectError> {
@@ -68,7 +68,7 @@ async fn get_any(
 }
 
 /// The object Asterisk answered with, or its refusal.
-fn answered(st: &AppState, ty: ObjectType, up: &Upstream) -> Result<Vec<Field>, ObjectError> {
+fn answered(st: &Domain, ty: ObjectType, up: &Upstream) -> Result<Vec<Field>, ObjectError> {
     match up.status {
         200 => fields_of(up),
         _ => Err(refused_by_asterisk(st, ty, up)),
@@ -89,7 +89,7 @@ pub struct Saved {
 }
 
 pub async fn write(
-    st: &AppState,
+    st: &Domain,
     ty: ObjectType,
     id: &ObjectId,
     body: &PutBody,
@@ -102,7 +102,7 @@ pub async fn write(
 /// server). An object already recorded keeps where it goes: naming another target is an error, and
 /// moving it is [`retarget`]'s.
 pub async fn write_to(
-    st: &AppState,
+    st: &Domain,
     ty: ObjectType,
     id: &ObjectId,
     body: &PutBody,
@@ -157,7 +157,7 @@ pub async fn write_to(
 /// Sets a new object's target before it is sent (whether it was set); an object already recorded
 /// must already go there.
 async fn place(
-    st: &AppState,
+    st: &Domain,
     ty: ObjectType,
     id: &ObjectId,
     new: Option<Target>,
@@ -194,7 +194,7 @@ pub fn describe(target: Option<&[String]>) -> String {
 /// Pushes an object from Conjure's record (drift's "re-apply"): Asterisk's own rendering, checked when
 /// it was first pushed, so not checked again; recorded and audited as any save.
 pub async fn push_recorded(
-    st: &AppState,
+    st: &Domain,
     ty: ObjectType,
     id: &ObjectId,
     body: &PutBody,
@@ -215,7 +215,7 @@ struct Put {
 /// Forwards a checked PUT and records the outcome: the inventory and the audit entry on success, the
 /// audit entry alone when Asterisk refuses or does not answer.
 async fn audited_put(
-    st: &AppState,
+    st: &Domain,
     ty: ObjectType,
     id: &ObjectId,
     body: &PutBody,
@@ -286,7 +286,7 @@ async fn audited_put(
 
 #[allow(clippy::too_many_arguments)]
 fn entry(
-    st: &AppState,
+    st: &Domain,
     ty: ObjectType,
     id: &ObjectId,
     who: &Who,
@@ -319,7 +319,7 @@ fn saved_but_not_recorded(cause: crate::store::StoreError) -> ObjectError {
     }
 }
 
-fn refused_by_asterisk(st: &AppState, ty: ObjectType, up: &Upstream) -> ObjectError {
+fn refused_by_asterisk(st: &Domain, ty: ObjectType, up: &Upstream) -> ObjectError {
     ObjectError::Refused {
         ty,
         refusal: st.ari.refusal(up),
@@ -328,7 +328,7 @@ fn refused_by_asterisk(st: &AppState, ty: ObjectType, up: &Upstream) -> ObjectEr
 
 /// Records an object read from Asterisk (adoption), with an audit entry.
 pub async fn adopt(
-    st: &AppState,
+    st: &Domain,
     ty: ObjectType,
     id: &ObjectId,
     fields: &[Field],
@@ -353,7 +353,7 @@ pub async fn adopt(
 /// the record, the servers that did not answer get it later (queued), and those that refused it are
 /// reported. Refused or unanswered everywhere, nothing changed: the refusal (or the silence) is the error.
 async fn forward_put(
-    st: &AppState,
+    st: &Domain,
     ty: ObjectType,
     id: &ObjectId,
     body: &PutBody,
@@ -412,7 +412,7 @@ fn nowhere(ty: ObjectType, tried: Vec<fanout::Tried>) -> ObjectError {
 /// Delete and create again with exactly `body`: the only way to remove an entry from a list that a PUT
 /// can only add to (identify `match`, aor `contact`). If the new object is refused, the old one is put back.
 pub async fn replace(
-    st: &AppState,
+    st: &Domain,
     ty: ObjectType,
     id: &ObjectId,
     body: &PutBody,
@@ -447,7 +447,7 @@ pub async fn replace(
     }
 }
 
-pub async fn exists(st: &AppState, ty: ObjectType, id: &ObjectId) -> Result<bool, ObjectError> {
+pub async fn exists(st: &Domain, ty: ObjectType, id: &ObjectId) -> Result<bool, ObjectError> {
     let (up, _) = get_any(st, ty, id).await?;
     match up.status {
         200 | 500 => Ok(true),
@@ -460,7 +460,7 @@ pub async fn exists(st: &AppState, ty: ObjectType, id: &ObjectId) -> Result<bool
 /// new object must not overwrite. A server that does not answer now cannot be asked; its changes wait
 /// for it as every other change does.
 pub async fn exists_on_any(
-    st: &AppState,
+    st: &Domain,
     ty: ObjectType,
     id: &ObjectId,
     target: Option<&[String]>,
@@ -502,7 +502,7 @@ pub enum Deleted {
 
 /// Deletes an object; one Asterisk does not have is an error (404), as on the doors.
 pub async fn delete(
-    st: &AppState,
+    st: &Domain,
     ty: ObjectType,
     id: &ObjectId,
     who: &Who,
@@ -515,7 +515,7 @@ pub async fn delete(
 /// Deletes an object from one server (the per-server ARI door): one that goes to that server alone,
 /// or one Conjure does not manage. An object that goes elsewhere too is not deleted behind the record.
 pub async fn delete_on(
-    st: &AppState,
+    st: &Domain,
     server: &std::sync::Arc<crate::fleet::Server>,
     ty: ObjectType,
     id: &ObjectId,
@@ -539,7 +539,7 @@ pub async fn delete_on(
 /// Deletes an object, counting one Asterisk no longer has as deleted: for Conjure's own changes of
 /// several objects (removing a phone user, undoing a half-made one).
 pub async fn delete_if_present(
-    st: &AppState,
+    st: &Domain,
     ty: ObjectType,
     id: &ObjectId,
     who: &Who,
@@ -548,7 +548,7 @@ pub async fn delete_if_present(
 }
 
 async fn remove(
-    st: &AppState,
+    st: &Domain,
     ty: ObjectType,
     id: &ObjectId,
     who: &Who,
@@ -602,7 +602,7 @@ async fn remove(
 /// found" where every server that answered said so, else the first refusal. Servers that did not
 /// answer get the delete later, once one server answered as a delete would.
 async fn delete_everywhere(
-    st: &AppState,
+    st: &Domain,
     ty: ObjectType,
     id: &ObjectId,
     who: &Who,

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use model::{ObjectId, ObjectType};
 
 use super::{ObjectError, describe};
-use crate::AppState;
+use crate::Domain;
 use crate::audit::{self, Who};
 use crate::fleet::Server;
 use crate::fleet::fanout::{self, Change};
@@ -24,7 +24,7 @@ fn names(servers: &[Arc<Server>]) -> String {
 }
 
 pub async fn retarget(
-    st: &AppState,
+    st: &Domain,
     ty: ObjectType,
     id: &ObjectId,
     target: &[String],

@@ -11,7 +11,7 @@ use model::provision::{ImportCheck, ImportProgress, NewPhoneUser, RowIssue, Temp
 use tokio::sync::watch;
 
 use super::import::Parsed;
-use crate::AppState;
+use crate::Domain;
 use crate::audit::Who;
 
 /// What happened to one row.
@@ -123,7 +123,7 @@ enum Standing {
 }
 
 async fn standing(
-    st: &AppState,
+    st: &Domain,
     u: &NewPhoneUser,
     target: Option<&[String]>,
 ) -> Result<Standing, String> {
@@ -184,7 +184,7 @@ where
 }
 
 /// The dry run: every row checked against the rules (already done by the parser) and against Asterisk.
-pub async fn check(st: &AppState, parsed: Parsed, target: Option<&[String]>) -> ImportCheck {
+pub async fn check(st: &Domain, parsed: Parsed, target: Option<&[String]>) -> ImportCheck {
     let st2 = st.clone();
     let target: Option<Arc<[String]>> = target.map(Into::into);
     let outcomes = bounded(
@@ -227,7 +227,7 @@ pub async fn check(st: &AppState, parsed: Parsed, target: Option<&[String]>) -> 
 
 /// Starts applying a file; the rows the check refused are reported as not imported right away.
 /// `target`: where the users' objects go (`None`: every server; checked by the caller).
-pub fn apply(st: &AppState, parsed: Parsed, who: Who, target: Option<Vec<String>>) -> Option<u64> {
+pub fn apply(st: &Domain, parsed: Parsed, who: Who, target: Option<Vec<String>>) -> Option<u64> {
     let (id, job) = st.jobs.add(parsed.total, &who.actor)?;
     // One result per refused row, with every problem the check found in it.
     let refused: Vec<RowResult> = parsed
@@ -328,7 +328,7 @@ pub fn apply(st: &AppState, parsed: Parsed, who: Who, target: Option<Vec<String>
 }
 
 async fn row(
-    st: &AppState,
+    st: &Domain,
     job: &Job,
     templates: &HashMap<String, Template>,
     line: usize,

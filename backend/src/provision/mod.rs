@@ -11,7 +11,7 @@ pub use model::provision::rules;
 use model::provision::{NewPhoneUser, PhoneSetup, PhoneUser, Template};
 use model::{Field, ObjectId, ObjectType, PutBody};
 
-use crate::AppState;
+use crate::Domain;
 use crate::audit::Who;
 use crate::auth::password;
 use crate::objects::{self, ObjectError};
@@ -29,7 +29,7 @@ fn id(ext: &str) -> ObjectId {
 /// Which of a user's three objects an Asterisk it would go to already has, if any: on every server of
 /// `target`, not only the first that answers, or a clerk would overwrite another site's phone.
 pub async fn taken(
-    st: &AppState,
+    st: &Domain,
     ext: &str,
     target: Option<&[String]>,
 ) -> Result<Option<String>, ProvisionError> {
@@ -49,7 +49,7 @@ pub async fn taken(
 }
 
 /// A user's template, or the default one.
-async fn template(st: &AppState, name: &str) -> Result<Template, ProvisionError> {
+async fn template(st: &Domain, name: &str) -> Result<Template, ProvisionError> {
     pick(st.store.templates().await?, name)
 }
 
@@ -68,7 +68,7 @@ fn pick(all: Vec<Template>, name: &str) -> Result<Template, ProvisionError> {
 /// Creates a user: auth, then aor, then endpoint. If a step fails, what was made is removed again and the
 /// error says which step failed and why.
 pub async fn create(
-    st: &AppState,
+    st: &Domain,
     new: &NewPhoneUser,
     who: &Who,
     target: Option<&[String]>,
@@ -93,7 +93,7 @@ pub async fn create(
 
 /// [`create`] once the row is known to be valid and free (the import checks many rows at once).
 pub async fn create_checked(
-    st: &AppState,
+    st: &Domain,
     new: &NewPhoneUser,
     t: &Template,
     who: &Who,
@@ -143,7 +143,7 @@ pub async fn create_checked(
 }
 
 /// Removes the first `made` objects (in reverse) and the claim on the extension; says how that went.
-async fn undo(st: &AppState, ext: &str, made: usize, who: &Who) -> String {
+async fn undo(st: &Domain, ext: &str, made: usize, who: &Who) -> String {
     let mut left = Vec::new();
     for (ty, label) in ORDER[..made].iter().rev() {
         if let Err(e) = objects::delete_if_present(st, *ty, &id(ext), who).await {
@@ -169,7 +169,7 @@ async fn undo(st: &AppState, ext: &str, made: usize, who: &Who) -> String {
 /// What the phone needs: where to register (`--sip-server`, never guessed: the ARI URL's host is how
 /// Conjure reaches Asterisk, often `127.0.0.1`, not how phones do) and over what.
 fn setup(
-    st: &AppState,
+    st: &Domain,
     user: PhoneUser,
     password: Option<model::secret::Sensitive>,
     endpoint: &[Field],
@@ -215,7 +215,7 @@ pub fn transport(sip_server: Option<&str>, endpoint: &[Field]) -> String {
 }
 
 /// Deletes a user: endpoint, then aor, then auth. An object already gone counts as deleted.
-pub async fn delete(st: &AppState, ext: &str, who: &Who) -> Result<(), ProvisionError> {
+pub async fn delete(st: &Domain, ext: &str, who: &Who) -> Result<(), ProvisionError> {
     if st.store.phone_user(ext).await?.is_none() {
         return Err(ProvisionError::NoSuchUser(ext.to_string()));
     }
@@ -237,7 +237,7 @@ pub async fn delete(st: &AppState, ext: &str, who: &Who) -> Result<(), Provision
 
 /// Changes the name (caller ID) or the template, or resets the password (returned once).
 pub async fn change(
-    st: &AppState,
+    st: &Domain,
     ext: &str,
     c: &model::provision::PhoneUserChange,
     who: &Who,
@@ -304,7 +304,7 @@ pub async fn change(
 }
 
 /// At start: users a crash left half made lose what they had, so no auth outlives its endpoint.
-pub async fn recover(st: &AppState) {
+pub async fn recover(st: &Domain) {
     let who = Who {
         actor: "conjure (recovery)".into(),
         address: String::new(),

@@ -53,7 +53,7 @@ pub async fn csv(
         "seq", "at", "actor", "address", "action", "type", "id", "changes", "server", "status",
         "message",
     ];
-    Ok(spreadsheet::download(
+    Ok(super::download::csv(
         "conjure-audit.csv",
         spreadsheet::table(&header, rows),
     ))

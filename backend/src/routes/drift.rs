@@ -5,12 +5,11 @@ use axum::extract::{Query, State};
 use model::drift::{DriftOutcome, DriftRequest};
 use serde::Deserialize;
 
-use crate::AppState;
+use crate::Domain;
 use crate::auth::Principal;
 use crate::desired::drift::{self, DriftReport};
 use crate::error::AppError;
 use crate::fleet::error::FleetError;
-use crate::objects::{ObjectError, object_type};
 
 #[derive(Deserialize)]
 pub struct Which {
@@ -18,8 +17,8 @@ pub struct Which {
     server: Option<String>,
 }
 
-/// The state as seen by the server asked for.
-fn on(st: AppState, which: &Which) -> Result<AppState, AppError> {
+/// The domain as seen by the server asked for.
+fn on(st: Domain, which: &Which) -> Result<Domain, AppError> {
     match &which.server {
         None => Ok(st),
         Some(name) => match st.fleet.get(name) {
@@ -30,7 +29,7 @@ fn on(st: AppState, which: &Which) -> Result<AppState, AppError> {
 }
 
 pub async fn report(
-    State(st): State<AppState>,
+    State(st): State<Domain>,
     Query(which): Query<Which>,
 ) -> Result<Json<DriftReport>, AppError> {
     let st = on(st, &which)?;
@@ -39,30 +38,11 @@ pub async fn report(
 
 /// `POST /api/drift {"action": "reapply" | "adopt" | "forget", "items": [{"type", "id"}]}`.
 pub async fn act(
-    State(st): State<AppState>,
+    State(st): State<Domain>,
     Query(which): Query<Which>,
     p: Principal,
     Json(req): Json<DriftRequest>,
 ) -> Result<Json<Vec<DriftOutcome>>, AppError> {
     let st = on(st, &which)?;
-    let who = p.who();
-    let mut out = Vec::with_capacity(req.items.len());
-    for item in req.items {
-        let done = async {
-            let ty = object_type(&item.object_type)?;
-            let id = model::ObjectId::new(item.id.clone()).map_err(ObjectError::from)?;
-            drift::act(&st, req.action, ty, &id, &who).await
-        }
-        .await;
-        out.push(DriftOutcome {
-            object_type: item.object_type,
-            id: item.id,
-            ok: done.is_ok(),
-            message: match done {
-                Ok(m) => m.to_string(),
-                Err(e) => e.to_string(),
-            },
-        });
-    }
-    Ok(Json(out))
+    Ok(Json(drift::act_all(&st, req, &p.who()).await))
 }

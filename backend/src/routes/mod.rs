@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod api;
 pub mod ari_door;
 pub mod audit;
+pub mod download;
 pub mod drift;
 pub mod guard;
 pub mod headers;

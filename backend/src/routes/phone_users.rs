@@ -104,7 +104,7 @@ pub async fn import_sample(State(st): State<AppState>) -> Result<Response, AppEr
         ],
     ];
     let header = ["extension", "name", "password", "template", "voicemail"];
-    Ok(spreadsheet::download(
+    Ok(super::download::csv(
         "phone-users-sample.csv",
         spreadsheet::table(&header, rows),
     ))
@@ -290,7 +290,7 @@ pub async fn export(
         }
         rows.push(row);
     }
-    Ok(spreadsheet::download(
+    Ok(super::download::csv(
         "phone-users.csv",
         spreadsheet::table(&head, rows),
     ))
@@ -532,5 +532,5 @@ pub async fn results(
             msg,
         ))
         .await?;
-    Ok(spreadsheet::download("import-results.csv", body))
+    Ok(super::download::csv("import-results.csv", body))
 }
