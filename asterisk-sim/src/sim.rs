@@ -140,6 +140,9 @@ pub struct Sim {
     real_base_ms: i128,
     /// This server's sorcery.conf where it differs from the reference's (see [`Sim::with_backends`]).
     backends: HashMap<&'static str, Backend>,
+    /// How many requests each path (without its query) was sent: what a real Asterisk's HTTP log
+    /// would show, for tests that count what reaches Asterisk.
+    asked: Mutex<HashMap<String, u64>>,
 }
 
 /// One run of the simulated process.
@@ -178,6 +181,7 @@ impl Sim {
             }),
             delays: Default::default(),
             backends: HashMap::new(),
+            asked: Mutex::default(),
             real_base_ms: std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| d.as_millis() as i128),
@@ -414,12 +418,23 @@ impl Sim {
         st.restarts += 1;
     }
 
+    /// How many requests were sent to `path` (e.g. `/ari/endpoints/PJSIP`), answered or not.
+    pub fn asked(&self, path: &str) -> u64 {
+        self.asked.lock().unwrap().get(path).copied().unwrap_or(0)
+    }
+
     /// Answers one request.
     pub fn handle(&self, req: &Request) -> Outcome {
         if req.method.len() + req.target.len() + 10 > MAX_REQUEST_LINE {
             return Outcome::Respond(request_line_too_long());
         }
         let (path, query) = req.target.split_once('?').unwrap_or((&req.target, ""));
+        *self
+            .asked
+            .lock()
+            .unwrap()
+            .entry(path.to_string())
+            .or_default() += 1;
         let Some(rest) = strip_prefix_ci(path, "/ari/") else {
             return Outcome::Respond(Response::message(404, "Resource not found"));
         };

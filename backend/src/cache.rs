@@ -4,6 +4,7 @@
 //! need.
 
 use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use tokio::sync::Mutex;
@@ -11,13 +12,25 @@ use tokio::sync::Mutex;
 pub struct Shared<T> {
     /// An answer is reused for this long; zero: only by those who asked while it was being read.
     keep: Duration,
-    last: Mutex<Option<(Instant, T)>>,
+    /// Bumped by [`Shared::clear`]: an answer read before a change is not handed out after it.
+    generation: AtomicU64,
+    last: Mutex<Option<Kept<T>>>,
+}
+
+struct Kept<T> {
+    /// When its read began, and ended.
+    began: Instant,
+    at: Instant,
+    /// The generation when its read began.
+    generation: u64,
+    value: T,
 }
 
 impl<T: Clone> Shared<T> {
     pub fn new(keep: Duration) -> Self {
         Shared {
             keep,
+            generation: AtomicU64::new(0),
             last: Mutex::new(None),
         }
     }
@@ -30,21 +43,57 @@ impl<T: Clone> Shared<T> {
         Fut: Future<Output = Result<T, E>>,
     {
         let asked = Instant::now();
+        self.read_unless(read, |kept| {
+            kept.at >= asked || kept.at.elapsed() < self.keep
+        })
+        .await
+    }
+
+    /// [`Shared::get`] for whoever must see every change made before it asked (an explicit "compare
+    /// now"): only an answer whose read began after it asked is reused. What it reads is kept for the
+    /// others.
+    pub async fn get_fresh<E, F, Fut>(&self, read: F) -> Result<T, E>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<T, E>>,
+    {
+        let asked = Instant::now();
+        self.read_unless(read, |kept| kept.began >= asked).await
+    }
+
+    async fn read_unless<E, F, Fut>(
+        &self,
+        read: F,
+        reuse: impl Fn(&Kept<T>) -> bool,
+    ) -> Result<T, E>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<T, E>>,
+    {
         // Callers queue here while one reads; whoever gets the lock next finds its answer.
         let mut last = self.last.lock().await;
-        if let Some((at, value)) = &*last
-            && (*at >= asked || at.elapsed() < self.keep)
+        let now = self.generation.load(Ordering::Acquire);
+        if let Some(kept) = &*last
+            && kept.generation == now
+            && reuse(kept)
         {
-            return Ok(value.clone());
+            return Ok(kept.value.clone());
         }
+        let began = Instant::now();
         let value = read().await?;
-        *last = Some((Instant::now(), value.clone()));
+        *last = Some(Kept {
+            began,
+            at: Instant::now(),
+            generation: now,
+            value: value.clone(),
+        });
         Ok(value)
     }
 
-    /// Forgets the kept answer (something changed that it reflects).
-    pub async fn clear(&self) {
-        *self.last.lock().await = None;
+    /// Forgets the kept answer (something changed that it reflects). It does not wait for a read
+    /// under way: that read's answer is handed to those already waiting and then not kept.
+    pub fn clear(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
     }
 }
 
@@ -103,7 +152,30 @@ mod tests {
             Ok(1),
             "kept"
         );
-        shared.clear().await;
+        shared.clear();
         assert_eq!(shared.get(|| async { Ok::<_, &str>(3) }).await, Ok(3));
+    }
+
+    #[tokio::test]
+    async fn a_change_during_a_read_is_not_hidden_by_that_read() {
+        let shared = Shared::new(Duration::from_secs(60));
+        let read = shared.get(|| async {
+            // The change lands while the list is being read.
+            shared.clear();
+            Ok::<_, ()>("before")
+        });
+        assert_eq!(read.await, Ok("before"));
+        assert_eq!(
+            shared.get(|| async { Ok::<_, ()>("after") }).await,
+            Ok("after"),
+            "read again"
+        );
+        assert_eq!(shared.get(|| async { Ok::<_, ()>("x") }).await, Ok("after"));
+        assert_eq!(
+            shared.get_fresh(|| async { Ok::<_, ()>("fresh") }).await,
+            Ok("fresh"),
+            "read before it asked: read again"
+        );
+        assert_eq!(shared.get(|| async { Ok::<_, ()>("y") }).await, Ok("fresh"));
     }
 }

@@ -112,3 +112,67 @@ async fn sixty_four_viewers_polling_do_not_starve_a_save_or_the_watcher() {
         "the watcher took the crowd for an outage: {seen:?}"
     );
 }
+
+/// Ten open tabs (the phone users' online column) and the endpoints' inventory page at once against a
+/// slow Asterisk: one `GET /ari/endpoints/PJSIP` between them; five drift checks at once: one more
+/// (drift wants a list read after it asked). An endpoint Conjure saves next is in the very next
+/// reading (the save forgets the kept list).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_reader_of_the_endpoint_list_shares_one_request() {
+    const LIST: &str = "/ari/endpoints/PJSIP";
+    let up = Upstream::simulated(Sim::default()).await;
+    let sim = up.sim().unwrap().clone();
+    let url = common::served_running(&up).await;
+    let http = reqwest::Client::new();
+    let get = |path: &'static str| {
+        let (http, url) = (http.clone(), url.clone());
+        async move {
+            let r = http
+                .get(format!("{url}{path}"))
+                .basic_auth("admin", Some(ADMIN))
+                .send()
+                .await
+                .unwrap();
+            (r.status().as_u16(), r.text().await.unwrap())
+        }
+    };
+    sim.set_delays(Duration::from_millis(200), Duration::ZERO);
+    let before = sim.asked(LIST);
+    let mut readers = tokio::task::JoinSet::new();
+    for _ in 0..10 {
+        readers.spawn(get("/api/endpoint-states"));
+    }
+    readers.spawn(get("/api/inventory/endpoint"));
+    while let Some(r) = readers.join_next().await {
+        let (status, body) = r.unwrap();
+        assert_eq!(status, 200, "{body}");
+    }
+    assert_eq!(sim.asked(LIST) - before, 1, "one read for all eleven");
+    for _ in 0..5 {
+        readers.spawn(get("/api/drift"));
+    }
+    while let Some(r) = readers.join_next().await {
+        let (status, body) = r.unwrap();
+        assert_eq!(status, 200, "{body}");
+    }
+    assert_eq!(sim.asked(LIST) - before, 2, "one more for the five checks");
+
+    sim.set_delays(Duration::ZERO, Duration::ZERO);
+    let id = up.id("shared-list");
+    let saved = http
+        .put(format!("{url}/api/objects/endpoint/{id}"))
+        .basic_auth("admin", Some(ADMIN))
+        .header("content-type", "application/json")
+        .body(r#"{"fields":[{"attribute":"allow","value":"ulaw"}]}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(saved.status(), 200, "{}", saved.text().await.unwrap());
+    let (status, states) = get("/api/endpoint-states").await;
+    assert_eq!(status, 200);
+    let states: serde_json::Value = serde_json::from_str(&states).unwrap();
+    assert!(
+        states.get(&id).is_some(),
+        "{id} is listed at once: {states}"
+    );
+}

@@ -2,6 +2,7 @@
 //! keep-alive connections, timeouts, and an error for every way a request can fail, each worded so an
 //! operator can act on it.
 
+pub mod endpoints;
 mod pool;
 mod refusal;
 mod target;
@@ -84,7 +85,7 @@ struct Inner {
     auth: HeaderValue,
     /// What pages poll, read once for all who ask at once (Asterisk's info also kept a second).
     info: crate::cache::Shared<Upstream>,
-    endpoints: crate::cache::Shared<Upstream>,
+    endpoints: crate::cache::Shared<endpoints::Endpoints>,
 }
 
 /// How long a polled answer (Asterisk's info, the endpoints' states) is reused.
@@ -154,9 +155,7 @@ impl AriClient {
                 auth,
                 target,
                 info: crate::cache::Shared::new(POLLED_KEPT),
-                // Only shared by who asks at once: drift lists the endpoints it finds unmanaged, and an
-                // endpoint made a moment ago must be in it.
-                endpoints: crate::cache::Shared::new(std::time::Duration::ZERO),
+                endpoints: crate::cache::Shared::new(endpoints::KEPT),
             }),
         })
     }
@@ -199,25 +198,50 @@ impl AriClient {
         body: &PutBody,
     ) -> Result<Upstream, AriError> {
         let json = body.to_upstream_json();
-        self.send(
-            "PUT",
-            &self.object_path(ty, id),
-            json.as_deref().map(str::as_bytes),
-        )
-        .await
+        let sent = self
+            .send(
+                "PUT",
+                &self.object_path(ty, id),
+                json.as_deref().map(str::as_bytes),
+            )
+            .await;
+        self.forget_endpoints(ty);
+        sent
     }
 
     pub async fn delete_object(&self, ty: ObjectType, id: &ObjectId) -> Result<Upstream, AriError> {
-        self.send("DELETE", &self.object_path(ty, id), None).await
+        let sent = self.send("DELETE", &self.object_path(ty, id), None).await;
+        self.forget_endpoints(ty);
+        sent
     }
 
-    /// `GET /ari/endpoints/PJSIP`: every PJSIP endpoint Asterisk knows, however it was configured.
-    /// Shared by everyone who asks while it is being read.
-    pub async fn pjsip_endpoints(&self) -> Result<Upstream, AriError> {
+    /// A change of an endpoint, answered or not, makes the kept list stale: whoever asks after it
+    /// reads the list again.
+    fn forget_endpoints(&self, ty: ObjectType) {
+        if ty == ObjectType::Endpoint {
+            self.inner.endpoints.clear();
+        }
+    }
+
+    /// `GET /ari/endpoints/PJSIP`: every PJSIP endpoint Asterisk knows, however it was configured, and
+    /// its state. One read for everyone who asks at once or within [`endpoints::KEPT`].
+    pub async fn pjsip_endpoints(&self) -> Result<endpoints::Endpoints, endpoints::EndpointsError> {
+        self.inner.endpoints.get(|| self.read_endpoints()).await
+    }
+
+    /// [`AriClient::pjsip_endpoints`] as it is now: a list whose read began after this call (drift's
+    /// check must find an endpoint made by hand a moment ago). Shared with those who ask meanwhile.
+    pub async fn pjsip_endpoints_now(
+        &self,
+    ) -> Result<endpoints::Endpoints, endpoints::EndpointsError> {
         self.inner
             .endpoints
-            .get(|| self.get_ari("endpoints/PJSIP"))
+            .get_fresh(|| self.read_endpoints())
             .await
+    }
+
+    async fn read_endpoints(&self) -> Result<endpoints::Endpoints, endpoints::EndpointsError> {
+        endpoints::answered(self.get_ari("endpoints/PJSIP").await, |up| self.refusal(up))
     }
 
     /// `GET /ari/asterisk/info?only=system`: Asterisk's version, and whether our credentials work.

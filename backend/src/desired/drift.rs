@@ -110,28 +110,20 @@ pub async fn check(st: &Domain) -> Result<DriftReport, ObjectError> {
         }
     }
     let in_sync = checked - items.len();
-    let up = st.ari.pjsip_endpoints().await?;
-    if up.status == 200 {
-        let list: serde_json::Value = serde_json::from_slice(&up.body).unwrap_or_default();
-        let ids: Vec<String> = list
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|e| e["resource"].as_str().map(str::to_string))
-            .collect();
-        let known = st.store.known(ObjectType::Endpoint, ids.clone()).await?;
-        items.extend(
-            ids.into_iter()
-                .filter(|i| !known.contains(i))
-                .map(|id| Drifted {
-                    object_type: "endpoint".into(),
-                    id,
-                    state: DriftState::Unmanaged,
-                    differences: Vec::new(),
-                    message: String::new(),
-                }),
-        );
-    }
+    // An Asterisk that refuses the list (no endpoint module, an ARI user without read access) does
+    // not spoil the comparison made above; one that does not answer does.
+    let unmanaged = match crate::objects::unmanaged_endpoints(st, true).await {
+        Ok(ids) => ids,
+        Err(e @ ObjectError::Unanswered(_)) => return Err(e),
+        Err(_) => Vec::new(),
+    };
+    items.extend(unmanaged.into_iter().map(|id| Drifted {
+        object_type: "endpoint".into(),
+        id,
+        state: DriftState::Unmanaged,
+        differences: Vec::new(),
+        message: String::new(),
+    }));
     items.sort_by(|a, b| (&a.object_type, &a.id).cmp(&(&b.object_type, &b.id)));
     Ok(DriftReport {
         checked,

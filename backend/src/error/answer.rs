@@ -212,7 +212,9 @@ impl From<ObjectError> for AppError {
             }
             ObjectError::Unanswered(a) => a.into(),
             ObjectError::Refused { ty, refusal } => refused(ty, &refusal),
-            ObjectError::BadAnswer(_) => plain(StatusCode::BAD_GATEWAY, &e),
+            ObjectError::BadAnswer(_) | ObjectError::Garbled(_) => {
+                plain(StatusCode::BAD_GATEWAY, &e)
+            }
             ObjectError::NotRecorded { done, cause } => AppError::internal(
                 format!("{done} on Asterisk, but Conjure could not record it."),
                 cause,

@@ -62,6 +62,9 @@ pub enum ObjectError {
     Refused { ty: ObjectType, refusal: Refusal },
     #[error("Asterisk's answer is not a list of fields: {0}")]
     BadAnswer(String),
+    /// Asterisk answered something else than what was asked for (the message says what).
+    #[error("{0}")]
+    Garbled(String),
     /// Done on Asterisk (`done` is "Saved" or "Deleted"), but Conjure's database did not take it.
     #[error("{done} on Asterisk, but Conjure could not record it.")]
     NotRecorded {
@@ -117,5 +120,19 @@ pub fn object_type(name: &str) -> Result<ObjectType, ObjectError> {
 impl From<crate::managed::Unpushable> for ObjectError {
     fn from(u: crate::managed::Unpushable) -> Self {
         ObjectError::NotPushable(u.to_string())
+    }
+}
+
+impl From<crate::ari::endpoints::EndpointsError> for ObjectError {
+    fn from(e: crate::ari::endpoints::EndpointsError) -> Self {
+        use crate::ari::endpoints::EndpointsError as E;
+        match e {
+            E::Unanswered(a) => ObjectError::Unanswered(a),
+            E::Refused(refusal) => ObjectError::Refused {
+                ty: ObjectType::Endpoint,
+                refusal,
+            },
+            E::Garbled => ObjectError::Garbled(e.to_string()),
+        }
     }
 }

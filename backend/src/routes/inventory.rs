@@ -29,36 +29,13 @@ pub async fn list(
     let first = q.page <= 1;
     let mut page = st.store.list(ty, q).await?;
     if ty == ObjectType::Endpoint && first {
-        page.unmanaged = unmanaged(&st)
+        page.unmanaged = objects::unmanaged_endpoints(&st, false)
             .await?
             .into_iter()
             .filter(|id| id.to_lowercase().contains(&search))
             .collect();
     }
     Ok(Json(page))
-}
-
-/// Endpoints in `GET /ari/endpoints/PJSIP` that the inventory does not have.
-async fn unmanaged(st: &AppState) -> Result<Vec<String>, AppError> {
-    let up = st.ari.pjsip_endpoints().await.map_err(ObjectError::from)?;
-    if up.status != 200 {
-        let refusal = st.ari.refusal(&up);
-        return Err(ObjectError::Refused {
-            ty: ObjectType::Endpoint,
-            refusal,
-        }
-        .into());
-    }
-    let list: serde_json::Value = serde_json::from_slice(&up.body).unwrap_or_default();
-    let mut ids: Vec<String> = list
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|e| e["resource"].as_str().map(str::to_string))
-        .collect();
-    ids.sort();
-    let known = st.store.known(ObjectType::Endpoint, ids.clone()).await?;
-    Ok(ids.into_iter().filter(|id| !known.contains(id)).collect())
 }
 
 /// Reads an object Conjure did not push and records it, so it is listed and managed from now on.

@@ -18,12 +18,12 @@ use model::provision::{
 
 use super::api::split_target;
 use super::json::AppJson;
-use crate::AppState;
 use crate::audit;
 use crate::auth::Principal;
 use crate::error::AppError;
 use crate::provision::{self, import, jobs, templates};
 use crate::spreadsheet;
+use crate::{AppState, Domain};
 
 #[derive(serde::Deserialize)]
 pub struct ListQuery {
@@ -119,38 +119,11 @@ pub async fn next_extension(
     Ok(Json(serde_json::json!({ "extension": next })))
 }
 
-/// `GET /api/endpoint-states`: each PJSIP endpoint's state as Asterisk reports it (`{"2041": "online"}`),
-/// from `GET /ari/endpoints/PJSIP` on the default server. Asterisk says `online` while an aor of the
-/// endpoint has a reachable contact: a registered phone, or a permanent contact it qualified.
+/// `GET /api/endpoint-states`: each PJSIP endpoint's state on the default server (`{"2041": "online"}`).
 pub async fn endpoint_states(
-    State(st): State<AppState>,
+    State(st): State<Domain>,
 ) -> Result<Json<std::collections::BTreeMap<String, String>>, AppError> {
-    let up = st
-        .ari
-        .pjsip_endpoints()
-        .await
-        .map_err(crate::objects::ObjectError::from)?;
-    if up.status != 200 {
-        return Err(crate::objects::ObjectError::Refused {
-            ty: ObjectType::Endpoint,
-            refusal: st.ari.refusal(&up),
-        }
-        .into());
-    }
-    let garbled = || {
-        AppError::new(
-            StatusCode::BAD_GATEWAY,
-            "Asterisk answered the list of endpoints with something that is not one; whether phones are online is not known",
-        )
-    };
-    let list: Vec<serde_json::Value> = serde_json::from_slice(&up.body).map_err(|_| garbled())?;
-    list.iter()
-        .map(|e| match (e["resource"].as_str(), e["state"].as_str()) {
-            (Some(id), Some(state)) => Ok((id.to_string(), state.to_string())),
-            _ => Err(garbled()),
-        })
-        .collect::<Result<_, _>>()
-        .map(Json)
+    Ok(Json(crate::objects::endpoint_states(&st).await?))
 }
 
 /// Where a phone user's objects are, as far as Conjure knows: on the servers its target names, less
