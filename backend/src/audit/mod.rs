@@ -44,9 +44,17 @@ pub fn event(
     }
 }
 
+/// Records each of `entries` in turn (see [`record`]).
+pub async fn record_all(store: &crate::store::Store, entries: Vec<AuditEntry>) {
+    for e in entries {
+        record(store, e).await;
+    }
+}
+
 /// Writes an [`event`] for a change that has already happened (an account, a token, a template): who
 /// gave whom which role stays on record beside the PJSIP changes. A failed write is logged; the change
 /// stands. (Hand-outs of passwords write with `Store::log` and refuse when that fails.)
+
 pub async fn record(store: &crate::store::Store, entry: AuditEntry) {
     if let Err(e) = store.log(&entry).await {
         tracing::error!(%e, action = %entry.action, kind = %entry.object_type, id = %entry.id, "an audit entry could not be written");

@@ -1,7 +1,11 @@
-//! Administering accounts: users (add, role, disable, reset), one's own password, API tokens.
+//! Administering accounts: users (add, role, disable, reset), one's own password, API tokens. Each
+//! change an admin makes is recorded in the audit log here, by whoever made it ([`Who`]), so no door
+//! to these functions can forget to.
 
 use model::account::{Role, TokenView, UserView};
 use std::sync::PoisonError;
+
+use crate::audit::{self, Who};
 
 use super::AuthError;
 use super::{Auth, Principal, TOKEN_PREFIX, TokenRec, UserRec, Via, lock, password, token_hash};
@@ -85,6 +89,27 @@ impl Auth {
         name: &str,
         role: Role,
         given: Option<String>,
+        who: &Who,
+    ) -> Result<(UserView, Option<String>), AuthError> {
+        let added = self.add_user_unaudited(name, role, given).await?;
+        tracing::info!(by = %who.actor, user = %added.0.name, role = %role, "user added");
+        let mut e = audit::event(
+            who,
+            "add",
+            "user",
+            &added.0.name,
+            format!("{} added the user {}", who.actor, added.0.name),
+        );
+        e.changes.push(audit::change("role", "", role));
+        audit::record(&self.0.store, e).await;
+        Ok(added)
+    }
+
+    async fn add_user_unaudited(
+        &self,
+        name: &str,
+        role: Role,
+        given: Option<String>,
     ) -> Result<(UserView, Option<String>), AuthError> {
         password::check_name(name).map_err(|message| AuthError::Invalid { field: 0, message })?;
         let generated = given.is_none();
@@ -115,6 +140,27 @@ impl Auth {
 
     /// Changes a user's role or enabled state, or resets the password (returned once).
     pub async fn change_user(
+        &self,
+        name: &str,
+        role: Option<Role>,
+        disabled: Option<bool>,
+        reset: bool,
+        who: &Who,
+    ) -> Result<(UserView, Option<String>), AuthError> {
+        let before = self.standing(name);
+        let changed = self
+            .change_user_unaudited(name, role, disabled, reset)
+            .await?;
+        tracing::info!(by = %who.actor, user = %name, role = ?role, disabled = ?disabled, reset, "user changed");
+        audit::record_all(
+            &self.0.store,
+            user_changed(who, name, before, role, disabled, reset),
+        )
+        .await;
+        Ok(changed)
+    }
+
+    async fn change_user_unaudited(
         &self,
         name: &str,
         role: Option<Role>,
@@ -180,6 +226,26 @@ impl Auth {
         &self,
         name: &str,
         role: Role,
+        who: &Who,
+    ) -> Result<(TokenView, String), AuthError> {
+        let (token, value) = self.add_token_unaudited(name, role, &who.actor).await?;
+        tracing::info!(by = %who.actor, token = %token.name, role = %token.role, "token created");
+        let mut e = audit::event(
+            who,
+            "create",
+            "token",
+            &token.name,
+            format!("{} created the API token '{}'", who.actor, token.name),
+        );
+        e.changes.push(audit::change("role", "", token.role));
+        audit::record(&self.0.store, e).await;
+        Ok((token, value))
+    }
+
+    async fn add_token_unaudited(
+        &self,
+        name: &str,
+        role: Role,
         by: &str,
     ) -> Result<(TokenView, String), AuthError> {
         let name = name.trim();
@@ -221,7 +287,19 @@ impl Auth {
     }
 
     /// Revokes a token; returns its name.
-    pub async fn revoke_token(&self, id: i64) -> Result<String, AuthError> {
+    pub async fn revoke_token(&self, id: i64, who: &Who) -> Result<String, AuthError> {
+        let name = self.revoke_token_unaudited(id).await?;
+        tracing::info!(by = %who.actor, token = id, "token revoked");
+        let msg = format!("{} revoked the API token '{name}'", who.actor);
+        audit::record(
+            &self.0.store,
+            audit::event(who, "revoke", "token", &name, msg),
+        )
+        .await;
+        Ok(name)
+    }
+
+    async fn revoke_token_unaudited(&self, id: i64) -> Result<String, AuthError> {
         if !self.0.store.revoke_token(id).await? {
             return Err(AuthError::NoSuchToken(id));
         }
@@ -238,4 +316,48 @@ impl Auth {
             });
         Ok(name)
     }
+}
+
+fn state_word(disabled: bool) -> &'static str {
+    if disabled { "disabled" } else { "enabled" }
+}
+
+/// The audit entries of a change of a user: what changed of role and state, and a reset password
+/// (whose new value is never in the log). A change to what was already so records nothing.
+fn user_changed(
+    who: &Who,
+    name: &str,
+    before: Option<(Role, bool)>,
+    role: Option<Role>,
+    disabled: Option<bool>,
+    reset: bool,
+) -> Vec<model::api::AuditEntry> {
+    let mut out = Vec::new();
+    let mut e = audit::event(who, "change", "user", name, "");
+    if let (Some(role), Some((was, _))) = (role, before)
+        && role != was
+    {
+        e.changes.push(audit::change("role", was, role));
+    }
+    if let (Some(disabled), Some((_, was))) = (disabled, before)
+        && disabled != was
+    {
+        e.changes.push(audit::change(
+            "account",
+            state_word(was),
+            state_word(disabled),
+        ));
+    }
+    if !e.changes.is_empty() {
+        e.message = format!("{} changed the user {name}", who.actor);
+        out.push(e);
+    }
+    if reset {
+        let msg = format!(
+            "{} reset the password of {name}; the new one was shown once",
+            who.actor
+        );
+        out.push(audit::event(who, "reset-password", "user", name, msg));
+    }
+    out
 }

@@ -249,6 +249,15 @@ impl From<ProvisionError> for AppError {
             Exists(_) => plain(StatusCode::CONFLICT, &e).field(0),
             NoSuchUser(_) => plain(StatusCode::NOT_FOUND, &e),
             BadTemplate(_) => plain(StatusCode::BAD_REQUEST, &e),
+            TemplateInUse { .. } | TemplateNotDeletable(_) => plain(StatusCode::CONFLICT, &e),
+            FileTooLarge => plain(StatusCode::PAYLOAD_TOO_LARGE, &e),
+            ImportsBusy => plain(StatusCode::SERVICE_UNAVAILABLE, &e)
+                .retry_after(std::time::Duration::from_secs(30)),
+            NoSuchImport(_) => plain(StatusCode::NOT_FOUND, &e),
+            NotYoursToCancel { .. } | NotYoursToDownload { .. } => plain(StatusCode::FORBIDDEN, &e),
+            ResultsGone(_) => plain(StatusCode::GONE, &e).hint(
+                "Give the users new passwords on the Phone users page if they were not handed out.",
+            ),
             Unreadable {
                 about_header, hint, ..
             } => {
@@ -288,6 +297,34 @@ impl From<ProvisionError> for AppError {
     }
 }
 
+impl From<super::WebError> for AppError {
+    fn from(e: super::WebError) -> Self {
+        use super::WebError::*;
+        match &e {
+            NotJson => plain(StatusCode::UNSUPPORTED_MEDIA_TYPE, &e),
+            TooLarge(_) | BodyOverCap { .. } => plain(StatusCode::PAYLOAD_TOO_LARGE, &e),
+            NotExpected(_) => plain(StatusCode::BAD_REQUEST, &e),
+            SignInHere => plain(StatusCode::FORBIDDEN, &e),
+            NoSuchRoute | DoorSlash { .. } => plain(StatusCode::NOT_FOUND, &e),
+            TooManyWaiting(_) => plain(StatusCode::SERVICE_UNAVAILABLE, &e)
+                .code("too-many-waiting")
+                .hint("Close panel tabs you do not use; a script should ask without ?wait= or less often.")
+                .retry_after(std::time::Duration::from_secs(5)),
+            DoorMethod { hint } => {
+                let a = plain(StatusCode::METHOD_NOT_ALLOWED, &e);
+                match hint {
+                    Some(h) => a.hint(h.clone()),
+                    None => a,
+                }
+            }
+            DoorNotFound { hint } => plain(StatusCode::NOT_FOUND, &e).hint(hint.clone()),
+            DoorClass(_) => plain(StatusCode::NOT_FOUND, &e).hint(
+                "Every PJSIP type lives in the config class res_pjsip, and Conjure forwards nothing else.",
+            ),
+        }
+    }
+}
+
 impl From<FleetError> for AppError {
     fn from(e: FleetError) -> Self {
         use FleetError::*;
@@ -306,7 +343,7 @@ impl From<FleetError> for AppError {
             Default => plain(StatusCode::CONFLICT, &e)
                 .hint("Change it with Conjure's --ari-url, --ari-user and --ari-password-file, then restart Conjure."),
             Exists(_) | SameUrl(_) => plain(StatusCode::CONFLICT, &e),
-            NoSuchServer(_) => plain(StatusCode::NOT_FOUND, &e),
+            NoSuchServer(_) | NoSuchChange(_) => plain(StatusCode::NOT_FOUND, &e),
             StillTargeted(..) => plain(StatusCode::CONFLICT, &e).hint(
                 "Move them to other servers first (Servers page, \"Where an object goes\"), then remove it.",
             ),

@@ -4,6 +4,9 @@
 //! `answer.rs` is the one place that turns each of them into an answer.
 
 mod answer;
+mod web;
+
+pub use web::WebError;
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -27,7 +30,8 @@ struct Extra {
 }
 
 impl AppError {
-    pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
+    /// Only the error table makes answers by hand; everything else says what happened in an enum.
+    pub(in crate::error) fn new(status: StatusCode, message: impl Into<String>) -> Self {
         AppError {
             status,
             body: ApiError::new(message),
@@ -36,7 +40,10 @@ impl AppError {
     }
 
     /// Conjure's own fault: `message` for the person, `cause` for the log.
-    pub fn internal(message: impl Into<String>, cause: impl std::fmt::Display) -> Self {
+    pub(in crate::error) fn internal(
+        message: impl Into<String>,
+        cause: impl std::fmt::Display,
+    ) -> Self {
         let mut e = AppError::new(StatusCode::INTERNAL_SERVER_ERROR, message);
         e.extra.get_or_insert_default().cause = Some(cause.to_string());
         e

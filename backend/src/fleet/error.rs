@@ -19,6 +19,8 @@ pub enum FleetError {
     SameUrl(String),
     #[error("There is no server named '{0}'")]
     NoSuchServer(String),
+    #[error("No change {0} is waiting (it may have been applied meanwhile)")]
+    NoSuchChange(i64),
     #[error("{1} objects go to '{0}' and to no other server")]
     StillTargeted(String, usize),
     #[error("ari_url: {0}")]

@@ -6,6 +6,7 @@
 
 pub mod error;
 pub mod fanout;
+pub mod pending;
 pub mod probe;
 pub mod queue;
 pub mod registry;

@@ -37,6 +37,32 @@ pub enum ProvisionError {
     /// A template's name or one of its lines.
     #[error("{0}")]
     BadTemplate(String),
+    #[error("{users} phone users were made from '{name}'; it stays.")]
+    TemplateInUse { name: String, users: u64 },
+    #[error("'{0}' does not exist or is built in.")]
+    TemplateNotDeletable(String),
+    #[error(
+        "The file is larger than {} MB; split it. Nothing was imported.",
+        super::import::MAX_BYTES / 1024 / 1024
+    )]
+    FileTooLarge,
+    #[error(
+        "{} imports are running already; start this one when one of them has finished. Nothing was imported.",
+        super::jobs::KEPT
+    )]
+    ImportsBusy,
+    #[error("There is no import {0} (imports are kept until Conjure restarts).")]
+    NoSuchImport(u64),
+    #[error("Import {id} was started by {owner}; only they or an admin can cancel it.")]
+    NotYoursToCancel { id: u64, owner: String },
+    #[error(
+        "The results of import {id} hold passwords; only {owner} (who ran it) or an admin can download them."
+    )]
+    NotYoursToDownload { id: u64, owner: String },
+    #[error(
+        "The results of import {0} were removed an hour after it finished, with the passwords in them."
+    )]
+    ResultsGone(u64),
     /// The spreadsheet cannot be read as a table at all; `about_header` adds how the first line looks.
     #[error("{message}")]
     Unreadable {

@@ -3,6 +3,8 @@
 
 mod error;
 pub mod import;
+pub mod imports;
+pub mod listing;
 pub mod templates;
 
 pub use error::ProvisionError;

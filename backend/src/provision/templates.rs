@@ -6,6 +6,7 @@ use model::validate::check_fields;
 use model::{Field, ObjectType, secret};
 
 use super::ProvisionError;
+use crate::audit::{self, Who};
 use crate::store::{Store, StoreError};
 
 pub const DEFAULT: &str = "desk-phone";
@@ -143,6 +144,63 @@ pub fn check(t: &Template) -> Result<(), ProvisionError> {
             )));
         }
     }
+    Ok(())
+}
+
+/// Every template, with nothing an admin would not want a clerk's screen to show.
+pub async fn all(store: &Store) -> Result<Vec<Template>, StoreError> {
+    Ok(store.templates().await?.into_iter().map(redacted).collect())
+}
+
+/// Saves `t` under `name` (a new template, or a change of one, built in or not) once [`check`] passes;
+/// recorded in the audit log with every option it sets.
+pub async fn save(
+    store: &Store,
+    name: String,
+    mut t: Template,
+    who: &Who,
+) -> Result<Template, ProvisionError> {
+    t.name = name;
+    check(&t)?;
+    t.builtin = builtin().iter().any(|b| b.name == t.name);
+    store.save_template(&t).await?;
+    tracing::info!(template = %t.name, by = %who.actor, "template saved");
+    let mut e = audit::event(
+        who,
+        "save",
+        "template",
+        &t.name,
+        format!("{} saved the template {}", who.actor, t.name),
+    );
+    for (ty, fields) in [
+        ("auth", &t.fields.auth),
+        ("aor", &t.fields.aor),
+        ("endpoint", &t.fields.endpoint),
+    ] {
+        let lines: Vec<String> = fields
+            .iter()
+            .map(|f| format!("{} = {}", f.attribute, f.value))
+            .collect();
+        e.changes.push(audit::change(ty, "", lines.join("; ")));
+    }
+    audit::record(store, e).await;
+    Ok(t)
+}
+
+/// Deletes a template of an admin's own that no phone user was made from.
+pub async fn delete(store: &Store, name: &str, who: &Who) -> Result<(), ProvisionError> {
+    let users = store.template_in_use(name).await?;
+    if users > 0 {
+        return Err(ProvisionError::TemplateInUse {
+            name: name.to_string(),
+            users,
+        });
+    }
+    if !store.delete_template(name).await? {
+        return Err(ProvisionError::TemplateNotDeletable(name.to_string()));
+    }
+    let msg = format!("{} deleted the template {name}", who.actor);
+    audit::record(store, audit::event(who, "delete", "template", name, msg)).await;
     Ok(())
 }
 

@@ -11,7 +11,7 @@ use model::{Field, ObjectId, ObjectType, secret};
 
 use crate::AppState;
 use crate::auth::Principal;
-use crate::error::AppError;
+use crate::error::{AppError, WebError};
 use crate::objects::{self, ObjectError, object_type};
 use crate::routes::json::PutJson;
 
@@ -239,5 +239,5 @@ pub async fn status(
 }
 
 pub async fn not_found() -> AppError {
-    AppError::new(StatusCode::NOT_FOUND, "no such API route")
+    WebError::NoSuchRoute.into()
 }

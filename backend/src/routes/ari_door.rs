@@ -12,7 +12,7 @@ use std::sync::Arc;
 use crate::AppState;
 use crate::auth::Door;
 use crate::auth::Principal;
-use crate::error::AppError;
+use crate::error::{AppError, WebError};
 use crate::fleet::Server;
 use crate::fleet::error::FleetError;
 use crate::objects::{self, ObjectError, object_type};
@@ -77,10 +77,10 @@ async fn door(
     }
     if path.len() > 1 && path.ends_with('/') {
         let fixed = path.trim_end_matches('/');
-        return Err(AppError::new(
-            StatusCode::NOT_FOUND,
-            format!("ARI URLs do not end with a slash. Try {fixed}"),
-        ));
+        return Err(WebError::DoorSlash {
+            fixed: fixed.to_string(),
+        }
+        .into());
     }
     let rest = path
         .get(PREFIX.len()..)
@@ -93,21 +93,21 @@ async fn door(
         .get(..PREFIX.len() - 1)
         .is_some_and(|p| p.eq_ignore_ascii_case(&PREFIX[..PREFIX.len() - 1]));
     if short && under_dynamic && segs.len() <= 3 {
-        let mut r = AppError::new(StatusCode::METHOD_NOT_ALLOWED, "Invalid method")
-            .hint(format!(
+        let mut r = AppError::from(WebError::DoorMethod {
+            hint: Some(format!(
                 "Name the object: {PREFIX}{CONFIG_CLASS}/{{type}}/{{id}}"
-            ))
-            .into_response();
+            )),
+        })
+        .into_response();
         r.headers_mut()
             .insert(header::ALLOW, HeaderValue::from_static("OPTIONS"));
         return Ok(r);
     }
     let [class, ty, raw_id] = segs.as_slice() else {
-        return Err(
-            AppError::new(StatusCode::NOT_FOUND, "Resource not found").hint(format!(
-                "Conjure forwards only {PREFIX}{CONFIG_CLASS}/{{type}}/{{id}}"
-            )),
-        );
+        return Err(WebError::DoorNotFound {
+            hint: format!("Conjure forwards only {PREFIX}{CONFIG_CLASS}/{{type}}/{{id}}"),
+        }
+        .into());
     };
     let method = req.method().clone();
     let who = p.who();
@@ -118,14 +118,13 @@ async fn door(
         return Ok(with_allow(StatusCode::NO_CONTENT.into_response()));
     }
     if !matches!(method, Method::GET | Method::PUT | Method::DELETE) {
-        let mut r = AppError::new(StatusCode::METHOD_NOT_ALLOWED, "Invalid method").into_response();
+        let mut r = AppError::from(WebError::DoorMethod { hint: None }).into_response();
         r.headers_mut()
             .insert(header::ALLOW, HeaderValue::from_static(ALLOW));
         return Ok(r);
     }
     if *class != CONFIG_CLASS {
-        return Err(AppError::new(StatusCode::NOT_FOUND, format!("configClass '{class}' not found"))
-            .hint("Every PJSIP type lives in the config class res_pjsip, and Conjure forwards nothing else."));
+        return Err(WebError::DoorClass(class.to_string()).into());
     }
     let ty = object_type(ty)?;
     // Reading takes any id Asterisk's request line allows; only what Conjure makes is held to its limit.

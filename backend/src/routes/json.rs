@@ -6,11 +6,11 @@
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
-use axum::http::{StatusCode, header};
+use axum::http::header;
 
 use model::PutBody;
 
-use crate::error::AppError;
+use crate::error::{AppError, WebError};
 
 /// The JSON bodies of the panel's forms are small; imports and PUT bodies have limits of their own.
 pub const JSON_LIMIT: usize = 16 * 1024;
@@ -27,23 +27,14 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for AppJson<
             .and_then(|v| v.to_str().ok())
             .is_some_and(model::body::is_json_content_type);
         if !is_json {
-            return Err(AppError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "Send the request as JSON (Content-Type: application/json).",
-            ));
+            return Err(WebError::NotJson.into());
         }
-        let bytes = Bytes::from_request(req, state).await.map_err(|_| {
-            AppError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                format!("The request is larger than {} KB.", JSON_LIMIT / 1024),
-            )
-        })?;
-        serde_json::from_slice(&bytes).map(AppJson).map_err(|e| {
-            AppError::new(
-                StatusCode::BAD_REQUEST,
-                format!("The request is not what Conjure expects: {e}"),
-            )
-        })
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|_| WebError::TooLarge(JSON_LIMIT))?;
+        serde_json::from_slice(&bytes)
+            .map(AppJson)
+            .map_err(|e| WebError::NotExpected(e.to_string()).into())
     }
 }
 
@@ -65,15 +56,7 @@ impl<S: Send + Sync> FromRequest<S> for PutJson {
             .map(str::to_string);
         let bytes = axum::body::to_bytes(req.into_body(), CAP)
             .await
-            .map_err(|_| {
-                AppError::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    format!(
-                        "the body is over {CAP} bytes; Asterisk accepts at most {}",
-                        model::ASTERISK_MAX_BODY
-                    ),
-                )
-            })?;
+            .map_err(|_| WebError::BodyOverCap { cap: CAP })?;
         model::parse_put_body(ct.as_deref(), &bytes)
             .map(PutJson)
             .map_err(AppError::from)

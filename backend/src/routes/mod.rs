@@ -9,6 +9,7 @@ pub mod download;
 pub mod drift;
 pub mod guard;
 pub mod headers;
+pub mod imports;
 pub mod inventory;
 pub mod json;
 pub mod phone_users;
@@ -16,6 +17,7 @@ pub mod polls;
 pub mod servers;
 pub mod session;
 pub mod spa;
+pub mod templates;
 
 use std::sync::Arc;
 
@@ -77,12 +79,12 @@ pub fn app(mut state: AppState) -> Router {
         // With ?passwords=true for admins only, checked in the handler.
         .route("/phone-users.csv", get(phone_users::export))
         .route("/phone-users/{ext}", get(phone_users::get))
-        .route("/templates", get(phone_users::list_templates))
+        .route("/templates", get(templates::list))
         .route("/next-extension", get(phone_users::next_extension))
         .route("/import-sample.csv", get(phone_users::import_sample))
         .route("/endpoint-states", get(phone_users::endpoint_states))
-        .route("/imports/{id}", get(phone_users::progress))
-        .route("/imports/{id}/events", get(phone_users::events));
+        .route("/imports/{id}", get(imports::progress))
+        .route("/imports/{id}/events", get(imports::events));
     // Operators change the phone system's objects directly.
     let operator = Router::new()
         .route(
@@ -105,12 +107,12 @@ pub fn app(mut state: AppState) -> Router {
             "/phone-users/{ext}",
             patch(phone_users::change).delete(phone_users::delete),
         )
-        .route("/imports/{id}/cancel", post(phone_users::cancel))
+        .route("/imports/{id}/cancel", post(imports::cancel))
         // Who ran the import, or an admin: checked in the handler.
-        .route("/imports/{id}/results.csv", get(phone_users::results))
+        .route("/imports/{id}/results.csv", get(imports::results))
         .merge(
             Router::new()
-                .route("/imports", post(phone_users::start_import))
+                .route("/imports", post(imports::start))
                 .layer(DefaultBodyLimit::max(provision::import::MAX_BYTES)),
         )
         .route_layer(from_fn_with_state(Role::Provisioner, require_role));
@@ -127,7 +129,7 @@ pub fn app(mut state: AppState) -> Router {
         )
         .route(
             "/templates/{name}",
-            put(phone_users::save_template).delete(phone_users::delete_template),
+            put(templates::save).delete(templates::delete),
         )
         .route_layer(from_fn_with_state(Role::Admin, require_role));
     let signed_in = viewer

@@ -6,9 +6,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use axum::http::StatusCode;
-
-use crate::error::AppError;
+use crate::error::{AppError, WebError};
 
 /// Held requests one user may have open (a person with a few tabs open needs a handful each).
 pub const PER_USER: usize = 16;
@@ -53,13 +51,7 @@ impl Polls {
                 user: user.to_string(),
             });
         };
-        Err(AppError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            format!("{why}; try again in a moment."),
-        )
-        .code("too-many-waiting")
-        .hint("Close panel tabs you do not use; a script should ask without ?wait= or less often.")
-        .retry_after(std::time::Duration::from_secs(5)))
+        Err(WebError::TooManyWaiting(why).into())
     }
 }
 
@@ -72,7 +64,7 @@ mod tests {
         let polls = Arc::new(Polls::default());
         let held: Vec<Held> = (0..PER_USER).map(|_| polls.hold("anna").unwrap()).collect();
         let refused = polls.hold("anna").err().unwrap();
-        assert_eq!(refused.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(refused.status, axum::http::StatusCode::SERVICE_UNAVAILABLE);
         assert!(polls.hold("ben").is_ok(), "another user is not affected");
         drop(held);
         assert!(polls.hold("anna").is_ok());

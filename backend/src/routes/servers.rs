@@ -9,13 +9,12 @@ use model::fleet::{
 };
 
 use super::json::AppJson;
-use crate::AppState;
-use crate::audit;
 use crate::auth::Principal;
 use crate::error::AppError;
-use crate::fleet::{registry, split};
+use crate::fleet::{pending, registry, split};
+use crate::{AppState, Domain};
 
-pub async fn list(State(st): State<AppState>) -> Result<Json<Vec<ServerView>>, AppError> {
+pub async fn list(State(st): State<Domain>) -> Result<Json<Vec<ServerView>>, AppError> {
     Ok(Json(registry::view(&st).await?.servers))
 }
 
@@ -40,7 +39,7 @@ pub async fn fleet(
 }
 
 pub async fn add(
-    State(st): State<AppState>,
+    State(st): State<Domain>,
     p: Principal,
     AppJson(new): AppJson<NewServer>,
 ) -> Result<(StatusCode, Json<ServerAdded>), AppError> {
@@ -50,7 +49,7 @@ pub async fn add(
 }
 
 pub async fn change(
-    State(st): State<AppState>,
+    State(st): State<Domain>,
     Path(name): Path<String>,
     p: Principal,
     AppJson(patch): AppJson<ServerPatch>,
@@ -59,86 +58,36 @@ pub async fn change(
 }
 
 pub async fn remove(
-    State(st): State<AppState>,
+    State(st): State<Domain>,
     Path(name): Path<String>,
     p: Principal,
 ) -> Result<Json<ServerRemoved>, AppError> {
     Ok(Json(registry::remove(&st, &name, &p.who()).await?))
 }
 
-fn no_such_change(seq: i64) -> AppError {
-    AppError::new(
-        StatusCode::NOT_FOUND,
-        format!("No change {seq} is waiting (it may have been applied meanwhile)"),
-    )
-}
-
 /// Tries a change that was refused again (its cause fixed on Asterisk).
 pub async fn retry(
-    State(st): State<AppState>,
+    State(st): State<Domain>,
     Path(seq): Path<i64>,
     p: Principal,
 ) -> Result<StatusCode, AppError> {
-    let server = st
-        .store
-        .pending_retry(seq)
-        .await?
-        .ok_or_else(|| no_such_change(seq))?;
-    if let Some(s) = st.fleet.get(&server) {
-        s.queued();
-    }
-    audit::record(
-        &st.store,
-        audit::event(
-            &p.who(),
-            "retry",
-            "pending",
-            &seq.to_string(),
-            format!("to be sent to {server} again"),
-        ),
-    )
-    .await;
+    pending::retry(&st, seq, &p.who()).await?;
     Ok(StatusCode::ACCEPTED)
 }
 
-/// Drops a waiting change: that server will not get it (the reconciler still puts back what the
-/// record holds when the server restarts).
+/// Drops a waiting change: that server will not get it.
 pub async fn discard(
-    State(st): State<AppState>,
+    State(st): State<Domain>,
     Path(seq): Path<i64>,
     p: Principal,
 ) -> Result<StatusCode, AppError> {
-    let row = st
-        .store
-        .pending_one(seq)
-        .await?
-        .ok_or_else(|| no_such_change(seq))?;
-    if !st.store.pending_done(seq).await? {
-        return Err(no_such_change(seq));
-    }
-    let c = &row.change;
-    if !c.refused
-        && let Some(s) = st.fleet.get(&c.server)
-    {
-        s.done_with(1);
-    }
-    audit::record(
-        &st.store,
-        audit::event(
-            &p.who(),
-            "discard",
-            &c.object_type,
-            &c.id,
-            format!("the waiting {} for {} was discarded", c.op, c.server),
-        ),
-    )
-    .await;
+    pending::discard(&st, seq, &p.who()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// `POST /api/fleet/split/{token}/retry`: Conjure's record to the servers that refused the change.
 pub async fn retry_split(
-    State(st): State<AppState>,
+    State(st): State<Domain>,
     Path(token): Path<String>,
     p: Principal,
 ) -> Result<Json<PerServer>, AppError> {
@@ -148,7 +97,7 @@ pub async fn retry_split(
 
 /// `POST /api/fleet/split/{token}/undo`: the object as it was, where the change was applied.
 pub async fn undo_split(
-    State(st): State<AppState>,
+    State(st): State<Domain>,
     Path(token): Path<String>,
     p: Principal,
 ) -> Result<Json<PerServer>, AppError> {

@@ -10,7 +10,7 @@ use model::account::{Login, Me, PasswordChange};
 use super::json::AppJson;
 use crate::AppState;
 use crate::auth::{Principal, Via};
-use crate::error::AppError;
+use crate::error::{AppError, WebError};
 use crate::routes::guard::{client_address, device_cookie, device_cookie_values, session_cookie};
 use crate::secret::ExposeSecret;
 
@@ -38,10 +38,7 @@ pub async fn login(
         .get("sec-fetch-site")
         .is_some_and(|v| v.as_bytes() == b"cross-site")
     {
-        return Err(AppError::new(
-            StatusCode::FORBIDDEN,
-            "Sign in on Conjure's own page.",
-        ));
+        return Err(WebError::SignInHere.into());
     }
     let address = client_address(&st.auth, &parts);
     let user = form.user.trim();
