@@ -9,7 +9,9 @@ use crate::{Field, ObjectType};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ObjectView {
     #[serde(rename = "type")]
+    /// The object's type.
     pub object_type: ObjectType,
+    /// The object's id, as Asterisk has it.
     pub id: String,
     /// In Asterisk's order; attributes may repeat.
     pub fields: Vec<Field>,
@@ -21,20 +23,25 @@ pub struct ObjectView {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Whether a secret option (a password, an MD5 credential) has a value, without the value.
 pub struct SecretState {
+    /// The secret option's name.
     pub attribute: String,
+    /// Whether it has a value.
     pub set: bool,
 }
 
 /// The body of `PUT /api/objects/{type}/{id}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SaveRequest {
+    /// The options to set, in the order Asterisk applies them.
     pub fields: Vec<Field>,
 }
 
 /// Every error answer of Conjure: `{"message": …}` like Asterisk's, plus what helps a person act on it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiError {
+    /// What went wrong, in words a person can act on.
     pub message: String,
     /// What a page acts on, where it must act (`"confirm-secrets"`, `"confirm-move"`): pages never read
     /// the words.
@@ -55,6 +62,7 @@ pub struct ApiError {
 }
 
 impl ApiError {
+    /// An error with `message` and nothing else.
     pub fn new(message: impl Into<String>) -> Self {
         ApiError {
             message: message.into(),
@@ -65,6 +73,7 @@ impl ApiError {
             findings: Vec::new(),
         }
     }
+    /// The same error with what to do about it.
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
@@ -94,6 +103,7 @@ pub enum Mode {
 /// `GET /api/status`: what the top bar shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Status {
+    /// Demo (the simulator) or a real Asterisk.
     pub mode: Mode,
     /// The ARI base URL, without credentials.
     pub ari_url: String,
@@ -116,13 +126,16 @@ pub struct ListQuery {
     #[serde(default)]
     pub search: String,
     #[serde(default)]
+    /// What the list is ordered by.
     pub sort: SortKey,
     #[serde(default)]
+    /// Largest first.
     pub descending: bool,
     /// From 1.
     #[serde(default = "first_page")]
     pub page: u32,
     #[serde(default = "default_per_page")]
+    /// Objects a page, capped by the backend.
     pub per_page: u32,
 }
 
@@ -148,27 +161,38 @@ impl Default for ListQuery {
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+/// What an inventory list is ordered by.
 pub enum SortKey {
     #[default]
+    /// The object's id.
     Id,
+    /// When Conjure last changed it.
     Updated,
 }
 
 /// One object of the inventory.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InventoryItem {
+    /// The object's id.
     pub id: String,
+    /// When Conjure last changed it (RFC 3339, UTC).
     pub updated_at: String,
+    /// Who changed it last.
     pub updated_by: String,
+    /// The secret options that have a value (names only).
     pub secrets_set: Vec<String>,
 }
 
 /// `GET /api/inventory/{type}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InventoryPage {
+    /// Objects matching the search, on every page.
     pub total: u64,
+    /// This page's number, from 1.
     pub page: u32,
+    /// Objects a page.
     pub per_page: u32,
+    /// This page's objects.
     pub items: Vec<InventoryItem>,
     /// Endpoints Asterisk reports that Conjure did not push (only for endpoints, on the first page).
     #[serde(default)]
@@ -178,7 +202,9 @@ pub struct InventoryPage {
 /// One change in the audit log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEntry {
+    /// The entry's number: later entries have larger ones.
     pub seq: i64,
+    /// When it happened (RFC 3339, UTC).
     pub at: String,
     /// Who: a user's name, `token:<name>`, or `conjure (recovery)` for what Conjure undid itself.
     pub actor: String,
@@ -191,12 +217,15 @@ pub struct AuditEntry {
     /// done to Conjure itself.
     #[serde(rename = "type")]
     pub object_type: String,
+    /// The object's id (a user's, a token's, a server's name for those kinds).
     pub id: String,
+    /// Each option that changed, with secrets hidden.
     pub changes: Vec<AuditChange>,
     /// The Asterisk server (ARI base URL); empty for what did not reach Asterisk.
     pub server: String,
     /// Asterisk's answer (200 for Conjure's own actions).
     pub status: u16,
+    /// What happened, in words.
     pub message: String,
     /// The entry in words ("anna changed endpoint 2041: context internal → sales"), made by
     /// `GET /api/audit`; empty where an entry is written.
@@ -207,24 +236,32 @@ pub struct AuditEntry {
 /// One option's change. Secrets appear as `(hidden)` / `(changed)`, never with their values.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditChange {
+    /// The option.
     pub attribute: String,
+    /// Its value before (`(hidden)` for a secret).
     pub before: String,
+    /// Its value after (`(hidden)` for a secret).
     pub after: String,
 }
 
 /// Filters of `GET /api/audit` (all optional); newest first.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditQuery {
+    /// Only what this user or token did.
     pub actor: Option<String>,
     #[serde(rename = "type")]
+    /// Only changes of this kind of object.
     pub object_type: Option<String>,
+    /// Only changes of this object.
     pub id: Option<String>,
     /// ISO 8601 times, inclusive and exclusive.
     pub since: Option<String>,
+    /// Only entries before this one (`seq`), for the next page.
     pub until: Option<String>,
     /// Entries older than this sequence number (for paging).
     pub before: Option<i64>,
     #[serde(default = "default_audit_limit")]
+    /// Entries at most, capped by the backend.
     pub limit: u32,
 }
 

@@ -13,11 +13,14 @@ use crate::ASTERISK_MAX_BODY;
 /// and the order of `disallow`/`allow` inside one PUT changes the result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Field {
+    /// The option's name (`max_contacts`), as Asterisk spells it.
     pub attribute: String,
+    /// Its value as text, as Asterisk renders it.
     pub value: String,
 }
 
 impl Field {
+    /// The field `attribute = value`.
     pub fn new(attribute: impl Into<String>, value: impl Into<String>) -> Self {
         Field {
             attribute: attribute.into(),
@@ -66,28 +69,39 @@ impl PutBody {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BodyError {
     #[error("the body is {0} bytes; Asterisk accepts at most {ASTERISK_MAX_BODY}")]
+    /// Larger than Asterisk reads (the size in bytes).
     TooLarge(usize),
     #[error("the body must be sent as application/json, not '{0}'")]
+    /// A content type Asterisk does not read as JSON.
     ContentType(String),
     #[error("the body is not valid JSON: {0}")]
+    /// Not JSON at all (what the parser said).
     NotJson(String),
     #[error(
         "the body must be a JSON object like {{\"fields\": [{{\"attribute\": \"username\", \"value\": \"alice\"}}]}}"
     )]
+    /// JSON, but not an object.
     NotObject,
     #[error("\"fields\" must be a list of {{\"attribute\", \"value\"}} objects")]
+    /// `fields` is there and is not a list.
     FieldsNotList,
     #[error("fields[{0}] must be an object with \"attribute\" and \"value\"")]
+    /// An entry of `fields` (at this position) is not an object.
     EntryNotObject(usize),
     #[error("fields[{0}].{1} is missing")]
+    /// An entry (at this position) has no `attribute` or no `value`.
     Missing(usize, &'static str),
     #[error("fields[{0}].{1} must be a string")]
+    /// An entry's `attribute` or `value` (at this position) is not a string.
     NotString(usize, &'static str),
     #[error("fields[{0}].attribute is empty")]
+    /// An entry (at this position) names no option.
     EmptyAttribute(usize),
     #[error("fields[{0}].attribute '{1}' contains spaces or control characters")]
+    /// An option name Asterisk cannot have (at this position).
     BadAttribute(usize, String),
     #[error("fields[{0}].value contains a control character that Asterisk would cut the value at")]
+    /// A value (at this position) with a NUL byte, which would cut it short in Asterisk.
     NulInValue(usize),
 }
 

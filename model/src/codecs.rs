@@ -1,6 +1,7 @@
 //! The media formats Asterisk 22 knows (what `allow=all` expands to, in its order). Any of them is accepted
 //! in `allow` even without a codec module loaded.
 
+/// Every codec name Asterisk 22 accepts in `allow` / `disallow`.
 pub const KNOWN: &[&str] = &[
     "codec2", "g723", "ulaw", "alaw", "gsm", "g726", "g726aal2", "adpcm", "slin", "slin12",
     "slin16", "slin24", "slin32", "slin44", "slin48", "slin96", "slin192", "lpc10", "g729",

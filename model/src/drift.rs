@@ -5,8 +5,11 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+/// How an object on Asterisk differs from Conjure's record of it.
 pub enum DriftState {
+    /// Conjure records it; Asterisk does not have it.
     Missing,
+    /// Both have it, with other values.
     Different,
     /// On Asterisk (`/ari/endpoints/PJSIP`) but not managed by Conjure.
     Unmanaged,
@@ -17,27 +20,39 @@ pub enum DriftState {
 /// One attribute that differs. Secret values never appear: a differing secret says `(hidden)`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Difference {
+    /// The option.
     pub attribute: String,
+    /// Its value in Conjure's record (`(hidden)` for a secret).
     pub recorded: String,
+    /// Its value on Asterisk (`(hidden, …)` for a secret).
     pub asterisk: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// One object that is not as Conjure recorded it.
 pub struct Drifted {
     #[serde(rename = "type")]
+    /// The object's type.
     pub object_type: String,
+    /// The object's id.
     pub id: String,
+    /// How it differs.
     pub state: DriftState,
+    /// Option by option, for [`DriftState::Different`].
     pub differences: Vec<Difference>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
+    /// Why its state is not known, for [`DriftState::Unknown`].
     pub message: String,
 }
 
 /// `GET /api/drift`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DriftReport {
+    /// Managed objects compared.
     pub checked: usize,
+    /// Of those, the ones as recorded.
     pub in_sync: usize,
+    /// Every object that is not, and the endpoints Conjure does not manage.
     pub items: Vec<Drifted>,
 }
 
@@ -57,14 +72,18 @@ pub enum Action {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DriftItem {
     #[serde(rename = "type")]
+    /// The object's type.
     pub object_type: String,
+    /// The object's id.
     pub id: String,
 }
 
 /// `POST /api/drift {"action": "reapply" | "adopt" | "forget", "items": [{"type", "id"}]}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DriftRequest {
+    /// What to do.
     pub action: Action,
+    /// The objects to do it to.
     pub items: Vec<DriftItem>,
 }
 
@@ -72,8 +91,12 @@ pub struct DriftRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DriftOutcome {
     #[serde(rename = "type")]
+    /// The object's type.
     pub object_type: String,
+    /// The object's id.
     pub id: String,
+    /// Whether it was done.
     pub ok: bool,
+    /// What was done, or why not.
     pub message: String,
 }

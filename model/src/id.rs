@@ -13,16 +13,21 @@ pub const MAX_ID_BYTES: usize = 1000;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum IdError {
     #[error("the id is empty: give the object a name")]
+    /// No id at all.
     Empty,
     #[error("the id is {0} bytes long; the limit is {MAX_ID_BYTES}")]
+    /// Longer than Conjure makes (the length in bytes).
     TooLong(usize),
     #[error(
         "the id contains a control character (code {0:#04x}) at position {1}; use letters, digits and punctuation only"
     )]
+    /// A control character (its code, at this byte).
     Control(u32, usize),
     #[error("the id '{0}' is a path step that HTTP clients rewrite; choose another name")]
+    /// `.` or `..`, which a URL path cannot carry.
     DotSegment(String),
     #[error("the id is not valid UTF-8 after decoding")]
+    /// Bytes that are not UTF-8.
     NotUtf8,
 }
 
@@ -78,6 +83,7 @@ impl ObjectId {
         encode_segment(&self.0)
     }
 
+    /// The id as text.
     pub fn as_str(&self) -> &str {
         &self.0
     }

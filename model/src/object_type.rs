@@ -23,7 +23,7 @@ macro_rules! object_types {
     ($( $variant:ident => $name:literal, $label:literal, $w:ident; )*) => {
         /// A sorcery object type under `res_pjsip`.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        pub enum ObjectType { $( #[serde(rename = $name)] $variant, )* }
+        pub enum ObjectType { $( #[doc = concat!("`", $name, "`: ", $label, ".")] #[serde(rename = $name)] $variant, )* }
 
         impl ObjectType {
             /// Every known type, in the order the panel lists them.

@@ -13,6 +13,7 @@ use crate::Field;
 pub struct Sensitive(SecretString);
 
 impl Sensitive {
+    /// Wraps a secret value.
     pub fn new(value: impl Into<String>) -> Self {
         Sensitive(SecretString::from(value.into()))
     }
@@ -22,6 +23,7 @@ impl Sensitive {
         self.0.expose_secret()
     }
 
+    /// Whether there is no value.
     pub fn is_empty(&self) -> bool {
         self.expose().is_empty()
     }
@@ -71,6 +73,7 @@ pub const SECRET_ATTRIBUTES: &[&str] = &[
     "refresh_token",
 ];
 
+/// Whether the option `attribute` holds a secret (a password, an MD5 credential, a TLS key password).
 pub fn is_secret(attribute: &str) -> bool {
     SECRET_ATTRIBUTES
         .iter()

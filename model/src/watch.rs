@@ -12,7 +12,9 @@ pub struct WatchState {
     pub up: Option<bool>,
     /// Since when Asterisk has been up or down, as Conjure saw it (UTC).
     pub since: String,
+    /// When Asterisk started, as it says.
     pub startup_time: String,
+    /// When it last reloaded its configuration, as it says.
     pub last_reload_time: String,
     /// Asterisk's version, as it last said.
     pub version: String,
@@ -29,16 +31,22 @@ pub struct WatchState {
 /// One object that could not be brought back.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Problem {
+    /// The object's type.
     pub object_type: String,
+    /// The object's id.
     pub id: String,
+    /// Why it could not be put back.
     pub message: String,
 }
 
 /// What a reconcile did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Report {
+    /// Why the reconcile ran (a restart, Conjure's start, a reload).
     pub reason: String,
+    /// When it finished (RFC 3339, UTC).
     pub finished_at: String,
+    /// Managed objects compared.
     pub checked: usize,
     /// On Asterisk already.
     pub present: usize,
@@ -48,10 +56,12 @@ pub struct Report {
     pub secrets_captured: usize,
     /// Left to the server's queue: changes wait for them there.
     pub waiting: usize,
+    /// The objects that could not be put back.
     pub failed: Vec<Problem>,
 }
 
 impl Report {
+    /// The report in one line for the status bar.
     pub fn summary(&self) -> String {
         let mut s = format!(
             "{}: {} of {} objects restored",

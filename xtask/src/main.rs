@@ -2,7 +2,8 @@
 //!
 //! - `setup`: install the tools (idempotent; `scripts/setup.sh`).
 //! - `run [conjure flags…]`: setup, build the panel, run Conjure (demo mode without `--ari-url`).
-//! - `test`: setup, build the panel, run every test (unit, simulator replay, backend, browser).
+//! - `test`: setup, clippy (warnings are errors), build the panel, run every test (unit, simulator
+//!   replay, backend, browser).
 //! - `catalog`: regenerate the option catalog in `model/` from the Asterisk measurements.
 //! - `bench`: throughput through Conjure against straight to the simulator, memory, and the panel's size.
 
@@ -58,6 +59,32 @@ fn precompress(dist: &Path) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Clippy over every crate, the panel too (built for the browser, as trunk builds it), with every
+/// warning an error: a lint that is allowed to pile up stops being read.
+fn lint() -> anyhow::Result<()> {
+    run(Command::new("cargo").args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--locked",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    run(Command::new("cargo").args([
+        "clippy",
+        "-p",
+        "frontend",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--all-targets",
+        "--locked",
+        "--",
+        "-D",
+        "warnings",
+    ]))
 }
 
 /// `cargo test --workspace`, echoing its output and closing with one total line over every test binary.
@@ -132,6 +159,7 @@ fn main() -> anyhow::Result<()> {
         }
         "test" => {
             setup()?;
+            lint()?;
             build_spa()?;
             test(&rest)
         }

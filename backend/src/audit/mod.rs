@@ -54,7 +54,6 @@ pub async fn record_all(store: &crate::store::Store, entries: Vec<AuditEntry>) {
 /// Writes an [`event`] for a change that has already happened (an account, a token, a template): who
 /// gave whom which role stays on record beside the PJSIP changes. A failed write is logged; the change
 /// stands. (Hand-outs of passwords write with `Store::log` and refuse when that fails.)
-
 pub async fn record(store: &crate::store::Store, entry: AuditEntry) {
     if let Err(e) = store.log(&entry).await {
         tracing::error!(%e, action = %entry.action, kind = %entry.object_type, id = %entry.id, "an audit entry could not be written");

@@ -33,8 +33,6 @@ async fn look(st: &Domain) -> Option<Seen> {
     })
 }
 
-/// Now (UTC, RFC 3339), for the times people read in the status line and the reports.
-
 /// Watches until the process ends, looking every `every`.
 pub fn spawn(st: Domain, every: Duration) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {

@@ -59,10 +59,10 @@ fn view(ty: ObjectType, id: &ObjectId, fields: Vec<Field>, warnings: Vec<Finding
     }
 }
 
-fn target(ty: &str, id: String) -> Result<(ObjectType, ObjectId), AppError> {
+fn target(ty: &str, id: String) -> Result<(ObjectType, ObjectId), ObjectError> {
     Ok((
         object_type(ty)?,
-        ObjectId::new(id).map_err(ObjectError::from)?,
+        ObjectId::new(id)?,
     ))
 }
 

@@ -18,12 +18,12 @@ pub struct Which {
 }
 
 /// The domain as seen by the server asked for.
-fn on(st: Domain, which: &Which) -> Result<Domain, AppError> {
+fn on(st: Domain, which: &Which) -> Result<Domain, FleetError> {
     match &which.server {
         None => Ok(st),
         Some(name) => match st.fleet.get(name) {
             Some(server) => Ok(st.on_server(&server)),
-            None => Err(FleetError::NoSuchServer(name.clone()).into()),
+            None => Err(FleetError::NoSuchServer(name.clone())),
         },
     }
 }

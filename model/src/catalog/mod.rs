@@ -15,6 +15,7 @@ use crate::ObjectType;
 /// in the panel's first download).
 #[derive(Debug)]
 pub struct RawOption {
+    /// The option's name as Asterisk registers it.
     pub name: &'static str,
     /// The value class in `config show help` (`Boolean`, `Unsigned Integer`, `Custom`, …).
     pub help_type: &'static str,
@@ -38,8 +39,11 @@ pub const UNCHECKED: u8 = 4;
 pub const BOOL_LIKE: u8 = 8;
 
 #[derive(Debug)]
+/// One PJSIP type's options as measured.
 pub struct RawType {
+    /// The type's name (`endpoint`, `aor`, …).
     pub name: &'static str,
+    /// Every option of the type.
     pub options: &'static [RawOption],
 }
 
@@ -49,15 +53,30 @@ pub enum Kind {
     /// `ast_true`: yes/true/on/1/y/t mean true; anything else is stored as false (never refused).
     Bool,
     /// Whole number in an inclusive range.
-    Integer { min: i64, max: i64 },
+    Integer {
+        /// The smallest value accepted.
+        min: i64,
+        /// The largest value accepted.
+        max: i64,
+    },
     /// A decimal number (seconds, for the qualify timeouts).
     Float,
     /// One of [`RawOption::tokens`]; `list` takes a comma-separated list of them.
-    Enum { case_sensitive: bool, list: bool },
+    Enum {
+        /// Whether Asterisk compares the values case by case.
+        case_sensitive: bool,
+        /// Several values, comma-separated.
+        list: bool,
+    },
     /// Codec names (`ulaw,alaw`, `!g729`, `all`).
     Codecs,
     /// The name of another object (not checked by Asterisk); `list` takes several, comma-separated.
-    Reference { target: ObjectType, list: bool },
+    Reference {
+        /// The type of the object named.
+        target: ObjectType,
+        /// Several names, comma-separated.
+        list: bool,
+    },
     /// IP addresses or networks, comma-separated (`10.0.0.0/8`, `192.0.2.7`, `[::1]`).
     IpList,
     /// A SIP URI (`sip:…` or `sips:…`).
@@ -73,14 +92,20 @@ pub enum Kind {
 /// The card a form shows an option on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Group {
+    /// What most objects set.
     Basic,
+    /// Codecs, RTP, DTMF.
     Media,
+    /// Transports, addresses, NAT.
     Network,
+    /// Authentication, TLS, SRTP, ACLs.
     Security,
+    /// Everything else.
     Advanced,
 }
 
 impl Group {
+    /// Every group, in the order forms show them.
     pub const ALL: [Group; 5] = [
         Group::Basic,
         Group::Media,
@@ -88,6 +113,7 @@ impl Group {
         Group::Security,
         Group::Advanced,
     ];
+    /// The group's heading in a form.
     pub fn label(self) -> &'static str {
         match self {
             Group::Basic => "Basic",
@@ -102,18 +128,24 @@ impl Group {
 /// An option with everything a form or a validator needs.
 #[derive(Debug, Clone, Copy)]
 pub struct OptionSpec {
+    /// The measurement it was made from.
     pub raw: &'static RawOption,
+    /// The type the option belongs to.
     pub object_type: ObjectType,
+    /// What values it takes.
     pub kind: Kind,
+    /// Where a form shows it.
     pub group: Group,
     /// A PUT adds to the stored list instead of replacing it (endpoint `allow`, identify `match`, aor `contact`).
     pub accumulates: bool,
+    /// A password or credential: never shown, never logged.
     pub secret: bool,
     /// Our one-line help.
     pub help: Option<&'static str>,
 }
 
 impl OptionSpec {
+    /// The option's name.
     pub fn name(&self) -> &'static str {
         self.raw.name
     }

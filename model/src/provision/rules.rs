@@ -7,6 +7,7 @@ use crate::Field;
 /// The columns of the form and of an import file, in order (errors point at them by position).
 pub const COLUMNS: [&str; 5] = ["extension", "name", "password", "template", "voicemail"];
 
+/// Whether `ext` can be an extension (up to 40 letters, digits, `.`, `_`, `-`, `+`), in words if not.
 pub fn extension(ext: &str) -> Result<(), String> {
     let ok = !ext.is_empty()
         && ext.len() <= 40
@@ -26,6 +27,7 @@ pub fn extension(ext: &str) -> Result<(), String> {
     }
 }
 
+/// Whether `name` can be a phone user's name, in words if not.
 pub fn name(name: &str) -> Result<(), String> {
     if name.trim().is_empty() {
         return Err("The name is empty; it is shown to the people this user calls.".into());

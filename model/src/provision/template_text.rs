@@ -4,6 +4,7 @@
 
 use crate::Field;
 
+/// The options as the template editor shows them, one `name = value` a line.
 pub fn to_text(fields: &[Field]) -> String {
     fields
         .iter()

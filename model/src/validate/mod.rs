@@ -18,6 +18,7 @@ pub use value::check_value;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+/// How serious a finding is.
 pub enum Severity {
     /// Asterisk would refuse the PUT, or it would leave an object Conjure will not create.
     Error,
@@ -28,14 +29,18 @@ pub enum Severity {
 /// A finding about one field (or, with `index: None`, about the object as a whole).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
+    /// Whether Asterisk would refuse it, or only change it.
     pub severity: Severity,
     /// Position in `fields`, when the finding is about one entry.
     pub index: Option<usize>,
+    /// The option it is about, if one.
     pub attribute: Option<String>,
+    /// What is wrong, and what Asterisk would do.
     pub message: String,
 }
 
 impl Finding {
+    /// Whether Asterisk would refuse the object for it.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
