@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::Mutex;
 
+/// One read shared by all who ask at once, kept `keep` (see the module).
 pub struct Shared<T> {
     /// An answer is reused for this long; zero: only by those who asked while it was being read.
     keep: Duration,
@@ -27,6 +28,7 @@ struct Kept<T> {
 }
 
 impl<T: Clone> Shared<T> {
+    /// Nothing read yet; answers are reused for `keep`.
     pub fn new(keep: Duration) -> Self {
         Shared {
             keep,

@@ -12,7 +12,9 @@ pub fn now_rfc3339() -> String {
         .unwrap_or_default()
 }
 
+/// What sessions, the throttle and import results measure time by: the system's monotonic clock in production, a [`ManualClock`] in tests.
 pub trait Clock: Send + Sync {
+    /// Now.
     fn now(&self) -> Instant;
 }
 
@@ -32,6 +34,7 @@ pub struct ManualClock {
 }
 
 impl ManualClock {
+    /// A clock standing at the moment it was made.
     pub fn new() -> Arc<Self> {
         Arc::new(ManualClock {
             start: Instant::now(),
@@ -39,6 +42,7 @@ impl ManualClock {
         })
     }
 
+    /// Moves the clock on by `by`.
     pub fn advance(&self, by: Duration) {
         *self.offset.lock().unwrap_or_else(|p| p.into_inner()) += by;
     }
@@ -53,6 +57,7 @@ impl Clock for ManualClock {
 /// The clock every part of one Conjure shares.
 pub type SharedClock = Arc<dyn Clock>;
 
+/// The system's monotonic clock.
 pub fn system() -> SharedClock {
     Arc::new(SystemClock)
 }

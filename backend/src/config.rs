@@ -21,6 +21,7 @@ fn secret(value: &str) -> Result<Secret, std::convert::Infallible> {
     version,
     about = "A web panel for Asterisk's ARI push configuration"
 )]
+/// Conjure's command line (every flag also reads an environment variable, shown by `--help`).
 pub struct Cli {
     /// Address and port the panel listens on.
     #[arg(long, env = "CONJURE_LISTEN", default_value = "127.0.0.1:8080")]
@@ -167,6 +168,7 @@ impl Cli {
         Ok(b.to_string())
     }
 
+    /// The auth settings the flags give (session lengths, trusted proxies and header, cookie flags).
     pub fn auth_settings(&self) -> anyhow::Result<crate::auth::Settings> {
         let header = self
             .trusted_user_header
@@ -197,6 +199,7 @@ impl Cli {
 }
 
 impl Cli {
+    /// The first admin's password, read from `--admin-password-file` if given.
     pub fn admin_password(&self) -> anyhow::Result<Option<Secret>> {
         read_secret(
             self.admin_password.as_ref(),

@@ -19,6 +19,8 @@ impl std::fmt::Debug for SealKey {
 }
 
 /// What went wrong with the key file, in words an admin can act on.
+// Each variant's `#[error]` message is its documentation (it is what the person is told).
+#[allow(missing_docs)]
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
     #[error("cannot read the secret key file {path}: {cause}")]

@@ -26,11 +26,15 @@ pub use refusal::{Reason, Refusal};
 /// What Asterisk answered.
 #[derive(Debug, Clone)]
 pub struct Upstream {
+    /// The HTTP status Asterisk answered with.
     pub status: u16,
+    /// The body it answered, as it sent it.
     pub body: Bytes,
 }
 
 /// Why no answer came back.
+// Each variant's `#[error]` message is its documentation (it is what the person is told).
+#[allow(missing_docs)]
 #[derive(Debug, thiserror::Error)]
 pub enum AriError {
     #[error("Asterisk at {url} is unreachable: {reason}")]
@@ -63,6 +67,8 @@ pub enum AriError {
 }
 
 /// Why a client cannot be made for a target: said at start.
+// Each variant's `#[error]` message is its documentation (it is what the person is told).
+#[allow(missing_docs)]
 #[derive(Debug, thiserror::Error)]
 pub enum SetupError {
     #[error(transparent)]
@@ -72,6 +78,7 @@ pub enum SetupError {
 }
 
 #[derive(Clone)]
+/// One Asterisk's ARI, for push configuration: a connection pool with a lane kept for the watcher, and the polled reads shared by all who ask. Cheap to clone.
 pub struct AriClient {
     inner: Arc<Inner>,
 }
@@ -165,6 +172,7 @@ impl AriClient {
         &self.inner.target
     }
 
+    /// The ARI base URL, as configured (what the audit log names as the server).
     pub fn base(&self) -> &str {
         &self.inner.target.base
     }
@@ -174,6 +182,7 @@ impl AriClient {
         Refusal::new(up, self.user())
     }
 
+    /// The ARI user Conjure signs in as.
     pub fn user(&self) -> &str {
         &self.inner.target.user
     }
@@ -187,10 +196,12 @@ impl AriClient {
         )
     }
 
+    /// `GET` of one object of the dynamic configuration.
     pub async fn get_object(&self, ty: ObjectType, id: &ObjectId) -> Result<Upstream, AriError> {
         self.send("GET", &self.object_path(ty, id), None).await
     }
 
+    /// `PUT` of one object (create or update): `body` is already checked and is sent as it renders.
     pub async fn put_object(
         &self,
         ty: ObjectType,
@@ -209,6 +220,7 @@ impl AriClient {
         sent
     }
 
+    /// `DELETE` of one object.
     pub async fn delete_object(&self, ty: ObjectType, id: &ObjectId) -> Result<Upstream, AriError> {
         let sent = self.send("DELETE", &self.object_path(ty, id), None).await;
         self.forget_endpoints(ty);

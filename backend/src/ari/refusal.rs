@@ -13,6 +13,7 @@ pub struct Refusal {
     pub status: u16,
     /// Asterisk's own words (its `message`), or "Asterisk answered HTTP …" when it gave none.
     pub message: String,
+    /// What the refusal means, as far as Conjure can tell.
     pub reason: Reason,
     /// The ARI user Conjure signed in as, for the messages about Conjure's own credentials.
     pub ari_user: String,
@@ -33,10 +34,12 @@ pub enum Reason {
     AllocationFailed,
     /// 404: no such object.
     NotFound,
+    /// Anything else; Asterisk's words are the message.
     Other,
 }
 
 impl Refusal {
+    /// Reads Asterisk's error answer `up`; `ari_user` is named when the refusal is about credentials.
     pub fn new(up: &Upstream, ari_user: &str) -> Self {
         let json: serde_json::Value = serde_json::from_slice(&up.body).unwrap_or_default();
         let message = json["message"]

@@ -10,9 +10,13 @@ use crate::secret::Secret;
 pub struct AriTarget {
     /// Base URL without a trailing slash and without `/ari`.
     pub base: String,
+    /// The ARI user (ari.conf).
     pub user: String,
+    /// Its password (never logged, never sent to the browser).
     pub password: Secret,
+    /// How long one request may take, connection included.
     pub timeout: Duration,
+    /// How long connecting may take.
     pub connect_timeout: Duration,
     /// Trusted besides the public CAs, for `https://` (a self-signed Asterisk).
     pub ca_file: Option<PathBuf>,

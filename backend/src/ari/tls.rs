@@ -11,6 +11,8 @@ use rustls_pki_types::{CertificateDer, ServerName};
 use tokio_rustls::rustls::{self, CertificateError, ClientConfig, RootCertStore};
 
 /// Why a CA file cannot be used; said at start.
+// Each variant's `#[error]` message is its documentation (it is what the person is told).
+#[allow(missing_docs)]
 #[derive(Debug, thiserror::Error)]
 pub enum CaFileError {
     #[error("cannot read --ari-ca-file {path}: {reason}")]

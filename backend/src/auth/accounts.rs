@@ -63,6 +63,7 @@ impl Auth {
         Ok(())
     }
 
+    /// Every panel user, without password hashes.
     pub async fn users(&self) -> Result<Vec<UserView>, AuthError> {
         Ok(self
             .0
@@ -210,6 +211,7 @@ impl Auth {
         Ok((self.user_view(name).await?, password))
     }
 
+    /// Every API token, revoked ones too, without their values.
     pub async fn tokens(&self) -> Result<Vec<TokenView>, AuthError> {
         Ok(self
             .0

@@ -10,6 +10,9 @@ use super::sessions::Ended;
 use super::throttle;
 use crate::store::StoreError;
 
+/// Why a request cannot be let in, or an account change cannot be made.
+// Each variant's `#[error]` message is its documentation (it is what the person is told).
+#[allow(missing_docs)]
 #[derive(Debug, thiserror::Error)]
 pub enum AuthError {
     #[error("The user name or the password is wrong.")]

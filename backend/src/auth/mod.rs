@@ -83,6 +83,7 @@ struct TokenRec {
 }
 
 #[derive(Clone)]
+/// Who may do what: users, tokens, sessions and the throttle of failed sign-ins, over the store. Cheap to clone.
 pub struct Auth(Arc<Inner>);
 
 struct Inner {
@@ -115,6 +116,7 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
+/// What is stored of a token's value: its SHA-256 in hex (the value has 32 random characters, so no slow hash is needed).
 pub fn token_hash(value: &str) -> String {
     Sha256::digest(value.as_bytes())
         .iter()
@@ -255,6 +257,7 @@ impl Auth {
         Auth(Arc::new(Inner { settings, ..inner }))
     }
 
+    /// Session lengths, trusted proxies, cookie flags.
     pub fn settings(&self) -> &Settings {
         &self.0.settings
     }

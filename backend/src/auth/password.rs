@@ -31,6 +31,7 @@ pub fn generate() -> String {
     out
 }
 
+/// The argon2id hash of `password` in PHC form (slow on purpose: run it off the async threads).
 pub fn hash(password: &str) -> String {
     let salt = SaltString::encode_b64(&random_bytes::<16>()).expect("16 bytes make a valid salt");
     argon2::Argon2::default()
@@ -39,6 +40,7 @@ pub fn hash(password: &str) -> String {
         .to_string()
 }
 
+/// Whether `password` matches the PHC `hash`.
 pub fn verify(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|h| {
         argon2::Argon2::default()

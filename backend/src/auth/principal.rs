@@ -7,14 +7,20 @@ use crate::audit::Who;
 use crate::secret::Secret;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How a request proved who it is.
 pub enum Via {
+    /// The panel's session cookie (with its CSRF token on changes).
     Session,
+    /// An API token (`Authorization: Bearer`).
     Token,
+    /// A user's name and password (`Authorization: Basic`), as ARI clients send them.
     Basic,
+    /// A portal's proxy, trusted by address, naming the user in a header.
     TrustedHeader,
 }
 
 impl Via {
+    /// Its name in the audit log and the logs.
     pub fn as_str(self) -> &'static str {
         match self {
             Via::Session => "session",
@@ -28,9 +34,13 @@ impl Via {
 /// The authenticated author of a request.
 #[derive(Debug, Clone)]
 pub struct Principal {
+    /// The user's name (a token's own name for a token).
     pub name: String,
+    /// What they may do.
     pub role: Role,
+    /// How they proved it.
     pub via: Via,
+    /// The client's address (the socket's peer, or what a trusted proxy said).
     pub address: String,
     /// The session, when signed in through the panel.
     pub session: Option<SessionKeys>,
@@ -40,7 +50,9 @@ pub struct Principal {
 /// credentials, so `Debug` does not print them.
 #[derive(Debug, Clone)]
 pub struct SessionKeys {
+    /// The session's id (the cookie's value).
     pub id: Secret,
+    /// The session's CSRF token, which every change must carry.
     pub csrf: Secret,
 }
 
@@ -53,6 +65,7 @@ impl Principal {
         }
     }
 
+    /// Who this is, for the audit log.
     pub fn who(&self) -> Who {
         Who {
             actor: self.actor(),
@@ -60,6 +73,7 @@ impl Principal {
         }
     }
 
+    /// Refuses unless the principal's role is at least `role`.
     pub fn require(&self, role: Role) -> Result<(), AuthError> {
         if self.role >= role {
             return Ok(());

@@ -4,7 +4,9 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
+/// One signed-in browser.
 pub struct Session {
+    /// Whose session it is.
     pub user: String,
     /// Echoed by the panel in `X-Conjure-Csrf` on every state-changing request.
     pub csrf: String,
@@ -19,6 +21,7 @@ pub const PER_USER: usize = 20;
 pub const TOTAL: usize = 10_000;
 
 #[derive(Default)]
+/// The open sessions, in memory: a restart signs everyone out.
 pub struct Sessions {
     by_id: HashMap<String, Session>,
 }
@@ -26,12 +29,16 @@ pub struct Sessions {
 /// Why a session cookie no longer works.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ended {
+    /// No such session (signed out, or Conjure restarted).
     Unknown,
+    /// Unused for longer than the idle limit.
     Idle,
+    /// Older than the absolute limit.
     TooOld,
 }
 
 impl Sessions {
+    /// Opens a session for `user`; its id and CSRF token.
     pub fn open(
         &mut self,
         id: String,
@@ -94,6 +101,7 @@ impl Sessions {
         Ok(s)
     }
 
+    /// Ends session `id` (signing out).
     pub fn close(&mut self, id: &str) {
         self.by_id.remove(id);
     }

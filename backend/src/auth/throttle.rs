@@ -26,6 +26,7 @@ const FORGET_AFTER: Duration = Duration::from_secs(15 * 60);
 pub const MAX_KEYS: usize = 100_000;
 
 #[derive(Default)]
+/// Failed sign-ins by account and by address, and the places of attempts still being checked.
 pub struct Throttle {
     entries: HashMap<String, Entry>,
 }
@@ -47,7 +48,9 @@ pub struct Attempt {
 /// Which of the attempt's keys refused it (its index) and for how long.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Refused {
+    /// Which key (account or address) is locked.
     pub key: usize,
+    /// How long until it opens.
     pub wait: Duration,
 }
 

@@ -252,6 +252,7 @@ impl Auth {
         }
     }
 
+    /// The principal of an API token's `value`, or why not.
     pub fn token(&self, value: &str, address: &str) -> Result<Principal, AuthError> {
         let found = self
             .0
@@ -344,6 +345,7 @@ impl Auth {
         Ok((principal, device::issue(user, &hash)))
     }
 
+    /// Ends the session whose id is `session`.
     pub fn logout(&self, session: &str) {
         lock(&self.0.sessions).close(session);
     }

@@ -13,8 +13,11 @@ use axum::response::{IntoResponse, Response};
 use model::api::ApiError;
 
 #[derive(Debug)]
+/// A failed request's answer: its status and JSON body.
 pub struct AppError {
+    /// The HTTP status.
     pub status: StatusCode,
+    /// The body: message, hint, field, code.
     pub body: ApiError,
     /// The rarely used parts, boxed so that every `Result<_, AppError>` stays small.
     extra: Option<Box<Extra>>,
@@ -55,6 +58,7 @@ impl AppError {
         self
     }
 
+    /// Sent with `Retry-After: wait`.
     pub fn retry_after(mut self, wait: std::time::Duration) -> Self {
         self.extra.get_or_insert_default().retry_after = Some(wait);
         self
@@ -66,6 +70,7 @@ impl AppError {
         self
     }
 
+    /// Adds what the person can do about it.
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.body.hint = Some(hint.into());
         self

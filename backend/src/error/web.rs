@@ -4,6 +4,8 @@
 //! domain's.
 
 /// Refused by the HTTP layer.
+// Each variant's `#[error]` message is its documentation (it is what the person is told).
+#[allow(missing_docs)]
 #[derive(Debug, thiserror::Error)]
 pub enum WebError {
     #[error("Send the request as JSON (Content-Type: application/json).")]

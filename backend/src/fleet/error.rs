@@ -5,6 +5,9 @@ use model::fleet::Probe;
 use crate::ari::AriError;
 use crate::store::StoreError;
 
+/// Why a server cannot be added, changed or removed, or a waiting change settled.
+// Each variant's `#[error]` message is its documentation (it is what the person is told).
+#[allow(missing_docs)]
 #[derive(Debug, thiserror::Error)]
 pub enum FleetError {
     #[error("A server name is 1 to 40 lowercase letters, digits, '-' or '_'; '{0}' is not")]

@@ -16,6 +16,7 @@ use crate::store::NewPending;
 
 /// What one server did with a request.
 pub enum Try {
+    /// It answered (whatever the status).
     Answered(Upstream),
     /// No answer: it is kept for later if the change is taken.
     Down(AriError),
@@ -23,14 +24,19 @@ pub enum Try {
     Behind,
 }
 
+/// One server's part in a change.
 pub struct Tried {
+    /// The server.
     pub server: Arc<Server>,
+    /// What it did.
     pub result: Try,
 }
 
 /// What a change is, to keep it for a server that did not take it.
 pub enum Change<'a> {
+    /// Create or update with this body.
     Put(&'a PutBody),
+    /// Delete.
     Delete,
 }
 

@@ -28,10 +28,15 @@ use seen::Watch;
 
 /// One Asterisk server and what runs for it.
 pub struct Server {
+    /// Its name (`default` for the command line's).
     pub name: Arc<str>,
+    /// Its ARI client.
     pub ari: AriClient,
+    /// The CA file its TLS is checked against, if any.
     pub ca_file: Option<String>,
+    /// The groups it belongs to.
     pub groups: Vec<String>,
+    /// Whether it gets changes now (a disabled one's wait).
     pub enabled: bool,
     /// What its watcher saw.
     pub watch: Arc<Watch>,
@@ -70,10 +75,12 @@ impl Server {
         }
     }
 
+    /// Whether this is the command line's server.
     pub fn is_default(&self) -> bool {
         &*self.name == DEFAULT_SERVER
     }
 
+    /// Changes waiting for it now.
     pub fn waiting(&self) -> usize {
         self.waiting.load(Ordering::Acquire)
     }
@@ -124,6 +131,7 @@ impl Server {
         }
     }
 
+    /// The server as the panel lists it.
     pub fn view(
         &self,
         pending: usize,
@@ -268,6 +276,7 @@ impl Fleet {
         }
     }
 
+    /// Every server, the default first.
     pub fn all(&self) -> Arc<[Arc<Server>]> {
         self.servers
             .read()
@@ -275,10 +284,12 @@ impl Fleet {
             .clone()
     }
 
+    /// The server named `name`.
     pub fn get(&self, name: &str) -> Option<Arc<Server>> {
         self.all().iter().find(|s| &*s.name == name).cloned()
     }
 
+    /// The command line's server.
     pub fn default_server(&self) -> Arc<Server> {
         self.all()[0].clone()
     }

@@ -119,6 +119,7 @@ async fn secrets_confirmed(
     Ok(())
 }
 
+/// Adds a server after asking it (reachable, credentials, writable types); its password is sealed.
 pub async fn add(st: &Domain, new: NewServer, who: &Who) -> Result<ServerAdded, FleetError> {
     let name = new.name.trim().to_string();
     if name == DEFAULT_SERVER {
@@ -177,6 +178,7 @@ pub async fn add(st: &Domain, new: NewServer, who: &Who) -> Result<ServerAdded, 
     })
 }
 
+/// Changes a server; a new address needs its password given again, so a stored one never follows it.
 pub async fn change(
     st: &Domain,
     name: &str,
@@ -281,6 +283,7 @@ fn changed(a: &ServerRow, b: &ServerRow) -> String {
     }
 }
 
+/// Removes a server that no object goes to alone; what waited for it is dropped.
 pub async fn remove(st: &Domain, name: &str, who: &Who) -> Result<ServerRemoved, FleetError> {
     if name == DEFAULT_SERVER {
         return Err(FleetError::Default);

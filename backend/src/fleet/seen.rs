@@ -26,10 +26,12 @@ impl Default for Watch {
 }
 
 impl Watch {
+    /// What the watcher says now.
     pub fn current(&self) -> WatchState {
         self.state.borrow().clone()
     }
 
+    /// Each change of what the watcher says (the status long poll waits on it).
     pub fn subscribe(&self) -> watch::Receiver<WatchState> {
         self.state.subscribe()
     }

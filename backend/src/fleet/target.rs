@@ -10,8 +10,12 @@ use model::ObjectType;
 
 use super::{Fleet, Server};
 
+/// Where an object goes: `server:<name>` and `group:<name>` entries.
 pub type Target = Arc<[String]>;
 
+/// Why a target names no servers.
+// Each variant's `#[error]` message is its documentation (it is what the person is told).
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TargetError {
     #[error("'{0}' is not a target: use server:<name> or group:<name>")]
@@ -32,9 +36,11 @@ pub fn includes(target: &[String], server: &Server) -> bool {
 }
 
 #[derive(Default)]
+/// Every object's target, in memory (read on each change; written with the store).
 pub struct Targets(RwLock<HashMap<(ObjectType, String), Target>>);
 
 impl Targets {
+    /// Where object `ty`/`id` goes; `None`: every server.
     pub fn get(&self, ty: ObjectType, id: &str) -> Option<Target> {
         let map = self.0.read().unwrap_or_else(|p| p.into_inner());
         if map.is_empty() {
@@ -63,6 +69,7 @@ impl Targets {
             .count()
     }
 
+    /// Sets (or, with `None`, clears) where object `ty`/`id` goes.
     pub fn set(&self, ty: ObjectType, id: &str, target: Option<Target>) {
         let mut map = self.0.write().unwrap_or_else(|p| p.into_inner());
         match target {

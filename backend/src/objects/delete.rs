@@ -14,6 +14,7 @@ use crate::store::Inventory;
 /// What a delete found on Asterisk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Deleted {
+    /// Asterisk had it and deleted it.
     Now,
     /// Asterisk did not have it (any more).
     AlreadyGone,

@@ -7,6 +7,9 @@ use model::{BodyError, IdError, ObjectType};
 use crate::ari::{AriError, Reason, Refusal};
 use crate::store::StoreError;
 
+/// Why an object cannot be read, saved or deleted.
+// Each variant's `#[error]` message is its documentation (it is what the person is told).
+#[allow(missing_docs)]
 #[derive(Debug, thiserror::Error)]
 pub enum ObjectError {
     #[error("objectType '{0}' not found")]

@@ -11,6 +11,7 @@ pub(super) fn fields_of(up: &Upstream) -> Result<Vec<Field>, ObjectError> {
     serde_json::from_slice(&up.body).map_err(|e| ObjectError::BadAnswer(e.to_string()))
 }
 
+/// The object as Asterisk renders it (from the first enabled server that answers).
 pub async fn read(st: &Domain, ty: ObjectType, id: &ObjectId) -> Result<Vec<Field>, ObjectError> {
     read_from(st, ty, id).await.map(|(fields, _)| fields)
 }
@@ -63,6 +64,7 @@ pub(super) fn answered(
     }
 }
 
+/// Whether Asterisk has the object (the first enabled server that answers; a 500 is an object it cannot copy, so it exists).
 pub async fn exists(st: &Domain, ty: ObjectType, id: &ObjectId) -> Result<bool, ObjectError> {
     let (up, _) = get_any(st, ty, id).await?;
     match up.status {

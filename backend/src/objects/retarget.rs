@@ -23,6 +23,7 @@ fn names(servers: &[Arc<Server>]) -> String {
         .join(", ")
 }
 
+/// Moves an object to `target`: pushed where it now goes, deleted where it no longer does (when the caller confirmed that).
 pub async fn retarget(
     st: &Domain,
     ty: ObjectType,

@@ -16,13 +16,17 @@ use crate::store::Inventory;
 /// what happened on each server.
 #[derive(Debug)]
 pub struct Saved {
+    /// Asterisk's rendering of the object after the save.
     pub fields: Vec<Field>,
+    /// The catalog's warnings about values Asterisk changes.
     pub findings: Vec<Finding>,
+    /// What each server did, when there are several.
     pub servers: Vec<ServerOutcome>,
     /// Applied on some servers and refused by others: the token to retry or undo it with.
     pub split: Option<String>,
 }
 
+/// Checks a PUT with the catalog and forwards it where the object goes (see [`write_to`]).
 pub async fn write(
     st: &Domain,
     ty: ObjectType,

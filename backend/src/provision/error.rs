@@ -5,6 +5,9 @@ use super::import::MAX_ROWS;
 use crate::objects::ObjectError;
 use crate::store::StoreError;
 
+/// Why a phone user, a template or an import cannot be made as asked.
+// Each variant's `#[error]` message is its documentation (it is what the person is told).
+#[allow(missing_docs)]
 #[derive(Debug, thiserror::Error)]
 pub enum ProvisionError {
     /// A value of the form or the row; `field` is its column.

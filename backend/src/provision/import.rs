@@ -12,13 +12,17 @@ use model::provision::rules;
 pub const MAX_ROWS: usize = 20_000;
 /// A longer row is refused on its own (a phone user's row is a few dozen characters).
 pub const MAX_ROW_CHARS: usize = 1_000;
+/// The largest import file read.
 pub const MAX_BYTES: usize = 8 * 1024 * 1024;
 
 /// A file read: the rows that passed the rules, and the problems of the others.
 #[derive(Debug, Default)]
 pub struct Parsed {
+    /// The rows that passed the rules, with their line numbers.
     pub rows: Vec<(usize, NewPhoneUser)>,
+    /// The rows that did not, and why.
     pub errors: Vec<RowIssue>,
+    /// What was read differently from how it looks (a sign, a separator), for the person.
     pub notes: Vec<String>,
     /// Data rows, blank lines not counted.
     pub total: usize,
@@ -285,6 +289,7 @@ fn row(
     }
 }
 
+/// What to say when the first line is not a header Conjure knows.
 pub const HEADER_HINT: &str = "The first line names the columns: extension and name, optionally password, template and \
      voicemail, in any order, separated by commas or semicolons.";
 

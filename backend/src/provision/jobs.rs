@@ -17,24 +17,31 @@ use crate::audit::Who;
 /// What happened to one row.
 #[derive(Debug, Clone)]
 pub struct RowResult {
+    /// The row's line in the file.
     pub line: usize,
+    /// The row's extension.
     pub extension: String,
     /// `created`, `skipped`, `failed`, `not attempted`, or `not imported` (refused by the check).
     pub result: &'static str,
+    /// What happened, in words.
     pub message: String,
     /// Only a password Conjure generated: this download is the one place it is shown.
     pub password: Option<model::secret::Sensitive>,
     /// Where and how the phone registers, for a created row (`--sip-server`, or that it is not set).
     pub server: String,
+    /// The transport the phone uses.
     pub transport: String,
 }
 
 /// How long an import's results (with the passwords it generated) are kept after it finished.
 pub const RESULTS_KEPT: Duration = Duration::from_secs(3600);
 
+/// One import: its progress, its per-row results, who ran it.
 pub struct Job {
+    /// Its progress, published after every row.
     pub progress: watch::Sender<ImportProgress>,
     cancel: AtomicBool,
+    /// Each row's result, in file order.
     pub results: Mutex<Vec<RowResult>>,
     /// Who ran it (`Principal::actor`): the one besides admins who may read its results.
     pub owner: String,
@@ -54,6 +61,7 @@ pub struct Jobs {
 }
 
 impl Jobs {
+    /// Import `id`, if this process still has it.
     pub fn get(&self, id: u64) -> Option<Arc<Job>> {
         let jobs = self.jobs.lock().unwrap_or_else(|p| p.into_inner());
         jobs.iter().find(|(i, _)| *i == id).map(|(_, j)| j.clone())
@@ -92,6 +100,7 @@ impl Jobs {
 }
 
 impl Job {
+    /// Stops the import after the rows under way.
     pub fn cancel(&self) {
         self.cancel.store(true, Ordering::Relaxed);
     }

@@ -9,12 +9,14 @@ use super::ProvisionError;
 use crate::audit::{self, Who};
 use crate::store::{Store, StoreError};
 
+/// The template the wizard offers first.
 pub const DEFAULT: &str = "desk-phone";
 
 fn f(pairs: &[(&str, &str)]) -> Vec<Field> {
     pairs.iter().map(|(a, v)| Field::new(*a, *v)).collect()
 }
 
+/// The templates Conjure ships with.
 pub fn builtin() -> Vec<Template> {
     vec![
         Template {

@@ -60,10 +60,7 @@ fn view(ty: ObjectType, id: &ObjectId, fields: Vec<Field>, warnings: Vec<Finding
 }
 
 fn target(ty: &str, id: String) -> Result<(ObjectType, ObjectId), ObjectError> {
-    Ok((
-        object_type(ty)?,
-        ObjectId::new(id)?,
-    ))
+    Ok((object_type(ty)?, ObjectId::new(id)?))
 }
 
 pub async fn get_object(

@@ -9,14 +9,18 @@ use super::{Store, StoreError};
 /// A user as stored, hash included (never leaves the backend).
 #[derive(Debug, Clone)]
 pub struct UserRow {
+    /// The user as listed.
     pub view: UserView,
+    /// Their argon2 hash.
     pub hash: String,
 }
 
 /// A token as stored: its SHA-256, hex.
 #[derive(Debug, Clone)]
 pub struct TokenRow {
+    /// The token as listed.
     pub view: TokenView,
+    /// The SHA-256 of its value.
     pub hash: String,
 }
 
@@ -78,6 +82,7 @@ impl Store {
         Ok((all_users(&c)?, all_tokens(&c)?))
     }
 
+    /// Adds a user at start, before the runtime serves (see [`Store::accounts_blocking`]).
     pub fn add_user_blocking(&self, name: &str, role: Role, hash: &str) -> Result<(), StoreError> {
         let c = self.conn.lock().unwrap_or_else(|p| p.into_inner());
         c.execute(
@@ -87,10 +92,12 @@ impl Store {
         Ok(())
     }
 
+    /// Every user.
     pub async fn users(&self) -> Result<Vec<UserRow>, StoreError> {
         self.with(|c| all_users(c)).await
     }
 
+    /// The user `name`.
     pub async fn user(&self, name: &str) -> Result<Option<UserRow>, StoreError> {
         let name = name.to_string();
         self.with(move |c| {
@@ -133,6 +140,7 @@ impl Store {
         .await
     }
 
+    /// Records that `name` signed in now.
     pub async fn touch_login(&self, name: &str) -> Result<(), StoreError> {
         let name = name.to_string();
         self.with(move |c| {
@@ -145,10 +153,12 @@ impl Store {
         .await
     }
 
+    /// Every token.
     pub async fn tokens(&self) -> Result<Vec<TokenRow>, StoreError> {
         self.with(|c| all_tokens(c)).await
     }
 
+    /// Adds a token (its hash only), created by `by`.
     pub async fn add_token(
         &self,
         name: &str,
@@ -182,6 +192,7 @@ impl Store {
         .await
     }
 
+    /// Records that token `id` was used now.
     pub async fn token_used(&self, id: i64) -> Result<(), StoreError> {
         self.with(move |c| {
             c.execute(

@@ -9,10 +9,15 @@ use super::{Store, StoreError};
 /// One managed object as Conjure last pushed it.
 #[derive(Debug, Clone)]
 pub struct Managed {
+    /// The object's type.
     pub ty: ObjectType,
+    /// The object's id.
     pub id: String,
+    /// Asterisk's rendering when Conjure last pushed it, secrets left out.
     pub fields: Vec<Field>,
+    /// The secret options it has.
     pub secrets_set: Vec<String>,
+    /// Their values, sealed, if Conjure saw them.
     pub sealed: Option<String>,
     /// Counts the object's recorded changes: a push compares it before and after to see a change made
     /// meanwhile.
@@ -109,6 +114,7 @@ impl Store {
             .optional()?)
     }
 
+    /// Sets a value of Conjure's own (the key's fingerprint, the last Asterisk start seen).
     pub async fn set_meta(&self, name: &str, value: &str) -> Result<(), StoreError> {
         self.write_now(vec![(
             "INSERT INTO meta (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO UPDATE SET value = excluded.value"

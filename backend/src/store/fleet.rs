@@ -11,31 +11,47 @@ use super::{Store, StoreError};
 /// A server as stored; `password` is sealed (seal.rs, context `server:<name>`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServerRow {
+    /// The server's name.
     pub name: String,
+    /// Its ARI address.
     pub ari_url: String,
+    /// Its ARI user.
     pub ari_user: String,
+    /// Its ARI password, sealed.
     pub password: String,
+    /// The CA file its TLS is checked against.
     pub ca_file: Option<String>,
+    /// Its groups.
     pub groups: Vec<String>,
+    /// Whether it gets changes.
     pub enabled: bool,
 }
 
 /// A change waiting for a server; `body` is the PUT body sealed (context `pending:<server>`).
 #[derive(Debug, Clone)]
 pub struct PendingRow {
+    /// The change as listed.
     pub change: PendingChange,
+    /// The body to send (a PUT's), secrets sealed.
     pub body: Option<String>,
 }
 
 /// A change to keep for a server: `body` sealed, `why` the reason it did not reach it.
 #[derive(Debug, Clone)]
 pub struct NewPending {
+    /// The server it waits for.
     pub server: String,
+    /// The object's type.
     pub object_type: String,
+    /// The object's id.
     pub id: String,
+    /// `put` or `delete`.
     pub op: &'static str,
+    /// A PUT's body, secrets sealed.
     pub body: Option<String>,
+    /// Who made the change.
     pub actor: String,
+    /// Why it waits (the server's silence, or its refusal).
     pub why: String,
 }
 
@@ -73,6 +89,7 @@ fn pending_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PendingRow> {
 const PENDING: &str = "SELECT seq, server, type, id, op, body, actor, created_at, attempts, last_error, refused FROM pending";
 
 impl Store {
+    /// Every server added in the panel.
     pub async fn servers(&self) -> Result<Vec<ServerRow>, StoreError> {
         self.with(|c| {
             let mut s = c.prepare(
@@ -99,6 +116,7 @@ impl Store {
         .await
     }
 
+    /// Replaces a server's row; whether there was one.
     pub async fn update_server(&self, row: ServerRow) -> Result<bool, StoreError> {
         self.with(move |c| {
             let groups = serde_json::to_string(&row.groups).expect("strings serialise");

@@ -75,6 +75,9 @@ fn now_ms() -> i64 {
         .map_or(0, |d| d.as_millis() as i64)
 }
 
+/// Why Conjure's own database could not be read or written.
+// Each variant's `#[error]` message is its documentation (it is what the person is told).
+#[allow(missing_docs)]
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("Conjure's database: {0}")]
@@ -284,6 +287,7 @@ impl Store {
         .await
     }
 
+    /// Whether the inventory has object `ty`/`id`.
     pub async fn contains(&self, ty: ObjectType, id: &str) -> Result<bool, StoreError> {
         let id = id.to_string();
         self.with(move |c| {
@@ -364,12 +368,16 @@ impl Store {
 
 /// What a change does to the inventory.
 pub enum Inventory<'a> {
+    /// Record the object as Asterisk rendered it.
     Record {
+        /// The rendering, secrets left out.
         fields: &'a [Field],
+        /// The secret options it has.
         secrets_set: &'a [String],
         /// The secret fields, sealed (seal.rs); `None` when there are none or Conjure did not see them.
         sealed: Option<&'a str>,
     },
+    /// Drop it from the inventory (deleted, or no longer managed).
     Forget,
     /// Nothing (a change Asterisk refused).
     Keep,

@@ -6,7 +6,9 @@ use std::io;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::Path;
 
+/// Conjure's data directory: its owner only.
 pub const DIR_MODE: u32 = 0o700;
+/// Conjure's files (the database, the key): its owner only.
 pub const FILE_MODE: u32 = 0o600;
 
 /// Creates `dir` as `0700`, or takes an existing one away from the group and others (saying so).

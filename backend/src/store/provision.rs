@@ -64,6 +64,7 @@ impl Store {
         }
     }
 
+    /// Marks a phone user whose three objects were all made.
     pub async fn finish_phone_user(&self, extension: &str) -> Result<(), StoreError> {
         self.write(vec![(
             "UPDATE phone_users SET state = 'ready' WHERE extension = ?1",
@@ -72,6 +73,7 @@ impl Store {
         .await
     }
 
+    /// Drops a phone user's row.
     pub async fn forget_phone_user(&self, extension: &str) -> Result<(), StoreError> {
         self.write(vec![(
             "DELETE FROM phone_users WHERE extension = ?1",
@@ -80,6 +82,7 @@ impl Store {
         .await
     }
 
+    /// Changes a phone user's name and template.
     pub async fn update_phone_user(
         &self,
         extension: &str,
@@ -107,6 +110,7 @@ impl Store {
         .await
     }
 
+    /// The phone user of `extension`.
     pub async fn phone_user(&self, extension: &str) -> Result<Option<PhoneUser>, StoreError> {
         let ext = extension.to_string();
         self.with(move |c| {
@@ -197,6 +201,7 @@ impl Store {
         .await
     }
 
+    /// Every template.
     pub async fn templates(&self) -> Result<Vec<Template>, StoreError> {
         self.with(|c| {
             c.prepare("SELECT name, description, fields, builtin FROM templates ORDER BY builtin DESC, name")?
@@ -214,6 +219,7 @@ impl Store {
         .await
     }
 
+    /// Every template's name, in the order [`Store::templates`] lists them.
     pub async fn template_names(&self) -> Result<Vec<String>, StoreError> {
         Ok(self
             .templates()
@@ -251,6 +257,7 @@ impl Store {
         .await
     }
 
+    /// How many phone users were made from template `name`.
     pub async fn template_in_use(&self, name: &str) -> Result<u64, StoreError> {
         let name = name.to_string();
         self.with(move |c| {
