@@ -7,13 +7,14 @@ mod common;
 
 use asterisk_sim::{Backend, Sim};
 use common::{ADMIN, Upstream, on_asterisk, skip_on_real};
+use serde_json::json;
+use testbed::panel::{Panel, Reply};
 
-fn put(url: &str, path: &str, body: &str) -> reqwest::RequestBuilder {
-    reqwest::Client::new()
-        .put(format!("{url}{path}"))
-        .basic_auth("admin", Some(ADMIN))
-        .header("content-type", "application/json")
-        .body(body.to_string())
+/// A save of `body` (JSON as the test wrote it) by the admin.
+async fn put(url: &str, path: &str, body: &str) -> Reply {
+    Panel::admin(url, ADMIN)
+        .raw("PUT", path, Some(("application/json", body.to_string())))
+        .await
 }
 
 fn idle(v: &serde_json::Value) -> bool {
@@ -49,23 +50,18 @@ async fn a_restarted_asterisk_gets_back_what_conjure_manages() {
         (format!("/api/objects/auth/{lone}"), r#"{"fields":[{"attribute":"username","value":"lone"},{"attribute":"password","value":"lone-secret-4711"}]}"#.to_string()),
     ];
     for (path, body) in &steps {
-        let r = put(&bin.url, path, body).send().await.unwrap();
-        assert_eq!(r.status(), 200, "{path}: {}", r.text().await.unwrap());
+        let r = put(&bin.url, path, body).await;
+        assert_eq!(r.status, 200, "{path}: {}", r.text);
     }
-    let user = reqwest::Client::new()
-        .post(format!("{}/api/phone-users", bin.url))
-        .basic_auth("admin", Some(ADMIN))
-        .header("content-type", "application/json")
-        .body(format!(r#"{{"extension":"{ext}","name":"Anna"}}"#))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(user.status(), 201);
-    let phone_password = serde_json::from_str::<serde_json::Value>(&user.text().await.unwrap())
-        .unwrap()["password"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let panel = Panel::admin(&bin.url, ADMIN);
+    let user = panel
+        .post(
+            "/api/phone-users",
+            json!({"extension": ext, "name": "Anna"}),
+        )
+        .await;
+    assert_eq!(user.status, 201, "{}", user.text);
+    let phone_password = user.json["password"].as_str().unwrap().to_string();
     let identify = format!(
         r#"{{"fields":[{{"attribute":"endpoint","value":"{ext}"}},{{"attribute":"match","value":"192.0.2.10"}}]}}"#
     );
@@ -74,10 +70,8 @@ async fn a_restarted_asterisk_gets_back_what_conjure_manages() {
         &format!("/api/objects/identify/{ident}"),
         &identify,
     )
-    .send()
-    .await
-    .unwrap();
-    assert_eq!(r.status(), 200);
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
 
     let before = common::status_until(&bin.url, idle).await;
     sim.restart();
@@ -118,15 +112,7 @@ async fn a_restarted_asterisk_gets_back_what_conjure_manages() {
     assert!(ep.contains("Anna"), "{ep}");
 
     // One audit entry for the reconcile, one per object pushed again; never a secret.
-    let audit = reqwest::Client::new()
-        .get(format!("{}/api/audit?limit=200", bin.url))
-        .basic_auth("admin", Some(ADMIN))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let audit = panel.get("/api/audit?limit=200").await.text;
     assert!(
         audit.contains("restarted at") && audit.contains("\"restore\""),
         "{audit}"
@@ -138,17 +124,7 @@ async fn a_restarted_asterisk_gets_back_what_conjure_manages() {
         &format!("/api/objects/auth/{lone}"),
         "/api/audit.csv",
     ] {
-        answers.push_str(
-            &reqwest::Client::new()
-                .get(format!("{}{path}", bin.url))
-                .basic_auth("admin", Some(ADMIN))
-                .send()
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap(),
-        );
+        answers.push_str(&panel.get(path).await.text);
     }
     drop(bin);
     let mut files = Vec::new();
@@ -238,32 +214,15 @@ async fn a_wrong_or_loose_key_file_stops_the_start() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
-fn http() -> reqwest::Client {
-    reqwest::Client::new()
-}
-
 async fn drift(url: &str) -> serde_json::Value {
-    let r = http()
-        .get(format!("{url}/api/drift"))
-        .basic_auth("admin", Some(ADMIN))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    serde_json::from_str(&r.text().await.unwrap()).unwrap()
+    let r = Panel::admin(url, ADMIN).get("/api/drift").await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    r.json
 }
 
 async fn act(url: &str, action: &str, ty: &str, id: &str) -> serde_json::Value {
     let body = serde_json::json!({"action": action, "items": [{"type": ty, "id": id}]});
-    let r = http()
-        .post(format!("{url}/api/drift"))
-        .basic_auth("admin", Some(ADMIN))
-        .header("content-type", "application/json")
-        .body(body.to_string())
-        .send()
-        .await
-        .unwrap();
-    let v: serde_json::Value = serde_json::from_str(&r.text().await.unwrap()).unwrap();
+    let v = Panel::admin(url, ADMIN).post("/api/drift", body).await.json;
     assert_eq!(v[0]["ok"], true, "{action} {ty}/{id}: {v}");
     v
 }
@@ -307,21 +266,15 @@ async fn drift_is_found_field_by_field_and_each_kind_can_be_settled() {
             r#"{"fields":[{"attribute":"domain","value":"example.com"}]}"#,
         ),
     ] {
-        assert_eq!(
-            put(&url, &path, body).send().await.unwrap().status(),
-            200,
-            "{path}"
-        );
+        assert_eq!(put(&url, &path, body).await.status, 200, "{path}");
     }
-    let user = http()
-        .post(format!("{url}/api/phone-users"))
-        .basic_auth("admin", Some(ADMIN))
-        .header("content-type", "application/json")
-        .body(format!(r#"{{"extension":"{ext}","name":"Anna"}}"#))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(user.status(), 201);
+    let user = Panel::admin(&url, ADMIN)
+        .post(
+            "/api/phone-users",
+            json!({"extension": ext, "name": "Anna"}),
+        )
+        .await;
+    assert_eq!(user.status, 201, "{}", user.text);
 
     // Nobody touched anything: nothing differs, not even the endpoint's 150 options.
     let v = drift(&url).await;
@@ -628,10 +581,8 @@ async fn forty_aliases_then_a_slow_restart(url: &str, up: &Upstream) -> Vec<Stri
             &path,
             r#"{"fields":[{"attribute":"domain","value":"example.com"}]}"#,
         )
-        .send()
-        .await
-        .unwrap();
-        assert_eq!(r.status(), 200);
+        .await;
+        assert_eq!(r.status, 200, "{}", r.text);
     }
     let sim = up.sim().unwrap();
     sim.set_delays(

@@ -9,68 +9,17 @@ mod common;
 use asterisk_sim::{Backend, Sim};
 use common::{ADMIN, Upstream, fleet_until, on_asterisk, served_running};
 use serde_json::{Value, json};
+use testbed::panel::Panel;
 
-struct Panel {
-    url: String,
-    http: reqwest::Client,
-}
-
-impl Panel {
-    fn new(url: String) -> Self {
-        Panel {
-            url,
-            http: reqwest::Client::new(),
-        }
+/// Adds `up` to the fleet as `name`, in the group `site-b`.
+async fn add(panel: &Panel, name: &str, up: &Upstream) -> (u16, Value) {
+    let mut server = json!({"name": name, "ari_url": up.base, "ari_user": up.user,
+                            "ari_password": up.password, "groups": ["site-b"],
+                            "confirm_secrets": true});
+    if let Some(ca) = &up.ca_file {
+        server["ca_file"] = json!(ca);
     }
-
-    async fn call(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-        let mut req = self
-            .http
-            .request(method, format!("{}{path}", self.url))
-            .basic_auth("admin", Some(ADMIN));
-        if let Some(b) = body {
-            req = req
-                .header("content-type", "application/json")
-                .body(b.to_string());
-        }
-        let r = req.send().await.unwrap();
-        let status = r.status().as_u16();
-        let text = r.text().await.unwrap();
-        (
-            status,
-            serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        )
-    }
-
-    /// A spreadsheet sent as a CSV body.
-    async fn call_csv(&self, path: &str, csv: &str) -> (u16, Value) {
-        let r = self
-            .http
-            .post(format!("{}{path}", self.url))
-            .basic_auth("admin", Some(ADMIN))
-            .header("content-type", "text/csv")
-            .body(csv.to_string())
-            .send()
-            .await
-            .unwrap();
-        let status = r.status().as_u16();
-        let text = r.text().await.unwrap();
-        (
-            status,
-            serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        )
-    }
-
-    async fn add(&self, name: &str, up: &Upstream) -> (u16, Value) {
-        let mut server = json!({"name": name, "ari_url": up.base, "ari_user": up.user,
-                                "ari_password": up.password, "groups": ["site-b"],
-                                "confirm_secrets": true});
-        if let Some(ca) = &up.ca_file {
-            server["ca_file"] = json!(ca);
-        }
-        self.call("POST", "/api/servers", Some(server)).await
-    }
+    panel.post("/api/servers", server).await.parts()
 }
 
 fn auth(user: &str) -> Value {
@@ -90,10 +39,10 @@ fn outcome<'a>(answer: &'a Value, server: &str) -> &'a Value {
 #[tokio::test]
 async fn a_server_joins_only_once_its_credentials_and_backends_work() {
     let up = Upstream::start().await;
-    let panel = Panel::new(served_running(&up).await);
+    let panel = Panel::admin(served_running(&up).await, ADMIN);
     let b = Upstream::simulated(Sim::default()).await;
 
-    let (status, added) = panel.add("site-b", &b).await;
+    let (status, added) = add(&panel, "site-b", &b).await;
     assert_eq!(status, 201, "{added}");
     let types = added["probe"]["types"].as_array().unwrap();
     assert!(types.iter().all(|t| t["writable"] == true), "{added}");
@@ -106,26 +55,26 @@ async fn a_server_joins_only_once_its_credentials_and_backends_work() {
     );
 
     // The same name, the same Asterisk, and the command line's name are refused.
-    let (status, again) = panel.add("site-b", &b).await;
+    let (status, again) = add(&panel, "site-b", &b).await;
     assert_eq!(status, 409, "{again}");
-    let (status, same) = panel.add("other", &b).await;
+    let (status, same) = add(&panel, "other", &b).await;
     assert_eq!(status, 409);
     assert!(
         same["message"].as_str().unwrap().contains("site-b"),
         "{same}"
     );
-    let (status, default) = panel.add("default", &b).await;
+    let (status, default) = add(&panel, "default", &b).await;
     assert_eq!(status, 409, "{default}");
 
     // A wrong password: Asterisk's 401, said as such.
     let c = Upstream::simulated(Sim::default()).await;
     let (status, wrong) = panel
-        .call(
-            "POST",
+        .post(
             "/api/servers",
-            Some(json!({"name": "c", "ari_url": c.base, "ari_user": "asterisk", "ari_password": "nope"})),
+            json!({"name": "c", "ari_url": c.base, "ari_user": "asterisk", "ari_password": "nope"}),
         )
-        .await;
+        .await
+        .parts();
     assert_eq!(status, 422, "{wrong}");
     assert!(
         wrong["message"]
@@ -140,12 +89,7 @@ async fn a_server_joins_only_once_its_credentials_and_backends_work() {
         .local_addr()
         .unwrap();
     let (status, down) = panel
-        .call(
-            "POST",
-            "/api/servers",
-            Some(json!({"name": "d", "ari_url": format!("http://{closed}"), "ari_user": "a", "ari_password": "b"})),
-        )
-        .await;
+        .post("/api/servers", json!({"name": "d", "ari_url": format!("http://{closed}"), "ari_user": "a", "ari_password": "b"})).await.parts();
     assert_eq!(status, 502, "{down}");
     assert!(
         down["message"]
@@ -172,7 +116,7 @@ async fn a_server_joins_only_once_its_credentials_and_backends_work() {
         ),
     )
     .await;
-    let (status, none) = panel.add("e", &read_only).await;
+    let (status, none) = add(&panel, "e", &read_only).await;
     assert_eq!(status, 422, "{none}");
     assert!(
         none["hint"].as_str().unwrap().contains("sorcery.conf"),
@@ -180,12 +124,12 @@ async fn a_server_joins_only_once_its_credentials_and_backends_work() {
     );
     // A URL that is not one, a name with spaces.
     let (status, url) = panel
-        .call(
-            "POST",
+        .post(
             "/api/servers",
-            Some(json!({"name": "f", "ari_url": "pbx:8088", "ari_user": "a", "ari_password": "b"})),
+            json!({"name": "f", "ari_url": "pbx:8088", "ari_user": "a", "ari_password": "b"}),
         )
-        .await;
+        .await
+        .parts();
     assert_eq!(status, 400, "{url}");
     assert!(
         url["message"].as_str().unwrap().starts_with("ari_url:"),
@@ -193,7 +137,7 @@ async fn a_server_joins_only_once_its_credentials_and_backends_work() {
     );
 
     // Listed without its password; the audit has the addition and no password either.
-    let (_, list) = panel.call("GET", "/api/servers", None).await;
+    let (_, list) = panel.get("/api/servers").await.parts();
     let names: Vec<&str> = list
         .as_array()
         .unwrap()
@@ -203,17 +147,17 @@ async fn a_server_joins_only_once_its_credentials_and_backends_work() {
     assert_eq!(names, ["default", "site-b"]);
     assert_eq!(list[1]["groups"], json!(["site-b"]));
     assert!(list[1].get("ari_password").is_none(), "{list}");
-    let (_, audit) = panel.call("GET", "/api/audit?type=server", None).await;
+    let (_, audit) = panel.get("/api/audit?type=server").await.parts();
     assert!(audit.to_string().contains("server-add"), "{audit}");
 
     // A user that may only read is refused before anything is stored.
     let (status, viewer) = panel
-        .call(
-            "POST",
+        .post(
             "/api/servers",
-            Some(json!({"name": "g", "ari_url": c.base, "ari_user": "viewer", "ari_password": "viewer"})),
+            json!({"name": "g", "ari_url": c.base, "ari_user": "viewer", "ari_password": "viewer"}),
         )
-        .await;
+        .await
+        .parts();
     assert_eq!(status, 422, "{viewer}");
     assert!(
         viewer["message"]
@@ -222,7 +166,7 @@ async fn a_server_joins_only_once_its_credentials_and_backends_work() {
             .contains("may only read"),
         "{viewer}"
     );
-    let (_, list) = panel.call("GET", "/api/servers", None).await;
+    let (_, list) = panel.get("/api/servers").await.parts();
     assert_eq!(list.as_array().unwrap().len(), 2, "{list}");
     up.sweep().await;
 }
@@ -230,15 +174,16 @@ async fn a_server_joins_only_once_its_credentials_and_backends_work() {
 #[tokio::test]
 async fn a_change_reaches_every_server_and_waits_in_order_for_one_that_is_down() {
     let up = Upstream::start().await;
-    let panel = Panel::new(served_running(&up).await);
+    let panel = Panel::admin(served_running(&up).await, ADMIN);
     let b = Upstream::simulated(Sim::default()).await;
-    assert_eq!(panel.add("b", &b).await.0, 201);
+    assert_eq!(add(&panel, "b", &b).await.0, 201);
     let a1 = up.id("fleet-a");
     let a2 = up.id("fleet-b");
 
     let (status, saved) = panel
-        .call("PUT", &format!("/api/objects/auth/{a1}"), Some(auth("u1")))
-        .await;
+        .put(&format!("/api/objects/auth/{a1}"), auth("u1"))
+        .await
+        .parts();
     assert_eq!(status, 200, "{saved}");
     assert_eq!(outcome(&saved, "default")["outcome"], "applied");
     assert_eq!(outcome(&saved, "b")["outcome"], "applied");
@@ -248,13 +193,15 @@ async fn a_change_reaches_every_server_and_waits_in_order_for_one_that_is_down()
     // b goes down: the next changes are taken (the default server applied them) and kept for b.
     b.sim().unwrap().stop();
     let (status, second) = panel
-        .call("PUT", &format!("/api/objects/auth/{a2}"), Some(auth("u2")))
-        .await;
+        .put(&format!("/api/objects/auth/{a2}"), auth("u2"))
+        .await
+        .parts();
     assert_eq!(status, 200, "{second}");
     assert_eq!(outcome(&second, "b")["outcome"], "queued", "{second}");
     let (status, deleted) = panel
-        .call("DELETE", &format!("/api/objects/auth/{a1}"), None)
-        .await;
+        .delete(&format!("/api/objects/auth/{a1}"))
+        .await
+        .parts();
     assert_eq!(status, 200, "{deleted}");
     assert_eq!(outcome(&deleted, "default")["outcome"], "applied");
     let behind = outcome(&deleted, "b");
@@ -283,7 +230,7 @@ async fn a_change_reaches_every_server_and_waits_in_order_for_one_that_is_down()
     assert!(!pending[0]["created_at"].as_str().unwrap().is_empty());
     let down = fleet_until(&panel.url, |f| f["servers"][1]["up"] == false).await;
     // Every page's status bar says so too.
-    let (_, status) = panel.call("GET", "/api/status", None).await;
+    let (_, status) = panel.get("/api/status").await.parts();
     let line = status["watch"].as_str().unwrap();
     assert!(
         line.contains("servers: 1 of 2 up (b down), 2 changes waiting"),
@@ -308,9 +255,7 @@ async fn a_change_reaches_every_server_and_waits_in_order_for_one_that_is_down()
     // The password the queue kept (sealed) reached b.
     let held = on_asterisk(&b, &format!("auth/{a2}")).await.1;
     assert!(held.contains("fleet-secret-1"), "{held}");
-    let (_, audit) = panel
-        .call("GET", &format!("/api/audit?id={a2}"), None)
-        .await;
+    let (_, audit) = panel.get(&format!("/api/audit?id={a2}")).await.parts();
     assert!(
         audit.to_string().contains("waiting change applied: saved"),
         "{audit}"
@@ -321,10 +266,10 @@ async fn a_change_reaches_every_server_and_waits_in_order_for_one_that_is_down()
 #[tokio::test]
 async fn refused_on_one_server_and_applied_on_another_is_said_as_such() {
     let up = Upstream::start().await;
-    let panel = Panel::new(served_running(&up).await);
+    let panel = Panel::admin(served_running(&up).await, ADMIN);
     // b keeps aors in pjsip.conf only: writing one there is refused.
     let b = Upstream::simulated(Sim::default().with_backends([("aor", Backend::Config)])).await;
-    let (status, added) = panel.add("b", &b).await;
+    let (status, added) = add(&panel, "b", &b).await;
     assert_eq!(status, 201, "{added}");
     let aor = added["probe"]["types"]
         .as_array()
@@ -341,12 +286,12 @@ async fn refused_on_one_server_and_applied_on_another_is_said_as_such() {
 
     let id = up.id("fleet-aor");
     let (status, saved) = panel
-        .call(
-            "PUT",
+        .put(
             &format!("/api/objects/aor/{id}"),
-            Some(json!({"fields": [{"attribute": "max_contacts", "value": "1"}]})),
+            json!({"fields": [{"attribute": "max_contacts", "value": "1"}]}),
         )
-        .await;
+        .await
+        .parts();
     assert_eq!(status, 200, "{saved}");
     assert_eq!(outcome(&saved, "default")["outcome"], "applied");
     let refused = outcome(&saved, "b");
@@ -370,7 +315,7 @@ async fn refused_on_one_server_and_applied_on_another_is_said_as_such() {
         "{warning}"
     );
     // Refused is not queued: nothing waits for b.
-    let (_, fleet) = panel.call("GET", "/api/fleet", None).await;
+    let (_, fleet) = panel.get("/api/fleet").await.parts();
     assert_eq!(fleet["pending"], json!([]), "{fleet}");
     up.sweep().await;
 }
@@ -378,27 +323,27 @@ async fn refused_on_one_server_and_applied_on_another_is_said_as_such() {
 #[tokio::test]
 async fn with_the_default_server_down_the_others_take_changes_and_answer_reads() {
     let a = Upstream::simulated(Sim::default()).await;
-    let panel = Panel::new(served_running(&a).await);
+    let panel = Panel::admin(served_running(&a).await, ADMIN);
     let b = Upstream::simulated(Sim::default()).await;
-    assert_eq!(panel.add("b", &b).await.0, 201);
+    assert_eq!(add(&panel, "b", &b).await.0, 201);
     let id = a.id("fleet-read");
     assert_eq!(
         panel
-            .call("PUT", &format!("/api/objects/auth/{id}"), Some(auth("r1")))
+            .put(&format!("/api/objects/auth/{id}"), auth("r1"))
             .await
+            .parts()
             .0,
         200
     );
 
     a.sim().unwrap().stop();
-    let (status, read) = panel
-        .call("GET", &format!("/api/objects/auth/{id}"), None)
-        .await;
+    let (status, read) = panel.get(&format!("/api/objects/auth/{id}")).await.parts();
     assert_eq!(status, 200, "{read}");
     assert_eq!(read["read_from"], "b", "{read}");
     let (status, saved) = panel
-        .call("PUT", &format!("/api/objects/auth/{id}"), Some(auth("r2")))
-        .await;
+        .put(&format!("/api/objects/auth/{id}"), auth("r2"))
+        .await
+        .parts();
     assert_eq!(status, 200, "{saved}");
     assert_eq!(outcome(&saved, "default")["outcome"], "queued");
     assert_eq!(outcome(&saved, "b")["outcome"], "applied");
@@ -406,10 +351,11 @@ async fn with_the_default_server_down_the_others_take_changes_and_answer_reads()
     // Every server down: the change is refused as a whole and nothing is kept.
     b.sim().unwrap().stop();
     let (status, none) = panel
-        .call("PUT", &format!("/api/objects/auth/{id}"), Some(auth("r3")))
-        .await;
+        .put(&format!("/api/objects/auth/{id}"), auth("r3"))
+        .await
+        .parts();
     assert!((502..=504).contains(&status), "{status} {none}");
-    let (_, fleet) = panel.call("GET", "/api/fleet", None).await;
+    let (_, fleet) = panel.get("/api/fleet").await.parts();
     assert_eq!(fleet["pending"].as_array().unwrap().len(), 1, "{fleet}");
 
     // The default server back: its kept change is applied.
@@ -425,14 +371,15 @@ async fn with_the_default_server_down_the_others_take_changes_and_answer_reads()
 #[tokio::test]
 async fn removing_a_server_says_what_it_leaves_and_drops_what_waited_for_it() {
     let up = Upstream::start().await;
-    let panel = Panel::new(served_running(&up).await);
+    let panel = Panel::admin(served_running(&up).await, ADMIN);
     let b = Upstream::simulated(Sim::default()).await;
-    assert_eq!(panel.add("b", &b).await.0, 201);
+    assert_eq!(add(&panel, "b", &b).await.0, 201);
     let id = up.id("fleet-rm");
     assert_eq!(
         panel
-            .call("PUT", &format!("/api/objects/auth/{id}"), Some(auth("x")))
+            .put(&format!("/api/objects/auth/{id}"), auth("x"))
             .await
+            .parts()
             .0,
         200
     );
@@ -440,13 +387,14 @@ async fn removing_a_server_says_what_it_leaves_and_drops_what_waited_for_it() {
     let id2 = up.id("fleet-rm2");
     assert_eq!(
         panel
-            .call("PUT", &format!("/api/objects/auth/{id2}"), Some(auth("y")))
+            .put(&format!("/api/objects/auth/{id2}"), auth("y"))
             .await
+            .parts()
             .0,
         200
     );
 
-    let (status, removed) = panel.call("DELETE", "/api/servers/b", None).await;
+    let (status, removed) = panel.delete("/api/servers/b").await.parts();
     assert_eq!(status, 200, "{removed}");
     assert_eq!(removed["pending_dropped"], 1, "{removed}");
     assert!(removed["objects_left"].as_u64().unwrap() >= 2, "{removed}");
@@ -457,20 +405,18 @@ async fn removing_a_server_says_what_it_leaves_and_drops_what_waited_for_it() {
             .contains("stay on that Asterisk"),
         "{removed}"
     );
-    let (_, fleet) = panel.call("GET", "/api/fleet", None).await;
+    let (_, fleet) = panel.get("/api/fleet").await.parts();
     assert_eq!(fleet["pending"], json!([]));
     assert_eq!(fleet["servers"].as_array().unwrap().len(), 1);
     // It is no longer sent anything; the default server cannot be removed.
     let (status, saved) = panel
-        .call("PUT", &format!("/api/objects/auth/{id}"), Some(auth("z")))
-        .await;
+        .put(&format!("/api/objects/auth/{id}"), auth("z"))
+        .await
+        .parts();
     assert_eq!(status, 200);
     assert!(saved.get("servers").is_none(), "{saved}");
-    assert_eq!(
-        panel.call("DELETE", "/api/servers/default", None).await.0,
-        409
-    );
-    assert_eq!(panel.call("DELETE", "/api/servers/b", None).await.0, 404);
+    assert_eq!(panel.delete("/api/servers/default").await.parts().0, 409);
+    assert_eq!(panel.delete("/api/servers/b").await.parts().0, 404);
     up.sweep().await;
 }
 
@@ -492,21 +438,17 @@ async fn kept_changes_and_server_passwords_are_sealed_and_outlive_a_restart_of_c
     let id = up.id("fleet-bin");
     {
         let conjure = common::binary_with(&up, &dir, &flags, None).await;
-        let panel = Panel::new(conjure.url.clone());
+        let panel = Panel::admin(conjure.url.clone(), ADMIN);
         let (status, added) = panel
-            .call(
-                "POST",
-                "/api/servers",
-                Some(json!({"name": "b", "ari_url": b.base, "ari_user": "fleet", "ari_password": "s3cret-fleet-pw"})),
-            )
-            .await;
+            .post("/api/servers", json!({"name": "b", "ari_url": b.base, "ari_user": "fleet", "ari_password": "s3cret-fleet-pw"})).await.parts();
         assert_eq!(status, 201, "{added}");
         b.sim().unwrap().stop();
         let body = json!({"fields": [{"attribute": "username", "value": "k"},
                                      {"attribute": "password", "value": "queued-secret-9"}]});
         let (status, saved) = panel
-            .call("PUT", &format!("/api/objects/auth/{id}"), Some(body))
-            .await;
+            .put(&format!("/api/objects/auth/{id}"), body)
+            .await
+            .parts();
         assert_eq!(status, 200, "{saved}");
         assert_eq!(outcome(&saved, "b")["outcome"], "queued");
     }
@@ -554,19 +496,20 @@ async fn kept_changes_and_server_passwords_are_sealed_and_outlive_a_restart_of_c
 #[tokio::test]
 async fn each_server_is_brought_level_reconciled_and_compared_on_its_own() {
     let up = Upstream::start().await;
-    let panel = Panel::new(served_running(&up).await);
+    let panel = Panel::admin(served_running(&up).await, ADMIN);
     let ids: Vec<String> = (0..3).map(|_| up.id("fleet-level")).collect();
     for id in &ids {
         assert_eq!(
             panel
-                .call("PUT", &format!("/api/objects/auth/{id}"), Some(auth(id)))
+                .put(&format!("/api/objects/auth/{id}"), auth(id))
                 .await
+                .parts()
                 .0,
             200
         );
     }
     let b = Upstream::simulated(Sim::default().with_backends([("auth", Backend::Memory)])).await;
-    assert_eq!(panel.add("b", &b).await.0, 201);
+    assert_eq!(add(&panel, "b", &b).await.0, 201);
     let level = fleet_until(&panel.url, |f| {
         f["servers"][1]["state"]
             .as_str()
@@ -611,7 +554,7 @@ async fn each_server_is_brought_level_reconciled_and_compared_on_its_own() {
         .await
         .unwrap();
     assert_eq!(r.status().as_u16(), 204);
-    let (_, drift_b) = panel.call("GET", "/api/drift?server=b", None).await;
+    let (_, drift_b) = panel.get("/api/drift?server=b").await.parts();
     let items = drift_b["items"].as_array().unwrap();
     assert!(
         items
@@ -619,21 +562,21 @@ async fn each_server_is_brought_level_reconciled_and_compared_on_its_own() {
             .any(|i| i["id"] == gone.as_str() && i["state"] == "missing"),
         "{drift_b}"
     );
-    let (_, drift_a) = panel.call("GET", "/api/drift", None).await;
+    let (_, drift_a) = panel.get("/api/drift").await.parts();
     assert!(
         !drift_a["items"].to_string().contains(gone.as_str()),
         "{drift_a}"
     );
-    let (status, unknown) = panel.call("GET", "/api/drift?server=nope", None).await;
+    let (status, unknown) = panel.get("/api/drift?server=nope").await.parts();
     assert_eq!(status, 404, "{unknown}");
     // Put back on b only.
     let (status, done) = panel
-        .call(
-            "POST",
+        .post(
             "/api/drift?server=b",
-            Some(json!({"action": "reapply", "items": [{"type": "auth", "id": gone}]})),
+            json!({"action": "reapply", "items": [{"type": "auth", "id": gone}]}),
         )
-        .await;
+        .await
+        .parts();
     assert_eq!(status, 200, "{done}");
     assert_eq!(done[0]["ok"], true, "{done}");
     assert_eq!(on_asterisk(&b, &format!("auth/{gone}")).await.0, 200);
@@ -643,18 +586,20 @@ async fn each_server_is_brought_level_reconciled_and_compared_on_its_own() {
 #[tokio::test]
 async fn a_disabled_server_is_sent_nothing_until_it_is_enabled_again() {
     let up = Upstream::start().await;
-    let panel = Panel::new(served_running(&up).await);
+    let panel = Panel::admin(served_running(&up).await, ADMIN);
     let b = Upstream::simulated(Sim::default()).await;
-    assert_eq!(panel.add("b", &b).await.0, 201);
+    assert_eq!(add(&panel, "b", &b).await.0, 201);
     let (status, off) = panel
-        .call("PATCH", "/api/servers/b", Some(json!({"enabled": false})))
-        .await;
+        .patch("/api/servers/b", json!({"enabled": false}))
+        .await
+        .parts();
     assert_eq!(status, 200, "{off}");
     assert_eq!(off["server"]["enabled"], false);
     let id = up.id("fleet-off");
     let (status, saved) = panel
-        .call("PUT", &format!("/api/objects/auth/{id}"), Some(auth("o")))
-        .await;
+        .put(&format!("/api/objects/auth/{id}"), auth("o"))
+        .await
+        .parts();
     assert_eq!(status, 200);
     assert!(
         saved.get("servers").is_none() || !saved["servers"].to_string().contains("\"b\""),
@@ -663,12 +608,12 @@ async fn a_disabled_server_is_sent_nothing_until_it_is_enabled_again() {
     assert_eq!(on_asterisk(&b, &format!("auth/{id}")).await.0, 404);
     // Enabled again: brought level by its watcher.
     let (status, on) = panel
-        .call(
-            "PATCH",
+        .patch(
             "/api/servers/b",
-            Some(json!({"enabled": true, "groups": ["x", "x", "y"]})),
+            json!({"enabled": true, "groups": ["x", "x", "y"]}),
         )
-        .await;
+        .await
+        .parts();
     assert_eq!(status, 200, "{on}");
     assert_eq!(on["server"]["groups"], json!(["x", "y"]));
     fleet_until(&panel.url, |f| {
@@ -679,12 +624,9 @@ async fn a_disabled_server_is_sent_nothing_until_it_is_enabled_again() {
     .await;
     assert_eq!(on_asterisk(&b, &format!("auth/{id}")).await.0, 200);
     let (status, bad) = panel
-        .call(
-            "PATCH",
-            "/api/servers/b",
-            Some(json!({"groups": ["Not A Tag"]})),
-        )
-        .await;
+        .patch("/api/servers/b", json!({"groups": ["Not A Tag"]}))
+        .await
+        .parts();
     assert_eq!(status, 400, "{bad}");
     up.sweep().await;
 }
@@ -694,15 +636,15 @@ async fn a_disabled_server_is_sent_nothing_until_it_is_enabled_again() {
 #[tokio::test]
 async fn a_server_that_times_out_gets_each_objects_changes_in_order() {
     let up = Upstream::start().await;
-    let panel = Panel::new(served_running(&up).await);
+    let panel = Panel::admin(served_running(&up).await, ADMIN);
     let b = Upstream::simulated(Sim::default()).await;
-    assert_eq!(panel.add("b", &b).await.0, 201);
+    assert_eq!(add(&panel, "b", &b).await.0, 201);
     let sim = b.sim().unwrap();
     // Longer than Conjure's timeout for the test's servers (0.7 s).
     sim.set_delays(std::time::Duration::from_secs(2), std::time::Duration::ZERO);
     let id = up.id("fleet-order");
     let path = format!("/api/objects/auth/{id}");
-    let (status, first) = panel.call("PUT", &path, Some(auth("first"))).await;
+    let (status, first) = panel.put(&path, auth("first")).await.parts();
     assert_eq!(status, 200, "{first}");
     let timed_out = outcome(&first, "b");
     assert_eq!(timed_out["outcome"], "queued");
@@ -713,8 +655,8 @@ async fn a_server_that_times_out_gets_each_objects_changes_in_order() {
             .contains("did not answer within"),
         "{timed_out}"
     );
-    assert_eq!(panel.call("DELETE", &path, None).await.0, 200);
-    let (status, last) = panel.call("PUT", &path, Some(auth("last"))).await;
+    assert_eq!(panel.delete(&path).await.parts().0, 200);
+    let (status, last) = panel.put(&path, auth("last")).await.parts();
     assert_eq!(status, 200, "{last}");
     assert_eq!(outcome(&last, "b")["outcome"], "queued");
 
@@ -726,53 +668,28 @@ async fn a_server_that_times_out_gets_each_objects_changes_in_order() {
     up.sweep().await;
 }
 
-fn ari_call(
-    url: &str,
-    method: reqwest::Method,
-    path: &str,
-    body: Option<Value>,
-) -> reqwest::RequestBuilder {
-    let mut req = reqwest::Client::new()
-        .request(method, format!("{url}{path}"))
-        .basic_auth("admin", Some(ADMIN));
-    if let Some(b) = body {
-        req = req
-            .header("content-type", "application/json")
-            .body(b.to_string());
-    }
-    req
-}
-
 /// Objects placed on a group or a server go there only, keep their place when saved again, are moved
 /// only with a confirmation that names the servers they leave, and each server is reconciled with
 /// what goes to it.
 #[tokio::test]
 async fn an_object_goes_where_its_target_says_and_moves_only_when_confirmed() {
     let a = Upstream::simulated(Sim::default()).await;
-    let panel = Panel::new(served_running(&a).await);
+    let panel = Panel::admin(served_running(&a).await, ADMIN);
     let b = Upstream::simulated(Sim::default().with_backends([("auth", Backend::Memory)])).await;
     let c = Upstream::simulated(Sim::default()).await;
-    assert_eq!(panel.add("b", &b).await.0, 201);
+    assert_eq!(add(&panel, "b", &b).await.0, 201);
     assert_eq!(
         panel
-            .call(
-                "POST",
-                "/api/servers",
-                Some(json!({"name": "c", "ari_url": c.base, "ari_user": c.user, "ari_password": c.password})),
-            )
-            .await
+            .post("/api/servers", json!({"name": "c", "ari_url": c.base, "ari_user": c.user, "ari_password": c.password})).await.parts()
             .0,
         201
     );
     let id = a.id("fleet-target");
     let path = format!("/api/objects/auth/{id}");
     let (status, saved) = panel
-        .call(
-            "PUT",
-            &format!("{path}?target=group:site-b"),
-            Some(auth("t1")),
-        )
-        .await;
+        .put(&format!("{path}?target=group:site-b"), auth("t1"))
+        .await
+        .parts();
     assert_eq!(status, 200, "{saved}");
     assert_eq!(saved["servers"].as_array().unwrap().len(), 1, "{saved}");
     assert_eq!(outcome(&saved, "b")["outcome"], "applied");
@@ -781,15 +698,16 @@ async fn an_object_goes_where_its_target_says_and_moves_only_when_confirmed() {
         (on(&a, &id).await, on(&b, &id).await, on(&c, &id).await),
         (404, 200, 404)
     );
-    let (_, read) = panel.call("GET", &path, None).await;
+    let (_, read) = panel.get(&path).await.parts();
     assert_eq!(read["read_from"], "b", "{read}");
     // Saved again without a target: it stays where it is; naming another is refused.
-    let (status, again) = panel.call("PUT", &path, Some(auth("t2"))).await;
+    let (status, again) = panel.put(&path, auth("t2")).await.parts();
     assert_eq!(status, 200, "{again}");
     assert_eq!(on(&a, &id).await, 404);
     let (status, elsewhere) = panel
-        .call("PUT", &format!("{path}?target=server:c"), Some(auth("t3")))
-        .await;
+        .put(&format!("{path}?target=server:c"), auth("t3"))
+        .await
+        .parts();
     assert_eq!(status, 409, "{elsewhere}");
     assert!(
         elsewhere["message"]
@@ -801,12 +719,12 @@ async fn an_object_goes_where_its_target_says_and_moves_only_when_confirmed() {
     // Targets that name nothing.
     let other = a.id("fleet-target-bad");
     let (status, bad) = panel
-        .call(
-            "PUT",
+        .put(
             &format!("/api/objects/auth/{other}?target=group:nope"),
-            Some(auth("x")),
+            auth("x"),
         )
-        .await;
+        .await
+        .parts();
     assert_eq!(status, 400, "{bad}");
     assert!(
         bad["message"]
@@ -820,12 +738,12 @@ async fn an_object_goes_where_its_target_says_and_moves_only_when_confirmed() {
     // b restarts (auths in memory): it gets back what goes to it, and not what goes to c alone.
     let for_c = a.id("fleet-target-c");
     let (status, _) = panel
-        .call(
-            "PUT",
+        .put(
             &format!("/api/objects/auth/{for_c}?target=server:c"),
-            Some(auth("c")),
+            auth("c"),
         )
-        .await;
+        .await
+        .parts();
     assert_eq!(status, 200);
     b.sim().unwrap().restart();
     let restarted = fleet_until(&panel.url, |f| {
@@ -853,12 +771,9 @@ async fn an_object_goes_where_its_target_says_and_moves_only_when_confirmed() {
 
     // Moving it to c: refused until confirmed, naming b; then gone from b and on c, secret and all.
     let (status, ask) = panel
-        .call(
-            "PUT",
-            &format!("{path}/target"),
-            Some(json!({"target": ["server:c"]})),
-        )
-        .await;
+        .put(&format!("{path}/target"), json!({"target": ["server:c"]}))
+        .await
+        .parts();
     assert_eq!(status, 409, "{ask}");
     assert!(
         ask["message"]
@@ -869,12 +784,12 @@ async fn an_object_goes_where_its_target_says_and_moves_only_when_confirmed() {
     );
     assert_eq!(on(&b, &id).await, 200);
     let (status, moved) = panel
-        .call(
-            "PUT",
+        .put(
             &format!("{path}/target"),
-            Some(json!({"target": ["server:c"], "confirm": true})),
+            json!({"target": ["server:c"], "confirm": true}),
         )
-        .await;
+        .await
+        .parts();
     assert_eq!(status, 200, "{moved}");
     assert_eq!(outcome(&moved, "b")["outcome"], "applied");
     assert_eq!(outcome(&moved, "c")["outcome"], "applied");
@@ -889,7 +804,7 @@ async fn an_object_goes_where_its_target_says_and_moves_only_when_confirmed() {
             .contains("fleet-secret-1")
     );
     // The servers page counts per server what goes to it.
-    let (_, fleet) = panel.call("GET", "/api/fleet", None).await;
+    let (_, fleet) = panel.get("/api/fleet").await.parts();
     let counts: Vec<&Value> = fleet["servers"]
         .as_array()
         .unwrap()
@@ -904,20 +819,15 @@ async fn an_object_goes_where_its_target_says_and_moves_only_when_confirmed() {
     assert_eq!(fleet["servers"][2]["version"], "22.10.1");
     // Everywhere: pushed to the two it was not on, none left.
     let (status, all) = panel
-        .call(
-            "PUT",
-            &format!("{path}/target"),
-            Some(json!({"target": []})),
-        )
-        .await;
+        .put(&format!("{path}/target"), json!({"target": []}))
+        .await
+        .parts();
     assert_eq!(status, 200, "{all}");
     assert_eq!(
         (on(&a, &id).await, on(&b, &id).await, on(&c, &id).await),
         (200, 200, 200)
     );
-    let (_, audit) = panel
-        .call("GET", &format!("/api/audit?id={id}"), None)
-        .await;
+    let (_, audit) = panel.get(&format!("/api/audit?id={id}")).await.parts();
     assert!(
         audit
             .to_string()
@@ -925,7 +835,7 @@ async fn an_object_goes_where_its_target_says_and_moves_only_when_confirmed() {
         "{audit}"
     );
     // c cannot go while an object goes to it alone (for_c).
-    let (status, kept) = panel.call("DELETE", "/api/servers/c", None).await;
+    let (status, kept) = panel.delete("/api/servers/c").await.parts();
     assert_eq!(status, 409, "{kept}");
     assert!(
         kept["message"]
@@ -947,77 +857,38 @@ async fn on(up: &Upstream, id: &str) -> u16 {
 #[tokio::test]
 async fn the_ari_door_of_one_server_writes_to_that_server_alone() {
     let a = Upstream::simulated(Sim::default()).await;
-    let panel = Panel::new(served_running(&a).await);
+    let panel = Panel::admin(served_running(&a).await, ADMIN);
     let b = Upstream::simulated(Sim::default()).await;
-    assert_eq!(panel.add("b", &b).await.0, 201);
+    assert_eq!(add(&panel, "b", &b).await.0, 201);
     let id = a.id("fleet-door");
     let door = format!("/servers/b/ari/asterisk/config/dynamic/res_pjsip/auth/{id}");
-    let r = ari_call(&panel.url, reqwest::Method::PUT, &door, Some(auth("d1")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    assert!(
-        !r.text().await.unwrap().contains("fleet-secret-1"),
-        "a secret left the door"
-    );
+    let r = panel.put(&door, auth("d1")).await;
+    assert_eq!(r.status, 200);
+    assert!(!r.text.contains("fleet-secret-1"), "a secret left the door");
     assert_eq!(on_asterisk(&a, &format!("auth/{id}")).await.0, 404);
     assert_eq!(on_asterisk(&b, &format!("auth/{id}")).await.0, 200);
     // The common door sends a save of it where it goes: b only.
     let common = format!("/ari/asterisk/config/dynamic/res_pjsip/auth/{id}");
-    let r = ari_call(&panel.url, reqwest::Method::PUT, &common, Some(auth("d2")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
+    assert_eq!(panel.put(&common, auth("d2")).await.status, 200);
     assert_eq!(on_asterisk(&a, &format!("auth/{id}")).await.0, 404);
     // An object for every server is not deleted through one server's door.
     let shared = a.id("fleet-door-all");
-    assert_eq!(
-        panel
-            .call(
-                "PUT",
-                &format!("/api/objects/auth/{shared}"),
-                Some(auth("s"))
-            )
-            .await
-            .0,
-        200
-    );
-    let r = ari_call(
-        &panel.url,
-        reqwest::Method::DELETE,
-        &format!("/servers/b/ari/asterisk/config/dynamic/res_pjsip/auth/{shared}"),
-        None,
-    )
-    .send()
-    .await
-    .unwrap();
-    assert_eq!(r.status(), 409);
+    let saved = panel
+        .put(&format!("/api/objects/auth/{shared}"), auth("s"))
+        .await;
+    assert_eq!(saved.status, 200);
+    let on_b = format!("/servers/b/ari/asterisk/config/dynamic/res_pjsip/auth/{shared}");
+    assert_eq!(panel.delete(&on_b).await.status, 409);
     assert_eq!(on_asterisk(&b, &format!("auth/{shared}")).await.0, 200);
     // Its own object is deleted there; an unknown server is said so.
-    let r = ari_call(&panel.url, reqwest::Method::DELETE, &door, None)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 204);
+    assert_eq!(panel.delete(&door).await.status, 204);
     assert_eq!(on_asterisk(&b, &format!("auth/{id}")).await.0, 404);
-    let r = ari_call(&panel.url, reqwest::Method::GET, &door, None)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 404);
-    let r = ari_call(
-        &panel.url,
-        reqwest::Method::GET,
-        "/servers/nope/ari/asterisk/config/dynamic/res_pjsip/auth/x",
-        None,
-    )
-    .send()
-    .await
-    .unwrap();
-    assert_eq!(r.status(), 404);
-    assert!(r.text().await.unwrap().contains("no server named 'nope'"));
+    assert_eq!(panel.get(&door).await.status, 404);
+    let r = panel
+        .get("/servers/nope/ari/asterisk/config/dynamic/res_pjsip/auth/x")
+        .await;
+    assert_eq!(r.status, 404);
+    assert!(r.text.contains("no server named 'nope'"), "{}", r.text);
 }
 
 /// Phone users go where their target says, and the list says per user where they are: on every
@@ -1025,17 +896,17 @@ async fn the_ari_door_of_one_server_writes_to_that_server_alone() {
 #[tokio::test]
 async fn phone_users_have_a_place_in_the_fleet_and_the_list_says_it() {
     let a = Upstream::simulated(Sim::default()).await;
-    let panel = Panel::new(served_running(&a).await);
+    let panel = Panel::admin(served_running(&a).await, ADMIN);
     let b = Upstream::simulated(Sim::default()).await;
-    assert_eq!(panel.add("b", &b).await.0, 201);
+    assert_eq!(add(&panel, "b", &b).await.0, 201);
     let placed = a.id("5");
     let (status, made) = panel
-        .call(
-            "POST",
+        .post(
             "/api/phone-users?target=server:b",
-            Some(json!({"extension": placed, "name": "Placed"})),
+            json!({"extension": placed, "name": "Placed"}),
         )
-        .await;
+        .await
+        .parts();
     assert_eq!(status, 201, "{made}");
     for ty in ["auth", "aor", "endpoint"] {
         assert_eq!(
@@ -1050,24 +921,24 @@ async fn phone_users_have_a_place_in_the_fleet_and_the_list_says_it() {
         );
     }
     let (status, bad) = panel
-        .call(
-            "POST",
+        .post(
             "/api/phone-users?target=group:none",
-            Some(json!({"extension": a.id("6"), "name": "Nowhere"})),
+            json!({"extension": a.id("6"), "name": "Nowhere"}),
         )
-        .await;
+        .await
+        .parts();
     assert_eq!(status, 400, "{bad}");
     b.sim().unwrap().stop();
     let everywhere = a.id("7");
     let (status, made) = panel
-        .call(
-            "POST",
+        .post(
             "/api/phone-users",
-            Some(json!({"extension": everywhere, "name": "All"})),
+            json!({"extension": everywhere, "name": "All"}),
         )
-        .await;
+        .await
+        .parts();
     assert_eq!(status, 201, "{made}");
-    let (_, list) = panel.call("GET", "/api/phone-users", None).await;
+    let (_, list) = panel.get("/api/phone-users").await.parts();
     let state = |ext: &str| {
         list["items"]
             .as_array()
@@ -1085,43 +956,20 @@ async fn phone_users_have_a_place_in_the_fleet_and_the_list_says_it() {
     // Once Conjure sees b again (its queue still catching up, the import waits for it to be level).
     fleet_until(&panel.url, |f| f["servers"][1]["up"] == true).await;
     let imported = a.id("8");
-    let http = reqwest::Client::new();
-    let import = |target: &'static str, file: String| {
-        http.post(format!("{}/api/imports?target={target}", panel.url))
-            .basic_auth("admin", Some(ADMIN))
-            .header("content-type", "text/csv")
-            .body(file)
-            .send()
-    };
-    let r = import("group:none", format!("extension,name\n{imported},I\n"))
-        .await
-        .unwrap();
-    assert_eq!(r.status().as_u16(), 400);
-    let r = import("server:b", format!("extension,name\n{imported},I\n"))
-        .await
-        .unwrap();
-    assert_eq!(r.status().as_u16(), 202);
-    let started: Value = serde_json::from_str(&r.text().await.unwrap()).unwrap();
-    let job = started["progress"]["id"].as_u64().unwrap();
+    let file = format!("extension,name\n{imported},I\n");
+    let r = panel
+        .post_csv("/api/imports?target=group:none", &file)
+        .await;
+    assert_eq!(r.status, 400, "{}", r.text);
+    let r = panel.post_csv("/api/imports?target=server:b", &file).await;
+    assert_eq!(r.status, 202, "{}", r.text);
+    let job = r.json["progress"]["id"].as_u64().unwrap();
     // The progress events end when the import does.
-    let events = http
-        .get(format!("{}/api/imports/{job}/events", panel.url))
-        .basic_auth("admin", Some(ADMIN))
-        .send()
+    let events = panel.get(&format!("/api/imports/{job}/events")).await.text;
+    let results = panel
+        .get(&format!("/api/imports/{job}/results.csv"))
         .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let results = http
-        .get(format!("{}/api/imports/{job}/results.csv", panel.url))
-        .basic_auth("admin", Some(ADMIN))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .text;
     assert!(events.contains(r#""created":1"#), "{events} {results}");
     assert_eq!(
         on_asterisk(&a, &format!("endpoint/{imported}")).await.0,
@@ -1139,29 +987,31 @@ async fn phone_users_have_a_place_in_the_fleet_and_the_list_says_it() {
 #[tokio::test]
 async fn a_split_change_is_retried_or_undone_where_it_was_applied() {
     let a = Upstream::simulated(Sim::default()).await;
-    let panel = Panel::new(served_running(&a).await);
+    let panel = Panel::admin(served_running(&a).await, ADMIN);
     let aor = |n: &str| json!({"fields": [{"attribute": "max_contacts", "value": n}]});
     let kept = a.id("fleet-split-kept");
     assert_eq!(
         panel
-            .call("PUT", &format!("/api/objects/aor/{kept}"), Some(aor("1")))
+            .put(&format!("/api/objects/aor/{kept}"), aor("1"))
             .await
+            .parts()
             .0,
         200
     );
     let b = Upstream::simulated(Sim::default().with_backends([("aor", Backend::Config)])).await;
-    assert_eq!(panel.add("b", &b).await.0, 201);
+    assert_eq!(add(&panel, "b", &b).await.0, 201);
 
     // A change of an object that was there: split, then undone.
     let (status, saved) = panel
-        .call("PUT", &format!("/api/objects/aor/{kept}"), Some(aor("5")))
-        .await;
+        .put(&format!("/api/objects/aor/{kept}"), aor("5"))
+        .await
+        .parts();
     assert_eq!(status, 200, "{saved}");
     let token = saved["split"]
         .as_str()
         .unwrap_or_else(|| panic!("not split: {saved}"))
         .to_string();
-    let (_, fleet) = panel.call("GET", "/api/fleet", None).await;
+    let (_, fleet) = panel.get("/api/fleet").await.parts();
     let split = &fleet["split"][0];
     assert_eq!(
         (split["applied"].clone(), split["refused"].clone()),
@@ -1170,27 +1020,31 @@ async fn a_split_change_is_retried_or_undone_where_it_was_applied() {
     assert_eq!(split["created"], false);
     // Still refused on b: it stays split.
     let (status, again) = panel
-        .call("POST", &format!("/api/fleet/split/{token}/retry"), None)
-        .await;
+        .send("POST", &format!("/api/fleet/split/{token}/retry"), None)
+        .await
+        .parts();
     assert_eq!(status, 200, "{again}");
     assert_eq!(again["servers"][0]["outcome"], "refused");
-    let (_, fleet) = panel.call("GET", "/api/fleet", None).await;
+    let (_, fleet) = panel.get("/api/fleet").await.parts();
     assert_eq!(fleet["split"].as_array().unwrap().len(), 1);
     let (status, undone) = panel
-        .call("POST", &format!("/api/fleet/split/{token}/undo"), None)
-        .await;
+        .send("POST", &format!("/api/fleet/split/{token}/undo"), None)
+        .await
+        .parts();
     assert_eq!(status, 200, "{undone}");
     assert_eq!(undone["servers"][0]["outcome"], "applied", "{undone}");
     let held = on_asterisk(&a, &format!("aor/{kept}")).await.1;
     assert!(held.contains(r#""max_contacts","value":"1""#), "{held}");
     let (_, record) = panel
-        .call("GET", &format!("/api/inventory/aor?search={kept}"), None)
-        .await;
+        .get(&format!("/api/inventory/aor?search={kept}"))
+        .await
+        .parts();
     assert!(record.to_string().contains(&kept), "{record}");
     assert_eq!(
         panel
-            .call("POST", &format!("/api/fleet/split/{token}/undo"), None)
+            .send("POST", &format!("/api/fleet/split/{token}/undo"), None)
             .await
+            .parts()
             .0,
         404
     );
@@ -1198,8 +1052,9 @@ async fn a_split_change_is_retried_or_undone_where_it_was_applied() {
     // A new object: undo deletes it where it was made, and Conjure no longer manages it.
     let made = a.id("fleet-split-made");
     let (status, saved) = panel
-        .call("PUT", &format!("/api/objects/aor/{made}"), Some(aor("2")))
-        .await;
+        .put(&format!("/api/objects/aor/{made}"), aor("2"))
+        .await
+        .parts();
     assert_eq!(status, 200, "{saved}");
     let token = saved["split"].as_str().unwrap().to_string();
     let warning = saved["warnings"].to_string();
@@ -1208,15 +1063,17 @@ async fn a_split_change_is_retried_or_undone_where_it_was_applied() {
         "{warning}"
     );
     let (status, _) = panel
-        .call("POST", &format!("/api/fleet/split/{token}/undo"), None)
-        .await;
+        .send("POST", &format!("/api/fleet/split/{token}/undo"), None)
+        .await
+        .parts();
     assert_eq!(status, 200);
     assert_eq!(on_asterisk(&a, &format!("aor/{made}")).await.0, 404);
-    let (_, fleet) = panel.call("GET", "/api/fleet", None).await;
+    let (_, fleet) = panel.get("/api/fleet").await.parts();
     assert_eq!(fleet["split"], json!([]));
     let (_, record) = panel
-        .call("GET", &format!("/api/inventory/aor?search={made}"), None)
-        .await;
+        .get(&format!("/api/inventory/aor?search={made}"))
+        .await
+        .parts();
     assert!(!record.to_string().contains(&made), "{record}");
 }
 
@@ -1225,25 +1082,26 @@ async fn a_split_change_is_retried_or_undone_where_it_was_applied() {
 #[tokio::test]
 async fn a_forgotten_object_forgets_where_it_went() {
     let a = Upstream::simulated(Sim::default()).await;
-    let panel = Panel::new(served_running(&a).await);
+    let panel = Panel::admin(served_running(&a).await, ADMIN);
     let b = Upstream::simulated(Sim::default()).await;
-    assert_eq!(panel.add("b", &b).await.0, 201);
+    assert_eq!(add(&panel, "b", &b).await.0, 201);
     let id = a.id("fleet-forget");
     let path = format!("/api/objects/auth/{id}");
     let (status, _) = panel
-        .call("PUT", &format!("{path}?target=server:b"), Some(auth("f1")))
-        .await;
+        .put(&format!("{path}?target=server:b"), auth("f1"))
+        .await
+        .parts();
     assert_eq!(status, 200);
     let (status, forgot) = panel
-        .call(
-            "POST",
+        .post(
             "/api/drift?server=b",
-            Some(json!({"action": "forget", "items": [{"type": "auth", "id": id}]})),
+            json!({"action": "forget", "items": [{"type": "auth", "id": id}]}),
         )
-        .await;
+        .await
+        .parts();
     assert_eq!(status, 200, "{forgot}");
     assert_eq!(forgot[0]["ok"], true, "{forgot}");
-    let (status, saved) = panel.call("PUT", &path, Some(auth("f2"))).await;
+    let (status, saved) = panel.put(&path, auth("f2")).await.parts();
     assert_eq!(status, 200, "{saved}");
     assert_eq!(saved["target"], json!([]), "{saved}");
     assert_eq!(on(&a, &id).await, 200);
@@ -1280,22 +1138,23 @@ async fn recorder() -> (String, std::sync::Arc<std::sync::Mutex<Vec<u8>>>) {
 #[tokio::test]
 async fn secrets_go_to_a_new_or_repointed_server_only_once_a_person_confirms() {
     let up = Upstream::start().await;
-    let panel = Panel::new(served_running(&up).await);
+    let panel = Panel::admin(served_running(&up).await, ADMIN);
     let a1 = up.id("sealed-for-b");
     let (status, saved) = panel
-        .call("PUT", &format!("/api/objects/auth/{a1}"), Some(auth("u1")))
-        .await;
+        .put(&format!("/api/objects/auth/{a1}"), auth("u1"))
+        .await
+        .parts();
     assert_eq!(status, 200, "{saved}");
 
     // A new server: refused until confirmed, with a code the page acts on, and nothing pushed to it.
     let b = Upstream::simulated(Sim::default()).await;
     let (status, refused) = panel
-        .call(
-            "POST",
+        .post(
             "/api/servers",
-            Some(json!({"name": "b", "ari_url": b.base, "ari_user": b.user, "ari_password": b.password})),
+            json!({"name": "b", "ari_url": b.base, "ari_user": b.user, "ari_password": b.password}),
         )
-        .await;
+        .await
+        .parts();
     assert_eq!(status, 409, "{refused}");
     assert_eq!(refused["code"], "confirm-secrets", "{refused}");
     assert!(
@@ -1304,13 +1163,13 @@ async fn secrets_go_to_a_new_or_repointed_server_only_once_a_person_confirms() {
     );
     assert!(b.sim().unwrap().objects().is_empty());
     let (status, added) = panel
-        .call(
-            "POST",
+        .post(
             "/api/servers",
-            Some(json!({"name": "b", "ari_url": b.base, "ari_user": b.user,
-                        "ari_password": b.password, "confirm_secrets": true})),
+            json!({"name": "b", "ari_url": b.base, "ari_user": b.user,
+                        "ari_password": b.password, "confirm_secrets": true}),
         )
-        .await;
+        .await
+        .parts();
     assert_eq!(status, 201, "{added}");
     fleet_until(&panel.url, |f| {
         f["servers"][1]["state"]
@@ -1324,7 +1183,7 @@ async fn secrets_go_to_a_new_or_repointed_server_only_once_a_person_confirms() {
             .1
             .contains("fleet-secret-1")
     );
-    let (_, audit) = panel.call("GET", "/api/audit?id=b", None).await;
+    let (_, audit) = panel.get("/api/audit?id=b").await.parts();
     assert!(audit.to_string().contains("server-secrets"), "{audit}");
 
     // Re-pointed without the password: refused before anything is sent anywhere.
@@ -1334,9 +1193,7 @@ async fn secrets_go_to_a_new_or_repointed_server_only_once_a_person_confirms() {
         json!({"ari_user": "someone-else"}),
         json!({"ca_file": "/etc/ssl/certs/ca-certificates.crt"}),
     ] {
-        let (status, again) = panel
-            .call("PATCH", "/api/servers/b", Some(patch.clone()))
-            .await;
+        let (status, again) = panel.patch("/api/servers/b", patch.clone()).await.parts();
         assert_eq!(status, 400, "{patch}: {again}");
         assert_eq!(again["code"], "password-again", "{again}");
     }
@@ -1349,19 +1206,20 @@ async fn secrets_go_to_a_new_or_repointed_server_only_once_a_person_confirms() {
     // until confirmed.
     let c = Upstream::simulated(Sim::default()).await;
     let (status, moved) = panel
-        .call(
-            "PATCH",
+        .patch(
             "/api/servers/b",
-            Some(json!({"ari_url": c.base, "ari_password": c.password})),
+            json!({"ari_url": c.base, "ari_password": c.password}),
         )
-        .await;
+        .await
+        .parts();
     assert_eq!(status, 409, "{moved}");
     assert_eq!(moved["code"], "confirm-secrets");
     assert!(c.sim().unwrap().objects().is_empty());
     // Disabling and enabling, or new groups with nothing targeted at them, need neither.
     let (status, toggled) = panel
-        .call("PATCH", "/api/servers/b", Some(json!({"enabled": false})))
-        .await;
+        .patch("/api/servers/b", json!({"enabled": false}))
+        .await
+        .parts();
     assert_eq!(status, 200, "{toggled}");
     up.sweep().await;
 }
@@ -1369,9 +1227,9 @@ async fn secrets_go_to_a_new_or_repointed_server_only_once_a_person_confirms() {
 #[tokio::test]
 async fn an_extension_taken_on_any_server_it_would_go_to_is_not_overwritten() {
     let a = Upstream::simulated(Sim::default()).await;
-    let panel = Panel::new(served_running(&a).await);
+    let panel = Panel::admin(served_running(&a).await, ADMIN);
     let b = Upstream::simulated(Sim::default()).await;
-    assert_eq!(panel.add("b", &b).await.0, 201);
+    assert_eq!(add(&panel, "b", &b).await.0, 201);
     // Site b has a phone of its own at this extension, made there by hand; a has none.
     let ext = a.id("8");
     let put = reqwest::Client::new()
@@ -1385,12 +1243,9 @@ async fn an_extension_taken_on_any_server_it_would_go_to_is_not_overwritten() {
     assert_eq!(put.status().as_u16(), 200);
     for path in ["/api/phone-users?target=server:b", "/api/phone-users"] {
         let (status, refused) = panel
-            .call(
-                "POST",
-                path,
-                Some(json!({"extension": ext, "name": "Clash"})),
-            )
-            .await;
+            .post(path, json!({"extension": ext, "name": "Clash"}))
+            .await
+            .parts();
         assert_eq!(status, 409, "{path}: {refused}");
         assert!(
             refused["message"]
@@ -1402,11 +1257,12 @@ async fn an_extension_taken_on_any_server_it_would_go_to_is_not_overwritten() {
     }
     // The spreadsheet's check says so too, before anything is made.
     let (status, check) = panel
-        .call_csv(
+        .post_csv(
             "/api/imports?dry_run=true",
             &format!("extension,name\n{ext},Clash\n"),
         )
-        .await;
+        .await
+        .parts();
     assert_eq!(status, 200, "{check}");
     assert!(check.to_string().contains("on the server b"), "{check}");
     let held = on_asterisk(&b, &format!("auth/{ext}")).await.1;

@@ -10,6 +10,8 @@ use std::time::Duration;
 use asterisk_sim::Sim;
 use common::{ADMIN, Upstream};
 use conjure::AriTarget;
+use serde_json::json;
+use testbed::panel::Panel;
 
 async fn served_slow(up: &Upstream) -> String {
     common::served_running_on(AriTarget {
@@ -25,19 +27,15 @@ async fn served_slow(up: &Upstream) -> String {
 async fn sixty_four_viewers_polling_do_not_starve_a_save_or_the_watcher() {
     let up = Upstream::simulated(Sim::default()).await;
     let url = served_slow(&up).await;
-    let http = reqwest::Client::new();
+    let panel = Panel::admin(&url, ADMIN);
     let put = |id: String| {
-        let (http, url) = (http.clone(), url.clone());
+        let panel = panel.clone();
         async move {
-            http.put(format!("{url}/api/objects/aor/{id}"))
-                .basic_auth("admin", Some(ADMIN))
-                .header("content-type", "application/json")
-                .body(r#"{"fields":[{"attribute":"max_contacts","value":"2"}]}"#)
-                .send()
+            let body = json!({"fields": [{"attribute": "max_contacts", "value": "2"}]});
+            panel
+                .put(&format!("/api/objects/aor/{id}"), body)
                 .await
-                .unwrap()
-                .status()
-                .as_u16()
+                .status
         }
     };
     for i in 0..20 {
@@ -59,18 +57,12 @@ async fn sixty_four_viewers_polling_do_not_starve_a_save_or_the_watcher() {
     let answered = std::sync::Arc::new(answered);
     let mut crowd = tokio::task::JoinSet::new();
     for v in 0..64 {
-        let (http, url, answered) = (http.clone(), url.clone(), answered.clone());
+        let (panel, answered) = (panel.clone(), answered.clone());
         crowd.spawn(async move {
             let path = ["/api/drift", "/api/status", "/api/endpoint-states"][v % 3];
             let mut served = 0u32;
             while tokio::time::Instant::now() < until {
-                let r = http
-                    .get(format!("{url}{path}"))
-                    .basic_auth("admin", Some(ADMIN))
-                    .send()
-                    .await
-                    .unwrap();
-                served += u32::from(r.status().is_success());
+                served += u32::from(panel.get(path).await.status == 200);
                 answered.send_modify(|n| *n += 1);
             }
             served
@@ -78,7 +70,7 @@ async fn sixty_four_viewers_polling_do_not_starve_a_save_or_the_watcher() {
     }
     // What the watcher says meanwhile, read as the status bar reads it (each answer at its next change).
     let watched = {
-        let (http, url) = (http.clone(), url.clone());
+        let (http, url) = (reqwest::Client::new(), url.clone());
         tokio::spawn(async move {
             let mut seen = Vec::new();
             let mut seq: Option<u64> = None;
@@ -122,19 +114,10 @@ async fn every_reader_of_the_endpoint_list_shares_one_request() {
     const LIST: &str = "/ari/endpoints/PJSIP";
     let up = Upstream::simulated(Sim::default()).await;
     let sim = up.sim().unwrap().clone();
-    let url = common::served_running(&up).await;
-    let http = reqwest::Client::new();
+    let panel = Panel::admin(common::served_running(&up).await, ADMIN);
     let get = |path: &'static str| {
-        let (http, url) = (http.clone(), url.clone());
-        async move {
-            let r = http
-                .get(format!("{url}{path}"))
-                .basic_auth("admin", Some(ADMIN))
-                .send()
-                .await
-                .unwrap();
-            (r.status().as_u16(), r.text().await.unwrap())
-        }
+        let panel = panel.clone();
+        async move { panel.get(path).await.parts() }
     };
     sim.set_delays(Duration::from_millis(200), Duration::ZERO);
     let before = sim.asked(LIST);
@@ -159,18 +142,13 @@ async fn every_reader_of_the_endpoint_list_shares_one_request() {
 
     sim.set_delays(Duration::ZERO, Duration::ZERO);
     let id = up.id("shared-list");
-    let saved = http
-        .put(format!("{url}/api/objects/endpoint/{id}"))
-        .basic_auth("admin", Some(ADMIN))
-        .header("content-type", "application/json")
-        .body(r#"{"fields":[{"attribute":"allow","value":"ulaw"}]}"#)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(saved.status(), 200, "{}", saved.text().await.unwrap());
+    let ulaw = json!({"fields": [{"attribute": "allow", "value": "ulaw"}]});
+    let saved = panel
+        .put(&format!("/api/objects/endpoint/{id}"), ulaw)
+        .await;
+    assert_eq!(saved.status, 200, "{}", saved.text);
     let (status, states) = get("/api/endpoint-states").await;
     assert_eq!(status, 200);
-    let states: serde_json::Value = serde_json::from_str(&states).unwrap();
     assert!(
         states.get(&id).is_some(),
         "{id} is listed at once: {states}"

@@ -8,6 +8,8 @@
 //! unique to the run and the test, and is deleted again when the test's [`Upstream`] is dropped
 //! (also when the test fails). Ids nobody handed out are never touched.
 
+pub mod panel;
+
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
