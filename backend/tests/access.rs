@@ -3,6 +3,7 @@
 
 mod common;
 
+use common::admin;
 use common::{ADMIN, As, call, harness, send};
 use model::account::Role;
 
@@ -401,24 +402,17 @@ async fn every_route_for_every_role() {
 async fn a_viewer_never_sees_a_secret() {
     let h = harness().await;
     let s = h.up.id("s");
-    call(
-        &h.app,
-        "POST",
-        "/api/users",
-        Some(ADMIN),
-        Some(r#"{"name":"vera","role":"viewer","password":"vera-password-1"}"#),
-    )
-    .await;
-    assert_eq!(
-        call(
-            &h.app,
-            "PUT",
-            &format!("/api/objects/auth/{s}"),
-            Some(ADMIN),
-            Some(AUTH)
+    admin(&h.app)
+        .post(
+            "/api/users",
+            r#"{"name":"vera","role":"viewer","password":"vera-password-1"}"#,
         )
-        .await
-        .status,
+        .await;
+    assert_eq!(
+        admin(&h.app)
+            .put(&format!("/api/objects/auth/{s}"), AUTH)
+            .await
+            .status,
         200
     );
     for path in [

@@ -3,17 +3,11 @@
 
 mod common;
 
-use common::{ADMIN, As, call, harness, send};
+use common::admin;
+use common::{ADMIN, As, harness, send};
 
 async fn audit_of(app: &axum::Router, kind: &str) -> Vec<serde_json::Value> {
-    let r = call(
-        app,
-        "GET",
-        &format!("/api/audit?type={kind}"),
-        Some(ADMIN),
-        None,
-    )
-    .await;
+    let r = admin(app).get(&format!("/api/audit?type={kind}")).await;
     assert_eq!(r.status, 200, "{}", r.text);
     r.json().as_array().unwrap().clone()
 }
@@ -34,14 +28,9 @@ fn actions(entries: &[serde_json::Value]) -> Vec<(String, String)> {
 #[tokio::test]
 async fn account_token_and_template_changes_are_audited_without_secrets() {
     let h = harness().await;
-    let add = call(
-        &h.app,
-        "POST",
-        "/api/users",
-        Some(ADMIN),
-        Some(r#"{"name":"olga","role":"viewer"}"#),
-    )
-    .await;
+    let add = admin(&h.app)
+        .post("/api/users", r#"{"name":"olga","role":"viewer"}"#)
+        .await;
     assert_eq!(add.status, 201, "{}", add.text);
     let olga_pw = add.json()["password"].as_str().unwrap().to_string();
     for change in [
@@ -50,14 +39,7 @@ async fn account_token_and_template_changes_are_audited_without_secrets() {
         r#"{"disabled":false}"#,
         r#"{"reset_password":true}"#,
     ] {
-        let r = call(
-            &h.app,
-            "PATCH",
-            "/api/users/olga",
-            Some(ADMIN),
-            Some(change),
-        )
-        .await;
+        let r = admin(&h.app).patch("/api/users/olga", change).await;
         assert_eq!(r.status, 200, "{change}: {}", r.text);
     }
     let users = audit_of(&h.app, "user").await;
@@ -80,25 +62,13 @@ async fn account_token_and_template_changes_are_audited_without_secrets() {
     assert_eq!(users[2]["changes"][0]["after"], "disabled");
     assert!(users.iter().all(|e| e["actor"] == "admin"));
 
-    let token = call(
-        &h.app,
-        "POST",
-        "/api/tokens",
-        Some(ADMIN),
-        Some(r#"{"name":"billing","role":"operator"}"#),
-    )
-    .await
-    .json();
+    let token = admin(&h.app)
+        .post("/api/tokens", r#"{"name":"billing","role":"operator"}"#)
+        .await
+        .json();
     let value = token["value"].as_str().unwrap().to_string();
     let id = token["token"]["id"].as_i64().unwrap();
-    let r = call(
-        &h.app,
-        "DELETE",
-        &format!("/api/tokens/{id}"),
-        Some(ADMIN),
-        None,
-    )
-    .await;
+    let r = admin(&h.app).delete(&format!("/api/tokens/{id}")).await;
     assert_eq!(r.status, 204);
     assert_eq!(
         actions(&audit_of(&h.app, "token").await),
@@ -109,16 +79,9 @@ async fn account_token_and_template_changes_are_audited_without_secrets() {
     );
 
     let template = r#"{"name":"lobby","description":"Lobby phones","fields":{"auth":[],"aor":[{"attribute":"max_contacts","value":"1"}],"endpoint":[{"attribute":"context","value":"lobby"},{"attribute":"allow","value":"ulaw"}]}}"#;
-    let r = call(
-        &h.app,
-        "PUT",
-        "/api/templates/lobby",
-        Some(ADMIN),
-        Some(template),
-    )
-    .await;
+    let r = admin(&h.app).put("/api/templates/lobby", template).await;
     assert_eq!(r.status, 200, "{}", r.text);
-    let r = call(&h.app, "DELETE", "/api/templates/lobby", Some(ADMIN), None).await;
+    let r = admin(&h.app).delete("/api/templates/lobby").await;
     assert_eq!(r.status, 204, "{}", r.text);
     let templates = audit_of(&h.app, "template").await;
     assert_eq!(
@@ -134,9 +97,7 @@ async fn account_token_and_template_changes_are_audited_without_secrets() {
             .contains("context = lobby")
     );
 
-    let all = call(&h.app, "GET", "/api/audit.csv", Some(ADMIN), None)
-        .await
-        .text;
+    let all = admin(&h.app).get("/api/audit.csv").await.text;
     for secret in [&olga_pw, &value] {
         assert!(!all.contains(secret.as_str()), "a secret reached the audit");
     }
@@ -146,16 +107,12 @@ async fn account_token_and_template_changes_are_audited_without_secrets() {
 async fn handing_out_passwords_is_audited_and_import_results_are_their_owners() {
     let h = harness().await;
     for (name, role) in [("olga", "operator"), ("otto", "operator")] {
-        let r = call(
-            &h.app,
-            "POST",
-            "/api/users",
-            Some(ADMIN),
-            Some(&format!(
-                r#"{{"name":"{name}","role":"{role}","password":"{name}-password-1"}}"#
-            )),
-        )
-        .await;
+        let r = admin(&h.app)
+            .post(
+                "/api/users",
+                &format!(r#"{{"name":"{name}","role":"{role}","password":"{name}-password-1"}}"#),
+            )
+            .await;
         assert_eq!(r.status, 201, "{}", r.text);
     }
     let olga = As::Basic("olga", "olga-password-1");
@@ -198,14 +155,9 @@ async fn handing_out_passwords_is_audited_and_import_results_are_their_owners() 
     assert_eq!(by, ["olga", "admin"], "{downloads:?}");
     assert!(downloads.iter().all(|e| e["action"] == "download"));
 
-    let export = call(
-        &h.app,
-        "GET",
-        "/api/phone-users.csv?passwords=true",
-        Some(ADMIN),
-        None,
-    )
-    .await;
+    let export = admin(&h.app)
+        .get("/api/phone-users.csv?passwords=true")
+        .await;
     assert_eq!(export.status, 200);
     let exports = audit_of(&h.app, "phone-users").await;
     assert_eq!(actions(&exports), [("export".into(), "passwords".into())]);
@@ -216,6 +168,6 @@ async fn handing_out_passwords_is_audited_and_import_results_are_their_owners() 
             .contains("2 phone users")
     );
     // Without passwords, an export is not an event.
-    call(&h.app, "GET", "/api/phone-users.csv", Some(ADMIN), None).await;
+    admin(&h.app).get("/api/phone-users.csv").await;
     assert_eq!(audit_of(&h.app, "phone-users").await.len(), 1);
 }

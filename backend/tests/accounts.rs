@@ -3,14 +3,15 @@
 
 mod common;
 
-use common::{ADMIN, As, call, harness, send};
+use common::{As, call, harness, send};
+use common::{admin, anon};
 
 #[tokio::test]
 async fn users_are_added_disabled_and_reset() {
     let h = harness().await;
     let add = |body: &str| {
         let (app, body) = (h.app.clone(), body.to_string());
-        async move { call(&app, "POST", "/api/users", Some(ADMIN), Some(&body)).await }
+        async move { admin(&app).post("/api/users", &body).await }
     };
     let r = add(r#"{"name":"anna","role":"operator"}"#).await;
     assert_eq!(r.status, 201, "{}", r.text);
@@ -45,7 +46,7 @@ async fn users_are_added_disabled_and_reset() {
     let r = add(r#"{"name":"bob","role":"superuser"}"#).await;
     assert_eq!(r.status, 400, "unknown roles are refused: {}", r.text);
 
-    let list = call(&h.app, "GET", "/api/users", Some(ADMIN), None).await;
+    let list = admin(&h.app).get("/api/users").await;
     assert!(
         !list.text.contains("argon2") && !list.text.contains(&generated),
         "{}",
@@ -53,14 +54,9 @@ async fn users_are_added_disabled_and_reset() {
     );
     assert_eq!(list.json().as_array().unwrap().len(), 2);
 
-    let r = call(
-        &h.app,
-        "PATCH",
-        "/api/users/anna",
-        Some(ADMIN),
-        Some(r#"{"disabled":true}"#),
-    )
-    .await;
+    let r = admin(&h.app)
+        .patch("/api/users/anna", r#"{"disabled":true}"#)
+        .await;
     assert_eq!(r.json()["user"]["disabled"], true);
     let r = send(
         &h.app,
@@ -74,14 +70,12 @@ async fn users_are_added_disabled_and_reset() {
     assert_eq!(r.status, 403);
     assert!(r.json()["message"].as_str().unwrap().contains("disabled"));
 
-    let r = call(
-        &h.app,
-        "PATCH",
-        "/api/users/anna",
-        Some(ADMIN),
-        Some(r#"{"disabled":false,"reset_password":true}"#),
-    )
-    .await;
+    let r = admin(&h.app)
+        .patch(
+            "/api/users/anna",
+            r#"{"disabled":false,"reset_password":true}"#,
+        )
+        .await;
     let reset = r.json()["password"].as_str().unwrap().to_string();
     assert_ne!(reset, generated);
     assert_eq!(
@@ -112,14 +106,9 @@ async fn users_are_added_disabled_and_reset() {
     );
 
     // Never without an admin.
-    let r = call(
-        &h.app,
-        "PATCH",
-        "/api/users/admin",
-        Some(ADMIN),
-        Some(r#"{"role":"viewer"}"#),
-    )
-    .await;
+    let r = admin(&h.app)
+        .patch("/api/users/admin", r#"{"role":"viewer"}"#)
+        .await;
     assert_eq!(r.status, 409);
     assert!(
         r.json()["message"]
@@ -127,36 +116,19 @@ async fn users_are_added_disabled_and_reset() {
             .unwrap()
             .contains("only enabled admin")
     );
-    let r = call(
-        &h.app,
-        "PATCH",
-        "/api/users/admin",
-        Some(ADMIN),
-        Some(r#"{"disabled":true}"#),
-    )
-    .await;
+    let r = admin(&h.app)
+        .patch("/api/users/admin", r#"{"disabled":true}"#)
+        .await;
     assert_eq!(r.status, 409);
-    call(
-        &h.app,
-        "PATCH",
-        "/api/users/anna",
-        Some(ADMIN),
-        Some(r#"{"role":"admin"}"#),
-    )
-    .await;
-    let r = call(
-        &h.app,
-        "PATCH",
-        "/api/users/admin",
-        Some(ADMIN),
-        Some(r#"{"role":"viewer"}"#),
-    )
-    .await;
+    admin(&h.app)
+        .patch("/api/users/anna", r#"{"role":"admin"}"#)
+        .await;
+    let r = admin(&h.app)
+        .patch("/api/users/admin", r#"{"role":"viewer"}"#)
+        .await;
     assert_eq!(r.status, 200, "with a second admin: {}", r.text);
     assert_eq!(
-        call(&h.app, "GET", "/api/users", Some(ADMIN), None)
-            .await
-            .status,
+        admin(&h.app).get("/api/users").await.status,
         403,
         "the role change applies at once"
     );
@@ -171,27 +143,20 @@ async fn users_are_added_disabled_and_reset() {
 #[tokio::test]
 async fn tokens_are_shown_once_used_and_revoked() {
     let h = harness().await;
-    let r = call(
-        &h.app,
-        "POST",
-        "/api/tokens",
-        Some(ADMIN),
-        Some(r#"{"name":"billing portal","role":"viewer"}"#),
-    )
-    .await;
+    let r = admin(&h.app)
+        .post(
+            "/api/tokens",
+            r#"{"name":"billing portal","role":"viewer"}"#,
+        )
+        .await;
     assert_eq!(r.status, 201);
     let value = r.json()["value"].as_str().unwrap().to_string();
     let id = r.json()["token"]["id"].as_i64().unwrap();
     assert!(value.starts_with("cj_") && value.len() > 40);
     assert_eq!(r.json()["token"]["last_used"], serde_json::Value::Null);
-    let r = call(
-        &h.app,
-        "POST",
-        "/api/tokens",
-        Some(ADMIN),
-        Some(r#"{"name":"  ","role":"viewer"}"#),
-    )
-    .await;
+    let r = admin(&h.app)
+        .post("/api/tokens", r#"{"name":"  ","role":"viewer"}"#)
+        .await;
     assert_eq!(r.status, 400);
 
     let me = send(&h.app, "GET", "/api/session", As::Bearer(&value), None, &[]).await;
@@ -218,26 +183,21 @@ async fn tokens_are_shown_once_used_and_revoked() {
         404
     );
     assert_eq!(
-        call(
-            &h.app,
-            "GET",
-            &format!("{door}?api_key=portal:{value}"),
-            None,
-            None
-        )
-        .await
-        .status,
+        anon(&h.app)
+            .get(&format!("{door}?api_key=portal:{value}"))
+            .await
+            .status,
         404
     );
     // The last use is written in the background: read the list until it shows (each read waits for
     // the database, so this is no busy loop).
-    let mut list = call(&h.app, "GET", "/api/tokens", Some(ADMIN), None).await;
+    let mut list = admin(&h.app).get("/api/tokens").await;
     for _ in 0..500 {
         if list.json()[0]["last_used"].is_string() {
             break;
         }
         tokio::task::yield_now().await;
-        list = call(&h.app, "GET", "/api/tokens", Some(ADMIN), None).await;
+        list = admin(&h.app).get("/api/tokens").await;
     }
     assert!(
         !list.text.contains(&value),
@@ -248,15 +208,10 @@ async fn tokens_are_shown_once_used_and_revoked() {
     assert_eq!(t["created_by"], "admin");
 
     assert_eq!(
-        call(
-            &h.app,
-            "DELETE",
-            &format!("/api/tokens/{id}"),
-            Some(ADMIN),
-            None
-        )
-        .await
-        .status,
+        admin(&h.app)
+            .delete(&format!("/api/tokens/{id}"))
+            .await
+            .status,
         204
     );
     let r = send(&h.app, "GET", "/api/session", As::Bearer(&value), None, &[]).await;
@@ -268,15 +223,8 @@ async fn tokens_are_shown_once_used_and_revoked() {
             .contains("unknown or revoked")
     );
     assert_eq!(
-        call(&h.app, "GET", "/api/tokens", Some(ADMIN), None)
-            .await
-            .json()[0]["revoked"],
+        admin(&h.app).get("/api/tokens").await.json()[0]["revoked"],
         true
     );
-    assert_eq!(
-        call(&h.app, "DELETE", "/api/tokens/999", Some(ADMIN), None)
-            .await
-            .status,
-        404
-    );
+    assert_eq!(admin(&h.app).delete("/api/tokens/999").await.status, 404);
 }

@@ -3,6 +3,7 @@
 mod common;
 
 use common::{ADMIN, call, harness};
+use common::{admin, anon};
 
 const ALICE: &str = r#"{"fields":[{"attribute":"username","value":"alice"},{"attribute":"password","value":"supersecret"}]}"#;
 
@@ -10,14 +11,9 @@ const ALICE: &str = r#"{"fields":[{"attribute":"username","value":"alice"},{"att
 async fn walk_through_without_ever_showing_the_password() {
     let h = harness().await;
     let alice = h.up.id("alice");
-    let r = call(
-        &h.app,
-        "GET",
-        &format!("/api/objects/auth/{alice}"),
-        Some(ADMIN),
-        None,
-    )
-    .await;
+    let r = admin(&h.app)
+        .get(&format!("/api/objects/auth/{alice}"))
+        .await;
     assert_eq!(r.status, 404);
     assert_eq!(
         r.json()["message"],
@@ -25,14 +21,9 @@ async fn walk_through_without_ever_showing_the_password() {
     );
     assert_eq!(r.json()["asterisk_status"], 404);
 
-    let r = call(
-        &h.app,
-        "PUT",
-        &format!("/api/objects/auth/{alice}"),
-        Some(ADMIN),
-        Some(ALICE),
-    )
-    .await;
+    let r = admin(&h.app)
+        .put(&format!("/api/objects/auth/{alice}"), ALICE)
+        .await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert!(!r.text.contains("supersecret"));
     let v = r.json();
@@ -52,34 +43,19 @@ async fn walk_through_without_ever_showing_the_password() {
             .any(|s| s["attribute"] == "password" && s["set"] == true)
     );
 
-    let r = call(
-        &h.app,
-        "GET",
-        &format!("/api/objects/auth/{alice}"),
-        Some(ADMIN),
-        None,
-    )
-    .await;
+    let r = admin(&h.app)
+        .get(&format!("/api/objects/auth/{alice}"))
+        .await;
     assert_eq!(r.status, 200);
     assert!(!r.text.contains("supersecret"));
 
-    let r = call(
-        &h.app,
-        "DELETE",
-        &format!("/api/objects/auth/{alice}"),
-        Some(ADMIN),
-        None,
-    )
-    .await;
+    let r = admin(&h.app)
+        .delete(&format!("/api/objects/auth/{alice}"))
+        .await;
     assert_eq!(r.status, 204);
-    let r = call(
-        &h.app,
-        "GET",
-        &format!("/api/objects/auth/{alice}"),
-        Some(ADMIN),
-        None,
-    )
-    .await;
+    let r = admin(&h.app)
+        .get(&format!("/api/objects/auth/{alice}"))
+        .await;
     assert_eq!(r.status, 404);
 }
 
@@ -155,28 +131,16 @@ async fn bad_input_is_refused_before_asterisk() {
         r#"{{"fields":[{{"attribute":"password","value":"{}"}}]}}"#,
         "x".repeat(45_000)
     );
-    let r = call(
-        &h.app,
-        "PUT",
-        &format!("/api/objects/auth/{a}"),
-        Some(ADMIN),
-        Some(&huge),
-    )
-    .await;
+    let r = admin(&h.app)
+        .put(&format!("/api/objects/auth/{a}"), &huge)
+        .await;
     assert_eq!(r.status, 413);
     assert!(r.json()["message"].as_str().unwrap().contains("40960"));
     if let Some(sim) = h.up.sim() {
         assert_eq!(sim.restarts(), 0);
     }
     // Nothing was created by any of them.
-    let r = call(
-        &h.app,
-        "GET",
-        &format!("/api/objects/auth/{a}"),
-        Some(ADMIN),
-        None,
-    )
-    .await;
+    let r = admin(&h.app).get(&format!("/api/objects/auth/{a}")).await;
     assert_eq!(r.status, 404);
 }
 
@@ -187,14 +151,9 @@ async fn asterisk_errors_keep_their_status_and_get_a_hint() {
     let ep = h.up.id("ep");
     // A host name Conjure cannot resolve for Asterisk: only a warning here, Asterisk refuses it.
     let body = r#"{"fields":[{"attribute":"endpoint","value":"x"},{"attribute":"match","value":"nonexistent.invalid"}]}"#;
-    let r = call(
-        &h.app,
-        "PUT",
-        &format!("/api/objects/identify/{id1}"),
-        Some(ADMIN),
-        Some(body),
-    )
-    .await;
+    let r = admin(&h.app)
+        .put(&format!("/api/objects/identify/{id1}"), body)
+        .await;
     assert_eq!(r.status, 400);
     assert_eq!(
         r.json()["message"],
@@ -204,14 +163,9 @@ async fn asterisk_errors_keep_their_status_and_get_a_hint() {
     assert!(r.json()["hint"].as_str().unwrap().contains("log"));
     // set_var is accepted with a warning; afterwards Asterisk cannot copy the endpoint to update it.
     let body = r#"{"fields":[{"attribute":"allow","value":"ulaw"},{"attribute":"set_var","value":"X=1"}]}"#;
-    let r = call(
-        &h.app,
-        "PUT",
-        &format!("/api/objects/endpoint/{ep}"),
-        Some(ADMIN),
-        Some(body),
-    )
-    .await;
+    let r = admin(&h.app)
+        .put(&format!("/api/objects/endpoint/{ep}"), body)
+        .await;
     assert_eq!(r.status, 200);
     assert!(
         r.json()["warnings"][0]["message"]
@@ -219,14 +173,12 @@ async fn asterisk_errors_keep_their_status_and_get_a_hint() {
             .unwrap()
             .contains("cannot be updated")
     );
-    let r = call(
-        &h.app,
-        "PUT",
-        &format!("/api/objects/endpoint/{ep}"),
-        Some(ADMIN),
-        Some(r#"{"fields":[{"attribute":"context","value":"b"}]}"#),
-    )
-    .await;
+    let r = admin(&h.app)
+        .put(
+            &format!("/api/objects/endpoint/{ep}"),
+            r#"{"fields":[{"attribute":"context","value":"b"}]}"#,
+        )
+        .await;
     assert_eq!(r.status, 500);
     assert!(
         r.json()["hint"]
@@ -290,33 +242,29 @@ async fn the_catalog_refuses_bad_values_before_asterisk() {
         }
     }
     // An existing endpoint is merged into: no codec rule applies to a PUT that leaves allow alone.
-    let r = call(
-        &h.app,
-        "PUT",
-        &format!("/api/objects/endpoint/{e2}"),
-        Some(ADMIN),
-        Some(r#"{"fields":[{"attribute":"allow","value":"ulaw"}]}"#),
-    )
-    .await;
+    let r = admin(&h.app)
+        .put(
+            &format!("/api/objects/endpoint/{e2}"),
+            r#"{"fields":[{"attribute":"allow","value":"ulaw"}]}"#,
+        )
+        .await;
     assert_eq!(r.status, 200);
-    let r = call(
-        &h.app,
-        "PUT",
-        &format!("/api/objects/endpoint/{e2}"),
-        Some(ADMIN),
-        Some(r#"{"fields":[{"attribute":"context","value":"b"}]}"#),
-    )
-    .await;
+    let r = admin(&h.app)
+        .put(
+            &format!("/api/objects/endpoint/{e2}"),
+            r#"{"fields":[{"attribute":"context","value":"b"}]}"#,
+        )
+        .await;
     assert_eq!(r.status, 200, "{}", r.text);
 }
 
 #[tokio::test]
 async fn status_reports_the_asterisk_version() {
     let h = harness().await;
-    let r = call(&h.app, "GET", "/api/status", Some(ADMIN), None).await;
+    let r = admin(&h.app).get("/api/status").await;
     assert_eq!(r.json()["reachable"], true);
     assert_eq!(r.json()["detail"], "Asterisk 22.10.1");
-    let r = call(&h.app, "GET", "/api/nope", Some(ADMIN), None).await;
+    let r = admin(&h.app).get("/api/nope").await;
     assert_eq!(r.status, 404);
 }
 
@@ -327,26 +275,19 @@ async fn replace_removes_a_match_and_restores_on_failure() {
     let a = h.up.id("a");
     let body = r#"{"fields":[{"attribute":"endpoint","value":"ep1"},{"attribute":"match","value":"127.0.0.5"},{"attribute":"match","value":"127.0.0.6"}]}"#;
     assert_eq!(
-        call(
-            &h.app,
-            "PUT",
-            &format!("/api/objects/identify/{idx}"),
-            Some(ADMIN),
-            Some(body)
-        )
-        .await
-        .status,
+        admin(&h.app)
+            .put(&format!("/api/objects/identify/{idx}"), body)
+            .await
+            .status,
         200
     );
     let keep_one = r#"{"fields":[{"attribute":"endpoint","value":"ep1"},{"attribute":"match","value":"127.0.0.6/255.255.255.255"}]}"#;
-    let r = call(
-        &h.app,
-        "PUT",
-        &format!("/api/objects/identify/{idx}?replace=true"),
-        Some(ADMIN),
-        Some(keep_one),
-    )
-    .await;
+    let r = admin(&h.app)
+        .put(
+            &format!("/api/objects/identify/{idx}?replace=true"),
+            keep_one,
+        )
+        .await;
     assert_eq!(r.status, 200, "{}", r.text);
     let matches: Vec<_> = r.json()["fields"]
         .as_array()
@@ -361,14 +302,9 @@ async fn replace_removes_a_match_and_restores_on_failure() {
     );
     // Asterisk refuses the new object (a name it cannot resolve): the old one comes back.
     let bad = r#"{"fields":[{"attribute":"endpoint","value":"ep1"},{"attribute":"match","value":"nonexistent.invalid"}]}"#;
-    let r = call(
-        &h.app,
-        "PUT",
-        &format!("/api/objects/identify/{idx}?replace=true"),
-        Some(ADMIN),
-        Some(bad),
-    )
-    .await;
+    let r = admin(&h.app)
+        .put(&format!("/api/objects/identify/{idx}?replace=true"), bad)
+        .await;
     assert_eq!(r.status, 400);
     assert!(
         r.json()["hint"]
@@ -376,35 +312,25 @@ async fn replace_removes_a_match_and_restores_on_failure() {
             .unwrap()
             .contains("put back unchanged")
     );
-    let r = call(
-        &h.app,
-        "GET",
-        &format!("/api/objects/identify/{idx}"),
-        Some(ADMIN),
-        None,
-    )
-    .await;
+    let r = admin(&h.app)
+        .get(&format!("/api/objects/identify/{idx}"))
+        .await;
     assert!(r.text.contains("127.0.0.6/255.255.255.255"));
-    let r = call(
-        &h.app,
-        "PUT",
-        &format!("/api/objects/auth/{a}?replace=true"),
-        Some(ADMIN),
-        Some(keep_one),
-    )
-    .await;
+    let r = admin(&h.app)
+        .put(&format!("/api/objects/auth/{a}?replace=true"), keep_one)
+        .await;
     assert_eq!(r.status, 400);
 }
 
 #[tokio::test]
 async fn security_headers_on_every_answer() {
     let h = harness().await;
-    let r = call(&h.app, "GET", "/api/objects/auth/alice", Some(ADMIN), None).await;
+    let r = admin(&h.app).get("/api/objects/auth/alice").await;
     assert_eq!(r.headers["cache-control"], "no-store");
     assert_eq!(r.headers["x-content-type-options"], "nosniff");
     assert_eq!(r.headers["referrer-policy"], "no-referrer");
     // The policy goes with the panel's files (here the "not built" page), not with JSON answers.
-    let page = call(&h.app, "GET", "/objects/auth/alice", None, None).await;
+    let page = anon(&h.app).get("/objects/auth/alice").await;
     let csp = page.headers["content-security-policy"].to_str().unwrap();
     assert!(
         csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"),
@@ -425,7 +351,7 @@ async fn a_named_portal_may_frame_the_panel() {
         conjure::store::Store::in_memory().unwrap(),
     )
     .with_frame_ancestors(vec!["https://portal.example.com".into(), "'self'".into()]);
-    let r = call(&conjure::app(state), "GET", "/", None, None).await;
+    let r = anon(&conjure::app(state)).get("/").await;
     let csp = r.headers["content-security-policy"].to_str().unwrap();
     assert!(
         csp.ends_with("frame-ancestors https://portal.example.com 'self'"),

@@ -4,6 +4,7 @@
 mod common;
 
 use common::{ADMIN, call, harness};
+use common::{admin, anon};
 
 const DOOR: &str = "/ari/asterisk/config/dynamic/res_pjsip";
 
@@ -12,12 +13,9 @@ async fn walk_through_and_merge_keeps_the_secret() {
     let h = harness().await;
     let alice = h.up.id("alice");
     let url = format!("{DOOR}/auth/{alice}");
-    assert_eq!(
-        call(&h.app, "GET", &url, Some(ADMIN), None).await.status,
-        404
-    );
+    assert_eq!(admin(&h.app).get(&url).await.status, 404);
     let body = r#"{"fields":[{"attribute":"username","value":"alice"},{"attribute":"password","value":"supersecret"}]}"#;
-    let r = call(&h.app, "PUT", &url, Some(ADMIN), Some(body)).await;
+    let r = admin(&h.app).put(&url, body).await;
     assert_eq!(r.status, 200);
     let fields = r.json();
     assert_eq!(
@@ -28,43 +26,26 @@ async fn walk_through_and_merge_keeps_the_secret() {
     assert!(!r.text.contains("supersecret") && !r.text.contains("\"password\""));
 
     // Read, edit, write back without the secret: Asterisk merges, so the password stays.
-    let r = call(
-        &h.app,
-        "PUT",
-        &url,
-        Some(ADMIN),
-        Some(r#"{"fields":[{"attribute":"realm","value":"r1"}]}"#),
-    )
-    .await;
+    let r = admin(&h.app)
+        .put(&url, r#"{"fields":[{"attribute":"realm","value":"r1"}]}"#)
+        .await;
     assert_eq!(r.status, 200);
     let (_, direct) = common::on_asterisk(&h.up, &format!("auth/{alice}")).await;
     assert!(direct.contains("supersecret") && direct.contains("r1"));
 
-    let r = call(
-        &h.app,
-        "GET",
-        &format!("{url}?api_key=admin:{ADMIN}"),
-        None,
-        None,
-    )
-    .await;
+    let r = anon(&h.app)
+        .get(&format!("{url}?api_key=admin:{ADMIN}"))
+        .await;
     assert_eq!(r.status, 200);
-    assert_eq!(
-        call(&h.app, "DELETE", &url, Some(ADMIN), None).await.status,
-        204
-    );
-    assert_eq!(
-        call(&h.app, "GET", &url, Some(ADMIN), None).await.status,
-        404
-    );
+    assert_eq!(admin(&h.app).delete(&url).await.status, 204);
+    assert_eq!(admin(&h.app).get(&url).await.status, 404);
 }
 
 #[tokio::test]
 async fn door_refuses_what_asterisk_must_never_see() {
     let h = harness().await;
     let crash = h.up.id("crash-auth");
-    call(&h.app, "PUT", &format!("{DOOR}/auth/{crash}"), Some(ADMIN),
-        Some(r#"{"fields":[{"attribute":"username","value":"c"},{"attribute":"password","value":"x"}]}"#)).await;
+    admin(&h.app).put(&format!("{DOOR}/auth/{crash}"), r#"{"fields":[{"attribute":"username","value":"c"},{"attribute":"password","value":"x"}]}"#).await;
     let crash_bodies = [
         r#"{"fields":[{"attribute":"password"}]}"#,
         r#"{"fields":[{"value":"x"}]}"#,
@@ -75,14 +56,7 @@ async fn door_refuses_what_asterisk_must_never_see() {
         r#"{"fields":[null]}"#,
     ];
     for b in crash_bodies {
-        let r = call(
-            &h.app,
-            "PUT",
-            &format!("{DOOR}/auth/{crash}"),
-            Some(ADMIN),
-            Some(b),
-        )
-        .await;
+        let r = admin(&h.app).put(&format!("{DOOR}/auth/{crash}"), b).await;
         assert_eq!(r.status, 400, "{b}");
         assert!(
             r.json()["message"]
@@ -182,7 +156,7 @@ async fn door_refuses_what_asterisk_must_never_see() {
     )
     .await;
     assert_eq!(r.status, 401);
-    let r = call(&h.app, "GET", &format!("{DOOR}/auth/x"), None, None).await;
+    let r = anon(&h.app).get(&format!("{DOOR}/auth/x")).await;
     assert_eq!(r.status, 401);
 }
 
@@ -196,62 +170,37 @@ async fn ids_reach_asterisk_as_asterisk_decodes_them() {
     h.up.track(&format!("{x}/y+z"));
     // `+` is a space to Asterisk, and to the door; `%2B` is a plus.
     assert_eq!(
-        call(
-            &h.app,
-            "PUT",
-            &format!("{DOOR}/domain_alias/{a}+b"),
-            Some(ADMIN),
-            Some(body)
-        )
-        .await
-        .status,
+        admin(&h.app)
+            .put(&format!("{DOOR}/domain_alias/{a}+b"), body)
+            .await
+            .status,
         200
     );
     assert_eq!(
-        call(
-            &h.app,
-            "GET",
-            &format!("{DOOR}/domain_alias/{a}%20b"),
-            Some(ADMIN),
-            None
-        )
-        .await
-        .status,
+        admin(&h.app)
+            .get(&format!("{DOOR}/domain_alias/{a}%20b"))
+            .await
+            .status,
         200
     );
     assert_eq!(
-        call(
-            &h.app,
-            "GET",
-            &format!("{DOOR}/domain_alias/{a}%2Bb"),
-            Some(ADMIN),
-            None
-        )
-        .await
-        .status,
+        admin(&h.app)
+            .get(&format!("{DOOR}/domain_alias/{a}%2Bb"))
+            .await
+            .status,
         404
     );
     // The panel's API takes ids literally: a `/` and a `+` survive the trip.
     assert_eq!(
-        call(
-            &h.app,
-            "PUT",
-            &format!("/api/objects/domain_alias/{x}%2Fy+z"),
-            Some(ADMIN),
-            Some(body)
-        )
-        .await
-        .status,
+        admin(&h.app)
+            .put(&format!("/api/objects/domain_alias/{x}%2Fy+z"), body)
+            .await
+            .status,
         200
     );
-    let r = call(
-        &h.app,
-        "GET",
-        &format!("{DOOR}/domain_alias/{x}%2Fy%2Bz"),
-        Some(ADMIN),
-        None,
-    )
-    .await;
+    let r = admin(&h.app)
+        .get(&format!("{DOOR}/domain_alias/{x}%2Fy%2Bz"))
+        .await;
     assert_eq!(r.status, 200, "{}", r.text);
 }
 

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use asterisk_sim::{Sim, default_users};
+use common::admin;
 use common::{ADMIN, call, router, target};
 use conjure::ari::AriClient;
 use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, IsCa, KeyPair};
@@ -85,7 +86,7 @@ fn conjure(url: &str, ca: Option<PathBuf>) -> axum::Router {
 }
 
 async fn read(app: &axum::Router) -> (u16, String, String) {
-    let r = call(app, "GET", "/api/objects/auth/tls-check", Some(ADMIN), None).await;
+    let r = admin(app).get("/api/objects/auth/tls-check").await;
     let j = r.json();
     (
         r.status.as_u16(),
@@ -142,7 +143,7 @@ async fn the_walk_through_over_tls_with_a_self_signed_or_ca_signed_certificate()
             let r = call(&app, method, uri, Some(ADMIN), body).await;
             assert_eq!(r.status, expected, "{what}: {method} {uri}: {}", r.text);
         }
-        let r = call(&app, "GET", "/api/objects/auth/1000", Some(ADMIN), None).await;
+        let r = admin(&app).get("/api/objects/auth/1000").await;
         assert!(
             !r.text.contains("tls-secret-1"),
             "secrets stay on the backend"

@@ -3,7 +3,8 @@
 
 mod common;
 
-use common::{ADMIN, As, call, harness, send};
+use common::admin;
+use common::{ADMIN, As, harness, send};
 
 #[tokio::test]
 async fn changes_are_audited_with_diffs_and_without_secrets() {
@@ -12,28 +13,18 @@ async fn changes_are_audited_with_diffs_and_without_secrets() {
     let i1 = h.up.id("i1");
     let create = r#"{"fields":[{"attribute":"username","value":"alice"},{"attribute":"password","value":"audit-pw-1"}]}"#;
     assert_eq!(
-        call(
-            &h.app,
-            "PUT",
-            &format!("/api/objects/auth/{alice}"),
-            Some(ADMIN),
-            Some(create)
-        )
-        .await
-        .status,
+        admin(&h.app)
+            .put(&format!("/api/objects/auth/{alice}"), create)
+            .await
+            .status,
         200
     );
     let update = r#"{"fields":[{"attribute":"realm","value":"r1"},{"attribute":"password","value":"audit-pw-2"}]}"#;
     let door = &format!("/ari/asterisk/config/dynamic/res_pjsip/auth/{alice}");
     // A script with an operator token: the audit names the token.
-    let t = call(
-        &h.app,
-        "POST",
-        "/api/tokens",
-        Some(ADMIN),
-        Some(r#"{"name":"provisioner","role":"operator"}"#),
-    )
-    .await;
+    let t = admin(&h.app)
+        .post("/api/tokens", r#"{"name":"provisioner","role":"operator"}"#)
+        .await;
     assert_eq!(t.status, 201, "{}", t.text);
     let token = t.json()["value"].as_str().unwrap().to_string();
     assert_eq!(
@@ -45,31 +36,21 @@ async fn changes_are_audited_with_diffs_and_without_secrets() {
     // Refused by Asterisk (a name it cannot resolve): audited with its answer.
     let bad = r#"{"fields":[{"attribute":"endpoint","value":"x"},{"attribute":"match","value":"nonexistent.invalid"}]}"#;
     assert_eq!(
-        call(
-            &h.app,
-            "PUT",
-            &format!("/api/objects/identify/{i1}"),
-            Some(ADMIN),
-            Some(bad)
-        )
-        .await
-        .status,
+        admin(&h.app)
+            .put(&format!("/api/objects/identify/{i1}"), bad)
+            .await
+            .status,
         400
     );
     assert_eq!(
-        call(
-            &h.app,
-            "DELETE",
-            &format!("/api/objects/auth/{alice}"),
-            Some(ADMIN),
-            None
-        )
-        .await
-        .status,
+        admin(&h.app)
+            .delete(&format!("/api/objects/auth/{alice}"))
+            .await
+            .status,
         204
     );
 
-    let r = call(&h.app, "GET", "/api/audit", Some(ADMIN), None).await;
+    let r = admin(&h.app).get("/api/audit").await;
     let log = r.json();
     // The PJSIP changes; creating the token is audited too, as an account change.
     let log: Vec<&serde_json::Value> = log
@@ -113,27 +94,17 @@ async fn changes_are_audited_with_diffs_and_without_secrets() {
     );
     assert!(log[0]["server"].as_str().unwrap().starts_with(&h.up.base));
 
-    let filtered = call(
-        &h.app,
-        "GET",
-        "/api/audit?actor=token:provisioner",
-        Some(ADMIN),
-        None,
-    )
-    .await
-    .json();
+    let filtered = admin(&h.app)
+        .get("/api/audit?actor=token:provisioner")
+        .await
+        .json();
     assert_eq!(filtered.as_array().unwrap().len(), 1);
-    let filtered = call(
-        &h.app,
-        "GET",
-        &format!("/api/audit?type=identify&id={i1}"),
-        Some(ADMIN),
-        None,
-    )
-    .await
-    .json();
+    let filtered = admin(&h.app)
+        .get(&format!("/api/audit?type=identify&id={i1}"))
+        .await
+        .json();
     assert_eq!(filtered.as_array().unwrap().len(), 1);
-    let csv = call(&h.app, "GET", "/api/audit.csv", Some(ADMIN), None).await;
+    let csv = admin(&h.app).get("/api/audit.csv").await;
     assert!(
         csv.headers["content-type"]
             .to_str()
@@ -175,15 +146,10 @@ async fn no_secret_reaches_the_database_file() {
     let u = up.id("u");
     let body = r#"{"fields":[{"attribute":"username","value":"u"},{"attribute":"password","value":"file-secret-42"},{"attribute":"md5_cred","value":""}]}"#;
     assert_eq!(
-        call(
-            &app,
-            "PUT",
-            &format!("/api/objects/auth/{u}"),
-            Some(ADMIN),
-            Some(body)
-        )
-        .await
-        .status,
+        admin(&app)
+            .put(&format!("/api/objects/auth/{u}"), body)
+            .await
+            .status,
         200
     );
     let mut bytes = Vec::new();

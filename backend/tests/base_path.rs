@@ -2,7 +2,8 @@
 
 mod common;
 
-use common::{ADMIN, As, PEER, app_with, call, send};
+use common::{ADMIN, As, PEER, app_with, send};
+use common::{admin, anon};
 
 const TRUNK_INDEX: &str = "<!DOCTYPE html><html><head><link rel=\"stylesheet\" href=\"/main-1.css\"/>\n\
 <script type=\"module\">import init from '/frontend-1.js';\nawait init({ module_or_path: '/frontend-1_bg.wasm' });</script>\n\
@@ -19,32 +20,20 @@ async fn everything_lives_under_the_base_path() {
     })
     .await;
 
+    assert_eq!(admin(&app).get("/pbx/conjure/api/status").await.status, 200);
     assert_eq!(
-        call(&app, "GET", "/pbx/conjure/api/status", Some(ADMIN), None)
+        admin(&app)
+            .get("/pbx/conjure/ari/asterisk/config/dynamic/res_pjsip/aor/x")
             .await
             .status,
-        200
-    );
-    assert_eq!(
-        call(
-            &app,
-            "GET",
-            "/pbx/conjure/ari/asterisk/config/dynamic/res_pjsip/aor/x",
-            Some(ADMIN),
-            None
-        )
-        .await
-        .status,
         404
     );
     assert_eq!(
-        call(&app, "GET", "/api/status", Some(ADMIN), None)
-            .await
-            .status,
+        admin(&app).get("/api/status").await.status,
         404,
         "nothing outside the prefix"
     );
-    let root = call(&app, "GET", "/", None, None).await;
+    let root = anon(&app).get("/").await;
     assert_eq!(
         (
             root.status.as_u16(),
@@ -71,7 +60,7 @@ async fn everything_lives_under_the_base_path() {
     );
 
     for page in ["/pbx/conjure/", "/pbx/conjure/objects/identify/203.0.113.5"] {
-        let r = call(&app, "GET", page, None, None).await;
+        let r = anon(&app).get(page).await;
         assert_eq!(r.status, 200, "{page}");
         assert!(
             r.text
@@ -99,7 +88,7 @@ async fn everything_lives_under_the_base_path() {
             .encode(sha2::Sha256::digest(script.as_bytes()));
         assert!(csp.contains(&format!("'sha256-{hash}'")), "{csp}");
     }
-    let css = call(&app, "GET", "/pbx/conjure/main-1.css", None, None).await;
+    let css = anon(&app).get("/pbx/conjure/main-1.css").await;
     assert_eq!((css.status.as_u16(), css.text.as_str()), (200, "body{}"));
     std::fs::remove_dir_all(&dist).unwrap();
 }
@@ -115,12 +104,7 @@ async fn a_portal_proxy_may_vouch_for_its_users() {
     })
     .await;
     let body = r#"{"name":"otto","role":"operator","password":"otto-password"}"#;
-    assert_eq!(
-        call(&app, "POST", "/api/users", Some(ADMIN), Some(body))
-            .await
-            .status,
-        201
-    );
+    assert_eq!(admin(&app).post("/api/users", body).await.status, 201);
     let proxy = [
         (PEER, "10.0.0.5:40000"),
         ("x-remote-user", "otto"),
@@ -180,9 +164,7 @@ async fn a_portal_proxy_may_vouch_for_its_users() {
         .status,
         200
     );
-    let log = call(&app, "GET", "/api/audit", Some(ADMIN), None)
-        .await
-        .json();
+    let log = admin(&app).get("/api/audit").await.json();
     assert_eq!(
         (log[0]["actor"].as_str(), log[0]["address"].as_str()),
         (Some("otto"), Some("203.0.113.9"))

@@ -6,7 +6,8 @@ mod common;
 
 use std::time::Duration;
 
-use common::{ADMIN, As, app_with, call, import_and_wait, send};
+use common::admin;
+use common::{ADMIN, As, app_with, import_and_wait, send};
 use conjure::clock::ManualClock;
 
 #[tokio::test]
@@ -117,11 +118,11 @@ async fn an_imports_results_are_gone_an_hour_after_it_ended() {
     let id = import_and_wait(&app, &format!("extension,name\n{mia},Mia\n")).await;
     let path = format!("/api/imports/{id}/results.csv");
     clock.advance(Duration::from_secs(59 * 60));
-    let r = call(&app, "GET", &path, Some(ADMIN), None).await;
+    let r = admin(&app).get(&path).await;
     assert_eq!(r.status, 200);
     assert!(r.text.contains(&mia));
     clock.advance(Duration::from_secs(60));
-    let gone = call(&app, "GET", &path, Some(ADMIN), None).await;
+    let gone = admin(&app).get(&path).await;
     assert_eq!(gone.status, 410, "{}", gone.text);
     assert!(
         gone.text.contains("an hour after it finished"),

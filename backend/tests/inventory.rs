@@ -3,6 +3,7 @@
 
 mod common;
 
+use common::admin;
 use common::{ADMIN, call, harness};
 
 #[tokio::test]
@@ -19,31 +20,21 @@ async fn pushed_objects_are_listed_searched_sorted_and_paged() {
             "/api/objects"
         };
         assert_eq!(
-            call(
-                &h.app,
-                "PUT",
-                &format!("{door}/auth/{id}"),
-                Some(ADMIN),
-                Some(&body)
-            )
-            .await
-            .status,
+            admin(&h.app)
+                .put(&format!("{door}/auth/{id}"), &body)
+                .await
+                .status,
             200
         );
     }
     assert_eq!(
-        call(
-            &h.app,
-            "DELETE",
-            &format!("/api/objects/auth/{dave}"),
-            Some(ADMIN),
-            None
-        )
-        .await
-        .status,
+        admin(&h.app)
+            .delete(&format!("/api/objects/auth/{dave}"))
+            .await
+            .status,
         204
     );
-    let r = call(&h.app, "GET", "/api/inventory/auth", Some(ADMIN), None).await;
+    let r = admin(&h.app).get("/api/inventory/auth").await;
     let v = r.json();
     assert_eq!(v["total"], 3);
     let ids: Vec<_> = v["items"]
@@ -60,31 +51,19 @@ async fn pushed_objects_are_listed_searched_sorted_and_paged() {
         "no secret is stored or listed"
     );
 
-    let v = call(
-        &h.app,
-        "GET",
-        "/api/inventory/auth?search=AR&sort=id&descending=true",
-        Some(ADMIN),
-        None,
-    )
-    .await
-    .json();
-    assert_eq!(v["total"], 1);
-    assert_eq!(v["items"][0]["id"], *carol);
-    let v = call(
-        &h.app,
-        "GET",
-        "/api/inventory/auth?per_page=2&page=2",
-        Some(ADMIN),
-        None,
-    )
-    .await
-    .json();
-    assert_eq!(v["items"].as_array().unwrap().len(), 1);
-    assert_eq!(v["items"][0]["id"], *carol);
-    let v = call(&h.app, "GET", "/api/inventory", Some(ADMIN), None)
+    let v = admin(&h.app)
+        .get("/api/inventory/auth?search=AR&sort=id&descending=true")
         .await
         .json();
+    assert_eq!(v["total"], 1);
+    assert_eq!(v["items"][0]["id"], *carol);
+    let v = admin(&h.app)
+        .get("/api/inventory/auth?per_page=2&page=2")
+        .await
+        .json();
+    assert_eq!(v["items"].as_array().unwrap().len(), 1);
+    assert_eq!(v["items"][0]["id"], *carol);
+    let v = admin(&h.app).get("/api/inventory").await.json();
     assert_eq!(v["auth"], 3);
 }
 
@@ -108,20 +87,16 @@ async fn endpoints_pushed_elsewhere_can_be_adopted() {
             .unwrap();
     assert_eq!(r.status(), 200);
     assert_eq!(
-        call(
-            &h.app,
-            "PUT",
-            &format!("/api/objects/endpoint/{managed}"),
-            Some(ADMIN),
-            Some(r#"{"fields":[{"attribute":"allow","value":"ulaw"}]}"#)
-        )
-        .await
-        .status,
+        admin(&h.app)
+            .put(
+                &format!("/api/objects/endpoint/{managed}"),
+                r#"{"fields":[{"attribute":"allow","value":"ulaw"}]}"#
+            )
+            .await
+            .status,
         200
     );
-    let v = call(&h.app, "GET", "/api/inventory/endpoint", Some(ADMIN), None)
-        .await
-        .json();
+    let v = admin(&h.app).get("/api/inventory/endpoint").await.json();
     // On a shared Asterisk other endpoints are unmanaged too: look for these two only.
     let unmanaged = |v: &serde_json::Value, id: &str| {
         v["unmanaged"].as_array().unwrap().iter().any(|u| u == id)
@@ -140,9 +115,7 @@ async fn endpoints_pushed_elsewhere_can_be_adopted() {
         .status,
         204
     );
-    let v = call(&h.app, "GET", "/api/inventory/endpoint", Some(ADMIN), None)
-        .await
-        .json();
+    let v = admin(&h.app).get("/api/inventory/endpoint").await.json();
     assert!(!unmanaged(&v, &legacy), "{v}");
     assert_eq!(v["total"], 2);
     assert_eq!(

@@ -5,7 +5,8 @@ mod common;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use common::{ADMIN, As, call, send, target, target_of, upstream};
+use common::{ADMIN, As, send, target, target_of, upstream};
+use common::{admin, anon};
 
 #[derive(Clone, Default)]
 struct Capture(Arc<Mutex<Vec<u8>>>);
@@ -35,30 +36,20 @@ async fn trace_logs_hold_no_secrets() {
     let alice = up.id("alice");
     let body = r#"{"fields":[{"attribute":"username","value":"alice"},{"attribute":"password","value":"pw-in-a-body-1234"}]}"#;
     assert_eq!(
-        call(
-            &app,
-            "PUT",
-            &format!("/api/objects/auth/{alice}"),
-            Some(ADMIN),
-            Some(body)
-        )
-        .await
-        .status,
+        admin(&app)
+            .put(&format!("/api/objects/auth/{alice}"), body)
+            .await
+            .status,
         200
     );
     assert_eq!(
-        call(
-            &app,
-            "GET",
-            &format!(
+        anon(&app)
+            .get(&format!(
                 "/ari/asterisk/config/dynamic/res_pjsip/auth/{alice}?api_key=admin:{}",
                 common::ADMIN
-            ),
-            None,
-            None
-        )
-        .await
-        .status,
+            ))
+            .await
+            .status,
         200
     );
     // Accounts: a sign-in, a wrong one, a new user with a generated password, a token.
@@ -83,23 +74,13 @@ async fn trace_logs_hold_no_secrets() {
         .status,
         401
     );
-    let user = call(
-        &app,
-        "POST",
-        "/api/users",
-        Some(ADMIN),
-        Some(r#"{"name":"u1","role":"viewer"}"#),
-    )
-    .await;
+    let user = admin(&app)
+        .post("/api/users", r#"{"name":"u1","role":"viewer"}"#)
+        .await;
     let generated = user.json()["password"].as_str().unwrap().to_string();
-    let token = call(
-        &app,
-        "POST",
-        "/api/tokens",
-        Some(ADMIN),
-        Some(r#"{"name":"t1","role":"viewer"}"#),
-    )
-    .await;
+    let token = admin(&app)
+        .post("/api/tokens", r#"{"name":"t1","role":"viewer"}"#)
+        .await;
     let token = token.json()["value"].as_str().unwrap().to_string();
     assert_eq!(
         send(&app, "GET", "/api/session", As::Bearer(&token), None, &[])
@@ -108,44 +89,32 @@ async fn trace_logs_hold_no_secrets() {
         200
     );
     // A phone user with a generated SIP password, by form and by import.
-    let pu = call(
-        &app,
-        "POST",
-        "/api/phone-users",
-        Some(ADMIN),
-        Some(&format!(
-            r#"{{"extension":"{}","name":"Anna"}}"#,
-            up.id("2041")
-        )),
-    )
-    .await;
+    let pu = admin(&app)
+        .post(
+            "/api/phone-users",
+            &format!(r#"{{"extension":"{}","name":"Anna"}}"#, up.id("2041")),
+        )
+        .await;
     let sip_password = pu.json()["password"].as_str().unwrap().to_string();
-    let imported = call(
-        &app,
-        "POST",
-        "/api/imports",
-        Some(ADMIN),
-        Some(&format!(
-            "extension,name,password\n{},Bo,import-pw-31337\n",
-            up.id("2042")
-        )),
-    )
-    .await;
+    let imported = admin(&app)
+        .post(
+            "/api/imports",
+            &format!(
+                "extension,name,password\n{},Bo,import-pw-31337\n",
+                up.id("2042")
+            ),
+        )
+        .await;
     assert_eq!(imported.status, 202);
     let id = imported.json()["progress"]["id"].as_u64().unwrap();
     common::progress_until(&app, id, |_| false).await;
     // A failure path logs too (5xx): Asterisk refusing a wrong ARI password.
     let wrong = common::router(target(&up.base, &up.user, "wrong-ari-pw-5678"));
     assert_eq!(
-        call(
-            &wrong,
-            "GET",
-            &format!("/api/objects/auth/{alice}"),
-            Some(ADMIN),
-            None
-        )
-        .await
-        .status,
+        admin(&wrong)
+            .get(&format!("/api/objects/auth/{alice}"))
+            .await
+            .status,
         502
     );
 
@@ -185,14 +154,9 @@ async fn every_log_line_of_a_request_carries_its_id() {
     let _guard = tracing::subscriber::set_default(subscriber);
     let up = upstream().await;
     let app = common::router(target_of(&up));
-    let r = call(
-        &app,
-        "POST",
-        "/api/users",
-        Some(ADMIN),
-        Some(r#"{"name":"rita","role":"viewer"}"#),
-    )
-    .await;
+    let r = admin(&app)
+        .post("/api/users", r#"{"name":"rita","role":"viewer"}"#)
+        .await;
     assert_eq!(r.status, 201);
     let id = r.headers["x-request-id"].to_str().unwrap().to_string();
     assert_eq!(id.len(), 36, "a UUID: {id}");

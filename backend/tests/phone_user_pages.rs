@@ -4,11 +4,12 @@
 
 mod common;
 
-use common::{ADMIN, call, harness};
+use common::admin;
+use common::harness;
 
 async fn add(h: &common::Harness, ext: &str, name: &str) {
     let body = format!(r#"{{"extension":"{ext}","name":"{name}"}}"#);
-    let r = call(&h.app, "POST", "/api/phone-users", Some(ADMIN), Some(&body)).await;
+    let r = admin(&h.app).post("/api/phone-users", &body).await;
     assert_eq!(r.status, 201, "{}", r.text);
 }
 
@@ -32,15 +33,10 @@ async fn users_sort_by_extension_as_numbers_by_name_and_by_creation() {
     let list = |q: &'static str| {
         let app = h.app.clone();
         async move {
-            call(
-                &app,
-                "GET",
-                &format!("/api/phone-users?{q}"),
-                Some(ADMIN),
-                None,
-            )
-            .await
-            .json()
+            admin(&app)
+                .get(&format!("/api/phone-users?{q}"))
+                .await
+                .json()
         }
     };
     assert_eq!(extensions(&list("").await), [small.clone(), big.clone()]);
@@ -57,14 +53,7 @@ async fn users_sort_by_extension_as_numbers_by_name_and_by_creation() {
         extensions(&list("sort=created").await),
         [big.clone(), small.clone()]
     );
-    let bad = call(
-        &h.app,
-        "GET",
-        "/api/phone-users?sort=colour",
-        Some(ADMIN),
-        None,
-    )
-    .await;
+    let bad = admin(&h.app).get("/api/phone-users?sort=colour").await;
     assert_eq!(bad.status, 400, "{}", bad.text);
 }
 
@@ -82,12 +71,8 @@ async fn pages_hold_fifty_users_and_the_total_counts_them_all() {
         csv.push_str(&format!("{e},User {e}\n"));
     }
     common::import_and_wait(&h.app, &csv).await;
-    let one = call(&h.app, "GET", "/api/phone-users?page=1", Some(ADMIN), None)
-        .await
-        .json();
-    let two = call(&h.app, "GET", "/api/phone-users?page=2", Some(ADMIN), None)
-        .await
-        .json();
+    let one = admin(&h.app).get("/api/phone-users?page=1").await.json();
+    let two = admin(&h.app).get("/api/phone-users?page=2").await.json();
     assert_eq!(one["total"], 55);
     assert_eq!(extensions(&one), exts[..50]);
     assert_eq!(extensions(&two), exts[50..]);
@@ -103,16 +88,11 @@ async fn a_phone_with_a_reachable_contact_shows_online_the_others_offline() {
     // A permanent contact with qualify_frequency 0: Asterisk counts it reachable (REFERENCE.md), as it
     // does a registered phone's.
     let body = r#"{"fields":[{"attribute":"contact","value":"sip:phone@192.0.2.10:5060"},{"attribute":"qualify_frequency","value":"0"}]}"#;
-    let r = call(
-        &h.app,
-        "PUT",
-        &format!("/api/objects/aor/{on}"),
-        Some(ADMIN),
-        Some(body),
-    )
-    .await;
+    let r = admin(&h.app)
+        .put(&format!("/api/objects/aor/{on}"), body)
+        .await;
     assert_eq!(r.status, 200, "{}", r.text);
-    let states = call(&h.app, "GET", "/api/endpoint-states", Some(ADMIN), None).await;
+    let states = admin(&h.app).get("/api/endpoint-states").await;
     assert_eq!(states.status, 200, "{}", states.text);
     let states = states.json();
     assert_eq!(states[&on], "online", "{states}");
@@ -124,11 +104,7 @@ async fn the_wizard_is_offered_the_extension_after_the_highest() {
     let h = harness().await;
     let next = || {
         let app = h.app.clone();
-        async move {
-            call(&app, "GET", "/api/next-extension", Some(ADMIN), None)
-                .await
-                .json()
-        }
+        async move { admin(&app).get("/api/next-extension").await.json() }
     };
     assert!(
         next().await["extension"].is_null(),
@@ -142,31 +118,22 @@ async fn the_wizard_is_offered_the_extension_after_the_highest() {
     h.up.track(&after);
     assert_eq!(next().await["extension"], after.as_str());
     // An endpoint made by hand with that id is passed over.
-    let r = call(
-        &h.app,
-        "PUT",
-        &format!("/api/objects/endpoint/{after}"),
-        Some(ADMIN),
-        Some(r#"{"fields":[{"attribute":"allow","value":"ulaw"}]}"#),
-    )
-    .await;
+    let r = admin(&h.app)
+        .put(
+            &format!("/api/objects/endpoint/{after}"),
+            r#"{"fields":[{"attribute":"allow","value":"ulaw"}]}"#,
+        )
+        .await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(next().await["extension"], (n + 2).to_string().as_str());
     h.up.track(&(n + 2).to_string());
-    call(
-        &h.app,
-        "DELETE",
-        "/api/phone-users/not-a-number",
-        Some(ADMIN),
-        None,
-    )
-    .await;
+    admin(&h.app).delete("/api/phone-users/not-a-number").await;
 }
 
 #[tokio::test]
 async fn the_sample_file_imports_as_it_is() {
     let h = harness().await;
-    let r = call(&h.app, "GET", "/api/import-sample.csv", Some(ADMIN), None).await;
+    let r = admin(&h.app).get("/api/import-sample.csv").await;
     assert_eq!(r.status, 200);
     assert!(
         r.text
@@ -174,14 +141,9 @@ async fn the_sample_file_imports_as_it_is() {
         "{}",
         r.text
     );
-    let check = call(
-        &h.app,
-        "POST",
-        "/api/imports?dry_run=true",
-        Some(ADMIN),
-        Some(&r.text),
-    )
-    .await;
+    let check = admin(&h.app)
+        .post("/api/imports?dry_run=true", &r.text)
+        .await;
     assert_eq!(check.status, 200, "{}", check.text);
     assert_eq!(
         (
@@ -200,18 +162,11 @@ async fn the_audit_reads_as_sentences() {
     let ext = h.up.id("52");
     add(&h, &ext, "Anna").await;
     let body = r#"{"fields":[{"attribute":"context","value":"sales"}]}"#;
-    let r = call(
-        &h.app,
-        "PUT",
-        &format!("/api/objects/endpoint/{ext}"),
-        Some(ADMIN),
-        Some(body),
-    )
-    .await;
+    let r = admin(&h.app)
+        .put(&format!("/api/objects/endpoint/{ext}"), body)
+        .await;
     assert_eq!(r.status, 200, "{}", r.text);
-    let audit = call(&h.app, "GET", "/api/audit", Some(ADMIN), None)
-        .await
-        .json();
+    let audit = admin(&h.app).get("/api/audit").await.json();
     let newest = audit[0]["summary"].as_str().unwrap();
     assert!(
         newest.starts_with(&format!("admin changed endpoint {ext}: context "))

@@ -5,6 +5,7 @@ mod common;
 
 use axum::extract::Request;
 use axum::response::IntoResponse;
+use common::admin;
 use common::{ADMIN, app_with, call, harness, on_asterisk};
 use tower::ServiceExt;
 
@@ -21,16 +22,12 @@ async fn one_form_makes_auth_aor_and_endpoint() {
     let h = harness().await;
     let ext = h.up.id("2041");
     let other = h.up.id("2043");
-    let r = call(
-        &h.app,
-        "POST",
-        "/api/phone-users",
-        Some(ADMIN),
-        Some(&format!(
-            r#"{{"extension":"{ext}","name":"Anna Berg","voicemail":"{ext}"}}"#
-        )),
-    )
-    .await;
+    let r = admin(&h.app)
+        .post(
+            "/api/phone-users",
+            &format!(r#"{{"extension":"{ext}","name":"Anna Berg","voicemail":"{ext}"}}"#),
+        )
+        .await;
     assert_eq!(r.status, 201, "{}", r.text);
     let setup = r.json();
     let password = setup["password"].as_str().unwrap().to_string();
@@ -56,30 +53,23 @@ async fn one_form_makes_auth_aor_and_endpoint() {
         "the phone's password is on Asterisk"
     );
     assert_eq!(on_asterisk(&h.up, &format!("aor/{ext}")).await.0, 200);
-    let audit = call(&h.app, "GET", "/api/audit", Some(ADMIN), None).await;
+    let audit = admin(&h.app).get("/api/audit").await;
     assert_eq!(audit.json().as_array().unwrap().len(), 3);
     assert!(!audit.text.contains(&password));
-    let list = call(
-        &h.app,
-        "GET",
-        "/api/phone-users?search=berg",
-        Some(ADMIN),
-        None,
-    )
-    .await
-    .json();
+    let list = admin(&h.app)
+        .get("/api/phone-users?search=berg")
+        .await
+        .json();
     assert_eq!(list["total"], 1);
     assert_eq!(list["items"][0]["template"], "desk-phone");
 
     // Asterisk has it already: refused before anything is pushed.
-    let again = call(
-        &h.app,
-        "POST",
-        "/api/phone-users",
-        Some(ADMIN),
-        Some(&format!(r#"{{"extension":"{ext}","name":"Bo"}}"#)),
-    )
-    .await;
+    let again = admin(&h.app)
+        .post(
+            "/api/phone-users",
+            &format!(r#"{{"extension":"{ext}","name":"Bo"}}"#),
+        )
+        .await;
     assert_eq!(again.status, 409);
     assert!(
         again.json()["message"]
@@ -87,30 +77,24 @@ async fn one_form_makes_auth_aor_and_endpoint() {
             .unwrap()
             .contains(&format!("already has an endpoint named {ext}"))
     );
-    let bad = call(
-        &h.app,
-        "POST",
-        "/api/phone-users",
-        Some(ADMIN),
-        Some(&format!(
-            r#"{{"extension":"{other}","name":"Cy","password":"short"}}"#
-        )),
-    )
-    .await;
+    let bad = admin(&h.app)
+        .post(
+            "/api/phone-users",
+            &format!(r#"{{"extension":"{other}","name":"Cy","password":"short"}}"#),
+        )
+        .await;
     assert_eq!(
         (bad.status.as_u16(), bad.json()["field_index"].as_u64()),
         (400, Some(2))
     );
 
     // Change the name, reset the password, delete.
-    let r = call(
-        &h.app,
-        "PATCH",
-        &format!("/api/phone-users/{ext}"),
-        Some(ADMIN),
-        Some(r#"{"name":"Anna Lind","reset_password":true}"#),
-    )
-    .await;
+    let r = admin(&h.app)
+        .patch(
+            &format!("/api/phone-users/{ext}"),
+            r#"{"name":"Anna Lind","reset_password":true}"#,
+        )
+        .await;
     assert_eq!(r.status, 200, "{}", r.text);
     let new_pw = r.json()["password"].as_str().unwrap().to_string();
     assert!(
@@ -126,15 +110,10 @@ async fn one_form_makes_auth_aor_and_endpoint() {
             .contains(&new_pw)
     );
     assert_eq!(
-        call(
-            &h.app,
-            "DELETE",
-            &format!("/api/phone-users/{ext}"),
-            Some(ADMIN),
-            None
-        )
-        .await
-        .status,
+        admin(&h.app)
+            .delete(&format!("/api/phone-users/{ext}"))
+            .await
+            .status,
         204
     );
     for ty in ["auth", "aor", "endpoint"] {
@@ -145,9 +124,7 @@ async fn one_form_makes_auth_aor_and_endpoint() {
         );
     }
     assert_eq!(
-        call(&h.app, "GET", "/api/phone-users", Some(ADMIN), None)
-            .await
-            .json()["total"],
+        admin(&h.app).get("/api/phone-users").await.json()["total"],
         0
     );
 }
@@ -193,14 +170,12 @@ async fn a_failed_step_leaves_nothing_behind() {
     let ext = up.id("2050");
     let proxy = refusing_endpoints(&up).await;
     let app = common::router(common::target(&proxy, &up.user, &up.password));
-    let r = call(
-        &app,
-        "POST",
-        "/api/phone-users",
-        Some(ADMIN),
-        Some(&format!(r#"{{"extension":"{ext}","name":"Dora"}}"#)),
-    )
-    .await;
+    let r = admin(&app)
+        .post(
+            "/api/phone-users",
+            &format!(r#"{{"extension":"{ext}","name":"Dora"}}"#),
+        )
+        .await;
     assert_eq!(r.status, 403, "{}", r.text);
     let msg = r.json()["message"].as_str().unwrap().to_string();
     assert!(
@@ -218,12 +193,7 @@ async fn a_failed_step_leaves_nothing_behind() {
             "{ty} is left behind"
         );
     }
-    assert_eq!(
-        call(&app, "GET", "/api/phone-users", Some(ADMIN), None)
-            .await
-            .json()["total"],
-        0
-    );
+    assert_eq!(admin(&app).get("/api/phone-users").await.json()["total"], 0);
 }
 
 /// Five rows for extensions `e` (3001, 3002, 3003, 3005): one with a short password, one repeating the first.
@@ -238,14 +208,7 @@ async fn import_dry_run_then_apply_then_again() {
     let h = harness().await;
     let exts = ["3001", "3002", "3003", "3005"].map(|e| h.up.id(e));
     let rows = five_rows(&exts);
-    let dry = call(
-        &h.app,
-        "POST",
-        "/api/imports?dry_run=true",
-        Some(ADMIN),
-        Some(&rows),
-    )
-    .await;
+    let dry = admin(&h.app).post("/api/imports?dry_run=true", &rows).await;
     assert_eq!(dry.status, 200, "{}", dry.text);
     let check = dry.json();
     assert_eq!(
@@ -273,17 +236,12 @@ async fn import_dry_run_then_apply_then_again() {
         "a dry run changes nothing"
     );
 
-    let started = call(&h.app, "POST", "/api/imports", Some(ADMIN), Some(&rows)).await;
+    let started = admin(&h.app).post("/api/imports", &rows).await;
     assert_eq!(started.status, 202, "{}", started.text);
     let id = started.json()["progress"]["id"].as_u64().unwrap();
-    let events = call(
-        &h.app,
-        "GET",
-        &format!("/api/imports/{id}/events"),
-        Some(ADMIN),
-        None,
-    )
-    .await;
+    let events = admin(&h.app)
+        .get(&format!("/api/imports/{id}/events"))
+        .await;
     assert!(
         events.headers["content-type"]
             .to_str()
@@ -316,14 +274,9 @@ async fn import_dry_run_then_apply_then_again() {
             );
         }
     }
-    let results = call(
-        &h.app,
-        "GET",
-        &format!("/api/imports/{id}/results.csv"),
-        Some(ADMIN),
-        None,
-    )
-    .await;
+    let results = admin(&h.app)
+        .get(&format!("/api/imports/{id}/results.csv"))
+        .await;
     let lines = cells(&results.text);
     assert_eq!(lines.len(), 6, "{}", results.text);
     assert_eq!(lines[0][4], "generated password");
@@ -340,7 +293,7 @@ async fn import_dry_run_then_apply_then_again() {
     );
 
     // The same file again: the done rows are skipped, nothing is created twice.
-    let again = call(&h.app, "POST", "/api/imports", Some(ADMIN), Some(&rows)).await;
+    let again = admin(&h.app).post("/api/imports", &rows).await;
     let id2 = again.json()["progress"]["id"].as_u64().unwrap();
     let p = wait_finished(&h.app, id2).await;
     assert_eq!(
@@ -348,18 +301,13 @@ async fn import_dry_run_then_apply_then_again() {
         (Some(0), Some(3))
     );
 
-    let export = call(&h.app, "GET", "/api/phone-users.csv", Some(ADMIN), None).await;
+    let export = admin(&h.app).get("/api/phone-users.csv").await;
     let rows = cells(&export.text);
     assert_eq!(rows[0], ["extension", "name", "template", "voicemail"]);
     assert_eq!(rows.len(), 4);
-    let with = call(
-        &h.app,
-        "GET",
-        "/api/phone-users.csv?passwords=true",
-        Some(ADMIN),
-        None,
-    )
-    .await;
+    let with = admin(&h.app)
+        .get("/api/phone-users.csv?passwords=true")
+        .await;
     let rows = cells(&with.text);
     assert_eq!(rows[0].last().unwrap(), "password");
     assert_eq!(rows[1].last().unwrap().len(), 20);
@@ -396,7 +344,7 @@ async fn a_cancelled_import_leaves_only_whole_users() {
         up.track(&ext(i));
         file.push_str(&format!("{},User {i}\n", ext(i)));
     }
-    let started = call(&app, "POST", "/api/imports", Some(ADMIN), Some(&file)).await;
+    let started = admin(&app).post("/api/imports", &file).await;
     let id = started.json()["progress"]["id"].as_u64().unwrap();
     // Cancel once rows have gone to Asterisk, whenever that is.
     let running = common::progress_until(&app, id, |p| p["created"].as_u64() > Some(0)).await;
@@ -441,14 +389,7 @@ async fn files_that_cannot_be_imported_say_why_and_change_nothing() {
         ("\u{feff}extension,name\n\n\n", "no rows"),
     ];
     for (body, needle) in cases {
-        let r = call(
-            &h.app,
-            "POST",
-            "/api/imports?dry_run=true",
-            Some(ADMIN),
-            Some(body),
-        )
-        .await;
+        let r = admin(&h.app).post("/api/imports?dry_run=true", body).await;
         assert_eq!(r.status, 400, "{needle}: {}", r.text);
         assert!(r.text.contains(needle), "{needle}: {}", r.text);
     }
@@ -470,12 +411,10 @@ async fn files_that_cannot_be_imported_say_why_and_change_nothing() {
     let text = axum::body::to_bytes(r.into_body(), 1 << 16).await.unwrap();
     assert!(String::from_utf8_lossy(&text).contains("Line 2 is not UTF-8"));
     let big = "x".repeat(9 * 1024 * 1024);
-    let r = call(&h.app, "POST", "/api/imports", Some(ADMIN), Some(&big)).await;
+    let r = admin(&h.app).post("/api/imports", &big).await;
     assert_eq!(r.status, 413);
     assert_eq!(
-        call(&h.app, "GET", "/api/phone-users", Some(ADMIN), None)
-            .await
-            .json()["total"],
+        admin(&h.app).get("/api/phone-users").await.json()["total"],
         0
     );
 }

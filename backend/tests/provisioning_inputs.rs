@@ -3,8 +3,9 @@
 
 mod common;
 
+use common::admin;
 use common::{
-    ADMIN, app_with, call, client_from, harness, import_and_wait, on_asterisk, over_network, served,
+    ADMIN, app_with, client_from, harness, import_and_wait, on_asterisk, over_network, served,
 };
 
 fn mailboxes(endpoint: &str) -> String {
@@ -36,14 +37,9 @@ async fn a_template_cannot_hold_a_secret_in_any_case() {
                 "endpoint": if object == "endpoint" { serde_json::json!([{"attribute":"context","value":"x"},{"attribute": attribute, "value": "hunter2"}]) } else { serde_json::json!([]) },
             }
         });
-        let r = call(
-            &h.app,
-            "PUT",
-            "/api/templates/leaky",
-            Some(ADMIN),
-            Some(&body.to_string()),
-        )
-        .await;
+        let r = admin(&h.app)
+            .put("/api/templates/leaky", &body.to_string())
+            .await;
         assert_eq!(r.status, 400, "{attribute}: {}", r.text);
         let message = r.json()["message"].as_str().unwrap().to_string();
         assert!(
@@ -52,20 +48,13 @@ async fn a_template_cannot_hold_a_secret_in_any_case() {
         );
     }
     let per_user = r#"{"name":"t","description":"","fields":{"auth":[],"aor":[],"endpoint":[{"attribute":"CallerID","value":"x"}]}}"#;
-    let r = call(
-        &h.app,
-        "PUT",
-        "/api/templates/t",
-        Some(ADMIN),
-        Some(per_user),
-    )
-    .await;
+    let r = admin(&h.app).put("/api/templates/t", per_user).await;
     assert_eq!(r.status, 400);
     assert!(r.text.contains("per user"), "{}", r.text);
     let nul = r#"{"name":"t","description":"","fields":{"auth":[],"aor":[],"endpoint":[{"attribute":"context","value":"in\u0000ternal"}]}}"#;
-    let r = call(&h.app, "PUT", "/api/templates/t", Some(ADMIN), Some(nul)).await;
+    let r = admin(&h.app).put("/api/templates/t", nul).await;
     assert_eq!(r.status, 400, "{}", r.text);
-    let list = call(&h.app, "GET", "/api/templates", Some(ADMIN), None).await;
+    let list = admin(&h.app).get("/api/templates").await;
     assert!(!list.text.contains("hunter2") && !list.text.contains("leaky"));
 }
 
@@ -77,14 +66,7 @@ async fn the_voicemail_column_reads_yes_and_no_as_the_wizard_does() {
     let file = &format!(
         "extension;name;voicemail\n{a};Anna;yes\n{b};Bo;no\n{c};Cy;X\n{d};Di;4999@sales\n{e};Ed;\n{f};Fy;maybe\n"
     );
-    let dry = call(
-        &h.app,
-        "POST",
-        "/api/imports?dry_run=true",
-        Some(ADMIN),
-        Some(file),
-    )
-    .await;
+    let dry = admin(&h.app).post("/api/imports?dry_run=true", file).await;
     assert_eq!(dry.status, 200, "{}", dry.text);
     let check = dry.json();
     assert_eq!(check["ready"], 5, "{check}");
@@ -111,16 +93,12 @@ async fn the_voicemail_column_reads_yes_and_no_as_the_wizard_does() {
         assert_eq!(mailboxes(&ep), expected, "{ext}");
     }
     // The wizard's checkbox sends the same word.
-    let r = call(
-        &h.app,
-        "POST",
-        "/api/phone-users",
-        Some(ADMIN),
-        Some(&format!(
-            r#"{{"extension":"{g}","name":"Gus","voicemail":"yes"}}"#
-        )),
-    )
-    .await;
+    let r = admin(&h.app)
+        .post(
+            "/api/phone-users",
+            &format!(r#"{{"extension":"{g}","name":"Gus","voicemail":"yes"}}"#),
+        )
+        .await;
     assert_eq!(r.status, 201, "{}", r.text);
     assert_eq!(r.json()["user"]["voicemail"], format!("{g}@default"));
 }
@@ -132,34 +110,27 @@ async fn phones_are_told_the_sip_server_that_was_set_and_never_a_guess() {
         s
     })
     .await;
-    let r = call(
-        &app,
-        "POST",
-        "/api/phone-users",
-        Some(ADMIN),
-        Some(&format!(
-            r#"{{"extension":"{}","name":"Ida"}}"#,
-            up.id("4401")
-        )),
-    )
-    .await;
+    let r = admin(&app)
+        .post(
+            "/api/phone-users",
+            &format!(r#"{{"extension":"{}","name":"Ida"}}"#, up.id("4401")),
+        )
+        .await;
     assert_eq!(r.status, 201, "{}", r.text);
     let setup = r.json();
     assert_eq!(
         (setup["server"].as_str(), setup["transport"].as_str()),
         (Some("pbx.example.com:5070"), Some("UDP, port 5070"))
     );
-    let r = call(
-        &app,
-        "POST",
-        "/api/phone-users",
-        Some(ADMIN),
-        Some(&format!(
-            r#"{{"extension":"{}","name":"Jo","template":"webrtc-softphone"}}"#,
-            up.id("4402")
-        )),
-    )
-    .await;
+    let r = admin(&app)
+        .post(
+            "/api/phone-users",
+            &format!(
+                r#"{{"extension":"{}","name":"Jo","template":"webrtc-softphone"}}"#,
+                up.id("4402")
+            ),
+        )
+        .await;
     assert_eq!(r.json()["transport"], "WSS (WebRTC), port 8089");
 
     // Over a real socket, unset: the answer says nothing rather than the ARI URL's 127.0.0.1.

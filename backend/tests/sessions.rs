@@ -4,6 +4,7 @@ mod common;
 
 use std::time::Duration;
 
+use common::admin;
 use common::{ADMIN, As, PEER, app_with, call, harness, send};
 
 const EP: &str = r#"{"fields":[{"attribute":"max_contacts","value":"1"}]}"#;
@@ -361,12 +362,7 @@ async fn changing_ones_password_ends_the_old_one() {
         r.text
     );
     // Remembered Basic credentials must be forgotten with the old password.
-    assert_eq!(
-        call(&h.app, "GET", "/api/session", Some(ADMIN), None)
-            .await
-            .status,
-        200
-    );
+    assert_eq!(admin(&h.app).get("/api/session").await.status, 200);
     let r = send(
         &h.app,
         "POST",
@@ -377,12 +373,7 @@ async fn changing_ones_password_ends_the_old_one() {
     )
     .await;
     assert_eq!(r.status, 204, "{}", r.text);
-    assert_eq!(
-        call(&h.app, "GET", "/api/session", Some(ADMIN), None)
-            .await
-            .status,
-        401
-    );
+    assert_eq!(admin(&h.app).get("/api/session").await.status, 401);
     assert_eq!(
         call(
             &h.app,

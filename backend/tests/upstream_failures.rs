@@ -2,7 +2,8 @@
 
 mod common;
 
-use common::{ADMIN, call, router, skip_on_real, target, upstream};
+use common::admin;
+use common::{call, router, skip_on_real, target, upstream};
 
 #[tokio::test]
 async fn unreachable_asterisk_is_a_502_naming_the_url() {
@@ -17,7 +18,7 @@ async fn unreachable_asterisk_is_a_502_naming_the_url() {
         "asterisk",
         "asterisk",
     ));
-    let r = call(&app, "GET", "/api/objects/auth/alice", Some(ADMIN), None).await;
+    let r = admin(&app).get("/api/objects/auth/alice").await;
     assert_eq!(r.status, 502);
     let msg = r.json()["message"].as_str().unwrap().to_string();
     assert!(
@@ -38,7 +39,7 @@ async fn slow_asterisk_is_a_504() {
         }
     });
     let app = router(target(&format!("http://{addr}"), "asterisk", "asterisk"));
-    let r = call(&app, "GET", "/api/objects/auth/alice", Some(ADMIN), None).await;
+    let r = admin(&app).get("/api/objects/auth/alice").await;
     assert_eq!(r.status, 504, "{}", r.text);
     assert!(
         r.json()["message"]
@@ -73,14 +74,12 @@ async fn wrong_ari_credentials_are_a_502_without_a_browser_prompt() {
         return;
     }
     let app = router(target(&up.base, "viewer", "viewer"));
-    let r = call(
-        &app,
-        "PUT",
-        "/api/objects/domain_alias/x",
-        Some(ADMIN),
-        Some(r#"{"fields":[{"attribute":"domain","value":"d"}]}"#),
-    )
-    .await;
+    let r = admin(&app)
+        .put(
+            "/api/objects/domain_alias/x",
+            r#"{"fields":[{"attribute":"domain","value":"d"}]}"#,
+        )
+        .await;
     assert_eq!(r.status, 502);
     assert!(r.json()["message"].as_str().unwrap().contains("read-only"));
 }
@@ -122,14 +121,7 @@ async fn connections_closed_by_asterisk_are_not_reused() {
             "asterisk",
         ));
         for _ in 0..3 {
-            let r = call(
-                &app,
-                "GET",
-                "/api/objects/domain_alias/d",
-                Some(ADMIN),
-                None,
-            )
-            .await;
+            let r = admin(&app).get("/api/objects/domain_alias/d").await;
             assert_eq!(r.status, 200, "say_close={say_close}: {}", r.text);
             assert_eq!(r.json()["fields"][0]["value"], "example.com");
         }

@@ -272,7 +272,7 @@ async fn restore(st: &Domain, m: Managed, id: &ObjectId) -> Outcome {
             "missing on Asterisk: pushed again from Conjure's record",
         )
     };
-    if let Err(e) = st.store.change(Inventory::Keep, &entry).await {
+    if let Err(e) = crate::managed::change_record(st, Inventory::Keep, &entry).await {
         tracing::error!(%e, "a restore could not be audited");
     }
     Outcome::Restored

@@ -201,7 +201,7 @@ async fn audit(st: &Domain, server: &Server, row: &PendingRow, status: u16, mess
         status,
         ..audit::event(&who, &c.op, &c.object_type, &c.id, message)
     };
-    if let Err(e) = st.store.change(Inventory::Keep, &entry).await {
+    if let Err(e) = crate::managed::change_record(st, Inventory::Keep, &entry).await {
         tracing::error!(%e, "a waiting change's outcome could not be audited");
     }
 }

@@ -111,7 +111,7 @@ async fn audited(st: &Domain, who: &Who, action: &str, c: &SplitChange, out: &[S
             format!("split change {action}: {}", fanout::summary(out)),
         )
     };
-    if let Err(e) = st.store.change(Inventory::Keep, &entry).await {
+    if let Err(e) = crate::managed::change_record(st, Inventory::Keep, &entry).await {
         tracing::error!(%e, "a split change's end could not be audited");
     }
 }
@@ -184,16 +184,16 @@ pub async fn undo(st: &Domain, token: &str, who: &Who) -> Result<Vec<ServerOutco
             let fields = rendering.unwrap_or_else(|| body.fields.clone().unwrap_or_default());
             let rec = crate::managed::record(st, ty, id.as_str(), &fields);
             let entry = audit::event(who, "undo", ty.as_str(), id.as_str(), "put back as it was");
-            st.store
-                .change(
-                    Inventory::Record {
-                        fields: &rec.shown,
-                        secrets_set: &rec.secrets_set,
-                        sealed: rec.sealed.as_deref(),
-                    },
-                    &entry,
-                )
-                .await?;
+            crate::managed::change_record(
+                st,
+                Inventory::Record {
+                    fields: &rec.shown,
+                    secrets_set: &rec.secrets_set,
+                    sealed: rec.sealed.as_deref(),
+                },
+                &entry,
+            )
+            .await?;
             out
         }
     };

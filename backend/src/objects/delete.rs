@@ -83,7 +83,7 @@ async fn remove(
         Ok(r) => r,
         Err(err) => {
             let entry = entry(st, ty, id, who, "delete", Vec::new(), 0, &err.to_string());
-            if let Err(db) = st.store.change(Inventory::Keep, &entry).await {
+            if let Err(db) = crate::managed::change_record(st, Inventory::Keep, &entry).await {
                 tracing::error!(%ty, %id, %db, "a failed delete could not be audited");
             }
             return Err(err);

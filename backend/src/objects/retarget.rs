@@ -90,7 +90,7 @@ pub async fn retarget(
         status: 200,
         ..audit::event(who, "target", ty.as_str(), id.as_str(), message)
     };
-    if let Err(e) = st.store.change(Inventory::Keep, &entry).await {
+    if let Err(e) = crate::managed::change_record(st, Inventory::Keep, &entry).await {
         tracing::error!(%e, "a move could not be audited");
     }
     Ok(Moved {

@@ -186,17 +186,17 @@ async fn audited_put(
                 200,
                 &said("saved", &servers),
             );
-            st.store
-                .change(
-                    Inventory::Record {
-                        fields: &rec.shown,
-                        secrets_set: &rec.secrets_set,
-                        sealed: rec.sealed.as_deref(),
-                    },
-                    &entry,
-                )
-                .await
-                .map_err(saved_but_not_recorded)?;
+            crate::managed::change_record(
+                st,
+                Inventory::Record {
+                    fields: &rec.shown,
+                    secrets_set: &rec.secrets_set,
+                    sealed: rec.sealed.as_deref(),
+                },
+                &entry,
+            )
+            .await
+            .map_err(saved_but_not_recorded)?;
             Ok(Put {
                 fields: after,
                 servers,
@@ -215,7 +215,7 @@ async fn audited_put(
                 status,
                 &e.to_string(),
             );
-            if let Err(db) = st.store.change(Inventory::Keep, &entry).await {
+            if let Err(db) = crate::managed::change_record(st, Inventory::Keep, &entry).await {
                 tracing::error!(%ty, %id, %db, "a refused change could not be audited");
             }
             Err(e)
@@ -240,17 +240,17 @@ pub async fn adopt(
 ) -> Result<(), ObjectError> {
     let rec = crate::managed::record(st, ty, id.as_str(), fields);
     let entry = entry(st, ty, id, who, "adopt", Vec::new(), 200, "adopted");
-    st.store
-        .change(
-            Inventory::Record {
-                fields: &rec.shown,
-                secrets_set: &rec.secrets_set,
-                sealed: rec.sealed.as_deref(),
-            },
-            &entry,
-        )
-        .await
-        .map_err(ObjectError::from)
+    crate::managed::change_record(
+        st,
+        Inventory::Record {
+            fields: &rec.shown,
+            secrets_set: &rec.secrets_set,
+            sealed: rec.sealed.as_deref(),
+        },
+        &entry,
+    )
+    .await
+    .map_err(ObjectError::from)
 }
 
 /// Sends a checked PUT to every server. Taken when at least one server applied it: its rendering is

@@ -92,6 +92,50 @@ impl Answer {
     }
 }
 
+/// The router in process, as the admin (Basic) or as nobody: each request one line.
+pub struct Local<'a> {
+    app: &'a axum::Router,
+    password: Option<&'a str>,
+}
+
+/// `app` as the admin.
+pub fn admin(app: &axum::Router) -> Local<'_> {
+    Local {
+        app,
+        password: Some(ADMIN),
+    }
+}
+
+/// `app` with no credentials.
+pub fn anon(app: &axum::Router) -> Local<'_> {
+    Local {
+        app,
+        password: None,
+    }
+}
+
+impl Local<'_> {
+    pub async fn get(&self, uri: &str) -> Answer {
+        call(self.app, "GET", uri, self.password, None).await
+    }
+
+    pub async fn delete(&self, uri: &str) -> Answer {
+        call(self.app, "DELETE", uri, self.password, None).await
+    }
+
+    pub async fn put(&self, uri: &str, body: &str) -> Answer {
+        call(self.app, "PUT", uri, self.password, Some(body)).await
+    }
+
+    pub async fn post(&self, uri: &str, body: &str) -> Answer {
+        call(self.app, "POST", uri, self.password, Some(body)).await
+    }
+
+    pub async fn patch(&self, uri: &str, body: &str) -> Answer {
+        call(self.app, "PATCH", uri, self.password, Some(body)).await
+    }
+}
+
 /// How a test request authenticates.
 #[derive(Clone, Copy)]
 pub enum As<'a> {
