@@ -26,6 +26,44 @@ pub struct Saved {
     pub split: Option<String>,
 }
 
+impl Saved {
+    /// The catalog's warnings and, as warnings too, each server that refused the change or will get it
+    /// later: what the panel shows under a save.
+    pub fn warnings(&self) -> Vec<Finding> {
+        let mut findings = self.findings.clone();
+        findings.extend(
+            self.servers
+                .iter()
+                .filter(|o| o.outcome != model::fleet::Outcome::Applied)
+                .map(|o| Finding {
+                    severity: model::validate::Severity::Warning,
+                    index: None,
+                    attribute: Some(format!("server {}", o.server)),
+                    message: match o.outcome {
+                        model::fleet::Outcome::Queued => {
+                            format!("not saved there yet: {}", o.message)
+                        }
+                        _ => format!(
+                            "refused: {}.{}{}",
+                            o.message.trim_end_matches('.'),
+                            if o.hint.is_empty() {
+                                String::new()
+                            } else {
+                                format!(" {}", o.hint)
+                            },
+                            if self.split.is_some() {
+                                " Retry it there, or undo it where it was applied, on the Servers page."
+                            } else {
+                                ""
+                            }
+                        ),
+                    },
+                }),
+        );
+        findings
+    }
+}
+
 /// Checks a PUT with the catalog and forwards it where the object goes (see [`write_to`]).
 pub async fn write(
     st: &Domain,

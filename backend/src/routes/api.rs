@@ -5,8 +5,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use model::api::{Mode, ObjectView, SecretState, Status};
-use model::fleet::{Outcome, ServerOutcome};
-use model::validate::{Finding, Severity};
+use model::fleet::ServerOutcome;
+use model::validate::Finding;
 use model::{Field, ObjectId, ObjectType, secret};
 
 use crate::AppState;
@@ -113,36 +113,7 @@ pub async fn put_object(
         objects::write_to(&st, ty, &id, &body, &who, target.as_deref()).await?
     };
     tracing::info!(%ty, %id, fields = body.fields.as_ref().map_or(0, Vec::len), "object saved");
-    // The panel shows a save's warnings: a server that refused the change or will get it later is one.
-    let mut findings = saved.findings;
-    findings.extend(
-        saved
-            .servers
-            .iter()
-            .filter(|o| o.outcome != Outcome::Applied)
-            .map(|o| Finding {
-                severity: Severity::Warning,
-                index: None,
-                attribute: Some(format!("server {}", o.server)),
-                message: match o.outcome {
-                    Outcome::Queued => format!("not saved there yet: {}", o.message),
-                    _ => format!(
-                        "refused: {}.{}{}",
-                        o.message.trim_end_matches('.'),
-                        if o.hint.is_empty() {
-                            String::new()
-                        } else {
-                            format!(" {}", o.hint)
-                        },
-                        if saved.split.is_some() {
-                            " Retry it there, or undo it where it was applied, on the Servers page."
-                        } else {
-                            ""
-                        }
-                    ),
-                },
-            }),
-    );
+    let findings = saved.warnings();
     Ok(Json(Answer {
         view: view(ty, &id, saved.fields, findings),
         read_from: None,
