@@ -197,3 +197,53 @@ async fn a_change_one_server_refused_is_undone_from_the_page() {
     driver.client.clone().close().await.unwrap();
     stack.up.sweep().await;
 }
+
+/// A change that a server refused when it came back waits with a Retry button. Retry sends it to that
+/// server again (the simulator counts the request), and the row, refused again, shows one more attempt.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_waiting_change_is_sent_again_from_the_page() {
+    use asterisk_sim::Backend;
+    use reqwest::Method;
+    use serde_json::{Value, json};
+    let stack = stack_watched(Mode::Asterisk).await;
+    // b keeps aors in its configuration files (sorcery.conf), so it refuses to be sent one.
+    let b = Upstream::simulated(Sim::default().with_backends([("aor", Backend::Config)])).await;
+    let server =
+        json!({"name": "b", "ari_url": b.base, "ari_user": b.user, "ari_password": b.password});
+    stack.as_admin(Method::POST, "/api/servers", server).await;
+    b.sim().unwrap().stop();
+    let id = stack.up.id("retry-page");
+    let aor = json!({"fields": [{"attribute": "max_contacts", "value": "1"}]});
+    stack
+        .as_admin(Method::PUT, &format!("/api/objects/aor/{id}"), aor)
+        .await;
+    let fleet: Value =
+        serde_json::from_str(&stack.as_admin(Method::GET, "/api/fleet", Value::Null).await)
+            .unwrap();
+    let seq = fleet["pending"][0]["seq"].as_i64().unwrap();
+    b.sim().unwrap().start();
+
+    let driver = e2e::signed_in(&stack).await;
+    let c = &driver.client;
+    c.goto(&format!("{}/fleet", stack.conjure)).await.unwrap();
+    let row = wait_for_text(c, &format!("pending-{seq}"), "refused").await;
+    assert!(row.contains(&id) && row.contains('b'), "{row}");
+    let attempts: u32 = text_of(c, &format!("attempts-{seq}"))
+        .await
+        .trim()
+        .parse()
+        .unwrap();
+    let path = format!("/ari/asterisk/config/dynamic/res_pjsip/aor/{id}");
+    let sent = b.sim().unwrap().asked(&path);
+    click(c, &format!("retry-{seq}")).await;
+    wait_for_text(c, "fleet-status", "will be sent to b again").await;
+    wait_for_text(c, &format!("attempts-{seq}"), &(attempts + 1).to_string()).await;
+    assert_eq!(
+        b.sim().unwrap().asked(&path),
+        sent + 1,
+        "sent to b once more"
+    );
+    wait_for_text(c, &format!("pending-{seq}"), "refused").await;
+    driver.client.clone().close().await.unwrap();
+    stack.up.sweep().await;
+}

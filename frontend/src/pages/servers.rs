@@ -259,7 +259,7 @@ fn pending_row(p: PendingChange, line: Line, operator: bool) -> impl IntoView {
             <td>{p.server}</td>
             <td>{what}</td>
             <td><crate::components::time::Time at=p.created_at/></td>
-            <td>{p.attempts}</td>
+            <td data-testid=format!("attempts-{seq}")>{p.attempts}</td>
             <td>{error}</td>
             <td class="actions">{operator.then(|| view! {
                 {refused.then(|| view! { <button type="button" data-testid=format!("retry-{seq}") on:click=retry.clone()>"Retry"</button> " " })}
