@@ -105,10 +105,11 @@ async fn sixty_four_viewers_polling_do_not_starve_a_save_or_the_watcher() {
     );
 }
 
-/// Ten open tabs (the phone users' online column) and the endpoints' inventory page at once against a
-/// slow Asterisk: one `GET /ari/endpoints/PJSIP` between them; five drift checks at once: one more
-/// (drift wants a list read after it asked). An endpoint Conjure saves next is in the very next
-/// reading (the save forgets the kept list).
+/// Ten open tabs polling the phone users' online column at once against a slow Asterisk: one
+/// `GET /ari/endpoints/PJSIP` between them. Five endpoint pages opened and five drift checks at once,
+/// each wanting a list read after it asked: at most two more (the one under way when they asked, and
+/// one read for all of them). An endpoint Conjure saves next is in the very next reading (the save
+/// forgets the kept list).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_reader_of_the_endpoint_list_shares_one_request() {
     const LIST: &str = "/ari/endpoints/PJSIP";
@@ -125,20 +126,24 @@ async fn every_reader_of_the_endpoint_list_shares_one_request() {
     for _ in 0..10 {
         readers.spawn(get("/api/endpoint-states"));
     }
-    readers.spawn(get("/api/inventory/endpoint"));
     while let Some(r) = readers.join_next().await {
         let (status, body) = r.unwrap();
         assert_eq!(status, 200, "{body}");
     }
-    assert_eq!(sim.asked(LIST) - before, 1, "one read for all eleven");
+    assert_eq!(sim.asked(LIST) - before, 1, "one read for all ten tabs");
     for _ in 0..5 {
         readers.spawn(get("/api/drift"));
+        readers.spawn(get("/api/inventory/endpoint"));
     }
     while let Some(r) = readers.join_next().await {
         let (status, body) = r.unwrap();
         assert_eq!(status, 200, "{body}");
     }
-    assert_eq!(sim.asked(LIST) - before, 2, "one more for the five checks");
+    let more = sim.asked(LIST) - before - 1;
+    assert!(
+        (1..=2).contains(&more),
+        "{more} reads for ten who wanted a fresh list"
+    );
 
     sim.set_delays(Duration::ZERO, Duration::ZERO);
     let id = up.id("shared-list");

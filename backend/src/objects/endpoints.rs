@@ -19,8 +19,9 @@ pub async fn endpoint_states(st: &Domain) -> Result<BTreeMap<String, String>, Ob
 }
 
 /// The endpoints the default server has that Conjure's inventory does not (made by hand, by a
-/// `pjsip.conf`, by another tool), sorted. `now`: from a list read after this call (drift's check);
-/// otherwise one read a moment ago will do (the inventory page).
+/// `pjsip.conf`, by another tool), sorted. `now`: from a list read after this call (drift's check, the
+/// inventory page a person just opened), shared with whoever asks meanwhile; otherwise one read a
+/// moment ago will do.
 pub async fn unmanaged_endpoints(st: &Domain, now: bool) -> Result<Vec<String>, ObjectError> {
     let list = if now {
         st.ari.pjsip_endpoints_now().await?
