@@ -14,6 +14,7 @@
 mod comments;
 mod files;
 mod line;
+pub mod wizard;
 
 pub use files::Files;
 
