@@ -147,6 +147,28 @@ pub fn push_rank(ty: ObjectType) -> u8 {
     }
 }
 
+/// Records Asterisk's `rendering` of an object as what Conjure manages (secrets sealed aside), with its
+/// audit entry: what a save, an adoption and an undo write.
+pub(crate) async fn record_rendering(
+    st: &Domain,
+    ty: ObjectType,
+    id: &str,
+    rendering: &[Field],
+    entry: &AuditEntry,
+) -> Result<(), crate::store::StoreError> {
+    let rec = record(st, ty, id, rendering);
+    change_record(
+        st,
+        Inventory::Record {
+            fields: &rec.shown,
+            secrets_set: &rec.secrets_set,
+            sealed: rec.sealed.as_deref(),
+        },
+        entry,
+    )
+    .await
+}
+
 /// Applies a change to the record with its audit entry. Forgetting an object also forgets where it
 /// went, which is held in memory as well (fleet/target.rs): every forget goes through here.
 pub(crate) async fn change_record(

@@ -182,18 +182,8 @@ pub async fn undo(st: &Domain, token: &str, who: &Who) -> Result<Vec<ServerOutco
                 fanout::settle(st, ty, &id, &put, &tried, |up| up.status == 200, &who.actor).await;
             // The record is the object as it was again.
             let fields = rendering.unwrap_or_else(|| body.fields.clone().unwrap_or_default());
-            let rec = crate::managed::record(st, ty, id.as_str(), &fields);
             let entry = audit::event(who, "undo", ty.as_str(), id.as_str(), "put back as it was");
-            crate::managed::change_record(
-                st,
-                Inventory::Record {
-                    fields: &rec.shown,
-                    secrets_set: &rec.secrets_set,
-                    sealed: rec.sealed.as_deref(),
-                },
-                &entry,
-            )
-            .await?;
+            crate::managed::record_rendering(st, ty, id.as_str(), &fields, &entry).await?;
             out
         }
     };

@@ -213,7 +213,6 @@ async fn audited_put(
             } else {
                 None
             };
-            let rec = crate::managed::record(st, ty, id.as_str(), &after);
             let entry = entry(
                 st,
                 ty,
@@ -224,17 +223,9 @@ async fn audited_put(
                 200,
                 &said("saved", &servers),
             );
-            crate::managed::change_record(
-                st,
-                Inventory::Record {
-                    fields: &rec.shown,
-                    secrets_set: &rec.secrets_set,
-                    sealed: rec.sealed.as_deref(),
-                },
-                &entry,
-            )
-            .await
-            .map_err(saved_but_not_recorded)?;
+            crate::managed::record_rendering(st, ty, id.as_str(), &after, &entry)
+                .await
+                .map_err(saved_but_not_recorded)?;
             Ok(Put {
                 fields: after,
                 servers,
@@ -276,19 +267,10 @@ pub async fn adopt(
     fields: &[Field],
     who: &Who,
 ) -> Result<(), ObjectError> {
-    let rec = crate::managed::record(st, ty, id.as_str(), fields);
     let entry = entry(st, ty, id, who, "adopt", Vec::new(), 200, "adopted");
-    crate::managed::change_record(
-        st,
-        Inventory::Record {
-            fields: &rec.shown,
-            secrets_set: &rec.secrets_set,
-            sealed: rec.sealed.as_deref(),
-        },
-        &entry,
-    )
-    .await
-    .map_err(ObjectError::from)
+    crate::managed::record_rendering(st, ty, id.as_str(), fields, &entry)
+        .await
+        .map_err(ObjectError::from)
 }
 
 /// Sends a checked PUT to every server. Taken when at least one server applied it: its rendering is
