@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use model::api::Mode;
 
-use crate::{Secret, ari, auth, clock, fleet, provision, seal, store};
+use crate::secret::Secret;
+use crate::{ari, auth, clock, fleet, seal, store};
 
 /// Cloned for every request and every background task: each field is a handle or a small copy, so a
 /// clone costs a few reference-count increments (owned strings here measured 2% of a GET's CPU).
@@ -21,7 +22,7 @@ pub struct Domain {
     /// Users, tokens, sessions, throttling.
     pub auth: auth::Auth,
     /// Imports of phone users running or finished in this process.
-    pub jobs: Arc<provision::jobs::Jobs>,
+    pub jobs: Arc<crate::provision::running::Jobs>,
     /// How many rows of an import go to Asterisk at once.
     pub provision_concurrency: usize,
     /// Where phones register (`--sip-server`), for the phone setup card; `None`: not set.
@@ -48,7 +49,6 @@ impl Domain {
         let fleet = Arc::new(fleet::Fleet::single(ari.clone(), watch.clone()));
         let auth = auth::Auth::start(&store, admin_password.as_ref(), auth::Settings::default())
             .expect("Conjure's database cannot be read");
-        provision::templates::ensure_builtin(&store).expect("Conjure's database cannot be written");
         Domain {
             ari,
             mode,

@@ -86,6 +86,7 @@ impl AppState {
         dist: PathBuf,
         store: store::Store,
     ) -> Self {
+        provision::templates::ensure_builtin(&store).expect("Conjure's database cannot be written");
         AppState {
             domain: Domain::new(ari, mode, admin_password, store),
             dist: dist.into(),

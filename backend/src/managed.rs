@@ -4,7 +4,7 @@
 
 use model::{Field, ObjectType, catalog, secret};
 
-use crate::Domain;
+use crate::domain::Domain;
 use crate::store::Inventory;
 use model::api::AuditEntry;
 

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::Domain;
+use crate::domain::Domain;
 use crate::fleet::{Server, queue, stored};
 
 /// Starts the fleet: the servers added in the panel (each with its watcher), and a queue for every

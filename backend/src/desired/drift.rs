@@ -9,7 +9,7 @@ use futures_util::{StreamExt, stream};
 pub use model::drift::{Action, Difference, DriftReport, DriftState, Drifted};
 use model::{Field, ObjectId, ObjectType, secret};
 
-use crate::Domain;
+use crate::domain::Domain;
 use crate::fleet::target::includes;
 use crate::objects::ObjectError;
 use crate::store::Managed;

@@ -7,8 +7,8 @@ use model::api::AuditEntry;
 pub use model::watch::{Problem, Report};
 use model::{Field, ObjectId, ObjectType, PutBody};
 
-use crate::Domain;
 use crate::audit::{self, Who};
+use crate::domain::Domain;
 use crate::fleet::target::includes;
 use crate::managed::{Unpushable, push_fields, push_rank, record};
 use crate::store::{Inventory, Managed};

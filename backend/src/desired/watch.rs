@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use super::reconcile;
-use crate::Domain;
+use crate::domain::Domain;
 
 /// What one look at Asterisk found.
 #[derive(Debug, Clone, PartialEq, Eq)]

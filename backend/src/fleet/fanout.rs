@@ -10,8 +10,8 @@ use model::fleet::{Outcome, ServerOutcome};
 use model::{ObjectId, ObjectType, PutBody};
 
 use super::Server;
-use crate::Domain;
 use crate::ari::{AriError, Upstream};
+use crate::domain::Domain;
 use crate::store::NewPending;
 
 /// What one server did with a request.

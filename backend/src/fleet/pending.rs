@@ -3,8 +3,8 @@
 //! the server restarts). Both are in the audit log.
 
 use super::error::FleetError;
-use crate::Domain;
 use crate::audit::{self, Who};
+use crate::domain::Domain;
 
 /// Sends waiting change `seq` again at its server's next turn.
 pub async fn retry(st: &Domain, seq: i64, who: &Who) -> Result<(), FleetError> {

@@ -15,8 +15,8 @@ use model::{ObjectId, ObjectType, PutBody};
 
 use super::Server;
 use super::fanout::context;
-use crate::Domain;
 use crate::audit::{self, Who};
+use crate::domain::Domain;
 use crate::store::{Inventory, PendingRow};
 
 const FIRST_WAIT: Duration = Duration::from_millis(500);

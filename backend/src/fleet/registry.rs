@@ -12,10 +12,10 @@ use super::error::FleetError;
 use super::stored::{client, sealing, server_of};
 use crate::supervisor::launch;
 
-use crate::Domain;
 use crate::ari::AriClient;
 use crate::ari::normalise_base;
 use crate::audit::{self, Who};
+use crate::domain::Domain;
 use crate::secret::ExposeSecret;
 use crate::store::{ServerRow, StoreError};
 

@@ -9,8 +9,8 @@ use model::{ObjectId, ObjectType, PutBody};
 
 use super::Server;
 use super::fanout::{self, Change};
-use crate::Domain;
 use crate::audit::{self, Who};
+use crate::domain::Domain;
 use crate::objects::error::ObjectError;
 use crate::store::Inventory;
 

@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use super::Server;
 use super::error::FleetError;
-use crate::Domain;
 use crate::ari::{AriClient, AriTarget, normalise_base};
+use crate::domain::Domain;
 use crate::secret::Secret;
 use crate::store::ServerRow;
 

@@ -5,9 +5,9 @@ use model::fleet::ServerOutcome;
 use model::{ObjectId, ObjectType};
 
 use super::*;
-use crate::Domain;
 use crate::ari::Upstream;
 use crate::audit::Who;
+use crate::domain::Domain;
 use crate::fleet::fanout::{self, Change, Try};
 use crate::store::Inventory;
 

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use model::ObjectType;
 
 use super::ObjectError;
-use crate::Domain;
+use crate::domain::Domain;
 
 /// Each endpoint's state as the default server reports it (`{"2041": "online"}`). Asterisk says
 /// `online` while an aor of the endpoint has a reachable contact: a registered phone, or a permanent

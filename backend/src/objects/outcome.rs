@@ -6,9 +6,9 @@ use model::fleet::ServerOutcome;
 use model::{ObjectId, ObjectType};
 
 use super::*;
-use crate::Domain;
 use crate::ari::Upstream;
 use crate::audit::{self, Who};
+use crate::domain::Domain;
 use crate::fleet::fanout::{self, Try};
 
 /// The audit entry of a change of one object on the default server.

@@ -3,8 +3,8 @@
 use model::{Field, ObjectId, ObjectType};
 
 use super::*;
-use crate::Domain;
 use crate::ari::Upstream;
+use crate::domain::Domain;
 
 /// Asterisk's 200 answer as fields.
 pub(super) fn fields_of(up: &Upstream) -> Result<Vec<Field>, ObjectError> {

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use model::{ObjectId, ObjectType};
 
 use super::{ObjectError, describe};
-use crate::Domain;
 use crate::audit::{self, Who};
+use crate::domain::Domain;
 use crate::fleet::Server;
 use crate::fleet::fanout::{self, Change};
 use crate::store::Inventory;

@@ -6,8 +6,8 @@ use model::validate::{Finding, check_fields, check_object};
 use model::{Field, ObjectId, ObjectType, PutBody};
 
 use super::*;
-use crate::Domain;
 use crate::audit::{self, Who};
+use crate::domain::Domain;
 use crate::fleet::fanout::{self, Change, Try};
 use crate::fleet::target::Target;
 use crate::store::Inventory;

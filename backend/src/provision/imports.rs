@@ -8,9 +8,9 @@ use model::account::Role;
 use model::provision::{ImportCheck, ImportStarted};
 
 use super::{ProvisionError, import, jobs};
-use crate::Domain;
 use crate::audit;
 use crate::auth::Principal;
+use crate::domain::Domain;
 
 /// What a file became.
 pub enum Started {

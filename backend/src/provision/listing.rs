@@ -5,8 +5,8 @@ use model::ObjectType;
 use model::provision::{PHONE_USERS_PER_PAGE, PhoneUserPage, PhoneUserSort};
 
 use super::ProvisionError;
-use crate::Domain;
 use crate::audit::{self, Who};
+use crate::domain::Domain;
 
 /// Page `page` (from 1; 0 is taken as 1) of the users matching `search`, sorted.
 pub async fn page(

@@ -5,6 +5,7 @@ mod error;
 pub mod import;
 pub mod imports;
 pub mod listing;
+pub mod running;
 pub mod templates;
 
 pub use error::ProvisionError;
@@ -13,9 +14,9 @@ pub use model::provision::rules;
 use model::provision::{NewPhoneUser, PhoneSetup, PhoneUser, Template};
 use model::{Field, ObjectId, ObjectType, PutBody};
 
-use crate::Domain;
 use crate::audit::Who;
 use crate::auth::password;
+use crate::domain::Domain;
 use crate::objects::{self, ObjectError};
 
 const ORDER: [(ObjectType, &str); 3] = [

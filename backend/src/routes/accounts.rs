@@ -6,8 +6,8 @@ use axum::http::StatusCode;
 use model::account::{CreatedToken, Issued, NewToken, NewUser, TokenView, UserChange, UserView};
 
 use super::json::AppJson;
-use crate::Domain;
 use crate::auth::Principal;
+use crate::domain::Domain;
 use crate::error::AppError;
 
 pub async fn users(State(st): State<Domain>) -> Result<Json<Vec<UserView>>, AppError> {

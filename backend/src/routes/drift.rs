@@ -5,9 +5,9 @@ use axum::extract::{Query, State};
 use model::drift::{DriftOutcome, DriftRequest};
 use serde::Deserialize;
 
-use crate::Domain;
 use crate::auth::Principal;
 use crate::desired::drift::{self, DriftReport};
+use crate::domain::Domain;
 use crate::error::AppError;
 use crate::fleet::error::FleetError;
 

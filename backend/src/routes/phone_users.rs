@@ -10,8 +10,8 @@ use model::provision::{NewPhoneUser, PhoneSetup, PhoneUser, PhoneUserChange, Pho
 
 use super::api::split_target;
 use super::json::AppJson;
-use crate::Domain;
 use crate::auth::Principal;
+use crate::domain::Domain;
 use crate::error::AppError;
 use crate::provision::{self, listing};
 

@@ -9,10 +9,11 @@ use model::fleet::{
 };
 
 use super::json::AppJson;
+use crate::AppState;
 use crate::auth::Principal;
+use crate::domain::Domain;
 use crate::error::AppError;
 use crate::fleet::{pending, registry, split};
-use crate::{AppState, Domain};
 
 pub async fn list(State(st): State<Domain>) -> Result<Json<Vec<ServerView>>, AppError> {
     Ok(Json(registry::view(&st).await?.servers))

@@ -6,8 +6,8 @@ use axum::http::StatusCode;
 use model::provision::Template;
 
 use super::json::AppJson;
-use crate::Domain;
 use crate::auth::Principal;
+use crate::domain::Domain;
 use crate::error::AppError;
 use crate::provision::templates;
 
