@@ -19,7 +19,8 @@ fi
 
 missing_apt=()
 # nginx-light: the bench compares Conjure with nginx as a plain credential-adding proxy.
-for pkg in chromium chromium-driver brotli wrk nginx-light; do
+# zip: the config reader's tests make their archives as an administrator would (`zip -r`).
+for pkg in chromium chromium-driver brotli wrk nginx-light zip; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing_apt+=("$pkg")
 done
 if [ ${#missing_apt[@]} -gt 0 ]; then

@@ -14,9 +14,11 @@
 mod comments;
 mod files;
 mod line;
+mod upload;
 pub mod wizard;
 
 pub use files::Files;
+pub use upload::{MAX_FILES, MAX_UNPACKED_BYTES, UploadError};
 
 use std::collections::HashMap;
 use std::fmt;
