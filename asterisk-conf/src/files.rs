@@ -46,6 +46,11 @@ impl Files {
         self.by_name.insert(normalise(name).to_string(), text);
     }
 
+    /// Adds every file of `other` (a file of the same name is replaced).
+    pub fn absorb(&mut self, other: Files) {
+        self.by_name.extend(other.by_name);
+    }
+
     /// The names of the files, sorted.
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.by_name.keys().map(String::as_str)

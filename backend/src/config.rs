@@ -15,6 +15,20 @@ fn secret(value: &str) -> Result<Secret, std::convert::Infallible> {
     Ok(Secret::from(value))
 }
 
+/// What `conjure` can do besides serving the panel.
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum Command {
+    /// Reads a static configuration (pjsip.conf, pjsip_wizard.conf and what they include: files, a
+    /// folder such as /etc/asterisk, or a .zip / .tar.gz of it) and says which objects push
+    /// configuration would hold, which the catalog refuses (file:line) and what stays in the files.
+    /// Nothing is sent anywhere. Exits 1 when something is refused.
+    CheckConfig {
+        /// Files, folders or archives.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+}
+
 #[derive(Debug, Clone, Parser)]
 #[command(
     name = "conjure",
@@ -23,6 +37,9 @@ fn secret(value: &str) -> Result<Secret, std::convert::Infallible> {
 )]
 /// Conjure's command line (every flag also reads an environment variable, shown by `--help`).
 pub struct Cli {
+    /// A command instead of serving the panel.
+    #[command(subcommand)]
+    pub command: Option<Command>,
     /// Address and port the panel listens on.
     #[arg(long, env = "CONJURE_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,

@@ -23,6 +23,7 @@ pub mod seal;
 pub mod secret;
 mod serve;
 pub mod spreadsheet;
+pub mod static_config;
 pub mod store;
 pub mod supervisor;
 

@@ -20,6 +20,9 @@ async fn main() -> anyhow::Result<()> {
         )
         .init();
     let cli = Cli::parse();
+    if let Some(conjure::config::Command::CheckConfig { paths }) = &cli.command {
+        return check_config(paths);
+    }
     let (target, mode) = match cli.ari_target()? {
         Some(t) => (t, Mode::Asterisk),
         None => (demo::start().await?, Mode::Demo),
@@ -73,6 +76,28 @@ async fn main() -> anyhow::Result<()> {
         listener.local_addr()?
     );
     conjure::serve(listener, state, shutdown_signal()).await?;
+    Ok(())
+}
+
+/// `conjure check-config`: prints what the files hold; exits 1 when something is refused, 2 when the
+/// files cannot be read at all.
+fn check_config(paths: &[std::path::PathBuf]) -> anyhow::Result<()> {
+    use conjure::static_config::{read_files, report};
+    let files = report::load(paths).map_err(anyhow::Error::msg)?;
+    let found = match read_files(&files) {
+        Ok(found) => found,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(2);
+        }
+    };
+    let (lines, refused) = report::lines(&found);
+    for l in lines {
+        println!("{l}");
+    }
+    if refused {
+        std::process::exit(1);
+    }
     Ok(())
 }
 
