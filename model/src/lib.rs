@@ -8,6 +8,7 @@ pub mod api;
 pub mod body;
 pub mod catalog;
 pub mod codecs;
+pub mod config_import;
 pub mod drift;
 pub mod fleet;
 pub mod id;

@@ -56,6 +56,14 @@ impl Panel {
         }
     }
 
+    /// The same Conjure, with no credentials.
+    pub fn anonymous_like(&self) -> Panel {
+        Panel {
+            who: Credentials::Nobody,
+            ..self.clone()
+        }
+    }
+
     /// The same Conjure, as `user` with `password` (Basic).
     pub fn basic(&self, user: &str, password: &str) -> Panel {
         Panel {

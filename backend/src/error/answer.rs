@@ -297,6 +297,22 @@ impl From<ProvisionError> for AppError {
     }
 }
 
+impl From<crate::static_config::ConfigImportError> for AppError {
+    fn from(e: crate::static_config::ConfigImportError) -> Self {
+        use crate::static_config::ConfigImportError::*;
+        match e {
+            Upload(asterisk_conf::UploadError::TooLarge | asterisk_conf::UploadError::TooManyFiles) => {
+                plain(StatusCode::PAYLOAD_TOO_LARGE, &e)
+            }
+            Upload(_) => plain(StatusCode::BAD_REQUEST, &e),
+            Read(_) => plain(StatusCode::BAD_REQUEST, &e).hint(
+                "Asterisk would refuse to load these files as they are; mend the line named and upload them again.",
+            ),
+            Object(o) => o.into(),
+        }
+    }
+}
+
 impl From<super::WebError> for AppError {
     fn from(e: super::WebError) -> Self {
         use super::WebError::*;

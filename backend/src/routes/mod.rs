@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod api;
 pub mod ari_door;
 pub mod audit;
+pub mod config_imports;
 pub mod download;
 pub mod drift;
 pub mod guard;
@@ -130,6 +131,10 @@ pub fn app(mut state: AppState) -> Router {
         .route(
             "/templates/{name}",
             put(templates::save).delete(templates::delete),
+        )
+        .route(
+            "/config-imports/plan",
+            post(config_imports::plan).layer(DefaultBodyLimit::max(config_imports::MAX_UPLOAD)),
         )
         .route_layer(from_fn_with_state(Role::Admin, require_role));
     let signed_in = viewer

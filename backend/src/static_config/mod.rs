@@ -5,6 +5,33 @@
 //! without a word. This is the first step of an import: the plan and the push build on it.
 
 mod objects;
+pub mod plan;
 pub mod report;
+pub mod same;
 
 pub use objects::{Found, Outcome, StaticObject, Staying, read_files};
+
+/// Why an upload cannot be planned.
+// Each variant's `#[error]` message is its documentation (it is what the person is told).
+#[allow(missing_docs)]
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigImportError {
+    #[error("{0}")]
+    Upload(#[from] asterisk_conf::UploadError),
+    #[error("{0}")]
+    Read(#[from] asterisk_conf::ReadError),
+    #[error(transparent)]
+    Object(#[from] crate::objects::ObjectError),
+}
+
+/// The plan of an upload named `name` (one file, or a zip / tar.gz of the configuration folder) on the
+/// default server.
+pub async fn plan_upload(
+    st: &crate::domain::Domain,
+    name: &str,
+    bytes: &[u8],
+) -> Result<model::config_import::Plan, ConfigImportError> {
+    let files = asterisk_conf::Files::from_upload(name, bytes)?;
+    let found = read_files(&files)?;
+    Ok(plan::plan(st, &found).await?)
+}

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::{Field, ObjectType};
 
 pub use object::check_object;
-pub use value::check_value;
+pub use value::{c_integer, check_value};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
