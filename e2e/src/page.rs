@@ -101,10 +101,18 @@ pub async fn wait_for_text_for(
 
 /// Chooses a file with `content` in the page's file input `import-file`.
 pub async fn choose_file(c: &Client, name: &str, content: &str) {
-    let path = std::env::temp_dir().join(format!("conjure-e2e-{}-{name}", std::process::id()));
+    choose_file_in(c, "import-file", name, content.as_bytes()).await
+}
+
+/// Chooses a file named `name` (as the browser will send it) holding `content` in the file input
+/// `testid`.
+pub async fn choose_file_in(c: &Client, testid: &str, name: &str, content: &[u8]) {
+    let dir = std::env::temp_dir().join(format!("conjure-e2e-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
     std::fs::write(&path, content).unwrap();
     c.wait()
-        .for_element(Locator::Css(&css("import-file")))
+        .for_element(Locator::Css(&css(testid)))
         .await
         .unwrap()
         .send_keys(path.to_str().unwrap())

@@ -99,6 +99,7 @@ async fn every_page_fits_390_px_and_axe_finds_nothing_serious() {
         "/account".into(),
         "/drift".into(),
         "/fleet".into(),
+        "/config-import".into(),
         "/no-such-page".into(),
     ];
     let pages: Vec<&str> = pages.iter().map(String::as_str).collect();

@@ -9,10 +9,10 @@ use crate::api;
 use crate::components::ask::AskDialog;
 use crate::components::status_bar::StatusBar;
 use crate::pages::{
-    account::AccountPage, audit::AuditPage, drift::DriftPage, home::Home, import::ImportPage,
-    login::Login, new_phone_user::NewPhoneUserPage, not_found::NotFound, object::ObjectPage,
-    phone_users::PhoneUsersPage, servers::ServersPage, templates::TemplatesPage,
-    tokens::TokensPage, type_page::TypePage, users::UsersPage,
+    account::AccountPage, audit::AuditPage, config_import::ConfigImportPage, drift::DriftPage,
+    home::Home, import::ImportPage, login::Login, new_phone_user::NewPhoneUserPage,
+    not_found::NotFound, object::ObjectPage, phone_users::PhoneUsersPage, servers::ServersPage,
+    templates::TemplatesPage, tokens::TokensPage, type_page::TypePage, users::UsersPage,
 };
 use crate::route::Route;
 use crate::session::Session;
@@ -120,6 +120,7 @@ fn Shell() -> impl IntoView {
                         <Show when=move || session.is_admin()>
                             <li>{crate::nav::link(Route::Users.href(), "Users".into())}</li>
                             <li>{crate::nav::link(Route::Tokens.href(), "API tokens".into())}</li>
+                            <li>{crate::nav::link(Route::ConfigImport.href(), "Import a pjsip.conf".into())}</li>
                         </Show>
                         <li>{crate::nav::link(Route::Account.href(), "Your account".into())}</li>
                     </ul>
@@ -162,6 +163,7 @@ fn Pages() -> impl IntoView {
         Route::NewPhoneUser => NewPhoneUserPage().into_any(),
         Route::Import => ImportPage().into_any(),
         Route::Templates => TemplatesPage().into_any(),
+        Route::ConfigImport => ConfigImportPage().into_any(),
         Route::Servers => ServersPage().into_any(),
         Route::Drift(server) => view! { <DriftPage server/> }.into_any(),
         Route::Type(_) => TypePage().into_any(),

@@ -14,6 +14,8 @@ pub enum Route {
     NewPhoneUser,
     Import,
     Templates,
+    /// Importing an existing pjsip.conf (admins): the plan.
+    ConfigImport,
     /// The servers of the fleet and the changes waiting for them.
     Servers,
     /// Drift on one server: `None` for the command line's (`default`).
@@ -40,6 +42,7 @@ impl Route {
             ["phone-users", "new"] => Route::NewPhoneUser,
             ["phone-users", "import"] => Route::Import,
             ["templates"] => Route::Templates,
+            ["config-import"] => Route::ConfigImport,
             ["fleet"] => Route::Servers,
             ["drift"] => Route::Drift(None),
             ["drift", server] if !server.is_empty() => Route::Drift(Some(
@@ -66,6 +69,7 @@ impl Route {
             Route::NewPhoneUser => "/phone-users/new".into(),
             Route::Import => "/phone-users/import".into(),
             Route::Templates => "/templates".into(),
+            Route::ConfigImport => "/config-import".into(),
             Route::Servers => "/fleet".into(),
             Route::Drift(None) => "/drift".into(),
             Route::Drift(Some(s)) => format!("/drift/{}", encode_segment(s)),
@@ -105,6 +109,7 @@ mod tests {
             Route::NewPhoneUser,
             Route::Import,
             Route::Templates,
+            Route::ConfigImport,
             Route::Servers,
             Route::Drift(None),
             Route::Drift(Some("site-b".into())),

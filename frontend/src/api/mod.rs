@@ -334,3 +334,21 @@ pub async fn cancel_import(id: u64) -> Result<(), ApiError> {
         .await
         .map(drop)
 }
+
+/// What a static configuration (one file, or a zip / tar.gz of the folder) would do on Asterisk.
+pub async fn plan_config_import(
+    file: &web_sys::File,
+) -> Result<model::config_import::Plan, ApiError> {
+    let name = encode_segment(&file.name());
+    parse(
+        call_with(
+            Method::POST,
+            &format!("/api/config-imports/plan?name={name}"),
+            Some((
+                wasm_bindgen::JsValue::from(file.clone()),
+                "application/octet-stream",
+            )),
+        )
+        .await?,
+    )
+}

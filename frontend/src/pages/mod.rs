@@ -1,5 +1,6 @@
 pub mod account;
 pub mod audit;
+pub mod config_import;
 pub mod drift;
 pub mod home;
 pub mod import;
