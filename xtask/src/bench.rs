@@ -310,7 +310,8 @@ pub fn run_all(root: &Path) -> anyhow::Result<()> {
     drop(conjure);
     drop(_sim);
     crate::bench_fleet::run(root, cpu_us, &through.1)?;
-    // What a browser receives on a first visit, in Chromium; the test fails above its 260 KB budget.
+    crate::bench_config::run(root)?;
+    // What a browser receives on a first visit, in Chromium; the test fails above its 350 KB budget.
     browser_bench(root, "first_visit", false)?;
     browser_bench(root, "inventory_bench", true)
 }

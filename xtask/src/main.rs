@@ -5,9 +5,11 @@
 //! - `test`: setup, clippy (warnings are errors), build the panel, run every test (unit, simulator
 //!   replay, backend, browser).
 //! - `catalog`: regenerate the option catalog in `model/` from the Asterisk measurements.
-//! - `bench`: throughput through Conjure against straight to the simulator, memory, and the panel's size.
+//! - `bench`: throughput through Conjure against straight to the simulator, memory, and the panel's size
+//!   (`bench config`: reading and checking a pjsip.conf of 10,000 phones).
 
 mod bench;
+mod bench_config;
 mod bench_fleet;
 mod bench_import;
 mod bench_reconcile;
@@ -162,6 +164,11 @@ fn main() -> anyhow::Result<()> {
             lint()?;
             build_spa()?;
             test(&rest)
+        }
+        // `bench config`: reading and checking a pjsip.conf of 10,000 phones.
+        "bench" if rest.first().map(String::as_str) == Some("config") => {
+            run(Command::new("cargo").args(["build", "--release", "--locked", "-p", "conjure"]))?;
+            bench_config::run(&root())
         }
         // `bench fleet`: only the fleet's part (it calibrates its simulators first).
         "bench" if rest.first().map(String::as_str) == Some("fleet") => {
