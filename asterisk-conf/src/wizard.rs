@@ -25,6 +25,8 @@ pub struct WizardObject {
     pub fields: Vec<(String, String, Place)>,
     /// The wizard section it came from.
     pub wizard: String,
+    /// Where that section's header was written.
+    pub at: Place,
 }
 
 /// Something of a wizard that is not made, and why, where.
@@ -144,6 +146,7 @@ fn one(s: &Section, all: &mut Expanded) {
             id,
             fields,
             wizard: s.name.clone(),
+            at: s.at.clone(),
         })
     };
     let mut problems = Vec::new();

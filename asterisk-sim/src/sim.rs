@@ -124,6 +124,9 @@ struct State {
     auth_defaults: Option<[String; 2]>,
 }
 
+/// How many distinct paths [`Sim::asked`] counts.
+pub const MAX_COUNTED_PATHS: usize = 4096;
+
 /// A simulated Asterisk 22.10.1 answering ARI push configuration. Cheap to share behind an `Arc`.
 pub struct Sim {
     state: Mutex<State>,
@@ -418,9 +421,21 @@ impl Sim {
         st.restarts += 1;
     }
 
-    /// How many requests were sent to `path` (e.g. `/ari/endpoints/PJSIP`), answered or not.
+    /// How many requests were sent to `path` (e.g. `/ari/endpoints/PJSIP`), answered or not; 0 for a
+    /// path first asked after [`MAX_COUNTED_PATHS`] others.
     pub fn asked(&self, path: &str) -> u64 {
         self.asked.lock().unwrap().get(path).copied().unwrap_or(0)
+    }
+
+    /// Counts a request to `path`: no allocation for a path counted before, and at most
+    /// [`MAX_COUNTED_PATHS`] paths, since the demo mode's simulator runs as long as Conjure does.
+    fn count(&self, path: &str) {
+        let mut asked = self.asked.lock().unwrap();
+        if let Some(n) = asked.get_mut(path) {
+            *n += 1;
+        } else if asked.len() < MAX_COUNTED_PATHS {
+            asked.insert(path.to_string(), 1);
+        }
     }
 
     /// Answers one request.
@@ -429,12 +444,7 @@ impl Sim {
             return Outcome::Respond(request_line_too_long());
         }
         let (path, query) = req.target.split_once('?').unwrap_or((&req.target, ""));
-        *self
-            .asked
-            .lock()
-            .unwrap()
-            .entry(path.to_string())
-            .or_default() += 1;
+        self.count(path);
         let Some(rest) = strip_prefix_ci(path, "/ari/") else {
             return Outcome::Respond(Response::message(404, "Resource not found"));
         };

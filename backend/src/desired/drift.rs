@@ -112,7 +112,7 @@ pub async fn check(st: &Domain) -> Result<DriftReport, ObjectError> {
     let in_sync = checked - items.len();
     // An Asterisk that refuses the list (no endpoint module, an ARI user without read access) does
     // not spoil the comparison made above; one that does not answer does.
-    let unmanaged = match crate::objects::unmanaged_endpoints(st, true).await {
+    let unmanaged = match crate::objects::unmanaged_endpoints(st).await {
         Ok(ids) => ids,
         Err(e @ ObjectError::Unanswered(_)) => return Err(e),
         Err(_) => Vec::new(),

@@ -19,15 +19,10 @@ pub async fn endpoint_states(st: &Domain) -> Result<BTreeMap<String, String>, Ob
 }
 
 /// The endpoints the default server has that Conjure's inventory does not (made by hand, by a
-/// `pjsip.conf`, by another tool), sorted. `now`: from a list read after this call (drift's check, the
-/// inventory page a person just opened), shared with whoever asks meanwhile; otherwise one read a
-/// moment ago will do.
-pub async fn unmanaged_endpoints(st: &Domain, now: bool) -> Result<Vec<String>, ObjectError> {
-    let list = if now {
-        st.ari.pjsip_endpoints_now().await?
-    } else {
-        st.ari.pjsip_endpoints().await?
-    };
+/// `pjsip.conf`, by another tool), sorted, from a list read after this call (drift's check, the
+/// inventory page a person just opened) and shared with whoever asks meanwhile.
+pub async fn unmanaged_endpoints(st: &Domain) -> Result<Vec<String>, ObjectError> {
+    let list = st.ari.pjsip_endpoints_now().await?;
     let ids = crate::ari::endpoints::ids(&list);
     let known = st.store.known(ObjectType::Endpoint, ids.clone()).await?;
     Ok(ids.into_iter().filter(|id| !known.contains(id)).collect())

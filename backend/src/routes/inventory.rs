@@ -29,7 +29,7 @@ pub async fn list(
     let first = q.page <= 1;
     let mut page = st.store.list(ty, q).await?;
     if ty == ObjectType::Endpoint && first {
-        page.unmanaged = objects::unmanaged_endpoints(&st, true)
+        page.unmanaged = objects::unmanaged_endpoints(&st)
             .await?
             .into_iter()
             .filter(|id| id.to_lowercase().contains(&search))

@@ -160,24 +160,14 @@ fn wizards(config: &Config, found: &mut Found) {
         let Some(ty) = ObjectType::parse(o.object_type) else {
             continue;
         };
-        let at = config
-            .sections
-            .iter()
-            .find(|s| s.name == o.wizard)
-            .map(|s| s.at.clone())
-            .unwrap_or_else(|| {
-                o.fields.first().map(|f| f.2.clone()).unwrap_or(Place {
-                    file: "pjsip_wizard.conf".into(),
-                    line: 0,
-                    column: 0,
-                })
-            });
         let (fields, field_at): (Vec<Field>, Vec<Place>) = o
             .fields
             .into_iter()
             .map(|(n, v, at)| (Field::new(n, v), at))
             .unzip();
-        found.objects.push(checked(ty, o.id, fields, field_at, at));
+        found
+            .objects
+            .push(checked(ty, o.id, fields, field_at, o.at));
     }
     for p in expanded.problems {
         found.staying.push(Staying {

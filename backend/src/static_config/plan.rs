@@ -1,9 +1,11 @@
 //! The plan of an import: each object of the files against what the default server holds now. Made
 //! before anything is pushed; reading Asterisk is all it does.
 
+use std::collections::HashSet;
+
 use futures_util::{StreamExt, stream};
 use model::config_import::{Plan, PlanAction, PlanChange, PlanItem, PlanNote};
-use model::{ObjectId, secret};
+use model::{ObjectId, ObjectType, secret};
 
 use super::{Found, Outcome, StaticObject, same};
 use crate::domain::Domain;
@@ -15,13 +17,30 @@ const READS: usize = 8;
 /// The plan of `found` on the default server. An Asterisk that cannot be asked fails the whole plan:
 /// a plan that guessed would be worse than none.
 pub async fn plan(st: &Domain, found: &Found) -> Result<Plan, ObjectError> {
-    // Owned items and state: a stream of futures that borrow each item is not `Send` for every
+    // Which objects Conjure manages: one query per type, not one per object.
+    let mut managed: HashSet<(ObjectType, String)> = HashSet::new();
+    for ty in ObjectType::ALL.iter().copied() {
+        let ids: Vec<String> = found
+            .objects
+            .iter()
+            .filter(|o| o.ty == ty)
+            .map(|o| o.id.clone())
+            .collect();
+        if !ids.is_empty() {
+            managed.extend(
+                st.store
+                    .known(ty, ids)
+                    .await?
+                    .into_iter()
+                    .map(|id| (ty, id)),
+            );
+        }
+    }
+    let managed = &managed;
+    // By index: a stream of futures whose closure takes a borrowed item is not `Send` for every
     // lifetime, which axum's handlers need.
-    let items: Vec<Result<PlanItem, ObjectError>> = stream::iter(found.objects.clone())
-        .map(|o| {
-            let st = st.clone();
-            async move { one(&st, &o).await }
-        })
+    let items: Vec<Result<PlanItem, ObjectError>> = stream::iter(0..found.objects.len())
+        .map(|i| one(st, &found.objects[i], managed))
         .buffered(READS)
         .collect()
         .await;
@@ -36,7 +55,11 @@ pub async fn plan(st: &Domain, found: &Found) -> Result<Plan, ObjectError> {
     })
 }
 
-async fn one(st: &Domain, o: &StaticObject) -> Result<PlanItem, ObjectError> {
+async fn one(
+    st: &Domain,
+    o: &StaticObject,
+    managed: &HashSet<(ObjectType, String)>,
+) -> Result<PlanItem, ObjectError> {
     let item = |action, changes, problems| PlanItem {
         object_type: o.ty.as_str().to_string(),
         id: o.id.clone(),
@@ -73,7 +96,7 @@ async fn one(st: &Domain, o: &StaticObject) -> Result<PlanItem, ObjectError> {
             attribute,
         })
         .collect();
-    let action = if !st.store.contains(o.ty, &o.id).await? {
+    let action = if !managed.contains(&(o.ty, o.id.clone())) {
         PlanAction::Conflict
     } else if changes.is_empty() {
         PlanAction::Unchanged
